@@ -1,0 +1,91 @@
+from django.contrib.auth import authenticate
+from rest_framework import serializers
+
+from accounts.models import User
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150, min_length=3)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    display_name = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
+
+
+class TokenInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+
+    def validate(self, attrs):
+        user = authenticate(self.context.get("request"), username=attrs["username"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError({"password": ["Unable to log in with these credentials."]})
+        attrs["user"] = user
+        return attrs
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    username = serializers.CharField()
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    """How an author appears on a card: enough to render it, nothing private."""
+
+    display_name = serializers.CharField(source="public_name")
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "avatar"]
+        read_only_fields = fields
+
+
+class PublicProfileSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(source="public_name")
+    role = serializers.CharField(read_only=True)
+    interest_categories = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    followers_count = serializers.IntegerField(read_only=True)
+    following_count = serializers.IntegerField(read_only=True)
+    review_count = serializers.IntegerField(read_only=True)
+    helpful_received = serializers.IntegerField(read_only=True)
+    is_followed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "display_name",
+            "bio",
+            "avatar",
+            "role",
+            "interest_categories",
+            "date_joined",
+            "followers_count",
+            "following_count",
+            "review_count",
+            "helpful_received",
+            "is_followed",
+        ]
+        read_only_fields = fields
+
+    def get_is_followed(self, user) -> bool:
+        return bool(getattr(user, "is_followed", False))
+
+
+def _category_queryset():
+    # Categories live in the reviews app; reach them through the relation so accounts never
+    # imports reviews.
+    return User._meta.get_field("interest_categories").related_model.objects.all()
+
+
+class ProfileUpdateSerializer(serializers.Serializer):
+    display_name = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    bio = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    avatar = serializers.FileField(required=False, allow_null=True)
+    interest_categories = serializers.SlugRelatedField(
+        many=True, required=False, slug_field="slug", queryset=_category_queryset()
+    )
+
+
+class FollowStateSerializer(serializers.Serializer):
+    following = serializers.BooleanField()
+    followers_count = serializers.IntegerField()

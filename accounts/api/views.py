@@ -1,0 +1,112 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.authtoken.models import Token
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.models import User
+from config.pagination import NewestFirstCursorPagination
+
+from .serializers import (
+    FollowStateSerializer,
+    ProfileUpdateSerializer,
+    PublicProfileSerializer,
+    RegisterInputSerializer,
+    TokenInputSerializer,
+    TokenOutputSerializer,
+    UserSummarySerializer,
+)
+
+
+class RegisterView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=RegisterInputSerializer, responses={201: TokenOutputSerializer})
+    def post(self, request):
+        data = RegisterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_register(**data.validated_data)
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key, "username": user.username}, status=status.HTTP_201_CREATED)
+
+
+class TokenView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer})
+    def post(self, request):
+        data = TokenInputSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        user = data.validated_data["user"]
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key, "username": user.username})
+
+
+def _profile(username: str, viewer) -> User:
+    return get_object_or_404(selectors.users_with_public_counts(viewer), username=username)
+
+
+class ProfileView(APIView):
+    @extend_schema(responses=PublicProfileSerializer)
+    def get(self, request, username: str):
+        return Response(PublicProfileSerializer(_profile(username, request.user)).data)
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(responses=PublicProfileSerializer)
+    def get(self, request):
+        return Response(PublicProfileSerializer(_profile(request.user.username, request.user)).data)
+
+    @extend_schema(request=ProfileUpdateSerializer, responses=PublicProfileSerializer)
+    def patch(self, request):
+        data = ProfileUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.profile_update(user=request.user, **data.validated_data)
+        return Response(PublicProfileSerializer(_profile(request.user.username, request.user)).data)
+
+
+class FollowView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def _state(self, followee: User, following: bool) -> Response:
+        return Response({"following": following, "followers_count": followee.follower_links.count()})
+
+    @extend_schema(request=None, responses=FollowStateSerializer)
+    def put(self, request, username: str):
+        followee = get_object_or_404(User, username=username, is_active=True)
+        services.follow_create(follower=request.user, followee=followee)
+        return self._state(followee, True)
+
+    @extend_schema(request=None, responses=FollowStateSerializer)
+    def delete(self, request, username: str):
+        followee = get_object_or_404(User, username=username, is_active=True)
+        services.follow_delete(follower=request.user, followee=followee)
+        return self._state(followee, False)
+
+
+class FollowedAtCursorPagination(NewestFirstCursorPagination):
+    ordering = ("-followed_at", "-id")
+
+
+class FollowersView(generics.ListAPIView):
+    """People who follow this user, most recent first."""
+
+    serializer_class = UserSummarySerializer
+    pagination_class = FollowedAtCursorPagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.followers_of(get_object_or_404(User, username=self.kwargs["username"], is_active=True))
+
+
+class FollowingView(FollowersView):
+    """People this user follows, most recent first."""
+
+    def get_queryset(self):
+        return selectors.following_of(get_object_or_404(User, username=self.kwargs["username"], is_active=True))

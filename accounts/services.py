@@ -1,0 +1,63 @@
+"""Writes on accounts: sign-up, profiles and follows."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from config.images import process_photo
+
+from .models import Follow, User
+
+
+@transaction.atomic
+def user_register(*, username: str, password: str, email: str = "", display_name: str = "") -> User:
+    """Create a consumer account. Raises ValidationError naming the offending field."""
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": ["This username is taken."]})
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": ["An account with this email already exists."]})
+    user = User(username=username, email=email, display_name=display_name.strip())
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise ValidationError({"username": ["This username is taken."]}) from None
+    return user
+
+
+@transaction.atomic
+def profile_update(*, user: User, interest_categories=None, **fields) -> User:
+    """Update the editable profile fields (display_name, bio, avatar) and interests.
+
+    An avatar goes through the same checks and metadata stripping as review photos.
+    """
+    if fields.get("avatar"):
+        fields["avatar"] = process_photo(fields["avatar"], field="avatar").thumbnail
+    for name in ("display_name", "bio", "avatar"):
+        if name in fields:
+            setattr(user, name, fields[name] or "")
+    user.save(update_fields=[n for n in ("display_name", "bio", "avatar") if n in fields] or None)
+    if interest_categories is not None:
+        user.interest_categories.set(interest_categories)
+    return user
+
+
+@transaction.atomic
+def follow_create(*, follower: User, followee: User) -> bool:
+    """Follow someone. Returns False when already following."""
+    if follower.pk == followee.pk:
+        raise ValidationError({"username": ["You cannot follow yourself."]})
+    _follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
+    return created
+
+
+@transaction.atomic
+def follow_delete(*, follower: User, followee: User) -> bool:
+    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    return bool(deleted)

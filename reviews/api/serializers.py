@@ -1,0 +1,144 @@
+from rest_framework import serializers
+
+from accounts.api.serializers import UserSummarySerializer
+from reviews.models import Brand, Category, Comment, Product, Review, ReviewPhoto
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "slug", "description"]
+        read_only_fields = fields
+
+
+class BrandSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Brand
+        fields = ["id", "name", "slug", "description", "website", "is_verified"]
+        read_only_fields = fields
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    brand = BrandSerializer(read_only=True)
+    category = CategorySerializer(read_only=True)
+    review_count = serializers.IntegerField(read_only=True)
+    average_rating = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Product
+        fields = ["id", "slug", "name", "description", "image", "brand", "category", "review_count", "average_rating"]
+        read_only_fields = fields
+
+
+class ProductCreateSerializer(serializers.Serializer):
+    brand = serializers.SlugRelatedField(slug_field="slug", queryset=Brand.objects.all())
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    name = serializers.CharField(max_length=160)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class ProductSummarySerializer(serializers.ModelSerializer):
+    brand = serializers.CharField(source="brand.name", read_only=True)
+    category = serializers.CharField(source="category.slug", read_only=True)
+
+    class Meta:
+        model = Product
+        fields = ["id", "slug", "name", "brand", "category"]
+        read_only_fields = fields
+
+
+class ReviewPhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReviewPhoto
+        fields = ["id", "position", "image", "thumbnail", "width", "height", "alt_text"]
+        read_only_fields = fields
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    """A review as every reader sees it. Every field is read-only: writes go through the
+    input serializers and services."""
+
+    author = UserSummarySerializer(read_only=True)
+    product = ProductSummarySerializer(read_only=True)
+    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    photos = ReviewPhotoSerializer(many=True, read_only=True)
+    is_edited = serializers.BooleanField(read_only=True)
+    viewer_vote = serializers.BooleanField(read_only=True, allow_null=True, default=None)
+    viewer_saved = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "author",
+            "product",
+            "rating",
+            "title",
+            "body",
+            "tags",
+            "photos",
+            "status",
+            "created_at",
+            "edited_at",
+            "is_edited",
+            "helpful_count",
+            "not_helpful_count",
+            "comment_count",
+            "save_count",
+            "viewer_vote",
+            "viewer_saved",
+        ]
+        read_only_fields = fields
+
+
+class TagListField(serializers.ListField):
+    child = serializers.CharField(max_length=40)
+    max_length = 10
+
+
+class ReviewCreateSerializer(serializers.Serializer):
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    title = serializers.CharField(max_length=120)
+    body = serializers.CharField(max_length=10_000)
+    tags = TagListField(required=False, default=list)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=9)
+
+
+class ReviewUpdateSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5, required=False)
+    title = serializers.CharField(max_length=120, required=False)
+    body = serializers.CharField(max_length=10_000, required=False)
+    tags = TagListField(required=False)
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    photos = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=9)
+
+
+class VoteInputSerializer(serializers.Serializer):
+    helpful = serializers.BooleanField()
+
+
+class VoteStateSerializer(serializers.Serializer):
+    helpful = serializers.BooleanField(allow_null=True)
+    helpful_count = serializers.IntegerField()
+    not_helpful_count = serializers.IntegerField()
+
+
+class SaveStateSerializer(serializers.Serializer):
+    saved = serializers.BooleanField()
+    save_count = serializers.IntegerField()
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "review", "author", "body", "created_at", "edited_at"]
+        read_only_fields = fields
+
+
+class CommentInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=2000)

@@ -1,0 +1,220 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    # People who said they care about this category (profile "interests").
+    interested_users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="interest_categories", blank=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Brand(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    # A moderator verifies a brand before it may run tester campaigns.
+    is_verified = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BrandMembership(models.Model):
+    """A brand account: a user who speaks for one brand."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand_membership")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.brand}"
+
+
+class Product(models.Model):
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=180, unique=True)
+    description = models.TextField(blank=True)
+    image = models.ImageField(upload_to="products/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="product_name_unique_per_brand")]
+
+    def __str__(self) -> str:
+        return f"{self.brand.name} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("product-detail", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.SlugField(max_length=30, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden"
+        REMOVED = "removed", "Removed"
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    title = models.CharField(max_length=120)
+    body = models.TextField(max_length=10_000)
+    tags = models.ManyToManyField(Tag, related_name="reviews", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when the author edits the text; created_at never moves.
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every write that may change the review's ranking (edit, vote, comment, save), so
+    # the rerank job can find what changed since its last run with one indexed range scan.
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    # Counters shown to users. Only ever changed by atomic `F()` updates in services.py, in the
+    # same transaction as the row they count.
+    helpful_count = models.PositiveIntegerField(default=0)
+    not_helpful_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    save_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "product"], name="one_review_per_author_per_product"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at", "-id"], name="review_feed_newest"),
+            models.Index(fields=["product", "status", "-helpful_count"], name="review_product_helpful"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("review-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
+
+    def can_edit(self, user) -> bool:
+        return user.is_authenticated and user.pk == self.author_id and self.status != self.Status.REMOVED
+
+    def is_visible_to(self, user) -> bool:
+        if self.status == self.Status.PUBLISHED:
+            return True
+        # A hidden review stays visible to its author (who is told why) and to moderators.
+        return user.is_authenticated and (user.pk == self.author_id or user.is_moderator)
+
+
+def photo_upload_to(instance: "ReviewPhoto", filename: str) -> str:
+    return f"reviews/{timezone.now():%Y/%m}/{filename}"
+
+
+class ReviewPhoto(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField()
+    image = models.ImageField(upload_to=photo_upload_to)
+    thumbnail = models.ImageField(upload_to=photo_upload_to)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "position"], name="photo_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"photo {self.position} of review {self.review_id}"
+
+
+class HelpfulVote(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_votes")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="votes")
+    helpful = models.BooleanField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "review"], name="one_vote_per_user_per_review"),
+        ]
+        indexes = [models.Index(fields=["updated_at"], name="vote_updated_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {'+' if self.helpful else '-'} {self.review_id}"
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden"
+        REMOVED = "removed", "Removed"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    body = models.TextField(max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["review", "created_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.review_id}"
+
+    def can_edit(self, user) -> bool:
+        return user.is_authenticated and user.pk == self.author_id and self.status != self.Status.REMOVED
+
+
+class Save(models.Model):
+    """A review kept in a user's collection."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saves")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="saves")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "review"], name="save_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} saved {self.review_id}"

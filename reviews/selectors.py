@@ -1,0 +1,81 @@
+"""Reads on reviews: lists and feeds with everything a card shows, in a fixed number of queries."""
+
+from django.db.models import Avg, BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+
+from accounts.models import Follow, User
+
+from .models import Comment, HelpfulVote, Product, Review, ReviewPhoto, Save
+
+
+def reviews_for_listing(viewer: User | None = None) -> QuerySet[Review]:
+    """Published reviews with author, product, tags and photos loaded, and the viewer's own
+    vote and save annotated, so a page of any size costs the same few queries."""
+    qs = (
+        Review.objects.filter(status=Review.Status.PUBLISHED)
+        .select_related("author", "product__brand", "product__category")
+        .prefetch_related("tags", Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position")))
+    )
+    return annotate_viewer_state(qs, viewer)
+
+
+def annotate_viewer_state(qs: QuerySet[Review], viewer: User | None) -> QuerySet[Review]:
+    if viewer is None or not viewer.is_authenticated:
+        return qs.annotate(
+            viewer_vote=Value(None, output_field=BooleanField(null=True)),
+            viewer_saved=Value(False, output_field=BooleanField()),
+        )
+    own_vote = HelpfulVote.objects.filter(review=OuterRef("pk"), user=viewer).values("helpful")[:1]
+    return qs.annotate(
+        viewer_vote=Subquery(own_vote, output_field=BooleanField(null=True)),
+        viewer_saved=Exists(Save.objects.filter(review=OuterRef("pk"), user=viewer)),
+    )
+
+
+def review_for_viewer(review_id: int, viewer: User | None) -> Review | None:
+    """One review as `viewer` may see it: published, or hidden but theirs (or a moderator's)."""
+    qs = (
+        Review.objects.filter(pk=review_id)
+        .select_related("author", "product__brand", "product__category")
+        .prefetch_related("tags", "photos")
+    )
+    review = annotate_viewer_state(qs, viewer).first()
+    if review is None or not review.is_visible_to(viewer):
+        return None
+    return review
+
+
+def feed(viewer: User | None, *, following_only: bool = False) -> QuerySet[Review]:
+    """The main feed, newest first. With `following_only`, only people the viewer follows."""
+    qs = reviews_for_listing(viewer)
+    if following_only:
+        if viewer is None or not viewer.is_authenticated:
+            return qs.none()
+        qs = qs.filter(author__in=Follow.objects.filter(follower=viewer).values("followee"))
+    return qs.order_by("-created_at", "-id")
+
+
+def saved_reviews(user: User, viewer: User | None = None) -> QuerySet[Review]:
+    """The reviews in `user`'s collection, annotated with `saved_at`."""
+    return reviews_for_listing(viewer).filter(saves__user=user).annotate(saved_at=F("saves__created_at"))
+
+
+def comments_for_review(review: Review) -> QuerySet[Comment]:
+    return Comment.objects.filter(review=review, status=Comment.Status.PUBLISHED).select_related("author")
+
+
+def products_with_stats() -> QuerySet[Product]:
+    published = Q(reviews__status=Review.Status.PUBLISHED)
+    return Product.objects.select_related("brand", "category").annotate(
+        review_count=Count("reviews", filter=published),
+        average_rating=Avg("reviews__rating", filter=published),
+    )
+
+
+def rating_distribution(product: Product) -> dict[int, int]:
+    counts = dict(
+        product.reviews.filter(status=Review.Status.PUBLISHED)
+        .values_list("rating")
+        .annotate(n=Count("id"))
+        .values_list("rating", "n")
+    )
+    return {stars: counts.get(stars, 0) for stars in range(5, 0, -1)}

@@ -1,0 +1,282 @@
+"""Writes on reviews and everything hanging off them. Each function is one transaction.
+
+Counters shown to users move only through `F()` expressions in the same transaction as the row
+they count, so concurrent writers never lose an update.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import User
+from config.images import ProcessedPhoto, process_photo
+
+from .models import Brand, Category, Comment, HelpfulVote, Product, Review, ReviewPhoto, Save, Tag
+
+MAX_TAGS_PER_REVIEW = 10
+
+
+def _ensure_can_write(user: User) -> None:
+    if user.is_suspended:
+        raise PermissionDenied("Your account is suspended.")
+
+
+def normalize_tags(raw_tags: Iterable[str]) -> list[str]:
+    """Lower-case slugs, de-duplicated in order. Raises ValidationError on 'tags'."""
+    names: list[str] = []
+    for raw in raw_tags:
+        name = slugify(str(raw).strip().lstrip("#"), allow_unicode=True)[:30]
+        if not name:
+            raise ValidationError({"tags": [f"'{raw}' is not a usable tag."]})
+        if name not in names:
+            names.append(name)
+    if len(names) > MAX_TAGS_PER_REVIEW:
+        raise ValidationError({"tags": [f"At most {MAX_TAGS_PER_REVIEW} tags per review."]})
+    return names
+
+
+def _set_tags(review: Review, tag_names: Sequence[str]) -> None:
+    existing = {t.name: t for t in Tag.objects.filter(name__in=tag_names)}
+    missing = [Tag(name=n) for n in tag_names if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+    review.tags.set(Tag.objects.filter(name__in=tag_names))
+
+
+def _process_photos(photos: Sequence) -> list[ProcessedPhoto]:
+    return [process_photo(upload, field="photos") for upload in photos]
+
+
+def _attach_photos(review: Review, processed: Sequence[ProcessedPhoto], *, start: int) -> None:
+    for offset, photo in enumerate(processed):
+        review_photo = ReviewPhoto(review=review, position=start + offset, width=photo.width, height=photo.height)
+        review_photo.image.save(photo.display.name, photo.display, save=False)
+        review_photo.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        review_photo.save()
+
+
+def _unique_slug(model, base: str) -> str:
+    base = slugify(base)[:170] or "item"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def product_create(
+    *, brand: Brand, category: Category, name: str, description: str = "", created_by: User | None = None
+) -> Product:
+    """Create a product, or return the brand's existing product of the same name."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": ["A product needs a name."]})
+    existing = Product.objects.filter(brand=brand, name__iexact=name).first()
+    if existing:
+        return existing
+    return Product.objects.create(
+        brand=brand,
+        category=category,
+        name=name,
+        description=description,
+        slug=_unique_slug(Product, f"{brand.name} {name}"),
+        created_by=created_by,
+    )
+
+
+def review_create(
+    *,
+    author: User,
+    product: Product,
+    rating: int,
+    title: str,
+    body: str,
+    tags: Iterable[str] = (),
+    photos: Sequence = (),
+) -> Review:
+    """Publish a review with its tags and photos, all or nothing.
+
+    Photos are validated and re-encoded before the transaction opens, so a bad file never
+    leaves a half-written review behind.
+    """
+    _ensure_can_write(author)
+    tag_names = normalize_tags(tags)
+    if len(photos) > settings.PHOTOS_PER_REVIEW_MAX:
+        raise ValidationError({"photos": [f"At most {settings.PHOTOS_PER_REVIEW_MAX} photos per review."]})
+    processed = _process_photos(photos)
+    with transaction.atomic():
+        if Review.objects.filter(author=author, product=product).exists():
+            raise ValidationError({"product": ["You have already reviewed this product; edit that review instead."]})
+        try:
+            with transaction.atomic():
+                review = Review.objects.create(
+                    author=author, product=product, rating=rating, title=title.strip(), body=body.strip()
+                )
+        except IntegrityError:
+            # A concurrent request by the same author won the race to the unique constraint.
+            raise ValidationError(
+                {"product": ["You have already reviewed this product; edit that review instead."]}
+            ) from None
+        _set_tags(review, tag_names)
+        _attach_photos(review, processed, start=0)
+    return review
+
+
+@transaction.atomic
+def review_update(*, review: Review, editor: User, **changes) -> Review:
+    """Edit a review's rating, title, body or tags. Keeps created_at; marks it edited."""
+    if not review.can_edit(editor):
+        raise PermissionDenied("Only the author can edit this review.")
+    _ensure_can_write(editor)
+    tag_names = normalize_tags(changes.pop("tags")) if "tags" in changes else None
+    fields = {k: v for k, v in changes.items() if k in {"rating", "title", "body"}}
+    if "title" in fields:
+        fields["title"] = fields["title"].strip()
+    if "body" in fields:
+        fields["body"] = fields["body"].strip()
+    now = timezone.now()
+    changed = any(getattr(review, k) != v for k, v in fields.items())
+    if tag_names is not None:
+        changed = changed or set(tag_names) != set(review.tags.values_list("name", flat=True))
+        _set_tags(review, tag_names)
+    if changed:
+        Review.objects.filter(pk=review.pk).update(**fields, edited_at=now, changed_at=now)
+    review.refresh_from_db()
+    return review
+
+
+@transaction.atomic
+def review_delete(*, review: Review, user: User) -> None:
+    if not user.is_authenticated or user.pk != review.author_id:
+        raise PermissionDenied("Only the author can delete this review.")
+    review.delete()
+
+
+def review_add_photos(*, review: Review, user: User, photos: Sequence) -> list[ReviewPhoto]:
+    if not review.can_edit(user):
+        raise PermissionDenied("Only the author can add photos.")
+    if not photos:
+        raise ValidationError({"photos": ["Attach at least one photo."]})
+    processed = _process_photos(photos)
+    with transaction.atomic():
+        # Lock the review so two uploads cannot take the same positions or exceed the limit.
+        Review.objects.select_for_update().filter(pk=review.pk).first()
+        existing = list(review.photos.values_list("position", flat=True))
+        if len(existing) + len(processed) > settings.PHOTOS_PER_REVIEW_MAX:
+            raise ValidationError({"photos": [f"At most {settings.PHOTOS_PER_REVIEW_MAX} photos per review."]})
+        _attach_photos(review, processed, start=max(existing, default=-1) + 1)
+        Review.objects.filter(pk=review.pk).update(edited_at=timezone.now(), changed_at=timezone.now())
+    return list(review.photos.all())
+
+
+@transaction.atomic
+def review_delete_photo(*, photo: ReviewPhoto, user: User) -> None:
+    if not photo.review.can_edit(user):
+        raise PermissionDenied("Only the author can remove photos.")
+    photo.delete()
+
+
+def _bump(review_id: int, **deltas: int) -> None:
+    """Apply counter deltas atomically in SQL and mark the review as changed for ranking."""
+    updates = {name: F(name) + delta for name, delta in deltas.items() if delta}
+    Review.objects.filter(pk=review_id).update(**updates, changed_at=timezone.now())
+
+
+def vote_cast(*, user: User, review: Review, helpful: bool) -> HelpfulVote:
+    """Cast or change the user's helpful vote on a review. Idempotent for the same value."""
+    if review.author_id == user.pk:
+        raise PermissionDenied("You cannot vote on your own review.")
+    if review.status != Review.Status.PUBLISHED:
+        raise ValidationError({"review": ["Only published reviews can be voted on."]})
+    _ensure_can_write(user)
+    for _attempt in range(3):
+        try:
+            return _vote_cast_once(user=user, review=review, helpful=helpful)
+        except IntegrityError:
+            # The same user's concurrent first vote inserted the row; retry as a change.
+            continue
+    raise ValidationError({"helpful": ["Your vote could not be recorded; please retry."]})
+
+
+@transaction.atomic
+def _vote_cast_once(*, user: User, review: Review, helpful: bool) -> HelpfulVote:
+    vote = HelpfulVote.objects.select_for_update().filter(user=user, review=review).first()
+    now = timezone.now()
+    if vote is None:
+        vote = HelpfulVote.objects.create(user=user, review=review, helpful=helpful, created_at=now, updated_at=now)
+        _bump(review.pk, helpful_count=int(helpful), not_helpful_count=int(not helpful))
+    elif vote.helpful != helpful:
+        HelpfulVote.objects.filter(pk=vote.pk).update(helpful=helpful, updated_at=now)
+        vote.helpful, vote.updated_at = helpful, now
+        step = 1 if helpful else -1
+        _bump(review.pk, helpful_count=step, not_helpful_count=-step)
+    return vote
+
+
+@transaction.atomic
+def vote_remove(*, user: User, review: Review) -> bool:
+    """Withdraw the user's vote. Returns False when there was none."""
+    vote = HelpfulVote.objects.select_for_update().filter(user=user, review=review).first()
+    if vote is None:
+        return False
+    vote.delete()
+    _bump(review.pk, helpful_count=-int(vote.helpful), not_helpful_count=-int(not vote.helpful))
+    return True
+
+
+@transaction.atomic
+def comment_create(*, author: User, review: Review, body: str) -> Comment:
+    _ensure_can_write(author)
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": ["A comment cannot be empty."]})
+    if review.status != Review.Status.PUBLISHED:
+        raise ValidationError({"review": ["Only published reviews can be commented on."]})
+    comment = Comment.objects.create(author=author, review=review, body=body)
+    _bump(review.pk, comment_count=1)
+    return comment
+
+
+@transaction.atomic
+def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
+    if not comment.can_edit(user):
+        raise PermissionDenied("Only the author can edit this comment.")
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": ["A comment cannot be empty."]})
+    Comment.objects.filter(pk=comment.pk).update(body=body, edited_at=timezone.now())
+    comment.refresh_from_db()
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, user: User) -> None:
+    if not user.is_authenticated or user.pk != comment.author_id:
+        raise PermissionDenied("Only the author can delete this comment.")
+    deleted, _ = Comment.objects.filter(pk=comment.pk).delete()
+    if deleted and comment.status == Comment.Status.PUBLISHED:
+        _bump(comment.review_id, comment_count=-1)
+
+
+@transaction.atomic
+def save_add(*, user: User, review: Review) -> bool:
+    """Add a review to the user's collection. Returns False when it was already saved."""
+    if review.status != Review.Status.PUBLISHED:
+        raise ValidationError({"review": ["Only published reviews can be saved."]})
+    _save, created = Save.objects.get_or_create(user=user, review=review)
+    if created:
+        _bump(review.pk, save_count=1)
+    return created
+
+
+@transaction.atomic
+def save_remove(*, user: User, review: Review) -> bool:
+    deleted, _ = Save.objects.filter(user=user, review=review).delete()
+    if deleted:
+        _bump(review.pk, save_count=-1)
+    return bool(deleted)

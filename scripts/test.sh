@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole suite: lint, migrations up to date, pytest (PostgreSQL/Redis when DATABASE_URL and
+# REDIS_URL point at them; SQLite otherwise, with the PostgreSQL-only tests reported as skipped).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_SETTINGS_MODULE=config.settings.test
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== migrations are up to date"
+$PY manage.py makemigrations --check --dry-run
+echo "== pytest (database: ${DATABASE_URL:-embedded SQLite}; redis: ${REDIS_URL:-none})"
+exec $PY -m pytest "$@"
