@@ -172,7 +172,6 @@ class ReviewViewSet(viewsets.ModelViewSet):
         methods=["get", "post"],
         permission_classes=[permissions.IsAuthenticatedOrReadOnly],
         filter_backends=[],
-        parser_classes=[JSONParser, FormParser],
     )
     def comments(self, request, pk=None):
         review = self._public_review(pk)
