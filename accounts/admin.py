@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Follow, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "display_name", "email", "is_staff", "suspended_until", "date_joined")
+    list_filter = (*BaseUserAdmin.list_filter, "suspended_until")
+    search_fields = ("username", "display_name", "email")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Profile", {"fields": ("display_name", "bio", "avatar", "suspended_until")}),
+    )
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ("follower", "followee", "created_at")
+    search_fields = ("follower__username", "followee__username")
+    raw_id_fields = ("follower", "followee")
+    date_hierarchy = "created_at"
