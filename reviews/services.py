@@ -79,14 +79,22 @@ def product_create(
     existing = Product.objects.filter(brand=brand, name__iexact=name).first()
     if existing:
         return existing
-    return Product.objects.create(
-        brand=brand,
-        category=category,
-        name=name,
-        description=description,
-        slug=_unique_slug(Product, f"{brand.name} {name}"),
-        created_by=created_by,
-    )
+    try:
+        with transaction.atomic():
+            return Product.objects.create(
+                brand=brand,
+                category=category,
+                name=name,
+                description=description,
+                slug=_unique_slug(Product, f"{brand.name} {name}"),
+                created_by=created_by,
+            )
+    except IntegrityError:
+        # Someone added the same product (or took the slug) a moment ago.
+        existing = Product.objects.filter(brand=brand, name__iexact=name).first()
+        if existing:
+            return existing
+        raise ValidationError({"name": ["This product could not be added; please try again."]}) from None
 
 
 def review_create(

@@ -353,3 +353,52 @@ def test_feed_and_products_run_a_constant_number_of_queries(api_client, django_a
         api_client.get(f"/api/v1/feed/?page_size={page_size}")
     with django_assert_num_queries(1):
         api_client.get(f"/api/v1/products/?page_size={page_size}")
+
+
+class TestProducts:
+    def test_add_a_product_and_find_it(self, auth_client, api_client):
+        CategoryFactory(slug="skincare")
+        from tests.factories import BrandFactory
+
+        BrandFactory(slug="glowco", name="GlowCo")
+        created = auth_client.post(
+            "/api/v1/products/", {"brand": "glowco", "category": "skincare", "name": "Dew Serum"}, format="json"
+        )
+        assert created.status_code == 201, created.content
+        assert created.json()["slug"] == "glowco-dew-serum"
+        # The same product again (any case) returns the existing one instead of a duplicate.
+        again = auth_client.post(
+            "/api/v1/products/", {"brand": "glowco", "category": "skincare", "name": "dew serum"}, format="json"
+        )
+        assert again.json()["id"] == created.json()["id"]
+        found = api_client.get("/api/v1/products/?q=dew&category=skincare&brand=glowco").json()["results"]
+        assert [p["slug"] for p in found] == ["glowco-dew-serum"]
+        assert api_client.get("/api/v1/products/glowco-dew-serum/").json()["review_count"] == 0
+
+    @pytest.mark.parametrize(
+        ("payload", "field"),
+        [
+            ({"brand": "nope", "category": "skincare", "name": "X"}, "brand"),
+            ({"brand": "glowco", "category": "nope", "name": "X"}, "category"),
+            ({"brand": "glowco", "category": "skincare", "name": ""}, "name"),
+            ({"brand": "glowco", "category": "skincare", "name": "   "}, "name"),
+        ],
+    )
+    def test_bad_product_input(self, auth_client, payload, field):
+        CategoryFactory(slug="skincare")
+        from tests.factories import BrandFactory
+
+        BrandFactory(slug="glowco")
+        response = auth_client.post("/api/v1/products/", payload, format="json")
+        assert response.status_code == 400 and field in response.json()
+
+    def test_anonymous_cannot_add_products(self, api_client):
+        assert api_client.post("/api/v1/products/", {}, format="json").status_code == 401
+
+    def test_product_stats_count_only_published_reviews(self, api_client):
+        product = ProductFactory()
+        ReviewFactory(product=product, rating=5)
+        ReviewFactory(product=product, rating=3)
+        ReviewFactory(product=product, rating=1, status="removed")
+        data = api_client.get(f"/api/v1/products/{product.slug}/").json()
+        assert data["review_count"] == 2 and data["average_rating"] == 4.0
