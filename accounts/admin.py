@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Follow, User
+from .models import Follow, Notification, User
 
 
 @admin.register(User)
@@ -21,3 +21,11 @@ class FollowAdmin(admin.ModelAdmin):
     search_fields = ("follower__username", "followee__username")
     raw_id_fields = ("follower", "followee")
     date_hierarchy = "created_at"
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "kind", "title", "created_at", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("recipient__username", "title")
+    raw_id_fields = ("recipient",)

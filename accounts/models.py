@@ -67,3 +67,38 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follower} -> {self.followee}"
+
+
+class Notification(models.Model):
+    """An in-app notification. Any app may create one through accounts.services.notify()."""
+
+    class Kind(models.TextChoices):
+        HELPFUL_MILESTONE = "helpful_milestone", "Helpful-vote milestone"
+        NEW_FOLLOWER = "new_follower", "New follower"
+        COMMENT = "comment", "Comment on your review"
+        LEVEL_UP = "level_up", "Level up"
+        PROMOTION = "promotion", "Promoted to invited tester"
+        DEMOTION = "demotion", "Invited-tester status ended"
+        INVITATION = "invitation", "Tester invitation"
+        MODERATION = "moderation", "Moderation decision"
+        OTHER = "other", "Other"
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    # The figures behind it (e.g. a promotion's reputation and rank), for the API and the page.
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"

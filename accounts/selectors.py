@@ -3,7 +3,7 @@
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from .models import Follow, User
+from .models import Follow, Notification, User
 
 
 def _per_user(aggregate, **filters) -> Coalesce:
@@ -42,3 +42,7 @@ def following_of(user: User) -> QuerySet[User]:
     return User.objects.filter(follower_links__follower=user, is_active=True).annotate(
         followed_at=F("follower_links__created_at")
     )
+
+
+def unread_notification_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -3,10 +3,11 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from config.images import process_photo
 
-from .models import Follow, User
+from .models import Follow, Notification, User
 
 
 @transaction.atomic
@@ -54,6 +55,14 @@ def follow_create(*, follower: User, followee: User) -> bool:
     if follower.pk == followee.pk:
         raise ValidationError({"username": ["You cannot follow yourself."]})
     _follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
+    if created:
+        notify(
+            recipient=followee,
+            kind=Notification.Kind.NEW_FOLLOWER,
+            title=f"{follower.public_name} started following you",
+            url=f"/u/{follower.username}/",
+            data={"follower": follower.username},
+        )
     return created
 
 
@@ -61,3 +70,19 @@ def follow_create(*, follower: User, followee: User) -> bool:
 def follow_delete(*, follower: User, followee: User) -> bool:
     deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
     return bool(deleted)
+
+
+def notify(
+    *, recipient: User, kind: str, title: str, body: str = "", url: str = "", data: dict | None = None
+) -> Notification:
+    """Create an in-app notification. Callers run it inside their own transaction, so the
+    notification exists exactly when the change it announces does."""
+    return Notification.objects.create(recipient=recipient, kind=kind, title=title, body=body, url=url, data=data or {})
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark some (or, with ids=None, all) of the user's notifications read. Returns how many."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -1,7 +1,7 @@
 from django.contrib.auth import authenticate
 from rest_framework import serializers
 
-from accounts.models import User
+from accounts.models import Notification, User
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -89,3 +89,25 @@ class ProfileUpdateSerializer(serializers.Serializer):
 class FollowStateSerializer(serializers.Serializer):
     following = serializers.BooleanField()
     followers_count = serializers.IntegerField()
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "data", "created_at", "read_at", "is_read"]
+        read_only_fields = fields
+
+    def get_is_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationsReadInputSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=500, help_text="Omit to mark all read."
+    )
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread_count = serializers.IntegerField()

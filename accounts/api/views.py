@@ -7,16 +7,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.models import User
+from accounts.models import Notification, User
 from config.pagination import NewestFirstCursorPagination
 
 from .serializers import (
     FollowStateSerializer,
+    NotificationSerializer,
+    NotificationsReadInputSerializer,
     ProfileUpdateSerializer,
     PublicProfileSerializer,
     RegisterInputSerializer,
     TokenInputSerializer,
     TokenOutputSerializer,
+    UnreadCountSerializer,
     UserSummarySerializer,
 )
 
@@ -110,3 +113,33 @@ class FollowingView(FollowersView):
 
     def get_queryset(self):
         return selectors.following_of(get_object_or_404(User, username=self.kwargs["username"], is_active=True))
+
+
+class NotificationListView(generics.ListAPIView):
+    """Your in-app notifications, newest first. `unread_count` is in /me/notifications/unread/."""
+
+    serializer_class = NotificationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user)
+
+
+class NotificationUnreadView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=UnreadCountSerializer)
+    def get(self, request):
+        return Response({"unread_count": selectors.unread_notification_count(request.user)})
+
+
+class NotificationReadView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=NotificationsReadInputSerializer, responses=UnreadCountSerializer)
+    def post(self, request):
+        data = NotificationsReadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.notifications_mark_read(user=request.user, ids=data.validated_data.get("ids"))
+        return Response({"unread_count": selectors.unread_notification_count(request.user)})

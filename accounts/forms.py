@@ -1,0 +1,54 @@
+"""Web forms for accounts. Rules (unique names, password strength, avatar checks) stay in the
+services; their errors are put back on the field they name."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class ServiceErrorsMixin:
+    def add_service_error(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class SignupForm(ServiceErrorsMixin, forms.Form):
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]+\Z",
+        min_length=3,
+        max_length=150,
+        label="Username",
+        help_text="3 or more letters, digits and . @ + - _ — it appears in your profile's address.",
+        error_messages={"invalid": "Use only letters, digits and . @ + - _"},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    display_name = forms.CharField(
+        max_length=60, required=False, label="Display name", help_text="Optional: the name people see."
+    )
+    email = forms.EmailField(required=False, label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        max_length=128,
+        help_text="At least 8 characters; not only digits and not a common password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class ProfileForm(ServiceErrorsMixin, forms.Form):
+    display_name = forms.CharField(max_length=60, required=False, label="Display name")
+    bio = forms.CharField(max_length=500, required=False, label="About you", widget=forms.Textarea(attrs={"rows": 4}))
+    avatar = forms.FileField(
+        required=False,
+        label="Avatar",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    interest_categories = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Interests"
+    )
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interest_categories"].queryset = categories

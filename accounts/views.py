@@ -1,0 +1,137 @@
+"""Web pages for accounts: sign up, log in and out, edit your profile, follow someone.
+
+Thin: each view validates a form, calls one accounts service and renders or redirects. The
+public profile page lists reviews, so it lives with the review pages (accounts imports neither
+reviews nor ranking).
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.models import User
+
+from .forms import ProfileForm, SignupForm
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The `next` address from the form or query string if it stays on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def web_login_required(view):
+    """login_required that, for an htmx request, sends the whole page to the log-in form
+    instead of swapping a log-in page into a button."""
+    wrapped = login_required(view)
+
+    def check(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated and is_htmx(request):
+            response = HttpResponse(status=401)
+            referer = request.headers.get("Referer", "")
+            next_url = referer if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else "/"
+            response["HX-Redirect"] = f"{reverse('login')}?next={next_url}"
+            return response
+        return wrapped(request, *args, **kwargs)
+
+    check.__name__ = view.__name__
+    check.__doc__ = view.__doc__
+    return check
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("discover")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_register(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to Candor, {user.public_name}!")
+            return redirect(safe_next(request, reverse("discover")))
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")}, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out by POST only (Django refuses GET), then back to Discover."""
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    # Categories live in the reviews app; reach them through the relation so accounts never
+    # imports reviews.
+    categories = User._meta.get_field("interest_categories").related_model.objects.all()
+    form = ProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        categories=categories,
+        initial={
+            "display_name": user.display_name,
+            "bio": user.bio,
+            "interest_categories": list(user.interest_categories.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("avatar") is None:
+            data.pop("avatar")  # nothing uploaded and not cleared: keep the current avatar
+        try:
+            services.profile_update(user=user, **data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("profile", username=user.username)
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/profile_edit.html", {"form": form}, status=status)
+
+
+@require_POST
+@web_login_required
+def user_follow(request: HttpRequest, username: str) -> HttpResponse:
+    """Follow (follow=1) or unfollow (follow=0) someone; the target state, so a double
+    click cannot undo itself."""
+    followee = get_object_or_404(User, username=username, is_active=True)
+    want = request.POST.get("follow")
+    if want not in {"1", "0"}:
+        return HttpResponse("follow: send 1 to follow or 0 to unfollow.", status=400, content_type="text/plain")
+    try:
+        if want == "1":
+            services.follow_create(follower=request.user, followee=followee)
+        else:
+            services.follow_delete(follower=request.user, followee=followee)
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
+    if is_htmx(request):
+        member = selectors.users_with_public_counts(request.user).get(pk=followee.pk)
+        return render(request, "accounts/partials/follow_button.html", {"member": member, "oob_counts": True})
+    return redirect(safe_next(request, reverse("profile", kwargs={"username": followee.username})))
