@@ -32,6 +32,7 @@ class UserSummarySerializer(serializers.ModelSerializer):
     """How an author appears on a card: enough to render it, nothing private."""
 
     display_name = serializers.CharField(source="public_name")
+    avatar = serializers.ImageField(read_only=True, allow_null=True)
 
     class Meta:
         model = User
@@ -41,6 +42,7 @@ class UserSummarySerializer(serializers.ModelSerializer):
 
 class PublicProfileSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(source="public_name")
+    avatar = serializers.ImageField(read_only=True, allow_null=True)
     role = serializers.CharField(read_only=True)
     interest_categories = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
     followers_count = serializers.IntegerField(read_only=True)

@@ -55,7 +55,7 @@ def _profile(username: str, viewer) -> User:
 class ProfileView(APIView):
     @extend_schema(responses=PublicProfileSerializer)
     def get(self, request, username: str):
-        return Response(PublicProfileSerializer(_profile(username, request.user)).data)
+        return Response(PublicProfileSerializer(_profile(username, request.user), context={"request": request}).data)
 
 
 class MeView(APIView):
@@ -64,14 +64,18 @@ class MeView(APIView):
 
     @extend_schema(responses=PublicProfileSerializer)
     def get(self, request):
-        return Response(PublicProfileSerializer(_profile(request.user.username, request.user)).data)
+        return Response(
+            PublicProfileSerializer(_profile(request.user.username, request.user), context={"request": request}).data
+        )
 
     @extend_schema(request=ProfileUpdateSerializer, responses=PublicProfileSerializer)
     def patch(self, request):
         data = ProfileUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.profile_update(user=request.user, **data.validated_data)
-        return Response(PublicProfileSerializer(_profile(request.user.username, request.user)).data)
+        return Response(
+            PublicProfileSerializer(_profile(request.user.username, request.user), context={"request": request}).data
+        )
 
 
 class FollowView(APIView):

@@ -12,6 +12,8 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class BrandSerializer(serializers.ModelSerializer):
+    website = serializers.CharField(read_only=True)
+
     class Meta:
         model = Brand
         fields = ["id", "name", "slug", "description", "website", "is_verified"]
@@ -21,6 +23,7 @@ class BrandSerializer(serializers.ModelSerializer):
 class ProductSerializer(serializers.ModelSerializer):
     brand = BrandSerializer(read_only=True)
     category = CategorySerializer(read_only=True)
+    image = serializers.ImageField(read_only=True, allow_null=True)
     review_count = serializers.IntegerField(read_only=True)
     average_rating = serializers.FloatField(read_only=True, allow_null=True)
 

@@ -402,3 +402,18 @@ class TestProducts:
         ReviewFactory(product=product, rating=1, status="removed")
         data = api_client.get(f"/api/v1/products/{product.slug}/").json()
         assert data["review_count"] == 2 and data["average_rating"] == 4.0
+
+
+@pytest.mark.parametrize("query", ["product=-2.2e300", "product=99999999999999999999999", "rating=211", "min_rating=0"])
+def test_out_of_range_numbers_are_400_not_500(api_client, query):
+    response = api_client.get(f"/api/v1/reviews/?{query}")
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()
+
+
+def test_media_urls_are_absolute(api_client, user, auth_client):
+    auth_client.patch("/api/v1/me/", {"avatar": image_upload()}, format="multipart")
+    assert api_client.get(f"/api/v1/users/{user.username}/").json()["avatar"].startswith("http://testserver/media/")
+    ReviewFactory(author=user)
+    listed = api_client.get("/api/v1/reviews/").json()["results"][0]
+    assert listed["author"]["avatar"].startswith("http://testserver/media/")
