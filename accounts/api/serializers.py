@@ -107,7 +107,10 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class NotificationsReadInputSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=500, help_text="Omit to mark all read."
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=500,
+        help_text="Omit to mark all read.",
     )
 
 

@@ -42,3 +42,8 @@ def test_bad_ids_are_a_400(auth_client):
 
 def test_notifications_need_login(api_client):
     assert api_client.get("/api/v1/me/notifications/").status_code == 401
+
+
+def test_huge_ids_are_a_400_not_a_500(auth_client):
+    response = auth_client.post("/api/v1/me/notifications/read/", {"ids": [843771079438695537836032]}, format="json")
+    assert response.status_code == 400 and "ids" in response.json()
