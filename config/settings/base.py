@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.PinPrimaryAfterWriteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,6 +81,19 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Optional read replica: feed, product and profile reads go there, writes and the reads right
+# after a write stay on the primary (config/db_router.py).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "DISABLE_SERVER_SIDE_CURSORS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
@@ -196,3 +210,58 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)
+
+# === Ranking (issue 3) =========================================================================
+# Policy knobs of the ranking engine. The scoring formula and its constants live in
+# ranking/scoring.py; docs/ranking.md explains both to users. Thresholds are published at
+# /api/v1/levels/.
+from datetime import timedelta  # noqa: E402
+
+from celery.schedules import crontab  # noqa: E402
+
+# How often the incremental rerank runs (it only touches what changed since the last run).
+RANKING_RERANK_INTERVAL = timedelta(seconds=env.int("RANKING_RERANK_INTERVAL_SECONDS", default=300))
+# The run's lock expires after this long, so a run killed with SIGKILL blocks the next ones
+# for at most this long. Must exceed the longest full run.
+RANKING_LOCK_TIMEOUT = env.int("RANKING_LOCK_TIMEOUT_SECONDS", default=15 * 60)
+# Each incremental run re-reads changes this far before the previous run started, so a vote whose
+# transaction began before that run and committed during it is never missed.
+RANKING_WATERMARK_OVERLAP = timedelta(seconds=env.int("RANKING_WATERMARK_OVERLAP_SECONDS", default=60))
+# Reputation needed for levels 1..10 (index 0 is level 1). Strictly increasing.
+RANKING_LEVEL_THRESHOLDS = [0, 10, 30, 70, 150, 300, 600, 1200, 2500, 5000]
+# Exact ranks are kept for the top N reviewers overall and per category (badges: top 10/100/1000).
+RANKING_REVIEWER_RANK_DEPTH = 1000
+# Category expert: this many ranked reviews in the category and this much category reputation.
+RANKING_EXPERT_MIN_REVIEWS = 5
+RANKING_EXPERT_MIN_REPUTATION = 50.0
+# Product rankings per category: products need this many published reviews to be ranked; exact
+# ranks are kept for the top N of each category.
+RANKING_PRODUCT_MIN_REVIEWS = 3
+RANKING_PRODUCT_RANK_DEPTH = 100
+# Invited testers, decided after each full rerank: top K overall or top K in a category, at least
+# level N, this many reviews in the last D days, no open or confirmed fraud flag.
+RANKING_TESTER_TOP_K_OVERALL = 100
+RANKING_TESTER_TOP_K_PER_CATEGORY = 20
+RANKING_TESTER_MIN_LEVEL = 5
+RANKING_TESTER_MIN_RECENT_REVIEWS = 3
+RANKING_TESTER_RECENT_DAYS = 90
+# Hysteresis: demoted after failing the bar on this many consecutive full runs; failures less
+# than this many hours apart count once (so a manual re-run does not double-count).
+RANKING_TESTER_DEMOTE_AFTER_FAILURES = 2
+RANKING_TESTER_FAILURE_SPACING_HOURS = 20
+
+# Incremental rerank every RANKING_RERANK_INTERVAL: scores, reputation and levels follow votes
+# within minutes.
+CELERY_BEAT_SCHEDULE["ranking-rerank"] = {
+    "task": "ranking.tasks.rerank",
+    "schedule": RANKING_RERANK_INTERVAL,
+    "options": {"expires": RANKING_RERANK_INTERVAL.total_seconds()},
+}
+# Full rerank nightly at 03:17 UTC (quiet hours): refreshes what time alone changes (account
+# ages, recency, activity), category priors, fraud rings, and promotes/demotes invited testers.
+CELERY_BEAT_SCHEDULE["ranking-rerank-full"] = {
+    "task": "ranking.tasks.rerank",
+    "schedule": crontab(hour=3, minute=17),
+    "kwargs": {"full": True},
+}
+# === end Ranking ===============================================================================
