@@ -129,6 +129,16 @@ else:
         "store_processed": False,
     }
 
+# Queues by kind, so each can be scaled on its own machines (docs/deploy.md). Tasks land on
+# "default" unless routed here.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUE_NAMES = ["default", "ranking", "media", "notifications"]
+CELERY_TASK_ROUTES = {
+    "ranking.tasks.*": {"queue": "ranking"},
+    "*.tasks.process_*": {"queue": "media"},
+    "*.tasks.notify_*": {"queue": "notifications"},
+    "*.tasks.send_*": {"queue": "notifications"},
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
