@@ -108,6 +108,8 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
+    # Sessions read from Redis and survive a cache flush in the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Shared between the web process and the worker on one machine, needs no server.
     CACHES = {
