@@ -19,6 +19,10 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
+    # The web pages. Listed after the API so the page URLs win reverse("review-detail") and
+    # reverse("product-detail"), which the API router also names.
+    path("", include("accounts.urls")),
+    path("", include("reviews.urls")),
 ]
 
 if settings.SERVE_MEDIA:

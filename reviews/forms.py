@@ -1,0 +1,141 @@
+"""Web forms for reviews. They check what a browser can get wrong; the services keep the rules
+(photos, tags, one review per product) and their errors are put back on the matching field."""
+
+import re
+from itertools import groupby
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from .models import Brand, Category, Product, Review
+
+TAG_SEPARATORS = re.compile(r"[\s,，、;]+")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several uploads under one name. The files are checked by the photo service, not here,
+    so a bad file gets exactly the message the API gives."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleImageField, self).clean(item, initial) for item in files]
+
+
+def split_tags(text: str) -> list[str]:
+    return [part for part in TAG_SEPARATORS.split(text or "") if part.strip("#")]
+
+
+def grouped_product_choices(products: QuerySet[Product]) -> list:
+    """Choices for a <select> with one <optgroup> per category."""
+    choices: list = [("", "Choose a product…")]
+    for category, items in groupby(products, key=lambda p: p.category):
+        choices.append((category.name, [(p.pk, f"{p.brand.name} · {p.name}") for p in items]))
+    return choices
+
+
+class ReviewForm(forms.Form):
+    EXISTING, NEW = "existing", "new"
+
+    product_mode = forms.ChoiceField(
+        choices=[(EXISTING, "Pick a product"), (NEW, "Add a new product")],
+        initial=EXISTING,
+        widget=forms.RadioSelect,
+        label="Product",
+    )
+    product = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Product")
+    new_brand = forms.ModelChoiceField(
+        queryset=Brand.objects.all(), required=False, label="Brand", empty_label="Choose a brand…"
+    )
+    new_category = forms.ModelChoiceField(
+        queryset=Category.objects.all(), required=False, label="Category", empty_label="Choose a category…"
+    )
+    new_name = forms.CharField(max_length=160, required=False, label="Product name")
+    rating = forms.TypedChoiceField(
+        choices=[(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)],
+        coerce=int,
+        label="Rating",
+        error_messages={"required": "Give the product from 1 to 5 stars."},
+    )
+    title = forms.CharField(
+        max_length=Review._meta.get_field("title").max_length,
+        label="Title",
+        widget=forms.TextInput(attrs={"placeholder": "The one-line verdict"}),
+    )
+    body = forms.CharField(
+        widget=forms.Textarea(
+            attrs={"rows": 8, "placeholder": "Who are you, how did you use it, what worked, what didn't?"}
+        ),
+        max_length=Review._meta.get_field("body").max_length,
+        label="Your review",
+    )
+    tags = forms.CharField(
+        required=False,
+        max_length=400,
+        label="Tags",
+        help_text="Up to 10, separated by spaces or commas, e.g. sensitive-skin spf50",
+        widget=forms.TextInput(attrs={"placeholder": "#sensitive-skin #spf50"}),
+    )
+    photos = MultipleImageField(required=False, label="Photos")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every product in one <select>, grouped by category: fine for a catalogue of hundreds;
+        # a much larger one would want a search-as-you-type picker here.
+        products = Product.objects.select_related("brand", "category").order_by(
+            "category__position", "category__name", "brand__name", "name"
+        )
+        self._products = {p.pk: p for p in products}
+        self.fields["product"].choices = grouped_product_choices(products)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("product_mode") == self.NEW:
+            for name, message in (
+                ("new_brand", "Choose the product's brand."),
+                ("new_category", "Choose a category."),
+                ("new_name", "Give the product's name."),
+            ):
+                if not data.get(name):
+                    self.add_error(name, message)
+        elif "product_mode" in data:
+            product_id = data.get("product")
+            if product_id is None:
+                self.add_error("product", "Choose the product you are reviewing, or add a new one.")
+            elif product_id not in self._products:
+                self.add_error("product", "This product does not exist.")
+            else:
+                data["product"] = self._products[product_id]
+        data["tag_list"] = split_tags(data.get("tags", ""))
+        return data
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put a service's ValidationError on the field it names (or on the form)."""
+        mapping = {"product": "product", "name": "new_name", "photos": "photos", "tags": "tags"}
+        if self.cleaned_data.get("product_mode") == self.NEW:
+            mapping["product"] = "new_name"
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            target = mapping.get(field, field if field in self.fields else None)
+            self.add_error(target, errors)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Say something kind and useful…"}),
+        max_length=2000,
+        label="Add a comment",
+        error_messages={"required": "A comment cannot be empty."},
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(max_length=100, required=False, label="Search")

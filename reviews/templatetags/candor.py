@@ -1,0 +1,140 @@
+"""Small presentation helpers shared by every Candor page: stars, avatars, photo covers."""
+
+import hashlib
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# Cover photos in the Discover grid keep their own shape within these bounds (height / width), as
+# Little Red Book does: tall photos up to 4:3, wide ones down to 3:4, so the grid stays lively
+# without one panorama or one very tall photo dominating it.
+COVER_MIN_RATIO = 0.75
+COVER_MAX_RATIO = 4 / 3
+
+# Soft backgrounds for text-only covers and initials avatars, picked by a stable hash.
+PALETTE = [
+    ("#ffe3e8", "#b0102a"),
+    ("#fff1d6", "#8a4b00"),
+    ("#e3f4ea", "#1d6b3a"),
+    ("#e4eefc", "#1d4f91"),
+    ("#f1e6fb", "#6a2c91"),
+    ("#fde8dc", "#9a3c12"),
+]
+
+
+def _pick(key: str) -> tuple[str, str]:
+    digest = hashlib.blake2s(key.encode(), digest_size=2).digest()
+    return PALETTE[int.from_bytes(digest, "big") % len(PALETTE)]
+
+
+@register.simple_tag
+def stars(rating, size: str = "") -> str:
+    """Five stars, `rating` of them filled, with a text alternative for screen readers."""
+    try:
+        value = max(0, min(5, round(float(rating))))
+    except (TypeError, ValueError):
+        value = 0
+    filled = "★" * value
+    empty = "★" * (5 - value)
+    css = f"stars {size}".strip()
+    return format_html(
+        '<span class="{}" role="img" aria-label="{} out of 5 stars"><span class="on" aria-hidden="true">{}</span>'
+        '<span class="off" aria-hidden="true">{}</span></span>',
+        css,
+        value,
+        filled,
+        empty,
+    )
+
+
+@register.inclusion_tag("reviews/partials/avatar.html")
+def avatar(user, size: int = 32, decorative: bool = True) -> dict:
+    """A round avatar: the uploaded photo or the member's initial on a soft colour."""
+    name = getattr(user, "public_name", "") or getattr(user, "username", "?")
+    background, foreground = _pick(getattr(user, "username", name))
+    return {
+        "member": user,
+        "name": name,
+        "initial": name[:1].upper(),
+        "size": size,
+        "background": background,
+        "foreground": foreground,
+        "decorative": decorative,
+    }
+
+
+@register.filter
+def cover_photo(review):
+    """The first photo of a review, from the prefetched photos (no extra query)."""
+    photos = list(review.photos.all())
+    return photos[0] if photos else None
+
+
+@register.filter
+def cover_ratio(photo) -> str:
+    """CSS aspect-ratio (width / height) for a card cover, clamped to the grid's bounds."""
+    if not photo or not photo.width or not photo.height:
+        return "3 / 4"
+    ratio = max(COVER_MIN_RATIO, min(COVER_MAX_RATIO, photo.height / photo.width))
+    return f"1000 / {round(1000 * ratio)}"
+
+
+@register.simple_tag
+def soft_colors(key) -> str:
+    """Inline CSS custom properties for a text-only cover, stable for the same key."""
+    background, foreground = _pick(str(key))
+    return mark_safe(f"--soft-bg:{background};--soft-fg:{foreground}")  # noqa: S308 - fixed palette values
+
+
+@register.filter
+def percent(part, whole) -> int:
+    try:
+        return round(100 * int(part) / int(whole)) if int(whole) else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def photo_alt(photo, review) -> str:
+    if photo.alt_text:
+        return photo.alt_text
+    return f"Photo {photo.position + 1} of “{review.title}”"
+
+
+@register.simple_tag
+def icon(name: str, label: str = "", css: str = "") -> str:
+    """An icon from the sprite; decorative unless it has a label."""
+    aria = format_html('role="img" aria-label="{}"', label) if label else mark_safe('aria-hidden="true"')
+    return format_html(
+        '<svg class="icon {}" {} focusable="false"><use href="{}#{}"></use></svg>',
+        css,
+        aria,
+        static("icons/sprite.svg"),
+        name,
+    )
+
+
+@register.filter
+def widget(field, css: str = ""):
+    """Render a form field's widget tied to its help text and errors for screen readers."""
+    attrs = {}
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_help")
+    if field.errors:
+        described.append(f"{field.auto_id}_errors")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if css:
+        attrs["class"] = css
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def startswith(text, prefix) -> bool:
+    return bool(prefix) and str(text).startswith(str(prefix))
