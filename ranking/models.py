@@ -1,0 +1,306 @@
+"""Ranking data. Everything here is derived from reviews, votes and accounts by the rerank job
+(ranking.services.rerank) except what moderators decide: fraud-flag status and features.
+
+Other apps reach these rows through the reverse accessors (`review.score`,
+`user.standing`, `product.score`) without importing this app.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from reviews.models import Category, HelpfulVote, Product, Review
+
+
+class ReviewScore(models.Model):
+    """A review's score and every component behind it (see ranking/scoring.py)."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, primary_key=True, related_name="score")
+    # Copied from the review so the feed indexes need no join; refreshed by every full run.
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", db_index=False)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Published when last computed; hidden and removed reviews are never ranked.
+    ranked = models.BooleanField(default=False, db_default=False)
+    helpful_weight = models.FloatField(default=0.0, db_default=0.0)
+    unhelpful_weight = models.FloatField(default=0.0, db_default=0.0)
+    helpfulness = models.FloatField(default=0.0, db_default=0.0)
+    body_length = models.PositiveIntegerField(default=0, db_default=0)
+    photo_count = models.PositiveSmallIntegerField(default=0, db_default=0)
+    length_signal = models.FloatField(default=0.0, db_default=0.0)
+    photo_signal = models.FloatField(default=0.0, db_default=0.0)
+    text_signal = models.FloatField(default=0.0, db_default=0.0)
+    content = models.FloatField(default=0.0, db_default=0.0)
+    author_level = models.PositiveSmallIntegerField(default=1, db_default=1)
+    author_prior = models.FloatField(default=0.0, db_default=0.0)
+    merit = models.FloatField(default=0.0, db_default=0.0)
+    # The "most helpful" order (no decay).
+    quality = models.FloatField(default=0.0, db_default=0.0)
+    # The "discover" order: ln(quality) + created/tau (+ feature boost). Changes only when the
+    # review changes, so it is a stable keyset for pagination.
+    discover = models.FloatField(default=0.0, db_default=0.0)
+    # A moderator's feature: boosts `discover` until it expires.
+    featured_until = models.DateTimeField(null=True, blank=True)
+    featured_changed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now, db_default=models.functions.Now())
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-discover", "-review"], condition=Q(ranked=True), name="score_discover"),
+            models.Index(
+                fields=["category", "-discover", "-review"], condition=Q(ranked=True), name="score_discover_category"
+            ),
+            models.Index(
+                fields=["product", "-quality", "-review"], condition=Q(ranked=True), name="score_most_helpful"
+            ),
+            models.Index(fields=["featured_until"], condition=Q(featured_until__isnull=False), name="score_featured"),
+        ]
+
+    def __str__(self) -> str:
+        return f"score of review {self.review_id}: {self.quality:.3f}"
+
+    def is_featured(self, now=None) -> bool:
+        return self.featured_until is not None and self.featured_until > (now or timezone.now())
+
+
+class ReviewerStanding(models.Model):
+    """A member's reputation, level, ranks, vote weight and invited-tester status."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="standing"
+    )
+    reputation = models.FloatField(default=0.0, db_default=0.0)
+    level = models.PositiveSmallIntegerField(default=1, db_default=1)
+    # What this member's own votes count for (see scoring.py, "Vote weights").
+    vote_weight = models.FloatField(default=1.0, db_default=1.0)
+    review_count = models.PositiveIntegerField(default=0, db_default=0)
+    recent_review_count = models.PositiveIntegerField(default=0, db_default=0)
+    helpful_weight_received = models.FloatField(default=0.0, db_default=0.0)
+    unhelpful_weight_received = models.FloatField(default=0.0, db_default=0.0)
+    active_periods = models.PositiveSmallIntegerField(default=0, db_default=0)
+    # Exact rank among all reviewers, kept for the top settings.RANKING_REVIEWER_RANK_DEPTH.
+    overall_rank = models.PositiveIntegerField(null=True, blank=True)
+    is_tester = models.BooleanField(default=False, db_default=False)
+    tester_since = models.DateTimeField(null=True, blank=True)
+    # Consecutive full runs (spaced by RANKING_TESTER_FAILURE_SPACING_HOURS) below the bar.
+    tester_failures = models.PositiveSmallIntegerField(default=0, db_default=0)
+    tester_last_failure_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now, db_default=models.functions.Now())
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-reputation", "user"], name="standing_reputation"),
+            models.Index(fields=["overall_rank"], condition=Q(overall_rank__isnull=False), name="standing_ranked"),
+            models.Index(fields=["user"], condition=Q(is_tester=True), name="standing_testers"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: level {self.level}, {self.reputation:.1f}"
+
+
+class CategoryStanding(models.Model):
+    """A member's reputation within one category (for per-category badges and experts)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_standings")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    reputation = models.FloatField(default=0.0)
+    review_count = models.PositiveIntegerField(default=0)
+    helpful_weight_received = models.FloatField(default=0.0)
+    is_expert = models.BooleanField(default=False)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "category"], name="category_standing_once")]
+        indexes = [
+            models.Index(fields=["category", "-reputation", "user"], name="category_standing_rep"),
+            models.Index(fields=["category", "rank"], condition=Q(rank__isnull=False), name="category_standing_ranked"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.category_id}: {self.reputation:.1f}"
+
+
+class CategoryStats(models.Model):
+    """The prior for the category's product ranking (refreshed by the full rerank)."""
+
+    category = models.OneToOneField(Category, on_delete=models.CASCADE, primary_key=True, related_name="ranking_stats")
+    mean_rating = models.FloatField(default=3.0, db_default=3.0)
+    review_weight = models.FloatField(default=0.0, db_default=0.0)
+    review_count = models.PositiveIntegerField(default=0, db_default=0)
+
+    def __str__(self) -> str:
+        return f"{self.category_id}: mean {self.mean_rating:.2f}"
+
+
+class ProductScore(models.Model):
+    """A product's quality-weighted Bayesian rating and its rank in its category."""
+
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, primary_key=True, related_name="score")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", db_index=False)
+    review_count = models.PositiveIntegerField(default=0, db_default=0)
+    average_rating = models.FloatField(null=True, blank=True)
+    weight_sum = models.FloatField(default=0.0, db_default=0.0)
+    weighted_rating_sum = models.FloatField(default=0.0, db_default=0.0)
+    bayesian_score = models.FloatField(default=0.0, db_default=0.0)
+    eligible = models.BooleanField(default=False, db_default=False)
+    # Exact rank in the category, kept for the top settings.RANKING_PRODUCT_RANK_DEPTH.
+    category_rank = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now, db_default=models.functions.Now())
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["category", "-bayesian_score", "product"], condition=Q(eligible=True), name="product_score_rank"
+            ),
+            models.Index(
+                fields=["category", "category_rank"], condition=Q(category_rank__isnull=False), name="product_ranked"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.bayesian_score:.3f}"
+
+
+class VotePair(models.Model):
+    """How many votes one voter cast on one author's reviews, kept only beyond the cap
+    (scoring.PAIR_MIN_VOTES). Drives the per-voter-per-author cap and the fraud signals."""
+
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    votes = models.PositiveIntegerField()
+    helpful_votes = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["voter", "author"], name="vote_pair_once")]
+        indexes = [models.Index(fields=["author"], name="vote_pair_author")]
+
+    def __str__(self) -> str:
+        return f"{self.voter_id} -> {self.author_id}: {self.votes}"
+
+
+class FraudFlag(models.Model):
+    """A vote-fraud signal with its evidence, for moderators. Votes linked to an open flag are
+    discounted; to a confirmed one, excluded."""
+
+    class Kind(models.TextChoices):
+        SERIAL_VOTING = "serial_voting", "Serial voting"
+        VOTE_RING = "vote_ring", "Vote ring"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CONFIRMED = "confirmed", "Confirmed"
+        DISMISSED = "dismissed", "Dismissed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # Identifies the signal so re-detection updates the same flag: serial:<voter>:<author>,
+    # ring:<sorted member ids>.
+    key = models.CharField(max_length=300, unique=True)
+    # The accounts whose votes are suspicious (the voter; every ring member).
+    accounts = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="fraud_flags")
+    evidence = models.JSONField(default=dict)
+    vote_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Bumped when the evidence or the status changes; the rerank re-scores the flagged votes.
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="fraud_flag_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.status}) {self.key}"
+
+
+class FlaggedVote(models.Model):
+    flag = models.ForeignKey(FraudFlag, on_delete=models.CASCADE, related_name="flagged_votes")
+    vote = models.ForeignKey(HelpfulVote, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["flag", "vote"], name="flagged_vote_once")]
+        indexes = [models.Index(fields=["vote"], name="flagged_vote_vote")]
+
+    def __str__(self) -> str:
+        return f"vote {self.vote_id} in flag {self.flag_id}"
+
+
+class RerankRun(models.Model):
+    """One successful (or failed) run of the rerank job. The last successful run's start is the
+    watermark of the next incremental run."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Full"
+        INCREMENTAL = "incremental", "Incremental"
+
+    class Status(models.TextChoices):
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    # Changes after this instant were read (the previous run's start minus the overlap).
+    since = models.DateTimeField(null=True, blank=True)
+    changes = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["status", "-started_at"], name="rerank_run_last")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} run at {self.started_at:%Y-%m-%d %H:%M:%S} ({self.status})"
+
+
+class RerankPending(models.Model):
+    """Work the next incremental run must pick up that no timestamp reveals: a deleted review
+    (its author's reputation and its product's score must be recomputed) or a level change
+    whose consequences a run could not finish propagating."""
+
+    class Reason(models.TextChoices):
+        REVIEW_DELETED = "review_deleted", "Review deleted"
+        LEVEL_CHANGED = "level_changed", "Level changed"
+
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    user_id = models.BigIntegerField(null=True, blank=True)
+    product_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.reason}: user {self.user_id}, product {self.product_id}"
+
+
+class TesterEvent(models.Model):
+    """A promotion to invited tester, a warning, or a demotion, with the reason and the figures
+    behind it. Shown to the reviewer."""
+
+    class Kind(models.TextChoices):
+        PROMOTED = "promoted", "Promoted to invited tester"
+        WARNED = "warned", "Below the tester bar (warning)"
+        DEMOTED = "demoted", "Invited-tester status ended"
+
+    class Reason(models.TextChoices):
+        MET_BAR = "met_bar", "Met the invited-tester bar"
+        BELOW_BAR = "below_bar", "Below the invited-tester bar"
+        BELOW_BAR_REPEATED = "below_bar_repeated", "Below the bar on consecutive full reranks"
+        OVERDUE_INVITES = "overdue_invites", "Invited reviews overdue"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tester_events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=24, choices=Reason.choices)
+    figures = models.JSONField(default=dict)
+    run = models.ForeignKey(RerankRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="tester_events")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="tester_event_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} ({self.reason})"

@@ -1,0 +1,992 @@
+# SQL here is assembled only from table names, column names and numeric constants defined in this
+# module, scoring.py and settings; every value from outside goes in as a query parameter.
+# ruff: noqa: S608
+"""The rerank job's SQL: set-based statements that run on PostgreSQL and SQLite alike.
+
+Call it through ranking.services.rerank(), which takes the lock. One `Engine.run()` is one
+transaction: readers keep seeing the previous ranking until it commits, and a run that fails or
+is killed midway leaves the previous ranking intact (the transaction rolls back).
+
+Shape of a run
+--------------
+Each step computes new values in a derived table or a temporary table and writes only rows whose
+value differs (`IS DISTINCT FROM`; SQLite spells it `IS NOT`), so a second run on unchanged
+data writes nothing.
+
+1. Scope. A full run covers every row. An incremental run starts from what changed since the
+   previous successful run's start (minus settings.RANKING_WATERMARK_OVERLAP): reviews whose
+   `changed_at` moved (edits, votes, comments, saves, photos), votes whose `updated_at` moved,
+   fraud flags a moderator decided, features set or expired, deleted reviews
+   (RerankPending), and voters whose weight may have changed without any row changing (7-day
+   birthdays, suspensions starting or ending).
+2. Voter/author pairs beyond the cap (VotePair) are recounted for the pairs touched; pairs whose
+   count changed put the voter's other votes on that author back in scope.
+3. Serial voting is detected on those pairs (ring detection runs on full runs).
+4. Vote weights, review scores, reviewer standings and per-category standings are recomputed for
+   the scope. A level change changes the author's prior and the weight of their votes, so the
+   run settles: it re-scores what those changes touch, up to SETTLE_ROUNDS times, and leaves
+   anything left over in RerankPending for the next run.
+5. Product scores for touched products (full runs first refresh the category priors), then
+   exact ranks for the top reviewers overall, per touched category, and the top products.
+6. Full runs only: invited-tester promotion and demotion (ranking.testers).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import scoring as S
+from .models import RerankPending, RerankRun, TesterEvent
+
+logger = logging.getLogger(__name__)
+
+SETTLE_ROUNDS = 3
+# Arbitrary constant: the PostgreSQL advisory lock key of the rerank job.
+PG_ADVISORY_KEY = 7_301_531_003
+
+REVIEW = "reviews_review"
+PRODUCT = "reviews_product"
+VOTE = "reviews_helpfulvote"
+PHOTO = "reviews_reviewphoto"
+USER = "accounts_user"
+SCORE = "ranking_reviewscore"
+STANDING = "ranking_reviewerstanding"
+CATSTANDING = "ranking_categorystanding"
+CATSTATS = "ranking_categorystats"
+PSCORE = "ranking_productscore"
+PAIR = "ranking_votepair"
+FLAG = "ranking_fraudflag"
+FLAGGED = "ranking_flaggedvote"
+
+# Temporary tables: (name, columns). Created at the start of a run, dropped at its end.
+TEMP_TABLES = {
+    "rk_review": "id BIGINT PRIMARY KEY",  # reviews to score in this round
+    "rk_user": "id BIGINT PRIMARY KEY",  # standings to recompute in this round
+    "rk_voter": "id BIGINT PRIMARY KEY",  # vote weights to recompute in this round
+    "rk_product": "id BIGINT PRIMARY KEY",  # products to recompute at the end
+    "rk_category": "id BIGINT PRIMARY KEY",  # categories whose reviewer ranks to refresh
+    "rk_pcategory": "id BIGINT PRIMARY KEY",  # categories whose product ranks to refresh
+    "rk_level_changed": "id BIGINT PRIMARY KEY",
+    "rk_weight_new": "user_id BIGINT PRIMARY KEY, weight DOUBLE PRECISION",
+    "rk_standing_new": (
+        "user_id BIGINT PRIMARY KEY, reputation DOUBLE PRECISION, level INTEGER, old_level INTEGER, "
+        "review_count INTEGER, recent_review_count INTEGER, helpful_weight_received DOUBLE PRECISION, "
+        "unhelpful_weight_received DOUBLE PRECISION, active_periods INTEGER"
+    ),
+    "rk_catstanding": (
+        "user_id BIGINT, category_id BIGINT, reputation DOUBLE PRECISION, review_count INTEGER, "
+        "helpful_weight_received DOUBLE PRECISION, is_expert BOOLEAN, PRIMARY KEY (user_id, category_id)"
+    ),
+    "rk_pair_cand": "voter_id BIGINT, author_id BIGINT, PRIMARY KEY (voter_id, author_id)",
+    "rk_pair_new": "voter_id BIGINT, author_id BIGINT, votes INTEGER, helpful_votes INTEGER, PRIMARY KEY (voter_id, author_id)",
+    "rk_pair_changed": "voter_id BIGINT, author_id BIGINT, PRIMARY KEY (voter_id, author_id)",
+    "rk_pair_vote": (
+        "vote_id BIGINT PRIMARY KEY, voter_id BIGINT, author_id BIGINT, review_id BIGINT, created_epoch DOUBLE PRECISION"
+    ),
+    "rk_burst_end": "vote_id BIGINT PRIMARY KEY, voter_id BIGINT, author_id BIGINT, created_epoch DOUBLE PRECISION, n INTEGER",
+    "rk_rank": "id BIGINT PRIMARY KEY, rnk INTEGER",
+    "rk_catrank": "user_id BIGINT, category_id BIGINT, rnk INTEGER, PRIMARY KEY (user_id, category_id)",
+}
+
+
+class Dialect:
+    """The few places where PostgreSQL and SQLite spell things differently."""
+
+    def __init__(self, vendor: str):
+        if vendor not in {"postgresql", "sqlite"}:
+            raise NotImplementedError(f"the rerank job supports PostgreSQL and SQLite, not {vendor}")
+        self.pg = vendor == "postgresql"
+
+    @staticmethod
+    def lit(value: float) -> str:
+        return f"CAST({float(value)!r} AS DOUBLE PRECISION)"
+
+    @staticmethod
+    def dbl(expr: str) -> str:
+        return f"CAST({expr} AS DOUBLE PRECISION)"
+
+    def rnd(self, expr: str) -> str:
+        """Round to scoring.ROUND_DIGITS decimals (PostgreSQL rounds only numerics)."""
+        if self.pg:
+            return f"CAST(ROUND(CAST(({expr}) AS NUMERIC), {S.ROUND_DIGITS}) AS DOUBLE PRECISION)"
+        return f"ROUND(({expr}), {S.ROUND_DIGITS})"
+
+    def epoch(self, col: str) -> str:
+        if self.pg:
+            return f"CAST(EXTRACT(EPOCH FROM {col}) AS DOUBLE PRECISION)"
+        return f"((julianday({col}) - 2440587.5) * 86400.0)"
+
+    def distinct(self, a: str, b: str) -> str:
+        return f"({a} IS DISTINCT FROM {b})" if self.pg else f"({a} IS NOT {b})"
+
+    def any_distinct(self, pairs: Iterable[tuple[str, str]]) -> str:
+        return "(" + " OR ".join(self.distinct(a, b) for a, b in pairs) + ")"
+
+    def create_temp(self, name: str, columns: str) -> str:
+        if self.pg:
+            return f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}) ON COMMIT DROP"
+        return f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})"
+
+
+@dataclass
+class Scope:
+    """Which rows a statement covers: everything, or the ids in a temporary table."""
+
+    table: str | None  # None: every row
+
+    def on(self, column: str) -> str:
+        return "TRUE" if self.table is None else f"{column} IN (SELECT id FROM {self.table})"
+
+
+ALL = Scope(None)
+
+
+@dataclass
+class RunResult:
+    kind: str
+    started_at: datetime
+    since: datetime | None = None
+    changes: dict[str, int] = field(default_factory=dict)
+    duration_ms: float = 0.0
+    skipped: bool = False
+    reason: str = ""
+    run_id: int | None = None
+
+    @property
+    def rows_changed(self) -> int:
+        return sum(self.changes.values())
+
+    def add(self, key: str, count: int) -> None:
+        if count and count > 0:
+            self.changes[key] = self.changes.get(key, 0) + count
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "started_at": self.started_at.isoformat(),
+            "since": self.since.isoformat() if self.since else None,
+            "changes": dict(self.changes),
+            "rows_changed": self.rows_changed,
+            "duration_ms": round(self.duration_ms, 1),
+            "skipped": self.skipped,
+            "reason": self.reason,
+        }
+
+
+FULL_STEPS = [
+    "prepare",
+    "vote pairs",
+    "fraud signals",
+    "vote weights",
+    "review scores",
+    "reviewer standings",
+    "category standings",
+    "settle levels",
+    "category priors",
+    "product scores",
+    "ranks",
+    "invited testers",
+    "finish",
+]
+INCREMENTAL_STEPS = [
+    "prepare",
+    "find changes",
+    "vote pairs",
+    "fraud signals",
+    "vote weights",
+    "review scores",
+    "reviewer standings",
+    "category standings",
+    "settle levels",
+    "product scores",
+    "ranks",
+    "finish",
+]
+
+
+class Busy(Exception):
+    """Another run holds the database-level lock."""
+
+
+class Engine:
+    def __init__(self, *, now: datetime | None = None, progress: Callable[[str], None] | None = None):
+        self.now = now or timezone.now()
+        self.progress = progress or (lambda step: None)
+        self.d = Dialect(connection.vendor)
+        self.ops = connection.ops
+        self.cursor = None
+        self.since: datetime | None = None
+        self.pending_max = 0
+        self.tester_event_ids: list[int] = []
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def dt(self, value: datetime):
+        return self.ops.adapt_datetimefield_value(value)
+
+    def x(self, sql: str, params: dict | None = None) -> int:
+        self.cursor.execute(sql, params or {})
+        return max(self.cursor.rowcount, 0)
+
+    def rows(self, sql: str, params: dict | None = None) -> list[tuple]:
+        self.cursor.execute(sql, params or {})
+        return self.cursor.fetchall()
+
+    def scalar(self, sql: str, params: dict | None = None):
+        rows = self.rows(sql, params)
+        return rows[0][0] if rows else None
+
+    def clear(self, *tables: str) -> None:
+        for table in tables:
+            self.x(f"DELETE FROM {table}")
+
+    def add_ids(self, table: str, select_sql: str, params: dict | None = None) -> int:
+        """Insert the ids `select_sql` yields into a temporary id table, skipping duplicates."""
+        return self.x(
+            f"INSERT INTO {table} (id) SELECT DISTINCT q.id FROM ({select_sql}) q "
+            f"WHERE q.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = q.id)",
+            params,
+        )
+
+    def count(self, table: str) -> int:
+        return self.scalar(f"SELECT COUNT(*) FROM {table}") or 0
+
+    def analyze(self, *tables: str) -> None:
+        # Temporary tables have no statistics; without them PostgreSQL plans large joins badly.
+        if self.d.pg:
+            for table in tables:
+                self.x(f"ANALYZE {table}")
+
+    # --- the run ----------------------------------------------------------------------------
+
+    def last_done_run(self) -> RerankRun | None:
+        return RerankRun.objects.filter(status=RerankRun.Status.DONE).order_by("-started_at", "-id").first()
+
+    def run(self, *, full: bool) -> RunResult:
+        started = time.monotonic()
+        outermost = not connection.in_atomic_block
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                self.cursor = cursor
+                if self.d.pg:
+                    if outermost:
+                        # One snapshot for the whole run: every statement sees the same data.
+                        self.x("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    # Belt and braces with the cache lock: never two runs at once, even when the
+                    # cache lock expired under a very long run. Released at commit or rollback.
+                    if not self.scalar("SELECT pg_try_advisory_xact_lock(%(k)s)", {"k": PG_ADVISORY_KEY}):
+                        raise Busy("another rerank transaction is running")
+                    if full:
+                        self.x("SET LOCAL work_mem = '256MB'")
+                last = None if full else self.last_done_run()
+                if last is None:
+                    full = True
+                result = RunResult(kind="full" if full else "incremental", started_at=self.now)
+                self.progress("prepare")
+                for name, columns in TEMP_TABLES.items():
+                    self.x(self.d.create_temp(name, columns))
+                    self.clear(name)
+                self.pending_max = self.scalar("SELECT MAX(id) FROM ranking_rerankpending") or 0
+                if full:
+                    self._full(result)
+                else:
+                    result.since = self.since = last.started_at - settings.RANKING_WATERMARK_OVERLAP
+                    self._incremental(result)
+                self.progress("finish")
+                if self.pending_max:
+                    RerankPending.objects.filter(id__lte=self.pending_max).delete()
+                for name in TEMP_TABLES:
+                    self.x(f"DROP TABLE IF EXISTS {name}")
+                result.duration_ms = (time.monotonic() - started) * 1000
+                run = RerankRun.objects.create(
+                    kind=result.kind,
+                    status=RerankRun.Status.DONE,
+                    started_at=self.now,
+                    finished_at=timezone.now(),
+                    since=result.since,
+                    changes=dict(result.changes, duration_ms=round(result.duration_ms, 1)),
+                )
+                result.run_id = run.pk
+                if self.tester_event_ids:
+                    TesterEvent.objects.filter(id__in=self.tester_event_ids).update(run=run)
+        return result
+
+    def _full(self, result: RunResult) -> None:
+        self.ensure_rows_full(result)
+        self.progress("vote pairs")
+        self.pairs_full(result)
+        self.progress("fraud signals")
+        from . import fraud
+
+        fraud.detect_serial(self, result, pairs_scope=None)
+        fraud.detect_rings(self, result)
+        self.progress("vote weights")
+        self.vote_weights(ALL, result)
+        self.progress("review scores")
+        self.score_reviews(ALL, result)
+        self.progress("reviewer standings")
+        self.standings(ALL, result)
+        self.progress("category standings")
+        self.category_standings(ALL, result)
+        self.progress("settle levels")
+        self.settle(result)
+        self.progress("category priors")
+        self.category_stats(result)
+        self.progress("product scores")
+        self.product_scores(ALL, result)
+        self.progress("ranks")
+        self.overall_ranks(result)
+        self.category_ranks(ALL, result)
+        self.product_ranks(ALL, result)
+        self.progress("invited testers")
+        from .testers import evaluate_testers
+
+        self.tester_event_ids = evaluate_testers(now=self.now)
+        result.add("tester_events", len(self.tester_event_ids))
+        cutoff = self.now - timedelta(days=30)
+        RerankRun.objects.filter(started_at__lt=cutoff).delete()
+
+    def _incremental(self, result: RunResult) -> None:
+        self.progress("find changes")
+        if not self.find_changes(result.since):
+            return
+        self.add_ids("rk_user", f"SELECT author_id AS id FROM {REVIEW} WHERE id IN (SELECT id FROM rk_review)")
+        self.progress("vote pairs")
+        self.pairs_incremental(result)
+        self.progress("fraud signals")
+        from . import fraud
+
+        fraud.detect_serial(self, result, pairs_scope="rk_pair_changed")
+        self.progress("vote weights")
+        # Every voter on a review in scope needs a standing row for their vote to count.
+        self.add_ids(
+            "rk_voter",
+            f"SELECT v.user_id AS id FROM {VOTE} v WHERE v.review_id IN (SELECT id FROM rk_review) "
+            f"AND NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = v.user_id)",
+        )
+        result.add("standings_created", self.ensure_standings("rk_voter"))
+        if self.vote_weights(Scope("rk_voter"), result):
+            self.add_ids(
+                "rk_review", f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id"
+            )
+        self.progress("review scores")
+        self.score_reviews(Scope("rk_review"), result)
+        self.add_ids("rk_user", f"SELECT author_id AS id FROM {REVIEW} WHERE id IN (SELECT id FROM rk_review)")
+        self.add_ids("rk_product", f"SELECT product_id AS id FROM {REVIEW} WHERE id IN (SELECT id FROM rk_review)")
+        self.progress("reviewer standings")
+        reputation_changed = self.standings(Scope("rk_user"), result)
+        self.progress("category standings")
+        self.category_standings(Scope("rk_user"), result)
+        self.progress("settle levels")
+        reputation_changed += self.settle(result)
+        self.progress("product scores")
+        self.ensure_category_stats()
+        self.product_scores(Scope("rk_product"), result)
+        self.progress("ranks")
+        if reputation_changed:
+            self.overall_ranks(result)
+        self.category_ranks(Scope("rk_category"), result)
+        self.add_ids("rk_pcategory", f"SELECT category_id AS id FROM {PRODUCT} WHERE id IN (SELECT id FROM rk_product)")
+        self.product_ranks(Scope("rk_pcategory"), result)
+
+    # --- scope --------------------------------------------------------------------------------
+
+    def find_changes(self, since: datetime) -> bool:
+        """Fill rk_review / rk_voter / rk_user / rk_product with what changed since `since`."""
+        p = {
+            "since": self.dt(since),
+            "now": self.dt(self.now),
+            "young_lo": self.dt(since - timedelta(days=S.YOUNG_ACCOUNT_DAYS)),
+            "young_hi": self.dt(self.now - timedelta(days=S.YOUNG_ACCOUNT_DAYS)),
+            "pmax": self.pending_max,
+        }
+        self.add_ids("rk_review", f"SELECT id FROM {REVIEW} WHERE changed_at > %(since)s", p)
+        self.add_ids("rk_review", f"SELECT review_id AS id FROM {VOTE} WHERE updated_at > %(since)s", p)
+        self.add_ids(
+            "rk_review",
+            f"SELECT review_id AS id FROM {SCORE} WHERE featured_changed_at > %(since)s "
+            "OR (featured_until > %(since)s AND featured_until <= %(now)s)",
+            p,
+        )
+        self.add_ids(
+            "rk_review",
+            f"SELECT v.review_id AS id FROM {FLAGGED} fv JOIN {FLAG} f ON f.id = fv.flag_id "
+            f"JOIN {VOTE} v ON v.id = fv.vote_id WHERE f.updated_at > %(since)s",
+            p,
+        )
+        # Voters whose weight may have changed with no row changing: they turned 7 days old, a
+        # suspension started or ended, or the account was deactivated.
+        self.add_ids(
+            "rk_voter",
+            f"SELECT id FROM {USER} WHERE (date_joined > %(young_lo)s AND date_joined <= %(young_hi)s) "
+            "OR suspended_until > %(since)s OR is_active = FALSE",
+            p,
+        )
+        self.add_ids("rk_voter", f"SELECT user_id AS id FROM {VOTE} WHERE updated_at > %(since)s", p)
+        # Left over by earlier runs: deleted reviews and unsettled level changes.
+        self.add_ids(
+            "rk_user", "SELECT user_id AS id FROM ranking_rerankpending WHERE id <= %(pmax)s AND user_id IS NOT NULL", p
+        )
+        self.add_ids(
+            "rk_product",
+            "SELECT product_id AS id FROM ranking_rerankpending WHERE id <= %(pmax)s AND product_id IS NOT NULL",
+            p,
+        )
+        self.add_ids(
+            "rk_voter",
+            "SELECT user_id AS id FROM ranking_rerankpending WHERE id <= %(pmax)s AND reason = 'level_changed'",
+            p,
+        )
+        self.add_ids(
+            "rk_review",
+            f"SELECT r.id FROM {REVIEW} r JOIN ranking_rerankpending pe ON pe.user_id = r.author_id "
+            "WHERE pe.id <= %(pmax)s AND pe.reason = 'level_changed'",
+            p,
+        )
+        return any(self.count(t) for t in ("rk_review", "rk_voter", "rk_user", "rk_product"))
+
+    def ensure_rows_full(self, result: RunResult) -> None:
+        result.add(
+            "scores_created",
+            self.x(
+                f"INSERT INTO {SCORE} (review_id, product_id, category_id) "
+                f"SELECT r.id, r.product_id, p.category_id FROM {REVIEW} r JOIN {PRODUCT} p ON p.id = r.product_id "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {SCORE} s WHERE s.review_id = r.id)"
+            ),
+        )
+        result.add(
+            "standings_created",
+            self.x(
+                f"INSERT INTO {STANDING} (user_id) SELECT u.id FROM {USER} u "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = u.id)"
+            ),
+        )
+        result.add(
+            "product_scores_created",
+            self.x(
+                f"INSERT INTO {PSCORE} (product_id, category_id) SELECT p.id, p.category_id FROM {PRODUCT} p "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {PSCORE} s WHERE s.product_id = p.id)"
+            ),
+        )
+        self.ensure_category_stats()
+
+    def ensure_category_stats(self) -> None:
+        self.x(
+            f"INSERT INTO {CATSTATS} (category_id) SELECT c.id FROM reviews_category c "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {CATSTATS} s WHERE s.category_id = c.id)"
+        )
+
+    def ensure_standings(self, table: str) -> int:
+        return self.x(
+            f"INSERT INTO {STANDING} (user_id) SELECT u.id FROM {USER} u WHERE u.id IN (SELECT id FROM {table}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = u.id)"
+        )
+
+    # --- vote pairs (the cap) ---------------------------------------------------------------------
+
+    def pairs_full(self, result: RunResult) -> None:
+        self.x(
+            f"INSERT INTO rk_pair_new (voter_id, author_id, votes, helpful_votes) "
+            f"SELECT v.user_id, r.author_id, COUNT(*), SUM(CASE WHEN v.helpful THEN 1 ELSE 0 END) "
+            f"FROM {VOTE} v JOIN {REVIEW} r ON r.id = v.review_id "
+            f"GROUP BY v.user_id, r.author_id HAVING COUNT(*) >= {S.PAIR_MIN_VOTES}"
+        )
+        self.sync_pairs(None, result)
+
+    def pairs_incremental(self, result: RunResult) -> None:
+        # Touched pairs: the pairs of new or changed votes, and the tracked pairs of every author
+        # whose reviews changed (a deleted vote leaves only its review's changed_at behind).
+        self.x(
+            "INSERT INTO rk_pair_cand (voter_id, author_id) SELECT DISTINCT q.voter_id, q.author_id FROM ("
+            f"  SELECT v.user_id AS voter_id, r.author_id FROM {VOTE} v JOIN {REVIEW} r ON r.id = v.review_id "
+            "   WHERE v.updated_at > %(since)s"
+            f"  UNION SELECT vp.voter_id, vp.author_id FROM {PAIR} vp WHERE vp.author_id IN (SELECT id FROM rk_user)"
+            ") q WHERE TRUE",
+            {"since": self.dt(self.since)},
+        )
+        self.x(
+            "INSERT INTO rk_pair_new (voter_id, author_id, votes, helpful_votes) "
+            "SELECT c.voter_id, c.author_id, COUNT(*), SUM(CASE WHEN v.helpful THEN 1 ELSE 0 END) "
+            f"FROM rk_pair_cand c JOIN {REVIEW} r ON r.author_id = c.author_id "
+            f"JOIN {VOTE} v ON v.review_id = r.id AND v.user_id = c.voter_id "
+            f"GROUP BY c.voter_id, c.author_id HAVING COUNT(*) >= {S.PAIR_MIN_VOTES}"
+        )
+        self.sync_pairs("rk_pair_cand", result)
+        # A pair whose count changed changes the weight of the voter's other votes on that author.
+        self.add_ids(
+            "rk_review",
+            f"SELECT v.review_id AS id FROM rk_pair_changed c JOIN {REVIEW} r ON r.author_id = c.author_id "
+            f"JOIN {VOTE} v ON v.review_id = r.id AND v.user_id = c.voter_id",
+        )
+
+    def sync_pairs(self, candidates: str | None, result: RunResult) -> None:
+        in_scope = (
+            "TRUE"
+            if candidates is None
+            else f"EXISTS (SELECT 1 FROM {candidates} c WHERE c.voter_id = vp.voter_id AND c.author_id = vp.author_id)"
+        )
+        same = "n.voter_id = vp.voter_id AND n.author_id = vp.author_id"
+        self.x(
+            "INSERT INTO rk_pair_changed (voter_id, author_id) "
+            f"SELECT vp.voter_id, vp.author_id FROM {PAIR} vp WHERE {in_scope} AND NOT EXISTS "
+            f"(SELECT 1 FROM rk_pair_new n WHERE {same} AND n.votes = vp.votes AND n.helpful_votes = vp.helpful_votes)"
+        )
+        self.x(
+            "INSERT INTO rk_pair_changed (voter_id, author_id) SELECT n.voter_id, n.author_id FROM rk_pair_new n "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {PAIR} vp WHERE {same} AND n.votes = vp.votes "
+            "AND n.helpful_votes = vp.helpful_votes) "
+            "AND NOT EXISTS (SELECT 1 FROM rk_pair_changed c WHERE c.voter_id = n.voter_id AND c.author_id = n.author_id)"
+        )
+        changed = self.x(
+            f"DELETE FROM {PAIR} WHERE id IN (SELECT vp.id FROM {PAIR} vp WHERE {in_scope} "
+            f"AND NOT EXISTS (SELECT 1 FROM rk_pair_new n WHERE {same}))"
+        )
+        changed += self.x(
+            f"UPDATE {PAIR} AS vp SET votes = n.votes, helpful_votes = n.helpful_votes FROM rk_pair_new n "
+            f"WHERE {same} AND (vp.votes <> n.votes OR vp.helpful_votes <> n.helpful_votes)"
+        )
+        changed += self.x(
+            f"INSERT INTO {PAIR} (voter_id, author_id, votes, helpful_votes) "
+            "SELECT n.voter_id, n.author_id, n.votes, n.helpful_votes FROM rk_pair_new n "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {PAIR} vp WHERE {same})"
+        )
+        result.add("vote_pairs", changed)
+
+    # --- vote weights -----------------------------------------------------------------------------
+
+    def vote_weights(self, scope: Scope, result: RunResult) -> int:
+        """Recompute what each voter's votes count for; returns how many changed (in rk_weight_new)."""
+        lit = self.d.lit
+        level_factor = (
+            "CASE st.level "
+            + " ".join(f"WHEN {level} THEN {lit(f)}" for level, f in sorted(S.LEVEL_VOTE_FACTORS.items()))
+            + f" ELSE {lit(1.0)} END"
+        )
+        weight = self.d.rnd(
+            f"(CASE WHEN u.date_joined > %(young)s THEN {lit(S.YOUNG_ACCOUNT_FACTOR)} ELSE {lit(1.0)} END)"
+            f" * (CASE WHEN u.is_active = FALSE OR (u.suspended_until IS NOT NULL AND u.suspended_until > %(now)s) "
+            f"THEN {lit(S.SUSPENDED_FACTOR)} ELSE {lit(1.0)} END)"
+            f" * {level_factor}"
+        )
+        self.clear("rk_weight_new")
+        self.x(
+            "INSERT INTO rk_weight_new (user_id, weight) SELECT c.user_id, c.weight FROM ("
+            f"  SELECT st.user_id, st.vote_weight AS old_weight, {weight} AS weight "
+            f"  FROM {STANDING} st JOIN {USER} u ON u.id = st.user_id WHERE {scope.on('st.user_id')}"
+            f") c WHERE {self.d.distinct('c.old_weight', 'c.weight')}",
+            {"young": self.dt(self.now - timedelta(days=S.YOUNG_ACCOUNT_DAYS)), "now": self.dt(self.now)},
+        )
+        changed = self.x(
+            f"UPDATE {STANDING} AS st SET vote_weight = w.weight FROM rk_weight_new w WHERE st.user_id = w.user_id"
+        )
+        result.add("vote_weights", changed)
+        return changed
+
+    # --- review scores ----------------------------------------------------------------------------
+
+    def score_reviews(self, scope: Scope, result: RunResult) -> int:
+        d, lit, rnd = self.d, self.d.lit, self.d.rnd
+        z = lit(S.WILSON_Z)
+        z2 = lit(S.WILSON_Z**2)
+        n = "(l1.helpful_weight + l1.unhelpful_weight)"
+        p = f"(l1.helpful_weight / {n})"
+        wilson = (
+            f"CASE WHEN {n} > 0 THEN ({p} + {z2} / (2 * {n}) - {z} * SQRT({p} * (1 - {p}) / {n} + {z2} / (4 * {n} * {n})))"
+            f" / (1 + {z2} / {n}) ELSE {lit(0)} END"
+        )
+        cw = S.CONTENT_WEIGHTS
+        capped = (
+            f"SELECT v2.id AS vote_id, {lit(S.VOTER_AUTHOR_CAP)} / {d.dbl('vp.votes')} AS factor FROM {PAIR} vp "
+            f"JOIN {REVIEW} r2 ON r2.author_id = vp.author_id "
+            f"JOIN {VOTE} v2 ON v2.review_id = r2.id AND v2.user_id = vp.voter_id WHERE {scope.on('r2.id')}"
+        )
+        fraud = (
+            f"SELECT fv.vote_id, MIN(CASE f.status WHEN 'confirmed' THEN {lit(S.FLAG_CONFIRMED_FACTOR)} "
+            f"WHEN 'open' THEN {lit(S.FLAG_OPEN_FACTOR)} ELSE {lit(1.0)} END) AS factor "
+            f"FROM {FLAGGED} fv JOIN {FLAG} f ON f.id = fv.flag_id GROUP BY fv.vote_id"
+        )
+        votes = (
+            f"SELECT vw.review_id, SUM(CASE WHEN vw.helpful THEN vw.w ELSE {lit(0)} END) AS hw, "
+            f"SUM(CASE WHEN vw.helpful THEN {lit(0)} ELSE vw.w END) AS uw FROM ("
+            f"  SELECT v.review_id, v.helpful, "
+            f"  COALESCE(st.vote_weight, {lit(0)}) * COALESCE(cp.factor, {lit(1)}) * COALESCE(ff.factor, {lit(1)}) AS w "
+            f"  FROM {VOTE} v LEFT JOIN {STANDING} st ON st.user_id = v.user_id "
+            f"  LEFT JOIN ({capped}) cp ON cp.vote_id = v.id LEFT JOIN ({fraud}) ff ON ff.vote_id = v.id "
+            f"  WHERE {scope.on('v.review_id')}"
+            ") vw GROUP BY vw.review_id"
+        )
+        photos = (
+            f"SELECT ph.review_id, COUNT(*) AS n FROM {PHOTO} ph WHERE {scope.on('ph.review_id')} GROUP BY ph.review_id"
+        )
+        l1 = (
+            "SELECT r.id AS review_id, r.product_id, pr.category_id, "
+            "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
+            f"{rnd('COALESCE(va.hw, 0)')} AS helpful_weight, {rnd('COALESCE(va.uw, 0)')} AS unhelpful_weight, "
+            "LENGTH(r.body) AS body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE(sa.level, 1) AS author_level, "
+            f"{d.epoch('r.created_at')} AS created_epoch, "
+            f"CASE WHEN sc0.featured_until IS NOT NULL AND sc0.featured_until > %(now)s "
+            f"THEN {lit(math.log(S.FEATURE_BOOST))} ELSE {lit(0)} END AS boost "
+            f"FROM {REVIEW} r JOIN {PRODUCT} pr ON pr.id = r.product_id JOIN {SCORE} sc0 ON sc0.review_id = r.id "
+            f"LEFT JOIN ({votes}) va ON va.review_id = r.id LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
+            f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id WHERE {scope.on('r.id')}"
+        )
+        body_len = d.dbl("l1.body_length")
+        photo_count = d.dbl("l1.photo_count")
+        level_minus_one = d.dbl("l1.author_level - 1")
+        length_sig = rnd(f"1 - EXP(-{body_len} / {lit(S.LENGTH_SCALE_CHARS)})")
+        photo_sig = rnd(
+            f"CASE WHEN l1.photo_count >= {S.PHOTO_SATURATION} THEN {lit(1)} "
+            f"ELSE {photo_count} / {lit(S.PHOTO_SATURATION)} END"
+        )
+        prior = rnd(f"{level_minus_one} / {lit(9)}")
+        l2 = (
+            f"SELECT l1.*, {rnd(wilson)} AS helpfulness, {length_sig} AS length_signal, {photo_sig} AS photo_signal, "
+            f"CASE WHEN l1.body_length >= {S.TEXT_MIN_CHARS} THEN {lit(1)} ELSE {lit(0)} END AS text_signal, "
+            f"{prior} AS author_prior FROM ({l1}) l1"
+        )
+        content = rnd(
+            f"{lit(cw['length'])} * l2.length_signal + {lit(cw['photos'])} * l2.photo_signal "
+            f"+ {lit(cw['text'])} * l2.text_signal"
+        )
+        l3 = f"SELECT l2.*, {content} AS content FROM ({l2}) l2"
+        merit = rnd(f"{lit(S.W_HELPFULNESS)} * l3.helpfulness + {lit(S.W_CONTENT)} * l3.content")
+        quality = rnd(
+            f"{lit(S.QUALITY_FLOOR)} + {lit(S.W_HELPFULNESS)} * l3.helpfulness + {lit(S.W_CONTENT)} * l3.content "
+            f"+ {lit(S.W_AUTHOR)} * l3.author_prior"
+        )
+        l4 = f"SELECT l3.*, {merit} AS merit, {quality} AS quality FROM ({l3}) l3"
+        discover = rnd(
+            f"LN(l4.quality) + (l4.created_epoch - {lit(S.EPOCH_ORIGIN)}) / {lit(S.DISCOVER_TAU_SECONDS)} + l4.boost"
+        )
+        l5 = f"SELECT l4.*, {discover} AS discover FROM ({l4}) l4"
+        columns = [
+            "product_id",
+            "category_id",
+            "ranked",
+            "helpful_weight",
+            "unhelpful_weight",
+            "helpfulness",
+            "body_length",
+            "photo_count",
+            "length_signal",
+            "photo_signal",
+            "text_signal",
+            "content",
+            "author_level",
+            "author_prior",
+            "merit",
+            "quality",
+            "discover",
+        ]
+        if scope.table:
+            self.x(
+                f"INSERT INTO {SCORE} (review_id, product_id, category_id) "
+                f"SELECT r.id, r.product_id, p.category_id FROM {REVIEW} r JOIN {PRODUCT} p ON p.id = r.product_id "
+                f"WHERE {scope.on('r.id')} AND NOT EXISTS (SELECT 1 FROM {SCORE} s WHERE s.review_id = r.id)"
+            )
+        sets = ", ".join(f"{c} = c.{c}" for c in columns)
+        changed = d.any_distinct((f"t.{c}", f"c.{c}") for c in columns)
+        count = self.x(
+            f"UPDATE {SCORE} AS t SET {sets}, updated_at = %(now)s FROM ({l5}) c "
+            f"WHERE t.review_id = c.review_id AND {changed}",
+            {"now": self.dt(self.now)},
+        )
+        result.add("review_scores", count)
+        return count
+
+    # --- reviewer standings ---------------------------------------------------------------------
+
+    def _review_points(self) -> str:
+        """Reputation points of one ranked review `sc` of review `r` (see scoring.py)."""
+        lit = self.d.lit
+        return (
+            f"(({lit(S.VOTE_POINTS)} * (sc.helpful_weight - {lit(S.UNHELPFUL_PENALTY)} * sc.unhelpful_weight) "
+            f"+ {lit(S.MERIT_POINTS)} * sc.merit) "
+            f"* CASE WHEN r.created_at >= %(old)s THEN {lit(1)} ELSE {lit(S.OLD_REVIEW_FACTOR)} END)"
+        )
+
+    def _time_params(self) -> dict:
+        now = self.now
+        return {
+            "now": self.dt(now),
+            "old": self.dt(now - timedelta(days=S.RECENT_REVIEW_DAYS)),
+            "recent": self.dt(now - timedelta(days=settings.RANKING_TESTER_RECENT_DAYS)),
+            "act": self.dt(now - timedelta(seconds=S.ACTIVITY_PERIOD_SECONDS * S.ACTIVITY_PERIODS)),
+        }
+
+    def standings(self, scope: Scope, result: RunResult) -> int:
+        """Recompute reputation and level; level changes land in rk_level_changed. Returns the
+        number of standings whose reputation or counts changed."""
+        d, lit, rnd = self.d, self.d.lit, self.d.rnd
+        thresholds = S.level_thresholds()
+        level = (
+            "CASE "
+            + " ".join(
+                f"WHEN b.reputation >= {lit(t)} THEN {i + 1}" for i, t in reversed(list(enumerate(thresholds))) if i
+            )
+            + " ELSE 1 END"
+        )
+        now_epoch = lit(self.now.timestamp())
+        agg = (
+            "SELECT r.author_id, COUNT(*) AS review_count, "
+            "SUM(CASE WHEN r.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent_review_count, "
+            "SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, "
+            f"SUM({self._review_points()}) AS points, "
+            f"COUNT(DISTINCT CASE WHEN r.created_at >= %(act)s THEN FLOOR(({now_epoch} - {d.epoch('r.created_at')}) "
+            f"/ {lit(S.ACTIVITY_PERIOD_SECONDS)}) END) AS active_periods "
+            f"FROM {REVIEW} r JOIN {SCORE} sc ON sc.review_id = r.id "
+            f"WHERE sc.ranked AND {scope.on('r.author_id')} GROUP BY r.author_id"
+        )
+        raw = f"COALESCE(a.points, 0) + {lit(S.ACTIVITY_POINTS)} * COALESCE(a.active_periods, 0)"
+        reputation = rnd(f"CASE WHEN {raw} > 0 THEN {raw} ELSE {lit(0)} END")
+        b = (
+            "SELECT st.user_id, st.level AS old_level, COALESCE(a.review_count, 0) AS review_count, "
+            "COALESCE(a.recent_review_count, 0) AS recent_review_count, "
+            f"{rnd('COALESCE(a.hw, 0)')} AS helpful_weight_received, "
+            f"{rnd('COALESCE(a.uw, 0)')} AS unhelpful_weight_received, "
+            f"COALESCE(a.active_periods, 0) AS active_periods, {reputation} AS reputation "
+            f"FROM {STANDING} st LEFT JOIN ({agg}) a ON a.author_id = st.user_id WHERE {scope.on('st.user_id')}"
+        )
+        columns = [
+            "reputation",
+            "level",
+            "review_count",
+            "recent_review_count",
+            "helpful_weight_received",
+            "unhelpful_weight_received",
+            "active_periods",
+        ]
+        if scope.table:
+            self.ensure_standings(scope.table)
+        self.clear("rk_standing_new", "rk_level_changed")
+        self.x(
+            f"INSERT INTO rk_standing_new (user_id, old_level, {', '.join(columns)}) "
+            f"SELECT c.user_id, c.old_level, {', '.join('c.' + c for c in columns)} FROM ("
+            f"  SELECT b.*, {level} AS level FROM ({b}) b"
+            f") c JOIN {STANDING} cur ON cur.user_id = c.user_id "
+            f"WHERE {d.any_distinct((f'cur.{col}', f'c.{col}') for col in columns)}",
+            self._time_params(),
+        )
+        changed = self.x(
+            f"UPDATE {STANDING} AS st SET {', '.join(f'{c} = n.{c}' for c in columns)}, updated_at = %(now)s "
+            "FROM rk_standing_new n WHERE st.user_id = n.user_id",
+            {"now": self.dt(self.now)},
+        )
+        self.x("INSERT INTO rk_level_changed (id) SELECT user_id FROM rk_standing_new WHERE level <> old_level")
+        result.add("standings", changed)
+        return changed
+
+    def category_standings(self, scope: Scope, result: RunResult) -> int:
+        d, lit, rnd = self.d, self.d.lit, self.d.rnd
+        points = f"SUM({self._review_points()})"
+        cat_reputation = rnd(f"CASE WHEN {points} > 0 THEN {points} ELSE {lit(0)} END")
+        self.clear("rk_catstanding")
+        self.x(
+            "INSERT INTO rk_catstanding (user_id, category_id, reputation, review_count, helpful_weight_received, is_expert) "
+            "SELECT a.user_id, a.category_id, a.reputation, a.review_count, a.hw, "
+            f"CASE WHEN a.review_count >= {int(settings.RANKING_EXPERT_MIN_REVIEWS)} "
+            f"AND a.reputation >= {lit(settings.RANKING_EXPERT_MIN_REPUTATION)} THEN TRUE ELSE FALSE END FROM ("
+            "  SELECT r.author_id AS user_id, sc.category_id, COUNT(*) AS review_count, "
+            f"  {rnd('SUM(sc.helpful_weight)')} AS hw, "
+            f"  {cat_reputation} AS reputation "
+            f"  FROM {REVIEW} r JOIN {SCORE} sc ON sc.review_id = r.id "
+            f"  WHERE sc.ranked AND {scope.on('r.author_id')} GROUP BY r.author_id, sc.category_id"
+            ") a",
+            self._time_params(),
+        )
+        cols = ["reputation", "review_count", "helpful_weight_received", "is_expert"]
+        same_key = "t.user_id = cs.user_id AND t.category_id = cs.category_id"
+        same_values = " AND ".join(f"t.{c} = cs.{c}" for c in cols)
+        # Categories where anything changes get their reviewer ranks refreshed.
+        self.add_ids(
+            "rk_category",
+            f"SELECT cs.category_id AS id FROM {CATSTANDING} cs WHERE {scope.on('cs.user_id')} "
+            f"AND NOT EXISTS (SELECT 1 FROM rk_catstanding t WHERE {same_key} AND {same_values}) "
+            f"UNION SELECT t.category_id AS id FROM rk_catstanding t WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {CATSTANDING} cs WHERE {same_key} AND {same_values})",
+        )
+        changed = self.x(
+            f"DELETE FROM {CATSTANDING} WHERE id IN (SELECT cs.id FROM {CATSTANDING} cs WHERE {scope.on('cs.user_id')} "
+            f"AND NOT EXISTS (SELECT 1 FROM rk_catstanding t WHERE {same_key}))"
+        )
+        changed += self.x(
+            f"UPDATE {CATSTANDING} AS cs SET {', '.join(f'{c} = t.{c}' for c in cols)} FROM rk_catstanding t "
+            f"WHERE {same_key} AND {d.any_distinct((f'cs.{c}', f't.{c}') for c in cols)}"
+        )
+        changed += self.x(
+            f"INSERT INTO {CATSTANDING} (user_id, category_id, {', '.join(cols)}) "
+            f"SELECT t.user_id, t.category_id, {', '.join('t.' + c for c in cols)} FROM rk_catstanding t "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {CATSTANDING} cs WHERE {same_key})"
+        )
+        result.add("category_standings", changed)
+        return changed
+
+    def settle(self, result: RunResult) -> int:
+        """Propagate level changes: a new level changes the author's prior (their reviews) and the
+        weight of their votes (the reviews they voted on). Returns standings changed."""
+        changed_total = 0
+        for _round in range(SETTLE_ROUNDS):
+            if not self.count("rk_level_changed"):
+                return changed_total
+            self.clear("rk_voter", "rk_review", "rk_user")
+            self.x("INSERT INTO rk_voter (id) SELECT id FROM rk_level_changed")
+            self.vote_weights(Scope("rk_voter"), result)
+            self.add_ids(
+                "rk_review", f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id"
+            )
+            self.add_ids(
+                "rk_review", f"SELECT r.id FROM {REVIEW} r WHERE r.author_id IN (SELECT id FROM rk_level_changed)"
+            )
+            self.score_reviews(Scope("rk_review"), result)
+            self.add_ids(
+                "rk_user", f"SELECT r.author_id AS id FROM {REVIEW} r WHERE r.id IN (SELECT id FROM rk_review)"
+            )
+            self.add_ids(
+                "rk_product", f"SELECT r.product_id AS id FROM {REVIEW} r WHERE r.id IN (SELECT id FROM rk_review)"
+            )
+            changed_total += self.standings(Scope("rk_user"), result)
+            self.category_standings(Scope("rk_user"), result)
+        leftover = [row[0] for row in self.rows("SELECT id FROM rk_level_changed")]
+        if leftover:
+            # Rare (levels flipping back and forth through mutual votes); the next run goes on.
+            logger.info("rerank: %d level changes left for the next run", len(leftover))
+            RerankPending.objects.bulk_create(
+                [RerankPending(reason=RerankPending.Reason.LEVEL_CHANGED, user_id=uid) for uid in leftover]
+            )
+        return changed_total
+
+    # --- products -------------------------------------------------------------------------------
+
+    def category_stats(self, result: RunResult) -> None:
+        lit, rnd = self.d.lit, self.d.rnd
+        mean = f"CASE WHEN a.w > 0 THEN a.wr / a.w ELSE {lit(S.DEFAULT_CATEGORY_MEAN)} END"
+        result.add(
+            "category_priors",
+            self.x(
+                f"UPDATE {CATSTATS} AS cs SET mean_rating = c.mean_rating, review_weight = c.review_weight, "
+                "review_count = c.review_count FROM ("
+                f"  SELECT s.category_id, {rnd(mean)} AS mean_rating, {rnd('COALESCE(a.w, 0)')} AS review_weight, "
+                f"  COALESCE(a.n, 0) AS review_count FROM {CATSTATS} s LEFT JOIN ("
+                "    SELECT sc.category_id, SUM(sc.quality) AS w, SUM(sc.quality * r.rating) AS wr, COUNT(*) AS n "
+                f"    FROM {SCORE} sc JOIN {REVIEW} r ON r.id = sc.review_id WHERE sc.ranked GROUP BY sc.category_id"
+                "  ) a ON a.category_id = s.category_id"
+                ") c WHERE cs.category_id = c.category_id AND "
+                + self.d.any_distinct((f"cs.{x}", f"c.{x}") for x in ("mean_rating", "review_weight", "review_count")),
+            ),
+        )
+
+    def product_scores(self, scope: Scope, result: RunResult) -> None:
+        d, lit, rnd = self.d, self.d.lit, self.d.rnd
+        prior = lit(S.PRODUCT_PRIOR_WEIGHT)
+        bayes = rnd(
+            f"({prior} * COALESCE(cs.mean_rating, {lit(S.DEFAULT_CATEGORY_MEAN)}) + COALESCE(a.wr, 0)) "
+            f"/ ({prior} + COALESCE(a.w, 0))"
+        )
+        if scope.table:
+            self.x(
+                f"INSERT INTO {PSCORE} (product_id, category_id) SELECT p.id, p.category_id FROM {PRODUCT} p "
+                f"WHERE {scope.on('p.id')} AND NOT EXISTS (SELECT 1 FROM {PSCORE} s WHERE s.product_id = p.id)"
+            )
+        columns = [
+            "category_id",
+            "review_count",
+            "average_rating",
+            "weight_sum",
+            "weighted_rating_sum",
+            "bayesian_score",
+            "eligible",
+        ]
+        sql = (
+            f"UPDATE {PSCORE} AS t SET {', '.join(f'{c} = c.{c}' for c in columns)}, updated_at = %(now)s FROM ("
+            "  SELECT p.id AS product_id, p.category_id, COALESCE(a.n, 0) AS review_count, "
+            f"  {rnd('a.avg_rating')} AS average_rating, {rnd('COALESCE(a.w, 0)')} AS weight_sum, "
+            f"  {rnd('COALESCE(a.wr, 0)')} AS weighted_rating_sum, {bayes} AS bayesian_score, "
+            f"  CASE WHEN COALESCE(a.n, 0) >= {int(settings.RANKING_PRODUCT_MIN_REVIEWS)} THEN TRUE ELSE FALSE END AS eligible "
+            f"  FROM {PRODUCT} p LEFT JOIN ("
+            f"    SELECT sc.product_id, COUNT(*) AS n, AVG({d.dbl('r.rating')}) AS avg_rating, SUM(sc.quality) AS w, "
+            f"    SUM(sc.quality * r.rating) AS wr FROM {SCORE} sc JOIN {REVIEW} r ON r.id = sc.review_id "
+            f"    WHERE sc.ranked AND {scope.on('sc.product_id')} GROUP BY sc.product_id"
+            f"  ) a ON a.product_id = p.id LEFT JOIN {CATSTATS} cs ON cs.category_id = p.category_id "
+            f"  WHERE {scope.on('p.id')}"
+            f") c WHERE t.product_id = c.product_id AND {d.any_distinct((f't.{c}', f'c.{c}') for c in columns)}"
+        )
+        result.add("product_scores", self.x(sql, {"now": self.dt(self.now)}))
+
+    # --- ranks ------------------------------------------------------------------------------------
+
+    def overall_ranks(self, result: RunResult) -> None:
+        depth = int(settings.RANKING_REVIEWER_RANK_DEPTH)
+        self.clear("rk_rank")
+        self.x(
+            "INSERT INTO rk_rank (id, rnk) SELECT t.user_id, ROW_NUMBER() OVER (ORDER BY t.reputation DESC, t.user_id) "
+            f"FROM (SELECT user_id, reputation FROM {STANDING} WHERE reputation > 0 "
+            f"ORDER BY reputation DESC, user_id LIMIT {depth}) t"
+        )
+        changed = self.x(
+            f"UPDATE {STANDING} SET overall_rank = NULL WHERE overall_rank IS NOT NULL "
+            "AND user_id NOT IN (SELECT id FROM rk_rank)"
+        )
+        changed += self.x(
+            f"UPDATE {STANDING} AS st SET overall_rank = k.rnk FROM rk_rank k WHERE st.user_id = k.id "
+            f"AND {self.d.distinct('st.overall_rank', 'k.rnk')}"
+        )
+        result.add("overall_ranks", changed)
+
+    def category_ranks(self, scope: Scope, result: RunResult) -> None:
+        depth = int(settings.RANKING_REVIEWER_RANK_DEPTH)
+        categories = "SELECT id FROM reviews_category" if scope.table is None else f"SELECT id FROM {scope.table}"
+        self.clear("rk_catrank")
+        # The cut-off (the depth-th reputation of each category) comes from the index, so only
+        # the top of each category is sorted.
+        self.x(
+            "INSERT INTO rk_catrank (user_id, category_id, rnk) SELECT t.user_id, t.category_id, t.rnk FROM ("
+            "  SELECT cs.user_id, cs.category_id, "
+            "  ROW_NUMBER() OVER (PARTITION BY cs.category_id ORDER BY cs.reputation DESC, cs.user_id) AS rnk "
+            f"  FROM {CATSTANDING} cs JOIN ("
+            f"    SELECT c.id AS category_id, COALESCE((SELECT c2.reputation FROM {CATSTANDING} c2 "
+            "     WHERE c2.category_id = c.id AND c2.reputation > 0 "
+            f"    ORDER BY c2.reputation DESC, c2.user_id LIMIT 1 OFFSET {depth - 1}), 0) AS cutoff "
+            f"    FROM ({categories}) c"
+            "  ) k ON k.category_id = cs.category_id WHERE cs.reputation > 0 AND cs.reputation >= k.cutoff"
+            f") t WHERE t.rnk <= {depth}"
+        )
+        changed = self.x(
+            f"UPDATE {CATSTANDING} SET rank = NULL WHERE id IN (SELECT cs.id FROM {CATSTANDING} cs "
+            f"WHERE cs.rank IS NOT NULL AND cs.category_id IN ({categories}) AND NOT EXISTS "
+            "(SELECT 1 FROM rk_catrank k WHERE k.user_id = cs.user_id AND k.category_id = cs.category_id))"
+        )
+        changed += self.x(
+            f"UPDATE {CATSTANDING} AS cs SET rank = k.rnk FROM rk_catrank k WHERE k.user_id = cs.user_id "
+            f"AND k.category_id = cs.category_id AND {self.d.distinct('cs.rank', 'k.rnk')}"
+        )
+        result.add("category_ranks", changed)
+
+    def product_ranks(self, scope: Scope, result: RunResult) -> None:
+        depth = int(settings.RANKING_PRODUCT_RANK_DEPTH)
+        categories = "SELECT id FROM reviews_category" if scope.table is None else f"SELECT id FROM {scope.table}"
+        self.clear("rk_rank")
+        self.x(
+            "INSERT INTO rk_rank (id, rnk) SELECT t.product_id, t.rnk FROM ("
+            "  SELECT ps.product_id, "
+            "  ROW_NUMBER() OVER (PARTITION BY ps.category_id ORDER BY ps.bayesian_score DESC, ps.product_id) AS rnk "
+            f"  FROM {PSCORE} ps WHERE ps.eligible AND ps.category_id IN ({categories})"
+            f") t WHERE t.rnk <= {depth}"
+        )
+        changed = self.x(
+            f"UPDATE {PSCORE} SET category_rank = NULL WHERE category_rank IS NOT NULL "
+            f"AND category_id IN ({categories}) AND product_id NOT IN (SELECT id FROM rk_rank)"
+        )
+        changed += self.x(
+            f"UPDATE {PSCORE} AS ps SET category_rank = k.rnk FROM rk_rank k WHERE ps.product_id = k.id "
+            f"AND {self.d.distinct('ps.category_rank', 'k.rnk')}"
+        )
+        result.add("product_ranks", changed)

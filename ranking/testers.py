@@ -1,0 +1,162 @@
+"""Promotion to invited testers (Vine-style), run after each full rerank inside its transaction.
+
+The bar (settings.RANKING_TESTER_*): top K by reputation overall or top K in a category, at
+least level N, a minimum number of reviews in the last D days, an active unsuspended account, and
+no open or confirmed fraud flag. Reviewers who meet it are promoted. A tester who falls below it
+is warned; one who is still below it at the next full rerank (at least
+RANKING_TESTER_FAILURE_SPACING_HOURS later, so a manual re-run does not count twice) is demoted.
+Every promotion, warning and demotion is a TesterEvent with the reason and the figures, plus an
+in-app notification.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+
+from accounts.models import Notification, User
+from accounts.services import notify
+
+from .models import CategoryStanding, FraudFlag, ReviewerStanding, TesterEvent
+
+BLOCKING_FLAG_STATUSES = (FraudFlag.Status.OPEN, FraudFlag.Status.CONFIRMED)
+
+
+def tester_bar() -> dict:
+    """The published bar, as shown to users and stored with every event."""
+    return {
+        "top_k_overall": settings.RANKING_TESTER_TOP_K_OVERALL,
+        "top_k_per_category": settings.RANKING_TESTER_TOP_K_PER_CATEGORY,
+        "min_level": settings.RANKING_TESTER_MIN_LEVEL,
+        "min_recent_reviews": settings.RANKING_TESTER_MIN_RECENT_REVIEWS,
+        "recent_days": settings.RANKING_TESTER_RECENT_DAYS,
+        "demote_after_failed_full_reranks": settings.RANKING_TESTER_DEMOTE_AFTER_FAILURES,
+    }
+
+
+def _figures(standing: ReviewerStanding, best: tuple[int, str] | None, flags: int, now: datetime) -> dict:
+    user = standing.user
+    bar = tester_bar()
+    in_top = (standing.overall_rank is not None and standing.overall_rank <= bar["top_k_overall"]) or (
+        best is not None and best[0] <= bar["top_k_per_category"]
+    )
+    unmet = []
+    if not in_top:
+        unmet.append("rank")
+    if standing.level < bar["min_level"]:
+        unmet.append("level")
+    if standing.recent_review_count < bar["min_recent_reviews"]:
+        unmet.append("recent_reviews")
+    if flags:
+        unmet.append("fraud_flags")
+    if not user.is_active or (user.suspended_until is not None and user.suspended_until > now):
+        unmet.append("account")
+    return {
+        "reputation": standing.reputation,
+        "level": standing.level,
+        "overall_rank": standing.overall_rank,
+        "best_category_rank": {"rank": best[0], "category": best[1]} if best else None,
+        "recent_reviews": standing.recent_review_count,
+        "open_fraud_flags": flags,
+        "unmet": unmet,
+        "bar": bar,
+    }
+
+
+def _notify(user: User, event: TesterEvent) -> None:
+    figures = event.figures
+    if event.kind == TesterEvent.Kind.PROMOTED:
+        notify(
+            recipient=user,
+            kind=Notification.Kind.PROMOTION,
+            title="You are now an invited tester",
+            body=f"Your reviews put you among Candor's most helpful reviewers (level {figures['level']}). "
+            "Brands can now invite you to test new products.",
+            url=f"/u/{user.username}/",
+            data={"tester_event": event.pk, **figures},
+        )
+    elif event.kind == TesterEvent.Kind.WARNED:
+        notify(
+            recipient=user,
+            kind=Notification.Kind.OTHER,
+            title="You are below the invited-tester bar",
+            body="If you are still below it at the next full ranking, your invited-tester status ends. "
+            f"Not met: {', '.join(figures['unmet']) or 'none'}.",
+            url=f"/u/{user.username}/",
+            data={"tester_event": event.pk, "event": "tester_warning", **figures},
+        )
+    else:
+        notify(
+            recipient=user,
+            kind=Notification.Kind.DEMOTION,
+            title="Your invited-tester status has ended",
+            body=event.get_reason_display() + ".",
+            url=f"/u/{user.username}/",
+            data={"tester_event": event.pk, **figures},
+        )
+
+
+def record(user: User, kind: str, reason: str, figures: dict, now: datetime) -> TesterEvent:
+    event = TesterEvent.objects.create(user=user, kind=kind, reason=reason, figures=figures, created_at=now)
+    _notify(user, event)
+    return event
+
+
+def demote(standing: ReviewerStanding, *, reason: str, figures: dict, now: datetime) -> TesterEvent:
+    ReviewerStanding.objects.filter(pk=standing.pk).update(
+        is_tester=False, tester_since=None, tester_failures=0, tester_last_failure_at=None
+    )
+    return record(standing.user, TesterEvent.Kind.DEMOTED, reason, figures, now)
+
+
+def evaluate_testers(*, now: datetime) -> list[int]:
+    """Promote, warn and demote against the bar. Returns the ids of the events recorded.
+    Precondition: ranks and standings were just refreshed by a full rerank (same transaction)."""
+    bar = tester_bar()
+    top_in_category = CategoryStanding.objects.filter(rank__lte=bar["top_k_per_category"]).values("user_id")
+    candidates = list(
+        ReviewerStanding.objects.filter(
+            Q(is_tester=True) | Q(overall_rank__lte=bar["top_k_overall"]) | Q(user_id__in=top_in_category)
+        ).select_related("user")
+    )
+    ids = [s.user_id for s in candidates]
+    best: dict[int, tuple[int, str]] = {}
+    for user_id, rank, slug in (
+        CategoryStanding.objects.filter(user_id__in=ids, rank__isnull=False)
+        .order_by("user_id", "rank")
+        .values_list("user_id", "rank", "category__slug")
+    ):
+        best.setdefault(user_id, (rank, slug))
+    flags: dict[int, int] = {}
+    for user_id in FraudFlag.objects.filter(status__in=BLOCKING_FLAG_STATUSES, accounts__in=ids).values_list(
+        "accounts", flat=True
+    ):
+        flags[user_id] = flags.get(user_id, 0) + 1
+    spacing = timedelta(hours=settings.RANKING_TESTER_FAILURE_SPACING_HOURS)
+    events: list[int] = []
+    for standing in candidates:
+        figures = _figures(standing, best.get(standing.user_id), flags.get(standing.user_id, 0), now)
+        passes = not figures["unmet"]
+        if passes and not standing.is_tester:
+            ReviewerStanding.objects.filter(pk=standing.pk).update(
+                is_tester=True, tester_since=now, tester_failures=0, tester_last_failure_at=None
+            )
+            events.append(record(standing.user, TesterEvent.Kind.PROMOTED, TesterEvent.Reason.MET_BAR, figures, now).pk)
+        elif passes and standing.tester_failures:
+            ReviewerStanding.objects.filter(pk=standing.pk).update(tester_failures=0, tester_last_failure_at=None)
+        elif not passes and standing.is_tester:
+            last = standing.tester_last_failure_at
+            if last is not None and now - last < spacing:
+                continue  # this failure was already counted by a run a few hours ago
+            failures = standing.tester_failures + 1
+            if failures >= bar["demote_after_failed_full_reranks"]:
+                event = demote(standing, reason=TesterEvent.Reason.BELOW_BAR_REPEATED, figures=figures, now=now)
+            else:
+                ReviewerStanding.objects.filter(pk=standing.pk).update(
+                    tester_failures=failures, tester_last_failure_at=now
+                )
+                event = record(standing.user, TesterEvent.Kind.WARNED, TesterEvent.Reason.BELOW_BAR, figures, now)
+            events.append(event.pk)
+    return events
