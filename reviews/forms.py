@@ -60,6 +60,7 @@ class ReviewForm(forms.Form):
     rating = forms.TypedChoiceField(
         choices=[(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)],
         coerce=int,
+        widget=forms.RadioSelect,
         label="Rating",
         error_messages={"required": "Give the product from 1 to 5 stars."},
     )
@@ -93,6 +94,9 @@ class ReviewForm(forms.Form):
         )
         self._products = {p.pk: p for p in products}
         self.fields["product"].choices = grouped_product_choices(products)
+        # Required or not depending on the product mode; the template shows no "(optional)".
+        for name in ("product", "new_brand", "new_category", "new_name"):
+            self.fields[name].conditional = True
 
     def clean(self):
         data = super().clean()

@@ -79,3 +79,13 @@ def rating_distribution(product: Product) -> dict[int, int]:
         .values_list("rating", "n")
     )
     return {stars: counts.get(stars, 0) for stars in range(5, 0, -1)}
+
+
+def product_cover_photo(product: Product) -> ReviewPhoto | None:
+    """A photo to show for a product that has no image of its own: the first photo of its most
+    helpful published review that has one."""
+    return (
+        ReviewPhoto.objects.filter(review__product=product, review__status=Review.Status.PUBLISHED)
+        .order_by("-review__helpful_count", "review_id", "position")
+        .first()
+    )

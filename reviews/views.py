@@ -161,6 +161,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     distribution = selectors.rating_distribution(product)
     context = {
         "product": product,
+        "cover": None if product.image else selectors.product_cover_photo(product),
         "distribution": distribution,
         "distribution_total": sum(distribution.values()),
         "orders": [(key, label) for key, (label, _fields) in PRODUCT_ORDERS.items()],

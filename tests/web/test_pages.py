@@ -1,0 +1,185 @@
+"""Every page renders for the people allowed to see it, in the Candor style."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
+from django.views.defaults import server_error
+
+from reviews import services
+from reviews.models import Review
+from tests.factories import CategoryFactory, FollowFactory, ProductFactory, ReviewFactory, SaveFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def public_pages(review, product, author) -> list[str]:
+    return [
+        "/",
+        "/?tab=following",
+        f"/?category={product.category.slug}",
+        "/?page=2",
+        review.get_absolute_url(),
+        product.get_absolute_url(),
+        f"{product.get_absolute_url()}?order=newest",
+        f"{product.get_absolute_url()}?order=rating_low&rating=5",
+        f"/u/{author.username}/",
+        f"/u/{author.username}/?tab=followers",
+        f"/u/{author.username}/?tab=following",
+        "/search/",
+        "/search/?q=barrier",
+        "/search/?q=%23sensitive-skin",
+        "/login/",
+        "/signup/",
+    ]
+
+
+def test_every_public_page_renders_for_anonymous_visitors(client, review, product, author):
+    for url in public_pages(review, product, author):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"css/candor.css" in response.content, url
+
+
+def test_every_page_renders_for_a_signed_in_member(web, member, review, product, author):
+    for url in [
+        *public_pages(review, product, author)[:-2],
+        "/write/",
+        f"/write/?product={product.slug}",
+        f"/u/{member.username}/?tab=saved",
+        "/settings/profile/",
+    ]:
+        response = web.get(url)
+        assert response.status_code == 200, url
+
+
+def test_pages_for_members_send_anonymous_visitors_to_log_in(client):
+    for url in ["/write/", "/settings/profile/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/?next=")
+
+
+def test_signed_in_visitors_skip_the_log_in_and_sign_up_forms(web):
+    assert web.get("/login/").status_code == 302
+    assert web.get("/signup/").status_code == 302
+
+
+def test_unknown_addresses_get_the_styled_404_page(client, product):
+    for url in ["/no-such-page/", "/r/999999/", "/p/no-such-product/", "/u/nobody-here/", "/?category=nope"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert b"find that page" in response.content, url
+        assert b"css/candor.css" in response.content
+
+
+def test_the_500_page_renders_without_a_request_context():
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+    assert "css/candor.css" in render_to_string("500.html")
+
+
+def test_discover_shows_cards_with_cover_title_author_and_helpful_count(client, review):
+    page = client.get("/").content.decode()
+    photo = review.photos.order_by("position").first()
+    assert review.title in page
+    assert photo.thumbnail.url in page
+    assert review.author.public_name in page
+    assert 'class="card-helpful"' in page
+
+
+def test_discover_filters_by_category(client, review):
+    other = ReviewFactory(product=ProductFactory(category=CategoryFactory(slug="snacks", name="Snacks")))
+    page = client.get("/?category=snacks").content.decode()
+    assert other.title in page
+    assert review.title not in page
+
+
+def test_following_tab_shows_only_people_you_follow(web, member, review):
+    stranger = ReviewFactory(title="From a stranger")
+    assert review.title not in web.get("/?tab=following").content.decode()
+    FollowFactory(follower=member, followee=review.author)
+    page = web.get("/?tab=following").content.decode()
+    assert review.title in page
+    assert stranger.title not in page
+
+
+def test_discover_pages_on_and_answers_endless_scroll_with_cards_only(client, product):
+    ReviewFactory.create_batch(21, product=product)
+    first = client.get("/").content.decode()
+    assert first.count('class="card"') == 20
+    assert 'data-more href="?page=2"' in first
+    fragment = client.get("/?page=2", headers={"X-Candor-Fragment": "items"})
+    body = fragment.content.decode()
+    assert body.count('class="card"') == 1
+    assert "<html" not in body
+    assert "data-more" not in body  # the last page
+    assert "X-Candor-Fragment" in fragment["Vary"]
+
+
+def test_review_page_shows_photos_rating_tags_product_and_comments(client, review, member):
+    services.comment_create(author=member, review=review, body="Does it pill under sunscreen?")
+    page = client.get(review.get_absolute_url()).content.decode()
+    for photo in review.photos.all():
+        assert photo.image.url in page
+    assert 'aria-label="5 out of 5 stars"' in page
+    assert "#sensitive-skin" in page
+    assert review.product.get_absolute_url() in page
+    assert "Does it pill under sunscreen?" in page
+    assert "Helpful" in page and "Not helpful" in page
+
+
+def test_hidden_review_is_shown_only_to_its_author(client, review, author):
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.HIDDEN)
+    assert client.get(review.get_absolute_url()).status_code == 404
+    own = Client()
+    own.force_login(author)
+    response = own.get(review.get_absolute_url())
+    assert response.status_code == 200
+    assert b"This review is hidden" in response.content
+
+
+def test_product_page_shows_rating_histogram_and_orders_reviews(client, product):
+    low = ReviewFactory(product=product, rating=1, title="Broke me out")
+    high = ReviewFactory(product=product, rating=5, title="Holy grail")
+    ReviewFactory(product=product, rating=5)
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert 'aria-label="5 stars: 2 reviews' in page
+    assert 'aria-label="1 star: 1 review' in page
+    assert 'aria-label="3 stars: 0 reviews' in page
+    lowest = client.get(f"{product.get_absolute_url()}?order=rating_low").content.decode()
+    assert lowest.index(low.title) < lowest.index(high.title)
+    highest = client.get(f"{product.get_absolute_url()}?order=rating_high").content.decode()
+    assert highest.index(high.title) < highest.index(low.title)
+    only_ones = client.get(f"{product.get_absolute_url()}?rating=1").content.decode()
+    assert low.title in only_ones and high.title not in only_ones
+
+
+def test_profile_shows_counts_reviews_and_follow_button(web, member, review, author):
+    FollowFactory(follower=UserFactory(), followee=author)
+    page = web.get(f"/u/{author.username}/").content.decode()
+    assert review.title in page
+    assert f'id="followers-count-{author.pk}">1<' in page
+    assert f"/u/{author.username}/follow/" in page
+
+
+def test_saved_reviews_are_visible_only_on_your_own_profile(web, member, review, author):
+    SaveFactory(user=member, review=review)
+    own = web.get(f"/u/{member.username}/?tab=saved").content.decode()
+    assert review.title in own
+    others = Client()
+    others.force_login(author)
+    theirs = others.get(f"/u/{member.username}/?tab=saved").content.decode()
+    assert 'href="?tab=saved"' not in theirs  # no Saved tab on someone else's profile
+    assert review.title not in theirs
+
+
+def test_search_finds_products_and_reviews_by_text_and_tag(client, review, product):
+    page = client.get("/search/?q=barrier").content.decode()
+    assert product.get_absolute_url() in page
+    by_text = client.get("/search/?q=redness").content.decode()
+    assert review.title in by_text
+    by_tag = client.get("/search/?q=%23sensitive-skin").content.decode()
+    assert "Reviews tagged #sensitive-skin" in by_tag
+    assert review.title in by_tag
+    assert review.title not in client.get("/search/?q=%23no-such-tag").content.decode()

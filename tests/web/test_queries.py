@@ -1,0 +1,83 @@
+"""Pages cost a fixed number of queries whatever their size."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from reviews import services
+from reviews.models import Review
+from tests.factories import ProductFactory, ReviewFactory, SaveFactory, UserFactory, image_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def add_reviews(n: int, product=None) -> None:
+    for _ in range(n):
+        review = ReviewFactory(**({"product": product} if product else {}))
+        services.review_add_photos(review=review, user=review.author, photos=[image_upload()])
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_discover_runs_the_same_queries_for_two_or_twenty_cards(django_assert_num_queries):
+    client = Client()
+    add_reviews(2)
+    # categories, reviews, tags, photos
+    with django_assert_num_queries(4):
+        client.get("/")
+    add_reviews(18)
+    with django_assert_num_queries(4):
+        page = client.get("/")
+    assert page.content.decode().count('class="card"') == 20
+
+
+def test_discover_signed_in_runs_the_same_queries_for_two_or_twenty_cards(django_assert_num_queries):
+    client = Client()
+    client.force_login(UserFactory())
+    add_reviews(2)
+    client.get("/")  # warm the session cache where sessions are cached
+    # the anonymous queries plus the session and the user (fewer where the session is cached)
+    few = count_queries(client, "/")
+    assert few <= 6
+    add_reviews(18)
+    with django_assert_num_queries(few):
+        page = client.get("/")
+    assert page.content.decode().count('class="card"') == 20
+
+
+def test_product_page_runs_the_same_queries_for_any_number_of_reviews(django_assert_num_queries):
+    product = ProductFactory()
+    client = Client()
+    add_reviews(1, product)
+    # product with stats, rating histogram, cover photo, reviews, tags, photos
+    with django_assert_num_queries(6):
+        client.get(product.get_absolute_url())
+    add_reviews(12, product)
+    with django_assert_num_queries(6):
+        page = client.get(product.get_absolute_url())
+    assert page.content.decode().count('class="review-row"') == 13
+
+
+def test_profile_saved_tab_runs_the_same_queries_for_any_number_of_saves(django_assert_num_queries):
+    member = UserFactory()
+    client = Client()
+    client.force_login(member)
+    add_reviews(12)
+    reviews = list(Review.objects.all())
+    SaveFactory(user=member, review=reviews[0])
+    url = f"/u/{member.username}/?tab=saved"
+    client.get(url)
+    # session and user (unless cached), member with counts, interests, role (groups, brand),
+    # saved reviews, tags, photos
+    few = count_queries(client, url)
+    assert few <= 9
+    for review in reviews[1:]:
+        SaveFactory(user=member, review=review)
+    with django_assert_num_queries(few):
+        page = client.get(url)
+    assert page.content.decode().count('class="card"') == 12
