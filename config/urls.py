@@ -9,6 +9,7 @@ from config import health
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("reviews.api.urls")),
+    path("", include("ranking.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,12 @@ urlpatterns = [
     path("", include("reviews.urls")),
 ]
 
+
+def serve_media(request, path):
+    # MEDIA_ROOT is read per request, so a test's own media folder is served too.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
     # Local-disk media in development and the embedded default; object storage in production.
-    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media)]

@@ -33,11 +33,18 @@ class UserSummarySerializer(serializers.ModelSerializer):
 
     display_name = serializers.CharField(source="public_name")
     avatar = serializers.ImageField(read_only=True, allow_null=True)
+    # Reviewer level 1-10 from the ranking (`standing.level`); 1 until the first rerank. Lists
+    # select_related("author__standing") to keep this query-free.
+    level = serializers.SerializerMethodField()
 
     class Meta:
         model = User
-        fields = ["username", "display_name", "avatar"]
+        fields = ["username", "display_name", "avatar", "level"]
         read_only_fields = fields
+
+    def get_level(self, user) -> int:
+        standing = getattr(user, "standing", None)  # None when the user has no standing row yet
+        return standing.level if standing is not None else 1
 
 
 class PublicProfileSerializer(serializers.ModelSerializer):

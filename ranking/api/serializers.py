@@ -1,0 +1,145 @@
+from rest_framework import serializers
+
+from reviews.api.serializers import ProductSummarySerializer, ReviewSerializer
+from reviews.models import Category, Product
+
+
+class RankedReviewSerializer(ReviewSerializer):
+    """A review card plus its ranking scores."""
+
+    quality = serializers.FloatField(source="score.quality", read_only=True)
+    discover_score = serializers.FloatField(source="score.discover", read_only=True)
+
+    class Meta(ReviewSerializer.Meta):
+        fields = [*ReviewSerializer.Meta.fields, "quality", "discover_score"]
+        read_only_fields = fields
+
+
+class DiscoverQuerySerializer(serializers.Serializer):
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Category.objects.all(), required=False, help_text="Category slug"
+    )
+
+
+class ComponentPartSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.FloatField()
+    weight = serializers.FloatField()
+    contribution = serializers.FloatField()
+    detail = serializers.CharField()
+
+
+class ComponentSerializer(ComponentPartSerializer):
+    parts = ComponentPartSerializer(many=True, required=False)
+
+
+class DiscoverTermsSerializer(serializers.Serializer):
+    log_quality = serializers.FloatField()
+    age_term = serializers.FloatField()
+    feature_boost = serializers.FloatField()
+    tau_hours = serializers.FloatField()
+
+
+class ScoreExplanationSerializer(serializers.Serializer):
+    """Why a review is ranked where it is."""
+
+    review_id = serializers.IntegerField()
+    status = serializers.CharField()
+    ranked = serializers.BooleanField()
+    reason = serializers.CharField(required=False)
+    helpful_count = serializers.IntegerField()
+    not_helpful_count = serializers.IntegerField()
+    quality = serializers.FloatField(required=False)
+    discover = serializers.FloatField(required=False)
+    helpful_weight = serializers.FloatField(required=False)
+    unhelpful_weight = serializers.FloatField(required=False)
+    components = ComponentSerializer(many=True)
+    discover_terms = DiscoverTermsSerializer(required=False)
+    featured_until = serializers.DateTimeField(required=False, allow_null=True)
+    computed_at = serializers.DateTimeField(required=False)
+    formula = serializers.CharField(required=False)
+
+
+class ProgressSerializer(serializers.Serializer):
+    fraction = serializers.FloatField(help_text="0..1 of the way to the next level")
+    current_threshold = serializers.FloatField()
+    next_level = serializers.IntegerField(allow_null=True)
+    next_threshold = serializers.FloatField(allow_null=True)
+
+
+class BadgeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    category = serializers.CharField(allow_null=True)
+    category_name = serializers.CharField(allow_null=True)
+    rank = serializers.IntegerField(allow_null=True)
+
+
+class CategoryRankSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    category_name = serializers.CharField()
+    reputation = serializers.FloatField()
+    review_count = serializers.IntegerField()
+    rank = serializers.IntegerField(allow_null=True)
+    is_expert = serializers.BooleanField()
+
+
+class TesterEventSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    reason = serializers.CharField()
+    reason_display = serializers.CharField(source="get_reason_display")
+    figures = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+
+
+class StandingSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    level = serializers.IntegerField()
+    reputation = serializers.FloatField()
+    progress = ProgressSerializer()
+    overall_rank = serializers.IntegerField(allow_null=True)
+    review_count = serializers.IntegerField()
+    recent_review_count = serializers.IntegerField()
+    vote_weight = serializers.FloatField(help_text="What this member's helpful votes count for")
+    is_tester = serializers.BooleanField()
+    tester_since = serializers.DateTimeField(allow_null=True)
+    badges = BadgeSerializer(many=True)
+    categories = CategoryRankSerializer(many=True)
+    tester_history = TesterEventSerializer(
+        many=True, required=False, help_text="Promotions, warnings and demotions; only shown to the member"
+    )
+
+
+class LevelSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    min_reputation = serializers.FloatField()
+    vote_weight = serializers.FloatField()
+
+
+class TesterBarSerializer(serializers.Serializer):
+    top_k_overall = serializers.IntegerField()
+    top_k_per_category = serializers.IntegerField()
+    min_level = serializers.IntegerField()
+    min_recent_reviews = serializers.IntegerField()
+    recent_days = serializers.IntegerField()
+    demote_after_failed_full_reranks = serializers.IntegerField()
+
+
+class LevelTableSerializer(serializers.Serializer):
+    levels = LevelSerializer(many=True)
+    tester_bar = TesterBarSerializer()
+
+
+class RankedProductSerializer(serializers.ModelSerializer):
+    rank = serializers.IntegerField(read_only=True)
+    product = ProductSummarySerializer(source="*", read_only=True)
+    bayesian_score = serializers.FloatField(source="score.bayesian_score", read_only=True)
+    review_count = serializers.IntegerField(source="score.review_count", read_only=True)
+    average_rating = serializers.FloatField(source="score.average_rating", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Product
+        fields = ["rank", "product", "bayesian_score", "review_count", "average_rating"]
+        read_only_fields = fields

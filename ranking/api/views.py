@@ -1,0 +1,115 @@
+from dataclasses import asdict
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from config.pagination import NewestFirstCursorPagination
+from ranking import selectors
+from reviews.models import Category, Product
+from reviews.selectors import review_for_viewer
+
+from .serializers import (
+    DiscoverQuerySerializer,
+    LevelTableSerializer,
+    RankedProductSerializer,
+    RankedReviewSerializer,
+    ScoreExplanationSerializer,
+    StandingSerializer,
+    TesterEventSerializer,
+)
+
+
+class DiscoverPagination(NewestFirstCursorPagination):
+    # The stored discover score changes only when the review changes: a stable keyset.
+    ordering = ("-discover_key", "-id")
+
+
+class MostHelpfulPagination(NewestFirstCursorPagination):
+    ordering = ("-helpful_key", "-id")
+
+
+class RankPagination(NewestFirstCursorPagination):
+    ordering = ("rank", "id")
+
+
+@extend_schema(parameters=[OpenApiParameter("category", str, description="Only this category (slug)")])
+class DiscoverView(ListAPIView):
+    """The discover feed: published reviews by quality, decaying with age (see /api/v1/levels/
+    and docs/ranking.md). New reviews appear once the rerank job has scored them."""
+
+    serializer_class = RankedReviewSerializer
+    pagination_class = DiscoverPagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        query = DiscoverQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        category = query.validated_data.get("category")
+        return selectors.discover_feed(self.request.user, category_slug=category.slug if category else None)
+
+
+class MostHelpfulView(ListAPIView):
+    """A product's reviews, most helpful first (quality score, no time decay)."""
+
+    serializer_class = RankedReviewSerializer
+    pagination_class = MostHelpfulPagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        product = get_object_or_404(Product, slug=self.kwargs["slug"])
+        return selectors.most_helpful_reviews(product, self.request.user)
+
+
+class ScoreExplanationView(APIView):
+    """Why this review is ranked where it is: each component, its weight and contribution."""
+
+    @extend_schema(responses=ScoreExplanationSerializer)
+    def get(self, request, pk: int):
+        review = review_for_viewer(pk, request.user)
+        if review is None:
+            return Response({"detail": "Not found."}, status=404)
+        return Response(ScoreExplanationSerializer(selectors.score_explanation(review)).data)
+
+
+class StandingView(APIView):
+    """A member's level, progress to the next level, rank, badges and invited-tester status.
+    The member (and moderators) also see the history of promotions and demotions."""
+
+    @extend_schema(responses=StandingSerializer)
+    def get(self, request, username: str):
+        user = get_object_or_404(User, username=username, is_active=True)
+        standing = selectors.standing_for(user)
+        data = {**asdict(standing), "username": user.username}
+        data["progress"] = asdict(standing.progress)
+        if request.user.is_authenticated and (request.user.pk == user.pk or request.user.is_moderator):
+            data["tester_history"] = TesterEventSerializer(selectors.tester_history(user)[:50], many=True).data
+        return Response(StandingSerializer(data).data)
+
+
+class LevelsView(APIView):
+    """The published level threshold table and the invited-tester bar."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=LevelTableSerializer)
+    def get(self, request):
+        return Response(
+            LevelTableSerializer({"levels": selectors.level_table(), "tester_bar": selectors.invited_tester_bar()}).data
+        )
+
+
+class CategoryRankingView(ListAPIView):
+    """Products of a category ranked by their quality-weighted Bayesian rating ("No. 1 in ...")."""
+
+    serializer_class = RankedProductSerializer
+    pagination_class = RankPagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return selectors.category_ranking_queryset(category)

@@ -1,0 +1,303 @@
+"""Reads of the ranking: feeds, standings, product rankings, explanations. Web pages and the API
+both call these; every list costs a fixed number of queries whatever its length."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import F, QuerySet
+
+from accounts.models import User
+from reviews.models import Category, Product, Review
+from reviews.selectors import reviews_for_listing
+
+from . import scoring as S
+from .models import CategoryStanding, ProductScore, ReviewerStanding, ReviewScore, TesterEvent
+from .testers import tester_bar
+
+BADGE_TIERS = (10, 100, 1000)
+
+
+def discover_feed(viewer: User | None, *, category_slug: str | None = None) -> QuerySet[Review]:
+    """Published reviews ranked by the decayed "discover" score, best first.
+
+    Ordered by (`discover_key` desc, `id` desc): `discover_key` is the stored score
+    ln(quality) + created/tau, which only changes when the review itself changes, so together with
+    the id it is a stable keyset for cursor pagination. Same select_related/prefetch as
+    reviews.selectors.reviews_for_listing (plus `score`), so a page costs a fixed number of
+    queries. Reviews appear here once the rerank job has scored them (within one interval).
+    """
+    qs = (
+        reviews_for_listing(viewer)
+        .filter(score__ranked=True)
+        .select_related("score")
+        .annotate(discover_key=F("score__discover"))
+    )
+    if category_slug:
+        qs = qs.filter(score__category__slug=category_slug)
+    return qs.order_by("-discover_key", "-id")
+
+
+def most_helpful_reviews(product: Product, viewer: User | None = None) -> QuerySet[Review]:
+    """The product's published reviews by the non-decayed quality score (`helpful_key` desc,
+    `id` desc), with everything a card shows loaded."""
+    return (
+        reviews_for_listing(viewer)
+        .filter(product=product, score__ranked=True)
+        .select_related("score")
+        .annotate(helpful_key=F("score__quality"))
+        .order_by("-helpful_key", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class Badge:
+    code: str  # top_10 | top_100 | top_1000 | category_expert | invited_tester
+    label: str
+    category: str | None = None  # category slug for per-category badges
+    category_name: str | None = None
+    rank: int | None = None
+
+
+@dataclass(frozen=True)
+class CategoryRank:
+    category: str
+    category_name: str
+    reputation: float
+    review_count: int
+    rank: int | None
+    is_expert: bool
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a profile shows about a reviewer's standing."""
+
+    user_id: int
+    level: int
+    reputation: float
+    progress: S.LevelProgress
+    overall_rank: int | None
+    review_count: int
+    recent_review_count: int
+    vote_weight: float
+    is_tester: bool
+    tester_since: datetime | None
+    badges: list[Badge] = field(default_factory=list)
+    categories: list[CategoryRank] = field(default_factory=list)
+
+
+def _tier(rank: int | None) -> int | None:
+    if rank is None:
+        return None
+    return next((tier for tier in BADGE_TIERS if rank <= tier), None)
+
+
+def _badges(standing: ReviewerStanding | None, categories: list[CategoryStanding]) -> list[Badge]:
+    badges: list[Badge] = []
+    if standing is not None:
+        tier = _tier(standing.overall_rank)
+        if tier:
+            badges.append(Badge(f"top_{tier}", f"Top {tier} reviewer", rank=standing.overall_rank))
+        if standing.is_tester:
+            badges.append(Badge("invited_tester", "Invited tester"))
+    for cs in categories:
+        tier = _tier(cs.rank)
+        if tier:
+            badges.append(
+                Badge(
+                    f"top_{tier}",
+                    f"Top {tier} in {cs.category.name}",
+                    category=cs.category.slug,
+                    category_name=cs.category.name,
+                    rank=cs.rank,
+                )
+            )
+        if cs.is_expert:
+            badges.append(
+                Badge(
+                    "category_expert",
+                    f"{cs.category.name} expert",
+                    category=cs.category.slug,
+                    category_name=cs.category.name,
+                )
+            )
+    return badges
+
+
+def _standing(user_id: int, standing: ReviewerStanding | None, categories: list[CategoryStanding]) -> Standing:
+    reputation = standing.reputation if standing else 0.0
+    level = standing.level if standing else 1
+    return Standing(
+        user_id=user_id,
+        level=level,
+        reputation=reputation,
+        progress=S.level_progress(reputation, level),
+        overall_rank=standing.overall_rank if standing else None,
+        review_count=standing.review_count if standing else 0,
+        recent_review_count=standing.recent_review_count if standing else 0,
+        vote_weight=standing.vote_weight if standing else S.level_vote_factor(1),
+        is_tester=standing.is_tester if standing else False,
+        tester_since=standing.tester_since if standing else None,
+        badges=_badges(standing, categories),
+        categories=[
+            CategoryRank(
+                category=cs.category.slug,
+                category_name=cs.category.name,
+                reputation=cs.reputation,
+                review_count=cs.review_count,
+                rank=cs.rank,
+                is_expert=cs.is_expert,
+            )
+            for cs in categories
+        ],
+    )
+
+
+def standings_for(users: Iterable[User | int]) -> dict[int, Standing]:
+    """Standing of many users in two queries, keyed by user id. Users never ranked yet get
+    level 1 and no badges."""
+    ids = sorted({u if isinstance(u, int) else u.pk for u in users})
+    rows = {s.user_id: s for s in ReviewerStanding.objects.filter(user_id__in=ids)}
+    per_category: dict[int, list[CategoryStanding]] = {uid: [] for uid in ids}
+    for cs in (
+        CategoryStanding.objects.filter(user_id__in=ids)
+        .select_related("category")
+        .order_by("user_id", "-reputation", "category_id")
+    ):
+        per_category[cs.user_id].append(cs)
+    return {uid: _standing(uid, rows.get(uid), per_category[uid]) for uid in ids}
+
+
+def standing_for(user: User) -> Standing:
+    """Level, reputation, progress to the next level (fraction and threshold), rank, badges and
+    invited-tester status of one user."""
+    return standings_for([user])[user.pk]
+
+
+def tester_history(user: User) -> QuerySet[TesterEvent]:
+    """The user's promotions, warnings and demotions, newest first, with reasons and figures."""
+    return TesterEvent.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def level_table() -> list[dict]:
+    """The published threshold table: reputation needed for each level and what votes cast at
+    that level count for."""
+    return [
+        {"level": index + 1, "min_reputation": threshold, "vote_weight": S.level_vote_factor(index + 1)}
+        for index, threshold in enumerate(S.level_thresholds())
+    ]
+
+
+def invited_tester_bar() -> dict:
+    return tester_bar()
+
+
+def category_ranking(category: Category, limit: int | None = None) -> QuerySet[Product]:
+    """The category's ranked products, best first (@cosme style): the quality-weighted Bayesian
+    average of ratings, products with at least settings.RANKING_PRODUCT_MIN_REVIEWS published
+    reviews. Annotated with `rank`, ordered by (`rank`, `id`); `product.score` is loaded."""
+    qs = (
+        Product.objects.filter(score__category=category, score__category_rank__isnull=False)
+        .select_related("brand", "category", "score")
+        .annotate(rank=F("score__category_rank"))
+        .order_by("rank", "id")
+    )
+    limit = limit if limit is not None else settings.RANKING_PRODUCT_RANK_DEPTH
+    return qs[:limit] if limit else qs
+
+
+def category_ranking_queryset(category: Category) -> QuerySet[Product]:
+    """category_ranking without the slice, for cursor pagination."""
+    return category_ranking(category, limit=0)
+
+
+def product_rank(product: Product) -> tuple[int, Category] | None:
+    """(rank, category) when the product is among the ranked top of its category, else None."""
+    score = ProductScore.objects.filter(product=product, category_rank__isnull=False).select_related("category").first()
+    return (score.category_rank, score.category) if score else None
+
+
+def _component(name: str, label: str, value: float, weight: float, detail: str) -> dict:
+    return {
+        "name": name,
+        "label": label,
+        "value": value,
+        "weight": weight,
+        "contribution": round(value * weight, S.ROUND_DIGITS),
+        "detail": detail,
+    }
+
+
+def score_explanation(review: Review) -> dict:
+    """Why the review is ranked where it is: each component of its quality score with its weight
+    and contribution, and the terms of its discover score."""
+    score = ReviewScore.objects.filter(pk=review.pk).first()
+    base = {
+        "review_id": review.pk,
+        "status": review.status,
+        "helpful_count": review.helpful_count,
+        "not_helpful_count": review.not_helpful_count,
+    }
+    if review.status != Review.Status.PUBLISHED:
+        return {**base, "ranked": False, "reason": "Hidden and removed reviews are never ranked.", "components": []}
+    if score is None or not score.ranked:
+        minutes = round(settings.RANKING_RERANK_INTERVAL.total_seconds() / 60)
+        return {
+            **base,
+            "ranked": False,
+            "reason": f"Not scored yet: rankings refresh every {minutes} minutes.",
+            "components": [],
+        }
+    cw = S.CONTENT_WEIGHTS
+    content_parts = [
+        _component("length", "Length", score.length_signal, cw["length"], f"{score.body_length} characters"),
+        _component("photos", "Photos", score.photo_signal, cw["photos"], f"{score.photo_count} photos"),
+        _component(
+            "text",
+            "Rating explained in text",
+            score.text_signal,
+            cw["text"],
+            f"at least {S.TEXT_MIN_CHARS} characters" if score.text_signal else f"under {S.TEXT_MIN_CHARS} characters",
+        ),
+    ]
+    total = score.helpful_weight + score.unhelpful_weight
+    helpfulness = _component(
+        "helpfulness",
+        "Helpfulness (80% confidence lower bound)",
+        score.helpfulness,
+        S.W_HELPFULNESS,
+        f"{score.helpful_weight:g} of {total:g} weighted votes found it helpful"
+        if total
+        else "no votes yet: confidence starts at zero",
+    )
+    content = _component("content", "Content", score.content, S.W_CONTENT, "length, photos and text")
+    content["parts"] = content_parts
+    prior = _component(
+        "author_prior", "Author's standing", score.author_prior, S.W_AUTHOR, f"author at level {score.author_level}"
+    )
+    floor = _component("floor", "Base", 1.0, S.QUALITY_FLOOR, "every ranked review starts here")
+    featured = score.is_featured()
+    age_term = score.discover - math.log(score.quality) - (math.log(S.FEATURE_BOOST) if featured else 0.0)
+    return {
+        **base,
+        "ranked": True,
+        "quality": score.quality,
+        "discover": score.discover,
+        "components": [helpfulness, content, prior, floor],
+        "helpful_weight": score.helpful_weight,
+        "unhelpful_weight": score.unhelpful_weight,
+        "discover_terms": {
+            "log_quality": round(math.log(score.quality), S.ROUND_DIGITS),
+            "age_term": round(age_term, S.ROUND_DIGITS),
+            "feature_boost": round(math.log(S.FEATURE_BOOST), S.ROUND_DIGITS) if featured else 0.0,
+            "tau_hours": S.DISCOVER_TAU_SECONDS / 3600,
+        },
+        "featured_until": score.featured_until,
+        "computed_at": score.updated_at,
+        "formula": "quality = base + Σ weight × component; discover = ln(quality) + created / τ (+ feature boost)",
+    }
