@@ -164,7 +164,7 @@ def strongly_connected(nodes: set[int], edges: dict[int, set[int]]) -> list[set[
     for root in sorted(nodes):
         if root in index:
             continue
-        work = [(root, iter(sorted(edges.get(root, ()) & nodes)))]
+        work = [(root, iter(sorted(edges.get(root, set()) & nodes)))]
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
@@ -178,7 +178,7 @@ def strongly_connected(nodes: set[int], edges: dict[int, set[int]]) -> list[set[
                     counter += 1
                     stack.append(child)
                     on_stack.add(child)
-                    work.append((child, iter(sorted(edges.get(child, ()) & nodes))))
+                    work.append((child, iter(sorted(edges.get(child, set()) & nodes))))
                     advanced = True
                     break
                 if child in on_stack:

@@ -1,44 +1,52 @@
-"""Helpers for hand-built ranking cases: seasoned voters (whose votes count fully), reviews with
-chosen text and photos, and a rerank call that reports what changed."""
+"""Helpers for hand-built ranking cases: accounts older than a week (whose votes count at their
+level's weight), reviews with chosen text and photos, votes with chosen timestamps, and a rerank
+call that fails loudly when skipped."""
 
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
+from ranking import scoring as S
 from ranking import services
-from ranking.models import ReviewerStanding
 from reviews.models import HelpfulVote, Review, ReviewPhoto
-from tests.factories import ProductFactory, ReviewFactory, UserFactory
+from tests.factories import CategoryFactory, ProductFactory, ReviewFactory, UserFactory
 
-LONG_BODY = "Tested for three weeks on combination skin. " * 12  # ~ 530 characters
+LONG_BODY = "Tested for three weeks on combination skin; no pilling under sunscreen. " * 8  # 584 chars
+
+# A voter at level 1 (no reviews of their own), account older than a week.
+BASE_WEIGHT = S.level_vote_factor(1)
 
 
 def seasoned_user(**kwargs):
-    """An account older than a week, at level 3 once ranked (its votes count fully)."""
     kwargs.setdefault("date_joined", timezone.now() - timedelta(days=60))
-    user = UserFactory(**kwargs)
-    ReviewerStanding.objects.update_or_create(user=user, defaults={"level": 3, "vote_weight": 1.0})
-    return user
+    return UserFactory(**kwargs)
 
 
 def make_review(*, body: str = LONG_BODY, photos: int = 0, **kwargs) -> Review:
+    kwargs.setdefault("author", seasoned_user())
     review = ReviewFactory(body=body, **kwargs)
     for position in range(photos):
         ReviewPhoto.objects.create(review=review, position=position, image="x.jpg", thumbnail="x.jpg")
     return review
 
 
-def add_votes(review: Review, *, helpful: int = 0, unhelpful: int = 0, voters=None) -> list:
-    """Votes written directly (no counters), as the services would, bumping changed_at."""
-    now = timezone.now()
+def add_votes(review: Review, *, helpful: int = 0, unhelpful: int = 0, voters=None, at=None) -> list[HelpfulVote]:
+    """Votes written directly (bulk), bumping changed_at as reviews.services does."""
+    at = at or timezone.now()
     voters = list(voters) if voters is not None else [seasoned_user() for _ in range(helpful + unhelpful)]
     votes = [
-        HelpfulVote(user=voter, review=review, helpful=index < helpful, created_at=now, updated_at=now)
+        HelpfulVote(user=voter, review=review, helpful=index < helpful, created_at=at, updated_at=at)
         for index, voter in enumerate(voters[: helpful + unhelpful])
     ]
     HelpfulVote.objects.bulk_create(votes)
-    Review.objects.filter(pk=review.pk).update(changed_at=now)
+    counted = [v.helpful for v in votes]
+    Review.objects.filter(pk=review.pk).update(
+        helpful_count=F("helpful_count") + counted.count(True),
+        not_helpful_count=F("not_helpful_count") + counted.count(False),
+        changed_at=timezone.now(),
+    )
     return votes
 
 
@@ -49,5 +57,10 @@ def rerank(**kwargs):
 
 
 @pytest.fixture
-def product(db):
-    return ProductFactory()
+def category(db):
+    return CategoryFactory()
+
+
+@pytest.fixture
+def product(category):
+    return ProductFactory(category=category)
