@@ -24,6 +24,7 @@ urlpatterns = [
     # reverse("product-detail"), which the API router also names.
     path("", include("accounts.urls")),
     path("", include("reviews.urls")),
+    path("rankings/", include("ranking.urls")),
 ]
 
 

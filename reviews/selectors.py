@@ -89,3 +89,11 @@ def product_cover_photo(product: Product) -> ReviewPhoto | None:
         .order_by("-review__helpful_count", "review_id", "position")
         .first()
     )
+
+
+def annotate_cover_thumbnail(products: QuerySet[Product]) -> QuerySet[Product]:
+    """Annotate `cover_thumbnail` (a stored file name, or None): the thumbnail of the first photo of
+    each product's most helpful published review with photos. One subquery, any number of rows."""
+    photos = ReviewPhoto.objects.filter(review__product=OuterRef("pk"), review__status=Review.Status.PUBLISHED)
+    first = photos.order_by("-review__helpful_count", "review_id", "position").values("thumbnail")[:1]
+    return products.annotate(cover_thumbnail=Subquery(first))

@@ -5,8 +5,11 @@ updates (helpful votes, saves, comments) are plain form posts that htmx sends in
 and answers with a fragment; without JavaScript the same forms post and redirect back.
 
 The profile page lives here rather than in accounts because it lists reviews (accounts imports
-neither reviews nor ranking).
+neither reviews nor ranking). The pages read ranking's selectors (quality order, levels, badges,
+"why it is ranked here"); the ranking itself is computed only in the ranking app.
 """
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,9 +21,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
 
 from accounts import selectors as account_selectors
 from accounts.views import is_htmx, safe_next, web_login_required
+from ranking import selectors as ranking
 from reviews import selectors, services
 from reviews.api.filters import ProductFilter, ReviewFilter
 
@@ -35,7 +42,7 @@ COMMENTS_SHOWN = 100
 FRAGMENT_HEADER = "X-Candor-Fragment"
 
 PRODUCT_ORDERS = {
-    "helpful": ("Most helpful", ("-helpful_count", "-created_at", "-id")),
+    "helpful": ("Most helpful", ()),  # ranking.selectors.most_helpful_reviews
     "newest": ("Newest", ("-created_at", "-id")),
     "rating_high": ("Highest rating", ("-rating", "-helpful_count", "-id")),
     "rating_low": ("Lowest rating", ("rating", "-helpful_count", "-id")),
@@ -60,6 +67,33 @@ def page_slice(queryset, page: int, size: int = PAGE_SIZE) -> tuple[list, bool]:
     start = (page - 1) * size
     rows = list(queryset[start : start + size + 1])
     return rows[:size], len(rows) > size and page < MAX_PAGE
+
+
+class WebCursorPagination(CursorPagination):
+    """DRF's keyset pagination, for pages: stable while the feed changes under the reader."""
+
+    page_size = PAGE_SIZE
+    page_size_query_param = None
+
+    def __init__(self, ordering: tuple[str, ...]):
+        self.ordering = ordering
+
+
+def cursor_slice(request: HttpRequest, queryset, ordering: tuple[str, ...]) -> tuple[list, str]:
+    """One page after the `cursor` in the query string, and the query string of the next page
+    ("" on the last). A damaged cursor is a 400 naming it."""
+    paginator = WebCursorPagination(ordering)
+    try:
+        items = list(paginator.paginate_queryset(queryset, Request(request)))
+    except (NotFound, ValueError, TypeError, ValidationError):
+        # Not a cursor of this list (damaged, or from another tab's order).
+        raise BadCursor from None
+    next_link = paginator.get_next_link()
+    return items, (urlsplit(next_link).query if next_link else "")
+
+
+class BadCursor(Exception):
+    pass
 
 
 def render_list(request: HttpRequest, template: str, fragment: str, context: dict, status: int = 200) -> HttpResponse:
@@ -88,26 +122,42 @@ def published_review(request: HttpRequest, pk: int) -> Review:
 
 
 def discover(request: HttpRequest) -> HttpResponse:
-    """The photo-card grid: everyone's reviews, or the people you follow; by category."""
+    """The photo-card grid: everyone's reviews by quality (decaying with age), or the newest from
+    the people you follow; by category."""
     tab = "following" if request.GET.get("tab") == "following" else "explore"
     categories = list(Category.objects.all())
     slug = request.GET.get("category", "")
     category = next((c for c in categories if c.slug == slug), None)
     if slug and category is None:
         raise Http404("No such category.")
-    reviews = selectors.feed(request.user, following_only=tab == "following")
-    if category is not None:
-        reviews = reviews.filter(product__category=category)
-    page = page_number(request)
-    items, has_next = page_slice(reviews, page)
+    if tab == "following":
+        reviews = selectors.feed(request.user, following_only=True)
+        if category is not None:
+            reviews = reviews.filter(product__category=category)
+        ordering = ("-created_at", "-id")
+    else:
+        reviews = ranking.discover_feed(request.user, category_slug=category.slug if category else None)
+        ordering = ("-discover_key", "-id")
+    try:
+        items, next_query = cursor_slice(request, reviews, ordering)
+    except BadCursor:
+        return refuse(request, "cursor: this page link is damaged; start again from Discover.", 400)
+    ranking_pending = False
+    if tab == "explore" and not items and "cursor" not in request.GET:
+        # Nothing scored yet (a fresh install before the first rerank): show the newest reviews
+        # rather than an empty page, and say so.
+        newest = selectors.feed(request.user)
+        if category is not None:
+            newest = newest.filter(product__category=category)
+        items, next_query, ranking_pending = list(newest[:PAGE_SIZE]), "", True
     context = {
         "reviews": items,
-        "has_next": has_next,
-        "next_page": page + 1,
-        "page": page,
+        "has_next": bool(next_query),
+        "next_query": next_query,
         "tab": tab,
         "categories": categories,
         "active_category": category,
+        "ranking_pending": ranking_pending and bool(items),
     }
     return render_list(request, "reviews/discover.html", "reviews/partials/card_page.html", context)
 
@@ -124,15 +174,14 @@ def render_review(
 ) -> HttpResponse:
     author = account_selectors.users_with_public_counts(request.user).filter(pk=review.author_id).first()
     latest = selectors.comments_for_review(review).order_by("-created_at", "-id")[:COMMENTS_SHOWN]
-    more_reviews = (
-        selectors.reviews_for_listing(request.user)
-        .filter(product=review.product)
-        .exclude(pk=review.pk)
-        .order_by(*PRODUCT_ORDERS["helpful"][1])[:4]
-    )
+    more_reviews = ranking.most_helpful_reviews(review.product, request.user).exclude(pk=review.pk)[:4]
+    standing = ranking.standing_for(review.author)
     context = {
         "review": review,
         "author": author or review.author,
+        "author_standing": standing,
+        "author_badges": standing.badges,
+        "explanation": ranking.score_explanation(review),
         "photos": list(review.photos.all()),
         "comments": list(reversed(latest)),
         "comment_form": comment_form,
@@ -153,14 +202,21 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         rating = None
     if rating not in range(1, 6):
         rating = None
-    reviews = selectors.reviews_for_listing(request.user).filter(product=product)
+    if order == "helpful":
+        # The quality score, not the raw count: 2 of 2 ranks below 90 of 100.
+        reviews = ranking.most_helpful_reviews(product, request.user)
+    else:
+        reviews = selectors.reviews_for_listing(request.user).filter(product=product)
+        reviews = reviews.order_by(*PRODUCT_ORDERS[order][1])
     if rating:
         reviews = reviews.filter(rating=rating)
     page = page_number(request)
-    items, has_next = page_slice(reviews.order_by(*PRODUCT_ORDERS[order][1]), page)
+    items, has_next = page_slice(reviews, page)
     distribution = selectors.rating_distribution(product)
+    rank = ranking.product_rank(product)
     context = {
         "product": product,
+        "rank": {"position": rank[0], "category": rank[1]} if rank else None,
         "cover": None if product.image else selectors.product_cover_photo(product),
         "distribution": distribution,
         "distribution_total": sum(distribution.values()),
@@ -193,8 +249,11 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     else:
         people = account_selectors.followers_of if tab == "followers" else account_selectors.following_of
         items, has_next = page_slice(people(member).order_by("-followed_at", "-id"), page, PEOPLE_PAGE_SIZE)
+    standing = ranking.standing_for(member)
     context = {
         "member": member,
+        "standing": standing,
+        "badges": standing.badges,
         "is_self": is_self,
         "tab": tab,
         "items": items,

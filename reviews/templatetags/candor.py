@@ -3,6 +3,8 @@
 import hashlib
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.files.storage import default_storage
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -93,7 +95,7 @@ def soft_colors(key) -> str:
 @register.filter
 def percent(part, whole) -> int:
     try:
-        return round(100 * int(part) / int(whole)) if int(whole) else 0
+        return round(100 * float(part) / float(whole)) if float(whole) else 0
     except (TypeError, ValueError):
         return 0
 
@@ -138,3 +140,20 @@ def widget(field, css: str = ""):
 @register.filter
 def startswith(text, prefix) -> bool:
     return bool(prefix) and str(text).startswith(str(prefix))
+
+
+@register.filter
+def level_of(user) -> int:
+    """A reviewer's level from the standing loaded with them (select_related("author__standing")
+    in the listing selectors); level 1 before their first ranking."""
+    try:
+        standing = user.standing
+    except ObjectDoesNotExist:
+        return 1
+    return standing.level
+
+
+@register.filter
+def media_url(name: str) -> str:
+    """The URL of a stored file from its name (as annotated by a selector)."""
+    return default_storage.url(name) if name else ""

@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 
+from ranking import services as ranking_services
 from reviews import services
 from tests.factories import CategoryFactory, ProductFactory, ReviewFactory, UserFactory, image_upload
 
@@ -58,3 +59,9 @@ def review(author, product):
 @pytest.fixture
 def plain_review(author, product):
     return ReviewFactory(author=author, product=product)
+
+
+def rerank() -> None:
+    """Run the ranking job as Celery beat would, so the ranked pages have something to show."""
+    result = ranking_services.rerank(full=True)
+    assert not result.skipped, result.reason

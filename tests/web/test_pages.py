@@ -1,13 +1,18 @@
 """Every page renders for the people allowed to see it, in the Candor style."""
 
+import re
+
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.views.defaults import server_error
 
+from ranking import selectors as ranking
 from reviews import services
 from reviews.models import Review
 from tests.factories import CategoryFactory, FollowFactory, ProductFactory, ReviewFactory, SaveFactory, UserFactory
+
+from .conftest import rerank
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +33,9 @@ def public_pages(review, product, author) -> list[str]:
         "/search/",
         "/search/?q=barrier",
         "/search/?q=%23sensitive-skin",
+        "/rankings/",
+        f"/rankings/{product.category.slug}/",
+        "/rankings/levels/",
         "/login/",
         "/signup/",
     ]
@@ -65,7 +73,14 @@ def test_signed_in_visitors_skip_the_log_in_and_sign_up_forms(web):
 
 
 def test_unknown_addresses_get_the_styled_404_page(client, product):
-    for url in ["/no-such-page/", "/r/999999/", "/p/no-such-product/", "/u/nobody-here/", "/?category=nope"]:
+    for url in [
+        "/no-such-page/",
+        "/r/999999/",
+        "/p/no-such-product/",
+        "/u/nobody-here/",
+        "/?category=nope",
+        "/rankings/nope/",
+    ]:
         response = client.get(url)
         assert response.status_code == 404, url
         assert b"find that page" in response.content, url
@@ -79,17 +94,35 @@ def test_the_500_page_renders_without_a_request_context():
     assert "css/candor.css" in render_to_string("500.html")
 
 
-def test_discover_shows_cards_with_cover_title_author_and_helpful_count(client, review):
+def test_discover_shows_cards_with_cover_title_author_level_and_helpful_count(client, review):
+    rerank()
     page = client.get("/").content.decode()
     photo = review.photos.order_by("position").first()
     assert review.title in page
     assert photo.thumbnail.url in page
     assert review.author.public_name in page
     assert 'class="card-helpful"' in page
+    assert "Lv1</span>" in page
+
+
+def test_discover_follows_the_ranking_order(client, product):
+    ReviewFactory.create_batch(5, product=product)
+    rerank()
+    expected = [r.title for r in ranking.discover_feed(None)]
+    page = client.get("/").content.decode()
+    assert [title for title in expected if title in page] == expected
+    assert sorted(expected, key=page.index) == expected
+
+
+def test_discover_shows_the_newest_reviews_until_the_first_ranking(client, review):
+    page = client.get("/").content.decode()
+    assert "Rankings are being computed" in page
+    assert review.title in page
 
 
 def test_discover_filters_by_category(client, review):
     other = ReviewFactory(product=ProductFactory(category=CategoryFactory(slug="snacks", name="Snacks")))
+    rerank()
     page = client.get("/?category=snacks").content.decode()
     assert other.title in page
     assert review.title not in page
@@ -104,12 +137,14 @@ def test_following_tab_shows_only_people_you_follow(web, member, review):
     assert stranger.title not in page
 
 
-def test_discover_pages_on_and_answers_endless_scroll_with_cards_only(client, product):
+def test_discover_pages_by_a_stable_cursor_and_answers_endless_scroll_with_cards_only(client, product):
     ReviewFactory.create_batch(21, product=product)
-    first = client.get("/").content.decode()
+    rerank()
+    first = client.get("/?category=" + product.category.slug).content.decode()
     assert first.count('class="card"') == 20
-    assert 'data-more href="?page=2"' in first
-    fragment = client.get("/?page=2", headers={"X-Candor-Fragment": "items"})
+    link = re.search(r'data-more href="(\?[^"]+)"', first).group(1).replace("&amp;", "&")
+    assert "cursor=" in link and f"category={product.category.slug}" in link
+    fragment = client.get("/" + link, headers={"X-Candor-Fragment": "items"})
     body = fragment.content.decode()
     assert body.count('class="card"') == 1
     assert "<html" not in body
@@ -117,8 +152,17 @@ def test_discover_pages_on_and_answers_endless_scroll_with_cards_only(client, pr
     assert "X-Candor-Fragment" in fragment["Vary"]
 
 
+def test_a_damaged_cursor_is_a_400_naming_it(client, review):
+    rerank()
+    for cursor in ["garbage", "cD0yMDI2LTAxLTAx"]:  # not base64 / a date where a score belongs
+        response = client.get(f"/?cursor={cursor}")
+        assert response.status_code == 400
+        assert b"cursor:" in response.content
+
+
 def test_review_page_shows_photos_rating_tags_product_and_comments(client, review, member):
     services.comment_create(author=member, review=review, body="Does it pill under sunscreen?")
+    rerank()
     page = client.get(review.get_absolute_url()).content.decode()
     for photo in review.photos.all():
         assert photo.image.url in page
@@ -127,6 +171,14 @@ def test_review_page_shows_photos_rating_tags_product_and_comments(client, revie
     assert review.product.get_absolute_url() in page
     assert "Does it pill under sunscreen?" in page
     assert "Helpful" in page and "Not helpful" in page
+    assert "Why it is ranked here" in page
+    assert "Helpfulness (80% confidence lower bound)" in page
+    assert "Lv1</span>" in page
+
+
+def test_review_page_says_when_a_review_is_not_ranked_yet(client, review):
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "Not scored yet: rankings refresh every" in page
 
 
 def test_hidden_review_is_shown_only_to_its_author(client, review, author):
@@ -143,6 +195,7 @@ def test_product_page_shows_rating_histogram_and_orders_reviews(client, product)
     low = ReviewFactory(product=product, rating=1, title="Broke me out")
     high = ReviewFactory(product=product, rating=5, title="Holy grail")
     ReviewFactory(product=product, rating=5)
+    rerank()
     page = client.get(product.get_absolute_url()).content.decode()
     assert 'aria-label="5 stars: 2 reviews' in page
     assert 'aria-label="1 star: 1 review' in page
@@ -155,9 +208,41 @@ def test_product_page_shows_rating_histogram_and_orders_reviews(client, product)
     assert low.title in only_ones and high.title not in only_ones
 
 
-def test_profile_shows_counts_reviews_and_follow_button(web, member, review, author):
+def test_product_page_shows_its_category_rank_and_most_helpful_order(client, product):
+    ReviewFactory.create_batch(3, product=product)
+    rerank()
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert "No. 1 in skincare" in page
+    expected = [r.title for r in ranking.most_helpful_reviews(product)]
+    assert sorted(expected, key=page.index) == expected
+
+
+def test_category_rankings_list_the_top_products(client, product):
+    ReviewFactory.create_batch(3, product=product, rating=5)
+    unranked = ProductFactory(category=product.category, name="Only one review")
+    ReviewFactory(product=unranked)
+    rerank()
+    for url in ["/rankings/", f"/rankings/{product.category.slug}/"]:
+        page = client.get(url).content.decode()
+        assert product.name in page
+        assert 'aria-label="Number 1"' in page
+        assert unranked.name not in page  # under the minimum number of reviews
+
+
+def test_levels_page_publishes_the_thresholds(client):
+    page = client.get("/rankings/levels/").content.decode()
+    for row in ranking.level_table():
+        assert f"Lv{row['level']}</span>" in page
+    assert "Invited testers" in page
+
+
+def test_profile_shows_level_progress_counts_reviews_and_follow_button(web, member, review, author):
     FollowFactory(follower=UserFactory(), followee=author)
+    rerank()
     page = web.get(f"/u/{author.username}/").content.decode()
+    standing = ranking.standing_for(author)
+    assert f"Lv{standing.level}</span>" in page
+    assert f'aria-label="Progress to level {standing.level + 1}"' in page
     assert review.title in page
     assert f'id="followers-count-{author.pk}">1<' in page
     assert f"/u/{author.username}/follow/" in page

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from reviews import services
 from reviews.models import Review
 from tests.factories import ProductFactory, ReviewFactory, SaveFactory, UserFactory, image_upload
+from tests.web.conftest import rerank
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +28,12 @@ def count_queries(client, url: str) -> int:
 def test_discover_runs_the_same_queries_for_two_or_twenty_cards(django_assert_num_queries):
     client = Client()
     add_reviews(2)
-    # categories, reviews, tags, photos
+    rerank()
+    # categories, ranked reviews (with scores and authors' standings), tags, photos
     with django_assert_num_queries(4):
         client.get("/")
     add_reviews(18)
+    rerank()
     with django_assert_num_queries(4):
         page = client.get("/")
     assert page.content.decode().count('class="card"') == 20
@@ -40,11 +43,13 @@ def test_discover_signed_in_runs_the_same_queries_for_two_or_twenty_cards(django
     client = Client()
     client.force_login(UserFactory())
     add_reviews(2)
+    rerank()
     client.get("/")  # warm the session cache where sessions are cached
     # the anonymous queries plus the session and the user (fewer where the session is cached)
     few = count_queries(client, "/")
     assert few <= 6
     add_reviews(18)
+    rerank()
     with django_assert_num_queries(few):
         page = client.get("/")
     assert page.content.decode().count('class="card"') == 20
@@ -54,11 +59,14 @@ def test_product_page_runs_the_same_queries_for_any_number_of_reviews(django_ass
     product = ProductFactory()
     client = Client()
     add_reviews(1, product)
-    # product with stats, rating histogram, cover photo, reviews, tags, photos
-    with django_assert_num_queries(6):
+    rerank()
+    # product with stats, most helpful reviews, tags, photos, rating histogram, category rank,
+    # cover photo
+    with django_assert_num_queries(7):
         client.get(product.get_absolute_url())
     add_reviews(12, product)
-    with django_assert_num_queries(6):
+    rerank()
+    with django_assert_num_queries(7):
         page = client.get(product.get_absolute_url())
     assert page.content.decode().count('class="review-row"') == 13
 
@@ -72,10 +80,10 @@ def test_profile_saved_tab_runs_the_same_queries_for_any_number_of_saves(django_
     SaveFactory(user=member, review=reviews[0])
     url = f"/u/{member.username}/?tab=saved"
     client.get(url)
-    # session and user (unless cached), member with counts, interests, role (groups, brand),
-    # saved reviews, tags, photos
+    # session and user (unless cached), member with counts, interests, standing and category
+    # standings, role (groups, brand), saved reviews, tags, photos
     few = count_queries(client, url)
-    assert few <= 9
+    assert few <= 11
     for review in reviews[1:]:
         SaveFactory(user=member, review=review)
     with django_assert_num_queries(few):
