@@ -466,8 +466,9 @@ class Engine:
         result.add(
             "standings_created",
             self.x(
-                f"INSERT INTO {STANDING} (user_id) SELECT u.id FROM {USER} u "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = u.id)"
+                f"INSERT INTO {STANDING} (user_id, vote_weight) SELECT u.id, {self._weight('1')} FROM {USER} u "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = u.id)",
+                self._weight_params(),
             ),
         )
         result.add(
@@ -486,9 +487,12 @@ class Engine:
         )
 
     def ensure_standings(self, table: str) -> int:
+        """Create missing standing rows for the users in `table`, with the weight their votes
+        carry at level 1 (a new row's level)."""
         return self.x(
-            f"INSERT INTO {STANDING} (user_id) SELECT u.id FROM {USER} u WHERE u.id IN (SELECT id FROM {table}) "
-            f"AND NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = u.id)"
+            f"INSERT INTO {STANDING} (user_id, vote_weight) SELECT u.id, {self._weight('1')} FROM {USER} u "
+            f"WHERE u.id IN (SELECT id FROM {table}) AND NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = u.id)",
+            self._weight_params(),
         )
 
     # --- vote pairs (the cap) ---------------------------------------------------------------------
@@ -563,27 +567,35 @@ class Engine:
 
     # --- vote weights -----------------------------------------------------------------------------
 
-    def vote_weights(self, scope: Scope, result: RunResult) -> int:
-        """Recompute what each voter's votes count for; returns how many changed (in rk_weight_new)."""
+    def _weight(self, level_sql: str) -> str:
+        """SQL for the weight of votes cast by user `u` at level `level_sql` (see scoring.py).
+        Parameters: %(young)s, %(now)s."""
         lit = self.d.lit
         level_factor = (
-            "CASE st.level "
+            f"CASE {level_sql} "
             + " ".join(f"WHEN {level} THEN {lit(f)}" for level, f in sorted(S.LEVEL_VOTE_FACTORS.items()))
             + f" ELSE {lit(1.0)} END"
         )
-        weight = self.d.rnd(
+        return self.d.rnd(
             f"(CASE WHEN u.date_joined > %(young)s THEN {lit(S.YOUNG_ACCOUNT_FACTOR)} ELSE {lit(1.0)} END)"
             f" * (CASE WHEN u.is_active = FALSE OR (u.suspended_until IS NOT NULL AND u.suspended_until > %(now)s) "
             f"THEN {lit(S.SUSPENDED_FACTOR)} ELSE {lit(1.0)} END)"
             f" * {level_factor}"
         )
+
+    def _weight_params(self) -> dict:
+        return {"young": self.dt(self.now - timedelta(days=S.YOUNG_ACCOUNT_DAYS)), "now": self.dt(self.now)}
+
+    def vote_weights(self, scope: Scope, result: RunResult) -> int:
+        """Recompute what each voter's votes count for; returns how many changed (in rk_weight_new)."""
+        weight = self._weight("st.level")
         self.clear("rk_weight_new")
         self.x(
             "INSERT INTO rk_weight_new (user_id, weight) SELECT c.user_id, c.weight FROM ("
             f"  SELECT st.user_id, st.vote_weight AS old_weight, {weight} AS weight "
             f"  FROM {STANDING} st JOIN {USER} u ON u.id = st.user_id WHERE {scope.on('st.user_id')}"
             f") c WHERE {self.d.distinct('c.old_weight', 'c.weight')}",
-            {"young": self.dt(self.now - timedelta(days=S.YOUNG_ACCOUNT_DAYS)), "now": self.dt(self.now)},
+            self._weight_params(),
         )
         changed = self.x(
             f"UPDATE {STANDING} AS st SET vote_weight = w.weight FROM rk_weight_new w WHERE st.user_id = w.user_id"
