@@ -1,0 +1,149 @@
+"""Reviewer reputation, levels, ranks and badges; product rankings per category."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from ranking import scoring as S
+from ranking import selectors
+from ranking.models import CategoryStats, ProductScore, RerankPending, ReviewerStanding, ReviewScore
+from reviews import services as review_services
+from tests.factories import ProductFactory
+from tests.ranking.conftest import add_votes, make_review, rerank, seasoned_user
+
+pytestmark = pytest.mark.django_db
+
+
+def standing(user) -> ReviewerStanding:
+    return ReviewerStanding.objects.get(user=user)
+
+
+def test_reputation_follows_the_formula(product):
+    review = make_review(product=product, photos=1)
+    add_votes(review, helpful=4, unhelpful=2)
+    rerank(full=True)
+    sc = ReviewScore.objects.get(pk=review.pk)
+    expected = (
+        S.VOTE_POINTS * (sc.helpful_weight - S.UNHELPFUL_PENALTY * sc.unhelpful_weight)
+        + S.MERIT_POINTS * sc.merit
+        + S.ACTIVITY_POINTS * 1
+    )
+    st = standing(review.author)
+    assert st.reputation == pytest.approx(expected, abs=1e-5)
+    assert (st.review_count, st.recent_review_count, st.active_periods) == (1, 1, 1)
+    assert st.level == S.level_for(st.reputation)
+
+
+def test_reputation_rises_and_falls(product):
+    review = make_review(product=product)
+    rerank(full=True)
+    start = standing(review.author).reputation
+    add_votes(review, helpful=6)
+    rerank()
+    risen = standing(review.author).reputation
+    add_votes(review, unhelpful=12)
+    rerank()
+    fallen = standing(review.author).reputation
+    assert start < risen and fallen < risen
+
+
+def test_old_reviews_count_half_and_inactivity_costs(product):
+    now = timezone.now()
+    veteran, active = seasoned_user(), seasoned_user()
+    old = make_review(author=veteran, product=product, created_at=now - timedelta(days=400))
+    new = make_review(author=active, product=ProductFactory(category=product.category))
+    voters = [seasoned_user() for _ in range(5)]
+    add_votes(old, helpful=5, voters=voters)
+    add_votes(new, helpful=5, voters=voters)
+    rerank(full=True)
+    old_sc, new_sc = ReviewScore.objects.get(pk=old.pk), ReviewScore.objects.get(pk=new.pk)
+    points = S.VOTE_POINTS * old_sc.helpful_weight + S.MERIT_POINTS * old_sc.merit
+    assert standing(veteran).reputation == pytest.approx(S.OLD_REVIEW_FACTOR * points, abs=1e-5)
+    new_points = S.VOTE_POINTS * new_sc.helpful_weight + S.MERIT_POINTS * new_sc.merit
+    assert standing(active).reputation == pytest.approx(new_points + S.ACTIVITY_POINTS, abs=1e-5)
+
+
+def test_a_deleted_review_stops_counting(product):
+    author = seasoned_user()
+    kept = make_review(author=author, product=product)
+    gone = make_review(author=author, product=ProductFactory(category=product.category))
+    add_votes(kept, helpful=3)
+    add_votes(gone, helpful=3)
+    rerank(full=True)
+    before = standing(author)
+    review_services.review_delete(review=gone, user=author)
+    assert RerankPending.objects.filter(user_id=author.pk, product_id=gone.product_id).exists()
+    rerank()
+    after = standing(author)
+    assert after.review_count == 1 < before.review_count
+    assert after.reputation < before.reputation
+    assert ProductScore.objects.get(pk=gone.product_id).review_count == 0
+    assert not RerankPending.objects.exists()
+
+
+def test_levels_follow_the_published_table(product, settings):
+    settings.RANKING_LEVEL_THRESHOLDS = [0, 5, 10, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000]
+    review = make_review(product=product)
+    add_votes(review, helpful=3)
+    rerank(full=True)
+    mine = selectors.standing_for(review.author)
+    assert mine.level == 3 and 10 <= mine.reputation < 10_000
+    assert mine.progress.next_level == 4 and mine.progress.next_threshold == 10_000
+    assert mine.progress.fraction == pytest.approx((mine.reputation - 10) / (10_000 - 10), abs=1e-4)
+    assert [row["min_reputation"] for row in selectors.level_table()] == settings.RANKING_LEVEL_THRESHOLDS
+
+
+def test_ranks_and_badges(category, settings):
+    settings.RANKING_REVIEWER_RANK_DEPTH = 2
+    settings.RANKING_EXPERT_MIN_REVIEWS = 2
+    settings.RANKING_EXPERT_MIN_REPUTATION = 1.0
+    authors = [seasoned_user() for _ in range(3)]
+    for votes, author in zip((9, 6, 3), authors, strict=True):
+        for _ in range(2):
+            add_votes(make_review(author=author, product=ProductFactory(category=category)), helpful=votes)
+    rerank(full=True)
+    ranks = [standing(a).overall_rank for a in authors]
+    assert ranks == [1, 2, None]  # exact ranks are kept for the top RANKING_REVIEWER_RANK_DEPTH
+    first = selectors.standing_for(authors[0])
+    codes = {(b.code, b.category) for b in first.badges}
+    assert ("top_10", None) in codes and ("top_10", category.slug) in codes
+    assert ("category_expert", category.slug) in codes
+    assert not [b for b in selectors.standing_for(authors[2]).badges if b.code.startswith("top_") and not b.category]
+
+
+def test_standings_of_many_users_take_two_queries(category, django_assert_num_queries):
+    users = [seasoned_user() for _ in range(12)]
+    for user in users[:6]:
+        add_votes(make_review(author=user, product=ProductFactory(category=category)), helpful=2)
+    rerank(full=True)
+    with django_assert_num_queries(2):
+        few = selectors.standings_for(users[:2])
+    with django_assert_num_queries(2):
+        many = selectors.standings_for(users)
+    assert len(few) == 2 and len(many) == 12
+    assert many[users[-1].pk].level == 1 and many[users[-1].pk].badges == []
+
+
+def test_products_rank_by_quality_weighted_bayesian_average(category, settings):
+    settings.RANKING_PRODUCT_MIN_REVIEWS = 3
+    many_good, few_fives, poor, too_few = (ProductFactory(category=category) for _ in range(4))
+    for product, rating, count, body, votes in (
+        (many_good, 4, 6, None, 5),
+        (few_fives, 5, 3, "Love it!", 0),  # short, unvoted: low-quality reviews barely move the prior
+        (poor, 2, 6, None, 5),
+        (too_few, 5, 2, None, 5),
+    ):
+        for _ in range(count):
+            kwargs = {"body": body} if body else {}
+            add_votes(make_review(product=product, rating=rating, **kwargs), helpful=votes)
+    rerank(full=True)
+    assert list(selectors.category_ranking(category)) == [many_good, few_fives, poor]
+    assert selectors.product_rank(many_good) == (1, category)
+    assert selectors.product_rank(too_few) is None
+    mean = CategoryStats.objects.get(pk=category.pk).mean_rating
+    ps = ProductScore.objects.get(pk=few_fives.pk)
+    assert ps.bayesian_score == pytest.approx(
+        S.bayesian_product_score(ps.weight_sum, ps.weighted_rating_sum, mean), abs=1e-5
+    )
+    assert ps.average_rating == 5 and ps.review_count == 3 and ps.eligible
