@@ -11,5 +11,11 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 echo "== migrations are up to date"
 $PY manage.py makemigrations --check --dry-run
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "== installing Chromium for the browser tests (Debian packages)"
+  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) \
+    || echo "could not install Chromium: the browser tests will be skipped"
+fi
 echo "== pytest (database: ${DATABASE_URL:-embedded SQLite}; redis: ${REDIS_URL:-none})"
 exec $PY -m pytest "$@"

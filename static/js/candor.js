@@ -219,6 +219,15 @@
           const img = document.createElement("img");
           img.src = url;
           img.alt = "Preview of photo " + (i + 1) + ", " + file.name;
+          // A file named .jpg that is not really an image cannot be previewed: say so.
+          img.addEventListener("error", () => {
+            img.remove();
+            item.classList.add("is-bad");
+            const note = document.createElement("span");
+            note.className = "photo-note";
+            note.textContent = "Not a readable image: " + file.name;
+            item.prepend(note);
+          });
           item.append(img);
         }
         if (issue) {

@@ -11,6 +11,7 @@ from reviews.models import Brand, Category, Review
 
 from .photos import product_photo
 
+PASSWORD = "candid-reviews-42"
 CATEGORIES = [("Skincare", "skincare"), ("Makeup", "makeup"), ("Haircare", "haircare"), ("Snacks", "snacks")]
 BRANDS = [("Dewy Lab", "dewy-lab"), ("Kumo", "kumo"), ("Petal & Co", "petal-co"), ("Crunchy Fox", "crunchy-fox")]
 PRODUCTS = [
@@ -27,6 +28,8 @@ MEMBERS = [
     ("haruto", "Haruto", "Sunscreen nerd. I test everything for a month before I write."),
     ("sofia", "Sofia R.", "Dry skin, sensitive eyes, love a good budget find."),
     ("amara", "Amara", "Curly hair and a snack drawer."),
+    ("kenji", "Kenji", "Minimal routine, maximum sunscreen."),
+    ("lea", "Léa", "Makeup artist on weekends; I test for wear time."),
 ]
 REVIEWS = [
     (
@@ -101,6 +104,51 @@ REVIEWS = [
         ["winter", "dry-skin"],
         1,
     ),
+    (
+        "kenji",
+        2,
+        5,
+        "My daily SPF for a whole summer",
+        "Used it every day from June to September: no breakouts, no stinging eyes, and it survives a bike commute. Half a teaspoon for face and neck.",
+        ["spf", "summer"],
+        1,
+    ),
+    (
+        "lea",
+        2,
+        3,
+        "Fine, but pills under foundation",
+        "Protects well and feels light, but it pills under silicone foundations unless I wait five minutes.",
+        ["spf", "makeup"],
+        0,
+    ),
+    (
+        "kenji",
+        0,
+        4,
+        "Saved my hands too",
+        "Bought it for my face, ended up using it on cracked knuckles in winter. Works on both.",
+        ["dry-skin"],
+        1,
+    ),
+    (
+        "lea",
+        3,
+        4,
+        "Lasts through a shoot",
+        "Six hours under studio lights with one touch-up. The berry shade suits most skin tones I work with.",
+        ["lips", "long-wear"],
+        1,
+    ),
+    (
+        "kenji",
+        3,
+        4,
+        "Nice sheer berry",
+        "A sheer wash of colour that looks natural; easy to apply without a mirror.",
+        ["lips"],
+        0,
+    ),
 ]
 
 
@@ -118,7 +166,7 @@ def build_community() -> dict:
     members: dict[str, User] = {}
     for username, display_name, bio in MEMBERS:
         user = User.objects.filter(username=username).first() or account_services.user_register(
-            username=username, password="candid-reviews-42", display_name=display_name
+            username=username, password=PASSWORD, display_name=display_name
         )
         account_services.profile_update(user=user, bio=bio)
         members[username] = user

@@ -1,0 +1,90 @@
+"""Playwright (sync API) driving Debian's Chromium against pytest-django's live server.
+
+The browser is never downloaded: it must be /usr/bin/chromium (scripts/test.sh installs it with
+apt-get when missing and run as root); without it these tests are skipped with that reason.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from .scenario import PASSWORD
+
+# Playwright's sync API keeps an event loop in the test thread; Django would otherwise refuse
+# the ORM calls the tests make to set up data and check results.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+WIDTHS = {390: 844, 1280: 800}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"needs Chromium at {CHROMIUM} (scripts/test.sh installs it with apt-get when run as root)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Shots:
+    """Full-page screenshots of the current page at 390 px and 1280 px, named after the test."""
+
+    def __init__(self, page, test_name: str):
+        self.page = page
+        self.prefix = re.sub(r"[^\w-]+", "-", test_name).strip("-")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, name: str) -> list[Path]:
+        original = self.page.viewport_size
+        paths = []
+        for width, height in WIDTHS.items():
+            self.page.set_viewport_size({"width": width, "height": height})
+            self.page.wait_for_timeout(250)  # the masonry grid re-deals its columns on resize
+            path = SCREENSHOTS / f"{self.prefix}--{name}-{width}.png"
+            self.page.screenshot(path=str(path), full_page=True)
+            paths.append(path)
+        self.page.set_viewport_size(original)
+        self.page.wait_for_timeout(150)
+        return paths
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh browser tab (desktop size) that fails the test on any JavaScript error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    yield tab
+    context.close()
+    # 4xx answers to deliberate bad input show up as console errors; only real script errors fail.
+    script_errors = [e for e in errors if "Failed to load resource" not in e]
+    assert not script_errors, script_errors
+
+
+@pytest.fixture
+def shots(page, request):
+    return Shots(page, request.node.name)
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
