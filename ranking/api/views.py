@@ -20,7 +20,6 @@ from .serializers import (
     RankedReviewSerializer,
     ScoreExplanationSerializer,
     StandingSerializer,
-    TesterEventSerializer,
 )
 
 
@@ -87,7 +86,7 @@ class StandingView(APIView):
         data = {**asdict(standing), "username": user.username}
         data["progress"] = asdict(standing.progress)
         if request.user.is_authenticated and (request.user.pk == user.pk or request.user.is_moderator):
-            data["tester_history"] = TesterEventSerializer(selectors.tester_history(user)[:50], many=True).data
+            data["tester_history"] = list(selectors.tester_history(user)[:50])
         return Response(StandingSerializer(data).data)
 
 
