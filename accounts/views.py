@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.models import User
+from accounts.models import Notification, User
 
 from .forms import ProfileForm, SignupForm
 
@@ -131,7 +131,26 @@ def user_follow(request: HttpRequest, username: str) -> HttpResponse:
             services.follow_delete(follower=request.user, followee=followee)
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
+    back = safe_next(request, reverse("profile", kwargs={"username": followee.username}))
     if is_htmx(request):
         member = selectors.users_with_public_counts(request.user).get(pk=followee.pk)
-        return render(request, "accounts/partials/follow_button.html", {"member": member, "oob_counts": True})
-    return redirect(safe_next(request, reverse("profile", kwargs={"username": followee.username})))
+        context = {"member": member, "oob_counts": True, "next_url": back}
+        return render(request, "accounts/partials/follow_button.html", context)
+    return redirect(back)
+
+
+NOTIFICATIONS_SHOWN = 50
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """Your latest in-app notifications (new followers, level-ups, tester promotions...)."""
+    latest = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")[:NOTIFICATIONS_SHOWN]
+    return render(request, "accounts/notifications.html", {"notifications": list(latest)})
+
+
+@require_POST
+@login_required
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_read(user=request.user)
+    return redirect(safe_next(request, reverse("notifications")))

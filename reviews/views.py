@@ -399,10 +399,12 @@ def review_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def after_action(request: HttpRequest, review: Review, fragment: str) -> HttpResponse:
+    back = safe_next(request, review.get_absolute_url())
     if is_htmx(request):
         fresh = selectors.review_for_viewer(review.pk, request.user)
-        return render(request, fragment, {"review": fresh})
-    return redirect(safe_next(request, review.get_absolute_url()))
+        # The fresh buttons keep pointing back at the page, should a later post go without htmx.
+        return render(request, fragment, {"review": fresh, "next_url": back})
+    return redirect(back)
 
 
 @require_POST

@@ -9,6 +9,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from accounts import selectors as account_selectors
+
 register = template.Library()
 
 # Cover photos in the Discover grid keep their own shape within these bounds (height / width), as
@@ -157,3 +159,11 @@ def level_of(user) -> int:
 def media_url(name: str) -> str:
     """The URL of a stored file from its name (as annotated by a selector)."""
     return default_storage.url(name) if name else ""
+
+
+@register.simple_tag
+def unread_notifications(user) -> int:
+    """How many unread notifications the signed-in member has (0 for visitors)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return account_selectors.unread_notification_count(user)

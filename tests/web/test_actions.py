@@ -163,3 +163,10 @@ def test_comment_without_javascript_redirects_to_the_comment(web, review):
     response = web.post(f"/r/{review.pk}/comments/", {"body": "Lovely photos"})
     comment = Comment.objects.get()
     assert response["Location"] == f"{review.get_absolute_url()}#comment-{comment.pk}"
+
+
+def test_htmx_answers_keep_the_page_as_the_place_to_return_to(htmx, review, product):
+    fragment = htmx.post(
+        f"/r/{review.pk}/vote/", {"vote": "helpful", "next": product.get_absolute_url()}
+    ).content.decode()
+    assert f'name="next" value="{product.get_absolute_url()}"' in fragment

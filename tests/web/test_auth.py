@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts import services as account_services
 from tests.factories import CategoryFactory, UserFactory, image_upload
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,21 @@ def test_profile_edit_refuses_a_bad_avatar_naming_it(web, member):
     assert 'value="Kept"' in page
     member.refresh_from_db()
     assert member.display_name == "Mei Lin"
+
+
+def test_notifications_are_listed_counted_and_marked_read(web, member):
+    follower = UserFactory(display_name="Kenji")
+    account_services.follow_create(follower=follower, followee=member)
+    page = web.get("/").content.decode()
+    assert 'aria-label="Notifications, 1 unread"' in page
+    inbox = web.get("/notifications/").content.decode()
+    assert "Kenji started following you" in inbox
+    assert "is-unread" in inbox
+    response = web.post("/notifications/read/")
+    assert response.status_code == 302
+    assert "is-unread" not in web.get("/notifications/").content.decode()
+    assert 'aria-label="Notifications"' in web.get("/").content.decode()
+
+
+def test_notifications_need_an_account(client):
+    assert client.get("/notifications/").status_code == 302

@@ -45,9 +45,10 @@ def test_discover_signed_in_runs_the_same_queries_for_two_or_twenty_cards(django
     add_reviews(2)
     rerank()
     client.get("/")  # warm the session cache where sessions are cached
-    # the anonymous queries plus the session and the user (fewer where the session is cached)
+    # the anonymous queries plus the session, the user (fewer where the session is cached) and
+    # the unread-notifications count in the header
     few = count_queries(client, "/")
-    assert few <= 6
+    assert few <= 7
     add_reviews(18)
     rerank()
     with django_assert_num_queries(few):
@@ -81,9 +82,9 @@ def test_profile_saved_tab_runs_the_same_queries_for_any_number_of_saves(django_
     url = f"/u/{member.username}/?tab=saved"
     client.get(url)
     # session and user (unless cached), member with counts, interests, standing and category
-    # standings, role (groups, brand), saved reviews, tags, photos
+    # standings, role (groups, brand), saved reviews, tags, photos, unread notifications
     few = count_queries(client, url)
-    assert few <= 11
+    assert few <= 12
     for review in reviews[1:]:
         SaveFactory(user=member, review=review)
     with django_assert_num_queries(few):
