@@ -122,6 +122,13 @@ def test_vote_save_and_follow_without_reloading(page, shots, community):
     expect(page.locator(f"#follow-{author.pk} button")).to_contain_text("Following")
     expect(followers).to_have_text("1")
 
+    page.get_by_label("Add a comment").fill("How many drops do you use for long hair?")
+    page.get_by_role("button", name="Post").click()
+    expect(page.locator("#comment-list .comment")).to_contain_text("How many drops")
+    expect(page.locator("#no-comments")).to_have_count(0)
+    expect(page.locator(f"#comment-count-{review.pk}")).to_have_text("1")
+    expect(page.get_by_label("Add a comment")).to_have_value("")
+
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
     review.refresh_from_db()
     assert review.not_helpful_count >= 1
