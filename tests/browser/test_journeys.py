@@ -204,3 +204,30 @@ def test_category_rankings_and_levels(page, shots, community):
     page.goto("/rankings/levels/")
     expect(page.locator(".level-table tbody tr")).to_have_count(10)
     shots("levels")
+
+
+def test_no_page_scrolls_sideways_on_a_phone(page, shots, community):
+    review = Review.objects.get(title="Finally calmed my redness in a week")
+    log_in(page, "mei")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in [
+        "/",
+        "/?tab=following",
+        review.get_absolute_url(),
+        review.product.get_absolute_url(),
+        "/u/mei/",
+        "/u/mei/?tab=followers",
+        "/write/",
+        "/search/?q=cream",
+        "/rankings/",
+        "/rankings/levels/",
+        "/notifications/",
+        "/settings/profile/",
+    ]:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{url} is {width}px wide"
+    page.goto("/settings/profile/")
+    shots("profile-edit")
+    page.goto("/notifications/")
+    shots("notifications")
