@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("reviews.api.urls")),
     path("", include("ranking.api.urls")),
+    path("", include("moderation.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("reviews.urls")),
     path("rankings/", include("ranking.urls")),
+    path("", include("moderation.urls")),
 ]
 
 

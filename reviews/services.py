@@ -13,12 +13,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import User
+from accounts.models import Notification, User
+from accounts.services import notify
 from config.images import ProcessedPhoto, process_photo
 
 from .models import Brand, Category, Comment, HelpfulVote, Product, Review, ReviewPhoto, Save, Tag
 
 MAX_TAGS_PER_REVIEW = 10
+# The author is told when a review's helpful votes reach one of these (once per milestone).
+HELPFUL_MILESTONES = (1, 10, 50, 100, 500, 1000, 5000, 10000)
 
 
 def _ensure_can_write(user: User) -> None:
@@ -211,6 +214,30 @@ def vote_cast(*, user: User, review: Review, helpful: bool) -> HelpfulVote:
     raise ValidationError({"helpful": ["Your vote could not be recorded; please retry."]})
 
 
+def _notify_helpful_milestone(review: Review) -> None:
+    """Runs in the vote's transaction after the counter moved: the row lock makes each voter see
+    a distinct count. A vote withdrawn and cast again does not repeat a milestone."""
+    count = Review.objects.filter(pk=review.pk).values_list("helpful_count", flat=True).first()
+    if (
+        count not in HELPFUL_MILESTONES
+        or Notification.objects.filter(
+            recipient_id=review.author_id,
+            kind=Notification.Kind.HELPFUL_MILESTONE,
+            data__review=review.pk,
+            data__milestone=count,
+        ).exists()
+    ):
+        return
+    notify(
+        recipient=review.author,
+        kind=Notification.Kind.HELPFUL_MILESTONE,
+        title=f"{count} {'person' if count == 1 else 'people'} found your review helpful",
+        body=f"“{review.title}”",
+        url=review.get_absolute_url(),
+        data={"review": review.pk, "milestone": count},
+    )
+
+
 @transaction.atomic
 def _vote_cast_once(*, user: User, review: Review, helpful: bool) -> HelpfulVote:
     vote = HelpfulVote.objects.select_for_update().filter(user=user, review=review).first()
@@ -218,11 +245,15 @@ def _vote_cast_once(*, user: User, review: Review, helpful: bool) -> HelpfulVote
     if vote is None:
         vote = HelpfulVote.objects.create(user=user, review=review, helpful=helpful, created_at=now, updated_at=now)
         _bump(review.pk, helpful_count=int(helpful), not_helpful_count=int(not helpful))
+        if helpful:
+            _notify_helpful_milestone(review)
     elif vote.helpful != helpful:
         HelpfulVote.objects.filter(pk=vote.pk).update(helpful=helpful, updated_at=now)
         vote.helpful, vote.updated_at = helpful, now
         step = 1 if helpful else -1
         _bump(review.pk, helpful_count=step, not_helpful_count=-step)
+        if helpful:
+            _notify_helpful_milestone(review)
     return vote
 
 
@@ -247,6 +278,15 @@ def comment_create(*, author: User, review: Review, body: str) -> Comment:
         raise ValidationError({"review": ["Only published reviews can be commented on."]})
     comment = Comment.objects.create(author=author, review=review, body=body)
     _bump(review.pk, comment_count=1)
+    if review.author_id != author.pk:
+        notify(
+            recipient=review.author,
+            kind=Notification.Kind.COMMENT,
+            title=f"{author.public_name} commented on your review",
+            body=body[:200],
+            url=f"{review.get_absolute_url()}#comment-{comment.pk}",
+            data={"review": review.pk, "comment": comment.pk, "by": author.username},
+        )
     return comment
 
 
@@ -266,8 +306,10 @@ def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
 def comment_delete(*, comment: Comment, user: User) -> None:
     if not user.is_authenticated or user.pk != comment.author_id:
         raise PermissionDenied("Only the author can delete this comment.")
+    # Read the status under a lock: a moderator may have hidden it (and counted it out) meanwhile.
+    status = Comment.objects.select_for_update().filter(pk=comment.pk).values_list("status", flat=True).first()
     deleted, _ = Comment.objects.filter(pk=comment.pk).delete()
-    if deleted and comment.status == Comment.Status.PUBLISHED:
+    if deleted and status == Comment.Status.PUBLISHED:
         _bump(comment.review_id, comment_count=-1)
 
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "accounts",
     "reviews",
     "ranking",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Distinct names for the moderation enums that share a field name with others.
+    "ENUM_NAME_OVERRIDES": {
+        "QueueItemStatusEnum": "moderation.models.QueueItem.Status",
+        "ReportStatusEnum": "moderation.models.Report.Status",
+        "AuditActionEnum": "moderation.models.AuditEntry.Action",
+        "ContentActionEnum": "moderation.services.CONTENT_ACTION_NAMES",
+        "UserActionEnum": "moderation.services.USER_ACTIONS",
+        "FraudDecisionEnum": "moderation.services.FRAUD_DECISION_NAMES",
+        "FraudFlagStatusEnum": "ranking.models.FraudFlag.Status",
+        "FraudFlagKindEnum": "ranking.models.FraudFlag.Kind",
+        "StatusEnum": "reviews.models.Review.Status",
+    },
 }
 
 LOGGING = {

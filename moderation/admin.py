@@ -1,0 +1,204 @@
+"""Admin for moderation, and for the ranking app's tables while it has no admin of its own.
+
+Audit entries are read-only for everyone, superusers included. Reports and the queue are
+read-only too: decisions go through the moderation pages and API, which notify members and write
+the audit log. Announcements and editor's picks may be edited here; Django's admin log of those
+edits is copied into the audit log (moderation.signals). Django logs a bulk delete of several
+objects from a change list with bulk_create, which sends no signal, so those bulk deletions
+appear only in Django's own admin log.
+"""
+
+from django.contrib import admin
+
+from ranking.models import (
+    CategoryStanding,
+    CategoryStats,
+    FlaggedVote,
+    FraudFlag,
+    ProductScore,
+    RerankPending,
+    RerankRun,
+    ReviewerStanding,
+    ReviewScore,
+    TesterEvent,
+    VotePair,
+)
+
+from .models import Announcement, AuditEntry, EditorsPick, QueueItem, Report
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown with search and filters; never added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor_username", "action", "target_type", "target_id", "target_username")
+    list_filter = ("action", "target_type", "created_at")
+    search_fields = ("actor_username", "target_username", "target_id", "reason")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+
+class ReportInline(ReadOnlyInline):
+    model = Report
+    fields = ("reporter", "reason", "note", "by_brand", "status", "created_at", "resolved_by", "resolved_at")
+    readonly_fields = fields
+
+
+@admin.register(QueueItem)
+class QueueItemAdmin(ReadOnlyAdmin):
+    list_display = ("id", "target_type", "target_id", "status", "severity", "reporter_count", "opened_at", "resolution")
+    list_filter = ("status", "resolution", "severity")
+    search_fields = ("review__title", "comment__body", "review__author__username", "comment__author__username")
+    list_select_related = ("review", "comment")
+    raw_id_fields = ("review", "comment", "closed_by")
+    inlines = [ReportInline]
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ("id", "reporter", "reason", "status", "by_brand", "item", "created_at")
+    list_filter = ("reason", "status", "by_brand")
+    search_fields = ("reporter__username", "note")
+    list_select_related = ("reporter", "item")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ("title", "tone", "pinned", "starts_at", "ends_at", "created_by")
+    list_filter = ("pinned", "tone")
+    search_fields = ("title", "body")
+    raw_id_fields = ("created_by",)
+    readonly_fields = ("created_by", "created_at", "updated_at")
+
+
+@admin.register(EditorsPick)
+class EditorsPickAdmin(admin.ModelAdmin):
+    list_display = ("category", "position", "review", "picked_by", "created_at")
+    list_filter = ("category",)
+    search_fields = ("review__title", "note")
+    raw_id_fields = ("review", "picked_by")
+    list_select_related = ("category", "review", "picked_by")
+
+
+# --- ranking ---------------------------------------------------------------------------------------
+# Everything in ranking is computed by the rerank job, except fraud-flag decisions (which go
+# through moderation so they are audited) and features (the moderation pages). Read-only here.
+# Registered only if the ranking app has not registered its own admin (it is imported first).
+
+
+class FlaggedVoteInline(ReadOnlyInline):
+    model = FlaggedVote
+    raw_id_fields = ("vote",)
+    fields = ("vote",)
+    readonly_fields = ("vote",)
+
+
+class FraudFlagAdmin(ReadOnlyAdmin):
+    list_display = ("id", "kind", "status", "vote_count", "created_at", "reviewed_by", "reviewed_at")
+    list_filter = ("kind", "status")
+    search_fields = ("key", "accounts__username", "note")
+    date_hierarchy = "created_at"
+    inlines = [FlaggedVoteInline]
+
+
+class ReviewScoreAdmin(ReadOnlyAdmin):
+    list_display = ("review", "ranked", "quality", "discover", "featured_until", "updated_at")
+    list_filter = ("ranked", "category")
+    search_fields = ("review__title",)
+    list_select_related = ("review",)
+
+
+class ReviewerStandingAdmin(ReadOnlyAdmin):
+    list_display = ("user", "level", "reputation", "overall_rank", "vote_weight", "is_tester")
+    list_filter = ("level", "is_tester")
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+
+
+class CategoryStandingAdmin(ReadOnlyAdmin):
+    list_display = ("user", "category", "reputation", "rank", "is_expert")
+    list_filter = ("category", "is_expert")
+    search_fields = ("user__username",)
+    list_select_related = ("user", "category")
+
+
+class CategoryStatsAdmin(ReadOnlyAdmin):
+    list_display = ("category", "mean_rating", "review_count", "review_weight")
+    search_fields = ("category__name",)
+
+
+class ProductScoreAdmin(ReadOnlyAdmin):
+    list_display = ("product", "category", "category_rank", "bayesian_score", "review_count", "eligible")
+    list_filter = ("eligible", "category")
+    search_fields = ("product__name",)
+    list_select_related = ("product", "category")
+
+
+class VotePairAdmin(ReadOnlyAdmin):
+    list_display = ("voter", "author", "votes", "helpful_votes")
+    search_fields = ("voter__username", "author__username")
+    list_select_related = ("voter", "author")
+
+
+class RerankRunAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "kind", "status", "finished_at")
+    list_filter = ("kind", "status")
+    search_fields = ("error",)
+    date_hierarchy = "started_at"
+
+
+class RerankPendingAdmin(ReadOnlyAdmin):
+    list_display = ("id", "reason", "user_id", "product_id", "created_at")
+    list_filter = ("reason",)
+    search_fields = ("user_id", "product_id")
+
+
+class TesterEventAdmin(ReadOnlyAdmin):
+    list_display = ("user", "kind", "reason", "created_at")
+    list_filter = ("kind", "reason")
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+
+
+RANKING_ADMINS = {
+    FraudFlag: FraudFlagAdmin,
+    ReviewScore: ReviewScoreAdmin,
+    ReviewerStanding: ReviewerStandingAdmin,
+    CategoryStanding: CategoryStandingAdmin,
+    CategoryStats: CategoryStatsAdmin,
+    ProductScore: ProductScoreAdmin,
+    VotePair: VotePairAdmin,
+    RerankRun: RerankRunAdmin,
+    RerankPending: RerankPendingAdmin,
+    TesterEvent: TesterEventAdmin,
+}
+for _model, _admin_class in RANKING_ADMINS.items():
+    if not admin.site.is_registered(_model):
+        admin.site.register(_model, _admin_class)

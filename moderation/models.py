@@ -1,0 +1,304 @@
+"""Moderation and curation: reports and the queue they feed, the audit log, pinned
+announcements and category editor's picks.
+
+The decisions themselves change rows of other apps (a review's status, a user's suspension, a
+ranking feature, a fraud flag's status); moderation.services makes them, one transaction each,
+and records every one in the audit log.
+"""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from reviews.models import Category, Comment, Review
+
+# How much each report reason weighs in the queue order (higher first).
+REASON_SEVERITY = {
+    "offensive": 4,
+    "fake": 3,
+    "spam": 2,
+    "wrong_product": 1,
+    "other": 1,
+}
+# Queue priority = severity * PRIORITY_SEVERITY_STEP + reporters, so one integer orders by
+# severity first and number of reporters second (and makes a cursor-pagination key).
+PRIORITY_SEVERITY_STEP = 100_000
+MAX_PINNED_ANNOUNCEMENTS = 3
+MAX_EDITORS_PICKS = 12
+
+
+class QueueItem(models.Model):
+    """One reported review or comment in the moderator queue. There is one row per reported
+    item; a new report on a closed item reopens it. The figures count only its open reports."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Resolution(models.TextChoices):
+        HIDDEN = "hidden", "Hidden"
+        REMOVED = "removed", "Removed"
+        DISMISSED = "dismissed", "Dismissed"
+
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    # Highest severity among the open reports (REASON_SEVERITY).
+    severity = models.PositiveSmallIntegerField(default=0)
+    # Distinct people reporting it, not counting members of the reviewed product's brand (a
+    # brand must not be able to push its critics up the queue); report_count counts every one.
+    reporter_count = models.PositiveIntegerField(default=0)
+    report_count = models.PositiveIntegerField(default=0)
+    priority = models.PositiveIntegerField(default=0)
+    opened_at = models.DateTimeField(default=timezone.now)
+    last_reported_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
+
+    class Meta:
+        ordering = ["-priority", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review__isnull=False, comment__isnull=True) | Q(review__isnull=True, comment__isnull=False),
+                name="queue_item_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["review"], condition=Q(review__isnull=False), name="queue_item_review_once"
+            ),
+            models.UniqueConstraint(
+                fields=["comment"], condition=Q(comment__isnull=False), name="queue_item_comment_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-priority", "id"], name="queue_item_order")]
+
+    def __str__(self) -> str:
+        return f"{self.target_type} {self.target_id} ({self.status})"
+
+    @property
+    def target_type(self) -> str:
+        return "review" if self.review_id else "comment"
+
+    @property
+    def target_id(self) -> int:
+        return self.review_id or self.comment_id
+
+    @property
+    def target(self) -> Review | Comment:
+        return self.review if self.review_id else self.comment
+
+
+class Report(models.Model):
+    """A member's report of a review or comment. One open report per member per item."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        FAKE = "fake", "Fake, or paid without disclosure"
+        OFFENSIVE = "offensive", "Offensive"
+        WRONG_PRODUCT = "wrong_product", "Wrong product"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACTIONED = "actioned", "Action taken"
+        DISMISSED = "dismissed", "Dismissed"
+
+    item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_reports")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.TextField(max_length=1000, blank=True)
+    severity = models.PositiveSmallIntegerField()
+    # Filed by a member of the brand whose product is reviewed: shown to moderators, and not
+    # counted among the reporters that order the queue.
+    by_brand = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "item"], condition=Q(status="open"), name="one_open_report_per_user_per_item"
+            ),
+            models.CheckConstraint(condition=Q(severity__gte=1), name="report_severity_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["item", "status"], name="report_item_status"),
+            models.Index(fields=["reporter", "-created_at", "-id"], name="report_reporter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} by {self.reporter_id} on {self.item_id}"
+
+
+class AuditImmutableError(Exception):
+    pass
+
+
+class AuditQuerySet(models.QuerySet):
+    """Audit entries are written once and never changed or deleted through the ORM."""
+
+    def update(self, **kwargs):
+        raise AuditImmutableError("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise AuditImmutableError("Audit entries cannot be deleted.")
+
+    # bulk_update would bypass save(); refuse it too.
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditImmutableError("Audit entries cannot be changed.")
+
+
+class AuditEntry(models.Model):
+    """Who did what to what, when, why, and the state before and after. Written by
+    moderation.services (and mirrored from Django admin's log); read-only everywhere else.
+
+    The people are kept as ids without a database constraint (plus a username snapshot), so
+    deleting an account never rewrites or removes history.
+    """
+
+    class Action(models.TextChoices):
+        REVIEW_HIDE = "review_hide", "Hid a review"
+        REVIEW_RESTORE = "review_restore", "Restored a review"
+        REVIEW_REMOVE = "review_remove", "Removed a review"
+        COMMENT_HIDE = "comment_hide", "Hid a comment"
+        COMMENT_RESTORE = "comment_restore", "Restored a comment"
+        COMMENT_REMOVE = "comment_remove", "Removed a comment"
+        REPORTS_DISMISS = "reports_dismiss", "Dismissed reports"
+        USER_WARN = "user_warn", "Warned a member"
+        USER_SUSPEND = "user_suspend", "Suspended a member"
+        USER_UNSUSPEND = "user_unsuspend", "Lifted a suspension"
+        USER_BAN = "user_ban", "Banned a member"
+        USER_UNBAN = "user_unban", "Lifted a ban"
+        REVIEW_FEATURE = "review_feature", "Featured a review"
+        REVIEW_UNFEATURE = "review_unfeature", "Ended a feature"
+        ANNOUNCEMENT_CREATE = "announcement_create", "Posted an announcement"
+        ANNOUNCEMENT_UPDATE = "announcement_update", "Changed an announcement"
+        EDITORS_PICKS_SET = "editors_picks_set", "Changed editor's picks"
+        FRAUD_CONFIRM = "fraud_confirm", "Confirmed a fraud flag"
+        FRAUD_DISMISS = "fraud_dismiss", "Dismissed a fraud flag"
+        FRAUD_REOPEN = "fraud_reopen", "Reopened a fraud flag"
+        ADMIN_ADD = "admin_add", "Added in the admin"
+        ADMIN_CHANGE = "admin_change", "Changed in the admin"
+        ADMIN_DELETE = "admin_delete", "Deleted in the admin"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_username = models.CharField(max_length=150)
+    action = models.CharField(max_length=24, choices=Action.choices)
+    # What was acted on: review, comment, user, queue_item, fraud_flag, announcement, category,
+    # or "<app>.<model>" for admin changes.
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=64)
+    # Whose content or account it was, so members can see the decisions about them.
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    target_username = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+    # Datetimes are stored as ISO 8601 strings.
+    before = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="audit_newest"),
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            models.Index(fields=["target_user", "-created_at"], name="audit_target_user"),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_username} {self.action} {self.target_type}:{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditImmutableError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditImmutableError("Audit entries cannot be deleted.")
+
+
+class Announcement(models.Model):
+    """A notice moderators pin above Discover (at most MAX_PINNED_ANNOUNCEMENTS at a time)."""
+
+    class Tone(models.TextChoices):
+        INFO = "info", "Information"
+        WARNING = "warning", "Warning"
+
+    title = models.CharField(max_length=120)
+    body = models.TextField(max_length=1000, blank=True)
+    link_url = models.CharField(max_length=300, blank=True)
+    tone = models.CharField(max_length=8, choices=Tone.choices, default=Tone.INFO)
+    pinned = models.BooleanField(default=True)
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")), name="announcement_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["-starts_at"], condition=Q(pinned=True), name="announcement_pinned")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.pinned and self.starts_at <= now and (self.ends_at is None or self.ends_at > now)
+
+
+class EditorsPick(models.Model):
+    """A review moderators chose for a category page, in their order."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="editors_picks")
+    position = models.PositiveSmallIntegerField()
+    note = models.CharField(max_length=200, blank=True)
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["category", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "review"], name="editors_pick_once"),
+            models.UniqueConstraint(fields=["category", "position"], name="editors_pick_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"pick {self.position} in {self.category_id}: review {self.review_id}"

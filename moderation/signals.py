@@ -1,0 +1,36 @@
+"""Staff changes made in the Django admin land in the audit log too.
+
+The admin writes a LogEntry for each object it adds, changes or deletes; each one is copied
+here. (A bulk delete of several objects from an admin list is logged by Django with one
+bulk_create, which sends no signal; see the module docstring of moderation.admin.)
+"""
+
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import AuditEntry
+
+ADMIN_ACTIONS = {
+    ADDITION: AuditEntry.Action.ADMIN_ADD,
+    CHANGE: AuditEntry.Action.ADMIN_CHANGE,
+    DELETION: AuditEntry.Action.ADMIN_DELETE,
+}
+
+
+@receiver(post_save, sender=LogEntry, dispatch_uid="moderation-admin-log-entry")
+def mirror_admin_log_entry(sender, instance: LogEntry, created: bool, **kwargs) -> None:
+    if not created or instance.action_flag not in ADMIN_ACTIONS:
+        return
+    content_type = instance.content_type
+    AuditEntry.objects.create(
+        actor_id=instance.user_id,
+        actor_username=instance.user.get_username(),
+        action=ADMIN_ACTIONS[instance.action_flag],
+        target_type=f"{content_type.app_label}.{content_type.model}" if content_type else "",
+        target_id=str(instance.object_id or "")[:64],
+        reason="Django admin",
+        before={},
+        after={"object": instance.object_repr, "change": instance.get_change_message()},
+        created_at=instance.action_time,
+    )
