@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("reviews.api.urls")),
     path("", include("ranking.api.urls")),
     path("", include("moderation.api.urls")),
+    path("", include("brands.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("rankings/", include("ranking.urls")),
     path("", include("moderation.urls")),
+    path("", include("brands.urls")),
 ]
 
 

@@ -12,7 +12,8 @@ def reviews_for_listing(viewer: User | None = None) -> QuerySet[Review]:
     vote and save annotated, so a page of any size costs the same few queries."""
     qs = (
         Review.objects.filter(status=Review.Status.PUBLISHED)
-        .select_related("author", "author__standing", "product__brand", "product__category")
+        # tester_assignment: the invited-tester disclosure (brands app), a reverse one-to-one.
+        .select_related("author", "author__standing", "product__brand", "product__category", "tester_assignment")
         .prefetch_related("tags", Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position")))
     )
     return annotate_viewer_state(qs, viewer)
@@ -35,7 +36,7 @@ def review_for_viewer(review_id: int, viewer: User | None) -> Review | None:
     """One review as `viewer` may see it: published, or hidden but theirs (or a moderator's)."""
     qs = (
         Review.objects.filter(pk=review_id)
-        .select_related("author", "author__standing", "product__brand", "product__category")
+        .select_related("author", "author__standing", "product__brand", "product__category", "tester_assignment")
         .prefetch_related("tags", "photos")
     )
     review = annotate_viewer_state(qs, viewer).first()

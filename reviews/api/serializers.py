@@ -1,3 +1,5 @@
+from django.core.exceptions import ObjectDoesNotExist
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
@@ -68,6 +70,8 @@ class ReviewSerializer(serializers.ModelSerializer):
     is_edited = serializers.BooleanField(read_only=True)
     viewer_vote = serializers.BooleanField(read_only=True, allow_null=True, default=None)
     viewer_saved = serializers.BooleanField(read_only=True, default=False)
+    # Null, or the invited-tester disclosure when the review is linked to a tester campaign.
+    disclosure = serializers.SerializerMethodField()
 
     class Meta:
         model = Review
@@ -90,8 +94,32 @@ class ReviewSerializer(serializers.ModelSerializer):
             "save_count",
             "viewer_vote",
             "viewer_saved",
+            "disclosure",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "kind": {"type": "string", "enum": ["invited_tester"]},
+                "text": {"type": "string"},
+                "campaign": {"type": "integer"},
+                "brand": {"type": "string"},
+            },
+        }
+    )
+    def get_disclosure(self, review) -> dict | None:
+        # The reverse one-to-one from brands.Invitation (select_related by the selectors; this
+        # app never imports brands).
+        try:
+            assignment = review.tester_assignment
+        except ObjectDoesNotExist:
+            return None
+        if assignment is None:
+            return None
+        return {**assignment.disclosure(), "brand": review.product.brand.name}
 
 
 class TagListField(serializers.ListField):

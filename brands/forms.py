@@ -1,0 +1,92 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from reviews.models import Brand, Category, Product
+
+
+class BrandRegisterForm(forms.Form):
+    name = forms.CharField(label="Brand name", max_length=120)
+    website = forms.URLField(label="Website", required=False, assume_scheme="https")
+    description = forms.CharField(
+        label="About the brand", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label="Product name", max_length=160)
+    category = forms.ModelChoiceField(label="Category", queryset=Category.objects.all(), to_field_name="slug")
+    description = forms.CharField(
+        label="Description", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class CampaignForm(forms.Form):
+    product = forms.ModelChoiceField(label="Product", queryset=Product.objects.none(), to_field_name="slug")
+    title = forms.CharField(label="Campaign title", max_length=160)
+    description = forms.CharField(
+        label="What testers receive",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Describe the product and the package. Never what to write: testers review freely.",
+    )
+    units = forms.IntegerField(label="Units to give away", min_value=1, max_value=500)
+    categories = forms.ModelMultipleChoiceField(
+        label="Experts wanted in",
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave empty for the product's own category.",
+    )
+    min_level = forms.IntegerField(label="Minimum reviewer level", min_value=1, max_value=10, initial=1)
+    invite_opens_at = forms.DateTimeField(label="Invitations open (UTC)", widget=DateTimeLocalInput())
+    invite_closes_at = forms.DateTimeField(label="Invitations close (UTC)", widget=DateTimeLocalInput())
+    review_days = forms.IntegerField(
+        label="Days to review after receiving",
+        min_value=1,
+        max_value=90,
+        initial=14,
+    )
+
+    def __init__(self, *args, brand: Brand, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(brand=brand).select_related("category")
+        self.fields["product"].label_from_instance = lambda p: f"{p.name} ({p.category.name})"
+        if not self.is_bound:
+            now = timezone.now().replace(second=0, microsecond=0)
+            self.initial.setdefault("invite_opens_at", now)
+            self.initial.setdefault("invite_closes_at", now + timezone.timedelta(days=14))
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put a service's field errors next to the fields, the rest at the top."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)
+
+
+class AcceptForm(forms.Form):
+    shipping_address = forms.CharField(
+        label="Shipping address",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        help_text="Shown only to the brand, only until you mark the product received; then erased.",
+    )
+
+
+class ShipForm(forms.Form):
+    tracking = forms.CharField(label="Tracking number", max_length=120, required=False)
+
+
+class LinkReviewForm(forms.Form):
+    review = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)

@@ -1,0 +1,193 @@
+"""Tester campaigns (Vine-style): a verified brand offers units of one of its products to invited
+testers, who accept, receive it and review it like anyone else; the review carries a disclosure.
+
+Brands and their members live in the reviews app (Brand, BrandMembership). Other apps reach the
+rows here through reverse accessors only (`review.tester_assignment`, `user.tester_invitations`),
+never by importing this app.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from reviews.models import Brand, Category, Product, Review
+
+DISCLOSURE_KIND = "invited_tester"
+DISCLOSURE_TEXT = "Invited tester: received this product free"
+
+
+class Campaign(models.Model):
+    """A brand's offer of `units` of one of its products to invited testers."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="campaigns")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="campaigns")
+    title = models.CharField(max_length=160)
+    # What the tester receives. Never instructions on what to write: reviewers are never told.
+    description = models.TextField(max_length=2000, blank=True)
+    units = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    # The categories whose experts the brand wants (at least the product's own).
+    categories = models.ManyToManyField(Category, related_name="tester_campaigns")
+    min_level = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(10)])
+    invite_opens_at = models.DateTimeField()
+    invite_closes_at = models.DateTimeField()
+    # The review is due this many days after the tester marks the product received.
+    review_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(90)])
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(units__gte=1), name="campaign_units_positive"),
+            models.CheckConstraint(condition=Q(min_level__gte=1, min_level__lte=10), name="campaign_min_level_1_to_10"),
+            models.CheckConstraint(
+                condition=Q(invite_closes_at__gt=F("invite_opens_at")), name="campaign_window_order"
+            ),
+            models.CheckConstraint(condition=Q(review_days__gte=1), name="campaign_review_days_positive"),
+        ]
+        indexes = [models.Index(fields=["brand", "-created_at"], name="campaign_brand_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.brand.name})"
+
+    def window_is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.OPEN and self.invite_opens_at <= now < self.invite_closes_at
+
+
+class Invitation(models.Model):
+    """One unit of a campaign offered to one tester, and everything that happens to it."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired (not answered in time)"
+        SHIPPED = "shipped", "Shipped"
+        RECEIVED = "received", "Received"
+        OVERDUE = "overdue", "Review overdue"
+        REVIEWED = "reviewed", "Reviewed"
+
+    # Invitations that hold one of the campaign's units.
+    HOLDING_UNIT = (
+        Status.INVITED,
+        Status.ACCEPTED,
+        Status.SHIPPED,
+        Status.RECEIVED,
+        Status.OVERDUE,
+        Status.REVIEWED,
+    )
+    # Items still waiting on the tester or the brand (capped per tester by BRANDS_MAX_OPEN_ITEMS).
+    OPEN = (Status.INVITED, Status.ACCEPTED, Status.SHIPPED, Status.RECEIVED, Status.OVERDUE)
+    # States in which the tester's review of the product is linked to the campaign.
+    LINKABLE = (Status.ACCEPTED, Status.SHIPPED, Status.RECEIVED, Status.OVERDUE)
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    tester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tester_invitations")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    # Null when Candor sent it on the brand's behalf ("let Candor invite").
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    match_score = models.FloatField(default=0.0)
+    invited_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    # Given by the tester on accepting, shown to the brand only to ship, erased once received.
+    shipping_address = models.TextField(max_length=500, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    tracking = models.CharField(max_length=120, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    review = models.OneToOneField(
+        Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="tester_assignment"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Claims of the emails, so a task run twice sends each once.
+    invite_emailed_at = models.DateTimeField(null=True, blank=True)
+    overdue_emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-invited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "tester"], name="invitation_once_per_campaign"),
+        ]
+        indexes = [
+            models.Index(fields=["tester", "status"], name="invitation_tester_status"),
+            models.Index(fields=["status", "due_at"], name="invitation_deadlines"),
+            models.Index(fields=["campaign", "status"], name="invitation_campaign_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tester_id} in campaign {self.campaign_id}: {self.status}"
+
+    @property
+    def disclosure_text(self) -> str:
+        return DISCLOSURE_TEXT
+
+    def disclosure(self) -> dict:
+        """What every reader of the linked review is told (API `disclosure`, the badge)."""
+        return {"kind": DISCLOSURE_KIND, "text": DISCLOSURE_TEXT, "campaign": self.campaign_id}
+
+    @property
+    def is_late(self) -> bool:
+        return self.overdue_at is not None
+
+
+class CampaignEvent(models.Model):
+    """The record of every state change of a brand's program: verification, products,
+    campaigns and each invitation's steps. Written in the same transaction as the change."""
+
+    class Kind(models.TextChoices):
+        BRAND_REGISTERED = "brand_registered", "Brand registered"
+        BRAND_VERIFIED = "brand_verified", "Brand verified"
+        BRAND_UNVERIFIED = "brand_unverified", "Brand verification withdrawn"
+        MEMBER_ADDED = "member_added", "Member added"
+        PRODUCT_CREATED = "product_created", "Product added"
+        PRODUCT_UPDATED = "product_updated", "Product updated"
+        CAMPAIGN_CREATED = "campaign_created", "Campaign created"
+        CAMPAIGN_CLOSED = "campaign_closed", "Campaign closed"
+        INVITED = "invited", "Tester invited"
+        ACCEPTED = "accepted", "Invitation accepted"
+        DECLINED = "declined", "Invitation declined"
+        EXPIRED = "expired", "Invitation expired"
+        SHIPPED = "shipped", "Product shipped"
+        RECEIVED = "received", "Product received"
+        REVIEW_LINKED = "review_linked", "Review linked"
+        REVIEW_UNLINKED = "review_unlinked", "Review deleted by its author"
+        REMINDER_SENT = "reminder_sent", "Review reminder sent"
+        OVERDUE = "overdue", "Review overdue"
+        TESTER_DEMOTED = "tester_demoted", "Tester demoted for overdue reviews"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="campaign_events")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    # Null when Candor itself acted (scheduled jobs, automatic linking).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["campaign", "-created_at"], name="campaign_event_campaign"),
+            models.Index(fields=["brand", "-created_at"], name="campaign_event_brand"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.brand_id}/{self.campaign_id})"

@@ -1,0 +1,778 @@
+"""Writes of the tester program. Each function is one transaction and records a CampaignEvent.
+
+The flow of one unit: invited -> accepted (or declined / expired) -> shipped (by the brand) ->
+received (by the tester; the review is due `review_days` later) -> reviewed (the tester's review
+of the product is linked, automatically when they post it, or explicitly) or overdue (the
+deadlines job; a late review still links, but the item stays counted as overdue).
+
+Brands never touch reviews: nothing here edits, hides, orders or rewards one, and a negative
+review links and is disclosed exactly like a glowing one.
+
+Errors: ValidationError names the field (400); PermissionDenied (403); TransitionRefused when the
+item is not in a state that allows the step, e.g. accepted twice (409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import Notification, User
+from accounts.services import notify
+from ranking import services as ranking_services
+from ranking.models import TesterEvent
+from reviews import services as review_services
+from reviews.models import Brand, BrandMembership, Category, Product, Review
+
+from . import selectors
+from .models import Campaign, CampaignEvent, Invitation
+
+
+class TransitionRefused(Exception):
+    """The item is not in a state that allows this step (409). `field` names what to fix."""
+
+    def __init__(self, message: str, field: str = "status"):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _event(
+    kind: str,
+    *,
+    brand: Brand | int,
+    campaign: Campaign | None = None,
+    invitation: Invitation | None = None,
+    actor: User | None = None,
+    data: dict | None = None,
+    now: datetime | None = None,
+) -> CampaignEvent:
+    return CampaignEvent.objects.create(
+        brand_id=brand if isinstance(brand, int) else brand.pk,
+        campaign=campaign,
+        invitation=invitation,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        kind=kind,
+        data=data or {},
+        created_at=now or timezone.now(),
+    )
+
+
+def _ensure_moderator(user: User) -> None:
+    if not (user.is_authenticated and user.is_moderator):
+        raise PermissionDenied("Only moderators can do this.")
+
+
+def member_brand(user: User) -> Brand:
+    """The brand `user` speaks for; PermissionDenied when none."""
+    brand = selectors.brand_of(user)
+    if brand is None:
+        raise PermissionDenied("You are not a member of a brand.")
+    return brand
+
+
+def _ensure_verified(brand: Brand) -> None:
+    if not brand.is_verified:
+        raise PermissionDenied(f"A moderator must verify {brand.name} before it can run tester campaigns.")
+
+
+def _brand_url() -> str:
+    return "/brand/"
+
+
+# --- brands and products -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def brand_register(*, user: User, name: str, description: str = "", website: str = "") -> Brand:
+    """A new, unverified brand with `user` as its first member. Existing brands are joined only
+    by a moderator or an existing member (brand_member_add), never claimed."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": ["A brand needs a name."]})
+    if BrandMembership.objects.filter(user=user).exists():
+        raise ValidationError({"name": ["You already speak for a brand."]})
+    slug = slugify(name)[:120]
+    if not slug:
+        raise ValidationError({"name": ["Use letters or digits in the name."]})
+    if Brand.objects.filter(name__iexact=name).exists() or Brand.objects.filter(slug=slug).exists():
+        raise ValidationError(
+            {"name": ["This brand is already on Candor; ask a moderator or one of its members to add you."]}
+        )
+    try:
+        with transaction.atomic():
+            brand = Brand.objects.create(name=name, slug=slug, description=description.strip(), website=website)
+            BrandMembership.objects.create(brand=brand, user=user)
+    except IntegrityError:
+        raise ValidationError({"name": ["This brand is already on Candor."]}) from None
+    _event(CampaignEvent.Kind.BRAND_REGISTERED, brand=brand, actor=user, data={"name": name})
+    return brand
+
+
+@transaction.atomic
+def brand_member_add(*, actor: User, brand: Brand, username: str) -> BrandMembership:
+    """Add a member: by a moderator, or by a member of the (verified) brand."""
+    is_member = BrandMembership.objects.filter(user=actor, brand=brand).exists()
+    if not (actor.is_authenticated and (actor.is_moderator or (is_member and brand.is_verified))):
+        raise PermissionDenied("Only moderators and members of a verified brand can add its members.")
+    member = User.objects.filter(username=username, is_active=True).first()
+    if member is None:
+        raise ValidationError({"username": [f"No member is called {username}."]})
+    if BrandMembership.objects.filter(user=member).exists():
+        raise ValidationError({"username": [f"{username} already speaks for a brand."]})
+    try:
+        with transaction.atomic():
+            membership = BrandMembership.objects.create(brand=brand, user=member)
+    except IntegrityError:
+        raise ValidationError({"username": [f"{username} already speaks for a brand."]}) from None
+    _event(CampaignEvent.Kind.MEMBER_ADDED, brand=brand, actor=actor, data={"username": username})
+    notify(
+        recipient=member,
+        kind=Notification.Kind.OTHER,
+        title=f"You now speak for {brand.name} on Candor",
+        url=_brand_url(),
+        data={"brand": brand.slug},
+    )
+    return membership
+
+
+@transaction.atomic
+def brand_verify(*, moderator: User, brand: Brand, verified: bool = True, note: str = "") -> Brand:
+    """A moderator's decision: a verified brand may run tester campaigns. Withdrawing it stops new
+    campaigns and invitations; items already accepted carry on so testers are not left hanging."""
+    _ensure_moderator(moderator)
+    locked = Brand.objects.select_for_update().get(pk=brand.pk)
+    if locked.is_verified == verified:
+        return locked
+    Brand.objects.filter(pk=brand.pk).update(is_verified=verified)
+    locked.is_verified = verified
+    kind = CampaignEvent.Kind.BRAND_VERIFIED if verified else CampaignEvent.Kind.BRAND_UNVERIFIED
+    _event(kind, brand=brand, actor=moderator, data={"note": note})
+    for membership in BrandMembership.objects.filter(brand=brand).select_related("user"):
+        notify(
+            recipient=membership.user,
+            kind=Notification.Kind.MODERATION,
+            title=f"{brand.name} is verified: you can run tester campaigns"
+            if verified
+            else f"{brand.name} is no longer verified",
+            body=note,
+            url=_brand_url(),
+            data={"brand": brand.slug, "verified": verified},
+        )
+    return locked
+
+
+def _own_product(brand: Brand, product: Product) -> Product:
+    if product.brand_id != brand.pk:
+        raise PermissionDenied("You can only manage your own brand's products.")
+    return product
+
+
+@transaction.atomic
+def brand_product_create(*, member: User, category: Category, name: str, description: str = "") -> Product:
+    brand = member_brand(member)
+    existed = Product.objects.filter(brand=brand, name__iexact=name.strip()).exists()
+    product = review_services.product_create(
+        brand=brand, category=category, name=name, description=description, created_by=member
+    )
+    if not existed:
+        _event(CampaignEvent.Kind.PRODUCT_CREATED, brand=brand, actor=member, data={"product": product.slug})
+    return product
+
+
+@transaction.atomic
+def brand_product_update(
+    *, member: User, product: Product, name: str | None = None, description: str | None = None
+) -> Product:
+    """Rename or describe one of the brand's own products (the slug, and so every link, stays)."""
+    brand = member_brand(member)
+    _own_product(brand, product)
+    changes: dict = {}
+    if name is not None:
+        name = name.strip()
+        if not name:
+            raise ValidationError({"name": ["A product needs a name."]})
+        if Product.objects.filter(brand=brand, name__iexact=name).exclude(pk=product.pk).exists():
+            raise ValidationError({"name": ["Your brand already has a product with this name."]})
+        changes["name"] = name
+    if description is not None:
+        changes["description"] = description.strip()
+    if changes:
+        try:
+            with transaction.atomic():
+                Product.objects.filter(pk=product.pk).update(**changes)
+        except IntegrityError:
+            raise ValidationError({"name": ["Your brand already has a product with this name."]}) from None
+        _event(CampaignEvent.Kind.PRODUCT_UPDATED, brand=brand, actor=member, data={"product": product.slug, **changes})
+    product.refresh_from_db()
+    return product
+
+
+# --- campaigns ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    member: User,
+    product: Product,
+    title: str,
+    units: int,
+    invite_opens_at: datetime,
+    invite_closes_at: datetime,
+    review_days: int,
+    categories: Sequence[Category] = (),
+    min_level: int = 1,
+    description: str = "",
+    now: datetime | None = None,
+) -> Campaign:
+    """A tester campaign for one of the member's brand's products. The brand must be verified."""
+    now = now or timezone.now()
+    brand = member_brand(member)
+    _ensure_verified(brand)
+    if product.brand_id != brand.pk:
+        raise ValidationError({"product": ["Choose one of your brand's products."]})
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = ["A campaign needs a title."]
+    if not 1 <= units <= settings.BRANDS_MAX_UNITS_PER_CAMPAIGN:
+        errors["units"] = [f"Offer between 1 and {settings.BRANDS_MAX_UNITS_PER_CAMPAIGN} units."]
+    if not 1 <= min_level <= 10:
+        errors["min_level"] = ["Levels run from 1 to 10."]
+    if not 1 <= review_days <= 90:
+        errors["review_days"] = ["Give testers between 1 and 90 days to review."]
+    if timezone.is_naive(invite_opens_at) or timezone.is_naive(invite_closes_at):
+        errors["invite_opens_at"] = ["Give the window with a time zone."]
+    elif invite_closes_at <= invite_opens_at:
+        errors["invite_closes_at"] = ["The invitation window must close after it opens."]
+    elif invite_closes_at <= now:
+        errors["invite_closes_at"] = ["The invitation window must close in the future."]
+    elif invite_closes_at - max(invite_opens_at, now) > timedelta(days=settings.BRANDS_MAX_WINDOW_DAYS):
+        errors["invite_closes_at"] = [f"Keep the invitation window within {settings.BRANDS_MAX_WINDOW_DAYS} days."]
+    if errors:
+        raise ValidationError(errors)
+    campaign = Campaign.objects.create(
+        brand=brand,
+        product=product,
+        title=title.strip(),
+        description=description.strip(),
+        units=units,
+        min_level=min_level,
+        invite_opens_at=invite_opens_at,
+        invite_closes_at=invite_closes_at,
+        review_days=review_days,
+        created_by=member,
+        created_at=now,
+    )
+    campaign.categories.set(list(categories) or [product.category])
+    _event(
+        CampaignEvent.Kind.CAMPAIGN_CREATED,
+        brand=brand,
+        campaign=campaign,
+        actor=member,
+        data={"units": units, "product": product.slug, "categories": [c.slug for c in campaign.categories.all()]},
+        now=now,
+    )
+    return campaign
+
+
+def _own_campaign(member: User, campaign: Campaign) -> Brand:
+    brand = member_brand(member)
+    if campaign.brand_id != brand.pk:
+        raise PermissionDenied("This campaign belongs to another brand.")
+    return brand
+
+
+@transaction.atomic
+def campaign_close(*, member: User, campaign: Campaign) -> Campaign:
+    """Stop inviting. Items already accepted carry on to their review."""
+    brand = _own_campaign(member, campaign)
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status == Campaign.Status.CLOSED:
+        raise TransitionRefused("This campaign is already closed.")
+    now = timezone.now()
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED, closed_at=now)
+    _event(CampaignEvent.Kind.CAMPAIGN_CLOSED, brand=brand, campaign=locked, actor=member, now=now)
+    locked.refresh_from_db()
+    return locked
+
+
+def _check_window(campaign: Campaign, now: datetime) -> None:
+    if campaign.status != Campaign.Status.OPEN:
+        raise ValidationError({"campaign": ["This campaign is closed."]})
+    if now < campaign.invite_opens_at:
+        raise ValidationError(
+            {"invite_opens_at": [f"The invitation window opens on {campaign.invite_opens_at:%Y-%m-%d %H:%M} UTC."]}
+        )
+    if now >= campaign.invite_closes_at:
+        raise ValidationError(
+            {"invite_closes_at": [f"The invitation window closed on {campaign.invite_closes_at:%Y-%m-%d %H:%M} UTC."]}
+        )
+
+
+@transaction.atomic
+def campaign_invite(
+    *,
+    actor: User,
+    campaign: Campaign,
+    testers: Iterable[User],
+    by_candor: bool = False,
+    now: datetime | None = None,
+) -> list[Invitation]:
+    """Invite these testers: all or none. Each must be eligible (see brands.selectors), within the
+    window and the units left. Sends each an in-app notification and, after commit, an email."""
+    now = now or timezone.now()
+    brand = _own_campaign(actor, campaign)
+    _ensure_verified(Brand.objects.get(pk=brand.pk))
+    # Lock the campaign: two invitation batches at once must not overbook the units.
+    campaign = Campaign.objects.select_for_update().select_related("product", "brand").get(pk=campaign.pk)
+    _check_window(campaign, now)
+    testers = list({t.pk: t for t in testers}.values())
+    if not testers:
+        raise ValidationError({"testers": ["Choose at least one tester."]})
+    left = selectors.units_left(campaign)
+    if len(testers) > left:
+        raise ValidationError(
+            {"testers": [f"Only {left} unit{'s' if left != 1 else ''} left; you chose {len(testers)} testers."]}
+        )
+    assessed = {c.user.pk: c for c in selectors.assess(campaign, user_ids=[t.pk for t in testers], now=now)}
+    refused = [f"{t.username}: {', '.join(assessed[t.pk].reasons)}" for t in testers if assessed[t.pk].reasons]
+    if refused:
+        raise ValidationError({"testers": [f"Not eligible: {'; '.join(refused)}."]})
+    invitations = []
+    for tester in testers:
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    campaign=campaign,
+                    tester=tester,
+                    invited_by=None if by_candor else actor,
+                    match_score=assessed[tester.pk].match_score,
+                    invited_at=now,
+                )
+        except IntegrityError:
+            raise ValidationError({"testers": [f"{tester.username} is already invited."]}) from None
+        _event(
+            CampaignEvent.Kind.INVITED,
+            brand=brand,
+            campaign=campaign,
+            invitation=invitation,
+            actor=actor,
+            data={"tester": tester.username, "by_candor": by_candor, "match_score": invitation.match_score},
+            now=now,
+        )
+        notify(
+            recipient=tester,
+            kind=Notification.Kind.INVITATION,
+            title=f"{brand.name} invites you to test {campaign.product.name}",
+            body=f"Free to keep; review it honestly within {campaign.review_days} days of receiving it, "
+            f"or decline. Answer by {campaign.invite_closes_at:%b %-d}.",
+            url=f"/tester/#invitation-{invitation.pk}",
+            data={"invitation": invitation.pk, "campaign": campaign.pk},
+        )
+        invitations.append(invitation)
+    from .tasks import send_invitation_email
+
+    ids = [i.pk for i in invitations]
+    transaction.on_commit(lambda: [send_invitation_email.delay(pk) for pk in ids])
+    return invitations
+
+
+def campaign_auto_invite(
+    *, actor: User, campaign: Campaign, count: int | None = None, now: datetime | None = None
+) -> list[Invitation]:
+    """Let Candor invite the best matches, up to `count` and the units left."""
+    now = now or timezone.now()
+    _own_campaign(actor, campaign)
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        _check_window(locked, now)
+        left = selectors.units_left(locked)
+        if count is not None and count < 1:
+            raise ValidationError({"count": ["Invite at least one tester."]})
+        wanted = min(count, left) if count is not None else left
+        if wanted <= 0:
+            raise ValidationError({"count": ["No units left to offer."]})
+        picks = [c.user for c in selectors.campaign_candidates(locked, now=now, limit=wanted)]
+        if not picks:
+            raise ValidationError({"count": ["No eligible testers match this campaign right now."]})
+        return campaign_invite(actor=actor, campaign=locked, testers=picks, by_candor=True, now=now)
+
+
+# --- the tester's and the brand's steps ---------------------------------------------------------
+
+
+def _lock(invitation: Invitation) -> Invitation:
+    return (
+        Invitation.objects.select_for_update()
+        .select_related("campaign__brand", "campaign__product")
+        .get(pk=invitation.pk)
+    )
+
+
+def _ensure_tester(user: User, invitation: Invitation) -> None:
+    if invitation.tester_id != user.pk:
+        raise PermissionDenied("This invitation is someone else's.")
+
+
+@transaction.atomic
+def invitation_accept(
+    *, tester: User, invitation: Invitation, shipping_address: str, now: datetime | None = None
+) -> Invitation:
+    now = now or timezone.now()
+    _ensure_tester(tester, invitation)
+    inv = _lock(invitation)
+    if inv.status != Invitation.Status.INVITED:
+        if inv.accepted_at is not None:
+            raise TransitionRefused("You have already accepted this invitation.")
+        raise TransitionRefused(
+            f"This invitation was {inv.get_status_display().lower()}; it can no longer be accepted."
+        )
+    if now >= inv.campaign.invite_closes_at:
+        raise ValidationError({"invitation": ["The invitation window has closed."]})
+    if Review.objects.filter(author_id=inv.tester_id, product_id=inv.campaign.product_id).exists():
+        raise ValidationError(
+            {"invitation": ["You have already reviewed this product, so you cannot test it; decline instead."]}
+        )
+    address = shipping_address.strip()
+    if len(address) < 10:
+        raise ValidationError({"shipping_address": ["Give the full address the brand should ship to."]})
+    Invitation.objects.filter(pk=inv.pk).update(
+        status=Invitation.Status.ACCEPTED, responded_at=now, accepted_at=now, shipping_address=address
+    )
+    _event(CampaignEvent.Kind.ACCEPTED, brand=inv.campaign.brand, campaign=inv.campaign, invitation=inv, actor=tester)
+    inv.refresh_from_db()
+    return inv
+
+
+@transaction.atomic
+def invitation_decline(*, tester: User, invitation: Invitation, now: datetime | None = None) -> Invitation:
+    now = now or timezone.now()
+    _ensure_tester(tester, invitation)
+    inv = _lock(invitation)
+    if inv.status != Invitation.Status.INVITED:
+        raise TransitionRefused(f"This invitation is {inv.get_status_display().lower()}; it can no longer be declined.")
+    Invitation.objects.filter(pk=inv.pk).update(status=Invitation.Status.DECLINED, responded_at=now)
+    _event(CampaignEvent.Kind.DECLINED, brand=inv.campaign.brand, campaign=inv.campaign, invitation=inv, actor=tester)
+    inv.refresh_from_db()
+    return inv
+
+
+@transaction.atomic
+def invitation_ship(*, member: User, invitation: Invitation, tracking: str = "") -> Invitation:
+    _own_campaign(member, invitation.campaign)
+    inv = _lock(invitation)
+    if inv.status != Invitation.Status.ACCEPTED:
+        raise TransitionRefused(
+            f"Only accepted invitations can be shipped; this one is {inv.get_status_display().lower()}."
+        )
+    now = timezone.now()
+    Invitation.objects.filter(pk=inv.pk).update(
+        status=Invitation.Status.SHIPPED, shipped_at=now, tracking=tracking.strip()
+    )
+    _event(
+        CampaignEvent.Kind.SHIPPED,
+        brand=inv.campaign.brand,
+        campaign=inv.campaign,
+        invitation=inv,
+        actor=member,
+        data={"tracking": tracking.strip()},
+        now=now,
+    )
+    notify(
+        recipient=inv.tester,
+        kind=Notification.Kind.INVITATION,
+        title=f"{inv.campaign.brand.name} shipped your {inv.campaign.product.name}",
+        body="Mark it received when it arrives; your review is due "
+        f"{inv.campaign.review_days} days after that." + (f" Tracking: {tracking.strip()}" if tracking.strip() else ""),
+        url=f"/tester/#invitation-{inv.pk}",
+        data={"invitation": inv.pk},
+    )
+    inv.refresh_from_db()
+    return inv
+
+
+@transaction.atomic
+def invitation_receive(*, tester: User, invitation: Invitation, now: datetime | None = None) -> Invitation:
+    """The tester has the product: the review is due `review_days` from now. The shipping address
+    is erased: the brand needs it no longer."""
+    now = now or timezone.now()
+    _ensure_tester(tester, invitation)
+    inv = _lock(invitation)
+    if inv.status != Invitation.Status.SHIPPED:
+        if inv.received_at is not None:
+            raise TransitionRefused("You have already marked this product received.")
+        raise TransitionRefused(f"The brand has not shipped this yet (it is {inv.get_status_display().lower()}).")
+    due = now + timedelta(days=inv.campaign.review_days)
+    Invitation.objects.filter(pk=inv.pk).update(
+        status=Invitation.Status.RECEIVED, received_at=now, due_at=due, shipping_address=""
+    )
+    _event(
+        CampaignEvent.Kind.RECEIVED,
+        brand=inv.campaign.brand,
+        campaign=inv.campaign,
+        invitation=inv,
+        actor=tester,
+        data={"due_at": due.isoformat()},
+        now=now,
+    )
+    inv.refresh_from_db()
+    return inv
+
+
+@transaction.atomic
+def invitation_link_review(
+    *, invitation: Invitation, review: Review, actor: User | None = None, now: datetime | None = None
+) -> Invitation:
+    """Link the tester's review of the campaign product. Any rating links the same way."""
+    now = now or timezone.now()
+    if actor is not None:
+        _ensure_tester(actor, invitation)
+    inv = _lock(invitation)
+    if inv.review_id is not None:
+        raise TransitionRefused("A review is already linked to this invitation.")
+    if inv.status not in Invitation.LINKABLE:
+        raise TransitionRefused(
+            f"Only accepted invitations get a review linked; this one is {inv.get_status_display().lower()}."
+        )
+    if review.author_id != inv.tester_id or review.product_id != inv.campaign.product_id:
+        raise ValidationError({"review": ["Link your own review of the product you were sent."]})
+    if inv.accepted_at is None or review.created_at < inv.accepted_at:
+        raise ValidationError({"review": ["This review was written before you accepted the invitation."]})
+    received_at = inv.received_at or now
+    Invitation.objects.filter(pk=inv.pk).update(
+        status=Invitation.Status.REVIEWED,
+        review=review,
+        reviewed_at=now,
+        received_at=received_at,
+        shipping_address="",
+    )
+    _event(
+        CampaignEvent.Kind.REVIEW_LINKED,
+        brand=inv.campaign.brand,
+        campaign=inv.campaign,
+        invitation=inv,
+        actor=actor,
+        data={"review": review.pk, "late": inv.overdue_at is not None, "automatic": actor is None},
+        now=now,
+    )
+    inv.refresh_from_db()
+    return inv
+
+
+def link_new_review(review: Review) -> Invitation | None:
+    """Called when a review is published: link it when its author is testing that product."""
+    invitation = (
+        Invitation.objects.filter(
+            tester_id=review.author_id,
+            campaign__product_id=review.product_id,
+            status__in=Invitation.LINKABLE,
+            review__isnull=True,
+            accepted_at__lte=review.created_at,
+        )
+        .order_by("accepted_at")
+        .first()
+    )
+    if invitation is None:
+        return None
+    return invitation_link_review(invitation=invitation, review=review, now=review.created_at)
+
+
+@transaction.atomic
+def review_unlinked(*, review_id: int) -> None:
+    """The author deleted a linked review: the item waits for a review again (and may go overdue)."""
+    for inv in Invitation.objects.select_for_update().select_related("campaign__brand").filter(review_id=review_id):
+        status = Invitation.Status.OVERDUE if inv.overdue_at else Invitation.Status.RECEIVED
+        Invitation.objects.filter(pk=inv.pk).update(status=status, review=None, reviewed_at=None)
+        _event(
+            CampaignEvent.Kind.REVIEW_UNLINKED,
+            brand=inv.campaign.brand,
+            campaign=inv.campaign,
+            invitation=inv,
+            data={"review": review_id},
+        )
+
+
+# --- deadlines (beat jobs) ----------------------------------------------------------------------
+
+
+def invitations_expire(*, now: datetime | None = None, batch: int = 500) -> list[int]:
+    """Unanswered invitations whose window closed free their unit. Each row is claimed with a
+    conditional update, so two runs never expire one twice. Returns the ids expired."""
+    now = now or timezone.now()
+    ids = list(
+        Invitation.objects.filter(status=Invitation.Status.INVITED, campaign__invite_closes_at__lte=now).values_list(
+            "pk", flat=True
+        )[:batch]
+    )
+    done = []
+    for pk in ids:
+        with transaction.atomic():
+            if not Invitation.objects.filter(pk=pk, status=Invitation.Status.INVITED).update(
+                status=Invitation.Status.EXPIRED, responded_at=now
+            ):
+                continue
+            inv = Invitation.objects.select_related("campaign").get(pk=pk)
+            _event(
+                CampaignEvent.Kind.EXPIRED, brand=inv.campaign.brand_id, campaign=inv.campaign, invitation=inv, now=now
+            )
+            done.append(pk)
+    return done
+
+
+def invitations_assume_received(*, now: datetime | None = None, batch: int = 500) -> list[int]:
+    """Items shipped settings.BRANDS_ASSUME_RECEIVED_DAYS ago and never marked received are taken
+    as received then (so a tester cannot hold the deadline off by never confirming). Claimed with a
+    conditional update; safe to run twice."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.BRANDS_ASSUME_RECEIVED_DAYS)
+    ids = list(
+        Invitation.objects.filter(status=Invitation.Status.SHIPPED, shipped_at__lte=cutoff).values_list(
+            "pk", flat=True
+        )[:batch]
+    )
+    done = []
+    for pk in ids:
+        with transaction.atomic():
+            inv = Invitation.objects.select_related("campaign__brand", "campaign__product").get(pk=pk)
+            received = inv.shipped_at + timedelta(days=settings.BRANDS_ASSUME_RECEIVED_DAYS)
+            due = received + timedelta(days=inv.campaign.review_days)
+            if not Invitation.objects.filter(pk=pk, status=Invitation.Status.SHIPPED).update(
+                status=Invitation.Status.RECEIVED, received_at=received, due_at=due, shipping_address=""
+            ):
+                continue
+            _event(
+                CampaignEvent.Kind.RECEIVED,
+                brand=inv.campaign.brand,
+                campaign=inv.campaign,
+                invitation=inv,
+                data={"due_at": due.isoformat(), "assumed": True},
+                now=now,
+            )
+            notify(
+                recipient=inv.tester,
+                kind=Notification.Kind.INVITATION,
+                title=f"We take it your {inv.campaign.product.name} has arrived",
+                body=f"It was shipped {settings.BRANDS_ASSUME_RECEIVED_DAYS} days ago. Your review is due "
+                f"{due:%b %-d}. If it never arrived, tell the brand or a moderator.",
+                url=f"/tester/#invitation-{inv.pk}",
+                data={"invitation": inv.pk},
+            )
+            done.append(pk)
+    return done
+
+
+def invitations_mark_overdue(*, now: datetime | None = None, batch: int = 500) -> list[int]:
+    """Received items whose review deadline passed with no review become overdue: it counts
+    against the tester's completion rate and eligibility, and at settings.BRANDS_OVERDUE_DEMOTE_COUNT
+    overdue items within BRANDS_OVERDUE_WINDOW_DAYS the tester is demoted (ranking.services.
+    tester_demote). Claimed row by row with a conditional update; safe to run twice."""
+    from .tasks import send_overdue_email
+
+    now = now or timezone.now()
+    ids = list(
+        Invitation.objects.filter(status=Invitation.Status.RECEIVED, review__isnull=True, due_at__lte=now).values_list(
+            "pk", flat=True
+        )[:batch]
+    )
+    done = []
+    for pk in ids:
+        with transaction.atomic():
+            claimed = Invitation.objects.filter(
+                pk=pk, status=Invitation.Status.RECEIVED, review__isnull=True, due_at__lte=now
+            ).update(status=Invitation.Status.OVERDUE, overdue_at=now)
+            if not claimed:
+                continue
+            inv = Invitation.objects.select_related("campaign__brand", "campaign__product", "tester").get(pk=pk)
+            _event(CampaignEvent.Kind.OVERDUE, brand=inv.campaign.brand, campaign=inv.campaign, invitation=inv, now=now)
+            notify(
+                recipient=inv.tester,
+                kind=Notification.Kind.INVITATION,
+                title=f"Your review of {inv.campaign.product.name} is overdue",
+                body="Overdue reviews count against your completion rate and your tester status. "
+                "Write it now: it will still be linked, honestly, whatever you think of the product.",
+                url=f"/tester/#invitation-{inv.pk}",
+                data={"invitation": inv.pk},
+            )
+            _apply_overdue_rule(inv, now)
+            transaction.on_commit(lambda pk=pk: send_overdue_email.delay(pk))
+            done.append(pk)
+    return done
+
+
+def _apply_overdue_rule(inv: Invitation, now: datetime) -> None:
+    since = now - timedelta(days=settings.BRANDS_OVERDUE_WINDOW_DAYS)
+    overdue = Invitation.objects.filter(tester_id=inv.tester_id, overdue_at__gte=since).count()
+    if overdue < settings.BRANDS_OVERDUE_DEMOTE_COUNT:
+        return
+    figures = {
+        "overdue_items": overdue,
+        "window_days": settings.BRANDS_OVERDUE_WINDOW_DAYS,
+        "demote_at": settings.BRANDS_OVERDUE_DEMOTE_COUNT,
+        "invitation": inv.pk,
+    }
+    event = ranking_services.tester_demote(user=inv.tester, reason=TesterEvent.Reason.OVERDUE_INVITES, figures=figures)
+    if event is not None:
+        _event(
+            CampaignEvent.Kind.TESTER_DEMOTED,
+            brand=inv.campaign.brand,
+            campaign=inv.campaign,
+            invitation=inv,
+            data=figures,
+            now=now,
+        )
+
+
+def reminders_due(*, now: datetime | None = None, batch: int = 500) -> list[int]:
+    """Ids of items whose review is due within settings.BRANDS_REMINDER_BEFORE, not yet reminded."""
+    now = now or timezone.now()
+    return list(
+        Invitation.objects.filter(
+            status=Invitation.Status.RECEIVED,
+            review__isnull=True,
+            reminder_sent_at__isnull=True,
+            due_at__gt=now,
+            due_at__lte=now + settings.BRANDS_REMINDER_BEFORE,
+        ).values_list("pk", flat=True)[:batch]
+    )
+
+
+@transaction.atomic
+def reminder_claim(*, invitation_id: int, now: datetime | None = None) -> Invitation | None:
+    """Claim the reminder of one item (conditional update on reminder_sent_at) and send the in-app
+    notification. Returns None when another run already claimed it or it no longer applies."""
+    now = now or timezone.now()
+    claimed = Invitation.objects.filter(
+        pk=invitation_id,
+        status=Invitation.Status.RECEIVED,
+        review__isnull=True,
+        reminder_sent_at__isnull=True,
+    ).update(reminder_sent_at=now)
+    if not claimed:
+        return None
+    inv = Invitation.objects.select_related("campaign__brand", "campaign__product", "tester").get(pk=invitation_id)
+    _event(CampaignEvent.Kind.REMINDER_SENT, brand=inv.campaign.brand, campaign=inv.campaign, invitation=inv, now=now)
+    notify(
+        recipient=inv.tester,
+        kind=Notification.Kind.INVITATION,
+        title=f"Your review of {inv.campaign.product.name} is due {inv.due_at:%b %-d}",
+        body="Say what you honestly think, good or bad: that is all a tester owes.",
+        url=f"/tester/#invitation-{inv.pk}",
+        data={"invitation": inv.pk},
+    )
+    return inv
+
+
+def claim_email(*, invitation_id: int, field: str) -> Invitation | None:
+    """Claim one email (invite_emailed_at / overdue_emailed_at) so a task run twice sends it once."""
+    if field not in {"invite_emailed_at", "overdue_emailed_at"}:
+        raise ValueError(field)
+    if not Invitation.objects.filter(pk=invitation_id, **{f"{field}__isnull": True}).update(**{field: timezone.now()}):
+        return None
+    return Invitation.objects.select_related("campaign__brand", "campaign__product", "tester").get(pk=invitation_id)

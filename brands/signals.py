@@ -1,0 +1,32 @@
+"""Hooks on other apps' rows, so they never import this one."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models.signals import post_save, pre_delete, pre_save
+from django.dispatch import receiver
+
+from reviews.models import BrandMembership, HelpfulVote, Review
+
+from . import services
+
+
+@receiver(post_save, sender=Review, dispatch_uid="brands_link_tester_review")
+def link_tester_review(sender, instance: Review, created: bool, raw: bool = False, **kwargs) -> None:
+    """A tester's new review of the product they accepted is linked to the campaign (and so
+    disclosed) in the same transaction that publishes it."""
+    if created and not raw:
+        services.link_new_review(instance)
+
+
+@receiver(pre_delete, sender=Review, dispatch_uid="brands_unlink_tester_review")
+def unlink_tester_review(sender, instance: Review, **kwargs) -> None:
+    services.review_unlinked(review_id=instance.pk)
+
+
+@receiver(pre_save, sender=HelpfulVote, dispatch_uid="brands_no_votes_on_own_products")
+def refuse_brand_votes(sender, instance: HelpfulVote, raw: bool = False, **kwargs) -> None:
+    """Brands never reorder reviews of their products: their members cannot vote on them."""
+    if raw or instance.pk is not None:
+        return
+    brand_id = Review.objects.filter(pk=instance.review_id).values_list("product__brand_id", flat=True).first()
+    if brand_id is not None and BrandMembership.objects.filter(user_id=instance.user_id, brand_id=brand_id).exists():
+        raise PermissionDenied("Members of a brand cannot vote on reviews of its products.")
