@@ -67,13 +67,14 @@ PAIR = "ranking_votepair"
 FLAG = "ranking_fraudflag"
 FLAGGED = "ranking_flaggedvote"
 
-# Temporary tables: (name, columns). Created at the start of a run, dropped at its end.
+# Temporary tables: (name, columns), dropped at the end of the run. Finding changes needs only
+# CORE_TEMP_TABLES; an incremental run with nothing to do never creates the others.
+CORE_TEMP_TABLES = ("rk_review", "rk_user", "rk_voter", "rk_product", "rk_weight_new")
 TEMP_TABLES = {
     "rk_review": "id BIGINT PRIMARY KEY",  # reviews to score in this round
     "rk_user": "id BIGINT PRIMARY KEY",  # standings to recompute in this round
     "rk_voter": "id BIGINT PRIMARY KEY",  # vote weights to recompute in this round
     "rk_product": "id BIGINT PRIMARY KEY",  # products to recompute at the end
-    "rk_category": "id BIGINT PRIMARY KEY",  # categories whose reviewer ranks to refresh
     "rk_pcategory": "id BIGINT PRIMARY KEY",  # categories whose product ranks to refresh
     "rk_level_changed": "id BIGINT PRIMARY KEY",
     "rk_weight_new": "user_id BIGINT PRIMARY KEY, weight DOUBLE PRECISION",
@@ -95,6 +96,7 @@ TEMP_TABLES = {
     "rk_burst_end": "vote_id BIGINT PRIMARY KEY, voter_id BIGINT, author_id BIGINT, created_epoch DOUBLE PRECISION, n INTEGER",
     "rk_rank": "id BIGINT PRIMARY KEY, rnk INTEGER",
     "rk_catrank": "user_id BIGINT, category_id BIGINT, rnk INTEGER, PRIMARY KEY (user_id, category_id)",
+    "rk_cutoff": "category_id BIGINT PRIMARY KEY, cutoff DOUBLE PRECISION",
 }
 
 
@@ -115,10 +117,16 @@ class Dialect:
         return f"CAST({expr} AS DOUBLE PRECISION)"
 
     def rnd(self, expr: str) -> str:
-        """Round to scoring.ROUND_DIGITS decimals (PostgreSQL rounds only numerics)."""
-        if self.pg:
-            return f"CAST(ROUND(CAST(({expr}) AS NUMERIC), {S.ROUND_DIGITS}) AS DOUBLE PRECISION)"
-        return f"ROUND(({expr}), {S.ROUND_DIGITS})"
+        """Round to scoring.ROUND_DIGITS decimals, in floating point on both databases (a
+        NUMERIC round trip costs PostgreSQL a lot on a million rows). Deterministic, which is
+        what makes a second run bit-identical."""
+        scale = self.lit(10**S.ROUND_DIGITS)
+        return f"(ROUND(({expr}) * {scale}) / {scale})"
+
+    def fence(self) -> str:
+        """Ends a derived table that must not be merged into its parent: merged, PostgreSQL would
+        re-evaluate every expression of the layer below at each reference."""
+        return " OFFSET 0" if self.pg else " LIMIT -1 OFFSET 0"
 
     def epoch(self, col: str) -> str:
         if self.pg:
@@ -160,6 +168,7 @@ class RunResult:
     skipped: bool = False
     reason: str = ""
     run_id: int | None = None
+    step_ms: dict[str, float] = field(default_factory=dict)
 
     @property
     def rows_changed(self) -> int:
@@ -179,6 +188,7 @@ class RunResult:
             "duration_ms": round(self.duration_ms, 1),
             "skipped": self.skipped,
             "reason": self.reason,
+            "step_ms": dict(self.step_ms),
         }
 
 
@@ -220,15 +230,27 @@ class Busy(Exception):
 class Engine:
     def __init__(self, *, now: datetime | None = None, progress: Callable[[str], None] | None = None):
         self.now = now or timezone.now()
-        self.progress = progress or (lambda step: None)
+        self._report = progress or (lambda step: None)
+        self._step: tuple[str, float] | None = None
+        self.result: RunResult | None = None
         self.d = Dialect(connection.vendor)
         self.ops = connection.ops
         self.cursor = None
         self.since: datetime | None = None
         self.pending_max = 0
         self.tester_event_ids: list[int] = []
+        self.temp_tables: list[str] = []
 
     # --- plumbing ---------------------------------------------------------------------------
+
+    def progress(self, step: str) -> None:
+        """Mark the start of a step: reported to the caller and timed into result.step_ms."""
+        now = time.monotonic()
+        if self._step is not None and self.result is not None:
+            name, began = self._step
+            self.result.step_ms[name] = round(self.result.step_ms.get(name, 0.0) + (now - began) * 1000, 1)
+        self._step = (step, now)
+        self._report(step)
 
     def dt(self, value: datetime):
         return self.ops.adapt_datetimefield_value(value)
@@ -244,6 +266,24 @@ class Engine:
     def scalar(self, sql: str, params: dict | None = None):
         rows = self.rows(sql, params)
         return rows[0][0] if rows else None
+
+    def create_temp(self, names) -> None:
+        for name in names:
+            if name not in self.temp_tables:
+                self.x(self.d.create_temp(name, TEMP_TABLES[name]))
+                self.clear(name)  # a run nested in an outer transaction (tests) may find it filled
+                self.temp_tables.append(name)
+
+    def create_temp_as(self, name: str, select_sql: str, params: dict | None = None) -> int:
+        """A temporary table filled by one SELECT: PostgreSQL can run CREATE TABLE AS in
+        parallel (INSERT ... SELECT and UPDATE never are), and it then gets statistics."""
+        self.x(f"DROP TABLE IF EXISTS {name}")
+        suffix = " ON COMMIT DROP" if self.d.pg else ""
+        count = self.x(f"CREATE TEMP TABLE {name}{suffix} AS {select_sql}", params)
+        if name not in self.temp_tables:
+            self.temp_tables.append(name)
+        self.analyze(name)
+        return count
 
     def clear(self, *tables: str) -> None:
         for table in tables:
@@ -290,11 +330,9 @@ class Engine:
                 last = None if full else self.last_done_run()
                 if last is None:
                     full = True
-                result = RunResult(kind="full" if full else "incremental", started_at=self.now)
+                result = self.result = RunResult(kind="full" if full else "incremental", started_at=self.now)
                 self.progress("prepare")
-                for name, columns in TEMP_TABLES.items():
-                    self.x(self.d.create_temp(name, columns))
-                    self.clear(name)
+                self.create_temp(CORE_TEMP_TABLES if not full else TEMP_TABLES)
                 self.pending_max = self.scalar("SELECT MAX(id) FROM ranking_rerankpending") or 0
                 if full:
                     self._full(result)
@@ -304,8 +342,10 @@ class Engine:
                 self.progress("finish")
                 if self.pending_max:
                     RerankPending.objects.filter(id__lte=self.pending_max).delete()
-                for name in TEMP_TABLES:
+                for name in self.temp_tables:
                     self.x(f"DROP TABLE IF EXISTS {name}")
+                self.progress("")  # closes the "finish" step
+                result.step_ms.pop("", None)
                 result.duration_ms = (time.monotonic() - started) * 1000
                 run = RerankRun.objects.create(
                     kind=result.kind,
@@ -313,7 +353,11 @@ class Engine:
                     started_at=self.now,
                     finished_at=timezone.now(),
                     since=result.since,
-                    changes=dict(result.changes, duration_ms=round(result.duration_ms, 1)),
+                    changes={
+                        "rows": result.changes,
+                        "duration_ms": round(result.duration_ms, 1),
+                        "step_ms": result.step_ms,
+                    },
                 )
                 result.run_id = run.pk
                 if self.tester_event_ids:
@@ -357,8 +401,17 @@ class Engine:
 
     def _incremental(self, result: RunResult) -> None:
         self.progress("find changes")
-        if not self.find_changes(result.since):
+        self.find_changes(result.since)
+        # Candidate voters (new votes, 7-day birthdays, suspensions): only real weight changes
+        # put reviews in scope.
+        result.add("standings_created", self.ensure_standings("rk_voter"))
+        if self.vote_weights(Scope("rk_voter"), result):
+            self.add_ids(
+                "rk_review", f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id"
+            )
+        if not any(self.count(t) for t in ("rk_review", "rk_user", "rk_product")):
             return
+        self.create_temp(TEMP_TABLES)
         self.add_ids("rk_user", f"SELECT author_id AS id FROM {REVIEW} WHERE id IN (SELECT id FROM rk_review)")
         self.progress("vote pairs")
         self.pairs_incremental(result)
@@ -383,24 +436,23 @@ class Engine:
         self.add_ids("rk_user", f"SELECT author_id AS id FROM {REVIEW} WHERE id IN (SELECT id FROM rk_review)")
         self.add_ids("rk_product", f"SELECT product_id AS id FROM {REVIEW} WHERE id IN (SELECT id FROM rk_review)")
         self.progress("reviewer standings")
-        reputation_changed = self.standings(Scope("rk_user"), result)
+        self.standings(Scope("rk_user"), result)
         self.progress("category standings")
         self.category_standings(Scope("rk_user"), result)
         self.progress("settle levels")
-        reputation_changed += self.settle(result)
+        self.settle(result)
         self.progress("product scores")
         self.ensure_category_stats()
         self.product_scores(Scope("rk_product"), result)
         self.progress("ranks")
-        if reputation_changed:
-            self.overall_ranks(result)
-        self.category_ranks(Scope("rk_category"), result)
+        # Reviewer ranks (the top-N badges) are refreshed by the nightly full run, like a daily
+        # reviewer rank; product ranks of the touched categories are refreshed now.
         self.add_ids("rk_pcategory", f"SELECT category_id AS id FROM {PRODUCT} WHERE id IN (SELECT id FROM rk_product)")
         self.product_ranks(Scope("rk_pcategory"), result)
 
     # --- scope --------------------------------------------------------------------------------
 
-    def find_changes(self, since: datetime) -> bool:
+    def find_changes(self, since: datetime) -> None:
         """Fill rk_review / rk_voter / rk_user / rk_product with what changed since `since`."""
         p = {
             "since": self.dt(since),
@@ -411,10 +463,10 @@ class Engine:
         }
         self.add_ids("rk_review", f"SELECT id FROM {REVIEW} WHERE changed_at > %(since)s", p)
         self.add_ids("rk_review", f"SELECT review_id AS id FROM {VOTE} WHERE updated_at > %(since)s", p)
+        self.add_ids("rk_review", f"SELECT review_id AS id FROM {SCORE} WHERE featured_changed_at > %(since)s", p)
         self.add_ids(
             "rk_review",
-            f"SELECT review_id AS id FROM {SCORE} WHERE featured_changed_at > %(since)s "
-            "OR (featured_until > %(since)s AND featured_until <= %(now)s)",
+            f"SELECT review_id AS id FROM {SCORE} WHERE featured_until > %(since)s AND featured_until <= %(now)s",
             p,
         )
         self.add_ids(
@@ -452,7 +504,6 @@ class Engine:
             "WHERE pe.id <= %(pmax)s AND pe.reason = 'level_changed'",
             p,
         )
-        return any(self.count(t) for t in ("rk_review", "rk_voter", "rk_user", "rk_product"))
 
     def ensure_rows_full(self, result: RunResult) -> None:
         result.add(
@@ -498,11 +549,16 @@ class Engine:
     # --- vote pairs (the cap) ---------------------------------------------------------------------
 
     def pairs_full(self, result: RunResult) -> None:
-        self.x(
-            f"INSERT INTO rk_pair_new (voter_id, author_id, votes, helpful_votes) "
-            f"SELECT v.user_id, r.author_id, COUNT(*), SUM(CASE WHEN v.helpful THEN 1 ELSE 0 END) "
+        self.create_temp_as(
+            "rk_pair_all",
+            "SELECT v.user_id AS voter_id, r.author_id, COUNT(*) AS votes, "
+            "SUM(CASE WHEN v.helpful THEN 1 ELSE 0 END) AS helpful_votes "
             f"FROM {VOTE} v JOIN {REVIEW} r ON r.id = v.review_id "
-            f"GROUP BY v.user_id, r.author_id HAVING COUNT(*) >= {S.PAIR_MIN_VOTES}"
+            f"GROUP BY v.user_id, r.author_id HAVING COUNT(*) >= {S.PAIR_MIN_VOTES}",
+        )
+        self.x(
+            "INSERT INTO rk_pair_new (voter_id, author_id, votes, helpful_votes) "
+            "SELECT voter_id, author_id, votes, helpful_votes FROM rk_pair_all"
         )
         self.sync_pairs(None, result)
 
@@ -639,6 +695,10 @@ class Engine:
         photos = (
             f"SELECT ph.review_id, COUNT(*) AS n FROM {PHOTO} ph WHERE {scope.on('ph.review_id')} GROUP BY ph.review_id"
         )
+        if scope.table is None:
+            # Every vote: aggregate once, in parallel where the database can.
+            self.create_temp_as("rk_vote_agg", votes)
+            votes = "SELECT review_id, hw, uw FROM rk_vote_agg"
         l1 = (
             "SELECT r.id AS review_id, r.product_id, pr.category_id, "
             "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
@@ -649,7 +709,7 @@ class Engine:
             f"THEN {lit(math.log(S.FEATURE_BOOST))} ELSE {lit(0)} END AS boost "
             f"FROM {REVIEW} r JOIN {PRODUCT} pr ON pr.id = r.product_id JOIN {SCORE} sc0 ON sc0.review_id = r.id "
             f"LEFT JOIN ({votes}) va ON va.review_id = r.id LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
-            f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id WHERE {scope.on('r.id')}"
+            f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id WHERE {scope.on('r.id')}{d.fence()}"
         )
         body_len = d.dbl("l1.body_length")
         photo_count = d.dbl("l1.photo_count")
@@ -663,23 +723,23 @@ class Engine:
         l2 = (
             f"SELECT l1.*, {rnd(wilson)} AS helpfulness, {length_sig} AS length_signal, {photo_sig} AS photo_signal, "
             f"CASE WHEN l1.body_length >= {S.TEXT_MIN_CHARS} THEN {lit(1)} ELSE {lit(0)} END AS text_signal, "
-            f"{prior} AS author_prior FROM ({l1}) l1"
+            f"{prior} AS author_prior FROM ({l1}) l1{d.fence()}"
         )
         content = rnd(
             f"{lit(cw['length'])} * l2.length_signal + {lit(cw['photos'])} * l2.photo_signal "
             f"+ {lit(cw['text'])} * l2.text_signal"
         )
-        l3 = f"SELECT l2.*, {content} AS content FROM ({l2}) l2"
+        l3 = f"SELECT l2.*, {content} AS content FROM ({l2}) l2{d.fence()}"
         merit = rnd(f"{lit(S.W_HELPFULNESS)} * l3.helpfulness + {lit(S.W_CONTENT)} * l3.content")
         quality = rnd(
             f"{lit(S.QUALITY_FLOOR)} + {lit(S.W_HELPFULNESS)} * l3.helpfulness + {lit(S.W_CONTENT)} * l3.content "
             f"+ {lit(S.W_AUTHOR)} * l3.author_prior"
         )
-        l4 = f"SELECT l3.*, {merit} AS merit, {quality} AS quality FROM ({l3}) l3"
+        l4 = f"SELECT l3.*, {merit} AS merit, {quality} AS quality FROM ({l3}) l3{d.fence()}"
         discover = rnd(
             f"LN(l4.quality) + (l4.created_epoch - {lit(S.EPOCH_ORIGIN)}) / {lit(S.DISCOVER_TAU_SECONDS)} + l4.boost"
         )
-        l5 = f"SELECT l4.*, {discover} AS discover FROM ({l4}) l4"
+        l5 = f"SELECT l4.*, {discover} AS discover FROM ({l4}) l4{d.fence()}"
         columns = [
             "product_id",
             "category_id",
@@ -748,15 +808,21 @@ class Engine:
             + " ELSE 1 END"
         )
         now_epoch = lit(self.now.timestamp())
+        # Two levels instead of COUNT(DISTINCT period): the inner one groups by (author, active
+        # period or NULL), so both levels can hash instead of sorting.
+        period = (
+            f"CASE WHEN r.created_at >= %(act)s THEN FLOOR(({now_epoch} - {d.epoch('r.created_at')}) "
+            f"/ {lit(S.ACTIVITY_PERIOD_SECONDS)}) END"
+        )
         agg = (
-            "SELECT r.author_id, COUNT(*) AS review_count, "
-            "SUM(CASE WHEN r.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent_review_count, "
-            "SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, "
-            f"SUM({self._review_points()}) AS points, "
-            f"COUNT(DISTINCT CASE WHEN r.created_at >= %(act)s THEN FLOOR(({now_epoch} - {d.epoch('r.created_at')}) "
-            f"/ {lit(S.ACTIVITY_PERIOD_SECONDS)}) END) AS active_periods "
-            f"FROM {REVIEW} r JOIN {SCORE} sc ON sc.review_id = r.id "
-            f"WHERE sc.ranked AND {scope.on('r.author_id')} GROUP BY r.author_id"
+            "SELECT p.author_id, SUM(p.n) AS review_count, SUM(p.recent) AS recent_review_count, "
+            "SUM(p.hw) AS hw, SUM(p.uw) AS uw, SUM(p.points) AS points, COUNT(p.period) AS active_periods FROM ("
+            f"  SELECT r.author_id, {period} AS period, COUNT(*) AS n, "
+            "  SUM(CASE WHEN r.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent, "
+            f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points "
+            f"  FROM {REVIEW} r JOIN {SCORE} sc ON sc.review_id = r.id "
+            f"  WHERE sc.ranked AND {scope.on('r.author_id')} GROUP BY r.author_id, {period}"
+            ") p GROUP BY p.author_id"
         )
         raw = f"COALESCE(a.points, 0) + {lit(S.ACTIVITY_POINTS)} * COALESCE(a.active_periods, 0)"
         reputation = rnd(f"CASE WHEN {raw} > 0 THEN {raw} ELSE {lit(0)} END")
@@ -817,15 +883,6 @@ class Engine:
         )
         cols = ["reputation", "review_count", "helpful_weight_received", "is_expert"]
         same_key = "t.user_id = cs.user_id AND t.category_id = cs.category_id"
-        same_values = " AND ".join(f"t.{c} = cs.{c}" for c in cols)
-        # Categories where anything changes get their reviewer ranks refreshed.
-        self.add_ids(
-            "rk_category",
-            f"SELECT cs.category_id AS id FROM {CATSTANDING} cs WHERE {scope.on('cs.user_id')} "
-            f"AND NOT EXISTS (SELECT 1 FROM rk_catstanding t WHERE {same_key} AND {same_values}) "
-            f"UNION SELECT t.category_id AS id FROM rk_catstanding t WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {CATSTANDING} cs WHERE {same_key} AND {same_values})",
-        )
         changed = self.x(
             f"DELETE FROM {CATSTANDING} WHERE id IN (SELECT cs.id FROM {CATSTANDING} cs WHERE {scope.on('cs.user_id')} "
             f"AND NOT EXISTS (SELECT 1 FROM rk_catstanding t WHERE {same_key}))"
@@ -956,19 +1013,22 @@ class Engine:
     def category_ranks(self, scope: Scope, result: RunResult) -> None:
         depth = int(settings.RANKING_REVIEWER_RANK_DEPTH)
         categories = "SELECT id FROM reviews_category" if scope.table is None else f"SELECT id FROM {scope.table}"
-        self.clear("rk_catrank")
-        # The cut-off (the depth-th reputation of each category) comes from the index, so only
-        # the top of each category is sorted.
+        self.clear("rk_catrank", "rk_cutoff")
+        # Each category's cut-off (its depth-th reputation) comes from the index, one category at
+        # a time, so only the top of each category is sorted. Materialised first: inlined into
+        # the join, PostgreSQL would evaluate the subquery once per standing.
+        self.x(
+            "INSERT INTO rk_cutoff (category_id, cutoff) "
+            f"SELECT c.id, COALESCE((SELECT c2.reputation FROM {CATSTANDING} c2 "
+            "WHERE c2.category_id = c.id AND c2.reputation > 0 "
+            f"ORDER BY c2.reputation DESC, c2.user_id LIMIT 1 OFFSET {depth - 1}), 0) FROM ({categories}) c"
+        )
         self.x(
             "INSERT INTO rk_catrank (user_id, category_id, rnk) SELECT t.user_id, t.category_id, t.rnk FROM ("
             "  SELECT cs.user_id, cs.category_id, "
             "  ROW_NUMBER() OVER (PARTITION BY cs.category_id ORDER BY cs.reputation DESC, cs.user_id) AS rnk "
-            f"  FROM {CATSTANDING} cs JOIN ("
-            f"    SELECT c.id AS category_id, COALESCE((SELECT c2.reputation FROM {CATSTANDING} c2 "
-            "     WHERE c2.category_id = c.id AND c2.reputation > 0 "
-            f"    ORDER BY c2.reputation DESC, c2.user_id LIMIT 1 OFFSET {depth - 1}), 0) AS cutoff "
-            f"    FROM ({categories}) c"
-            "  ) k ON k.category_id = cs.category_id WHERE cs.reputation > 0 AND cs.reputation >= k.cutoff"
+            f"  FROM {CATSTANDING} cs JOIN rk_cutoff k ON k.category_id = cs.category_id "
+            "  WHERE cs.reputation > 0 AND cs.reputation >= k.cutoff"
             f") t WHERE t.rnk <= {depth}"
         )
         changed = self.x(

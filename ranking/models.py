@@ -54,6 +54,11 @@ class ReviewScore(models.Model):
                 fields=["product", "-quality", "-review"], condition=Q(ranked=True), name="score_most_helpful"
             ),
             models.Index(fields=["featured_until"], condition=Q(featured_until__isnull=False), name="score_featured"),
+            models.Index(
+                fields=["featured_changed_at"],
+                condition=Q(featured_changed_at__isnull=False),
+                name="score_feature_changed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -29,7 +29,12 @@ from .testers import demote
 
 logger = logging.getLogger(__name__)
 
-LOCK_KEY = "ranking:rerank:lock"
+LOCK_PREFIX = "ranking:rerank:lock:"
+
+
+def lock_key() -> str:
+    """One lock per database: deployments (and parallel test runs) may share a cache server."""
+    return LOCK_PREFIX + str(connection.settings_dict["NAME"])
 
 
 def rerank(
@@ -43,7 +48,8 @@ def rerank(
     """
     started = now or timezone.now()
     token = uuid.uuid4().hex
-    if not cache.add(LOCK_KEY, token, timeout=settings.RANKING_LOCK_TIMEOUT):
+    key = lock_key()
+    if not cache.add(key, token, timeout=settings.RANKING_LOCK_TIMEOUT):
         return RunResult(kind="full" if full else "incremental", started_at=started, skipped=True, reason="locked")
     try:
         return Engine(now=started, progress=progress).run(full=full)
@@ -61,8 +67,8 @@ def rerank(
         raise
     finally:
         # Only release our own lock: if it expired and another run took it, leave theirs alone.
-        if cache.get(LOCK_KEY) == token:
-            cache.delete(LOCK_KEY)
+        if cache.get(key) == token:
+            cache.delete(key)
 
 
 def _ensure_moderator(user: User) -> None:

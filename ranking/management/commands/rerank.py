@@ -18,6 +18,8 @@ class Command(BaseCommand):
             seen: list[str] = []
 
             def progress(step: str) -> None:
+                if not step:
+                    return
                 if seen:
                     bar.update(1)
                 seen.append(step)

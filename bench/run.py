@@ -1,0 +1,172 @@
+"""Time the rerank job on the benchmark database filled by bench/generate.py.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/candor_bench .venv/bin/python bench/run.py
+
+Measures, in this order: a full rerank on a never-ranked database (every row written), a second
+full rerank (steady state: nothing to write), an incremental rerank after 10,000 new votes on
+5,000 reviews (inserted the way reviews.services.vote_cast writes them), an incremental run right
+after it (the 10,000 votes are still inside the watermark overlap, so they are re-read but nothing
+is written), and an incremental run with nothing changed at all (after waiting out the overlap).
+Prints a Markdown report with the machine, per-step and slowest-statement timings. With
+--explain-ms N it also logs the plans of statements slower than N ms to the PostgreSQL server log
+(auto_explain). Not a test: numbers depend on the machine and what else runs on it.
+"""
+
+import argparse
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from ranking import services  # noqa: E402
+from ranking.engine import Engine  # noqa: E402
+from ranking.models import RerankRun  # noqa: E402
+
+statements: list[tuple[float, str]] = []
+_real_x = Engine.x
+
+
+def timed_x(self, sql, params=None):
+    began = time.monotonic()
+    try:
+        return _real_x(self, sql, params)
+    finally:
+        statements.append(((time.monotonic() - began) * 1000, " ".join(sql.split())))
+
+
+Engine.x = timed_x
+
+
+def scalar(sql: str, params=None):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+        return cursor.fetchone()[0]
+
+
+def machine() -> list[str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except OSError:
+        mem_kb = 0
+    return [
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {os.cpu_count()} cores ({cpu}), {mem_kb / 1024 / 1024:.0f} GB RAM, {platform.platform()}",
+        f"- load average when starting: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (the cores are shared)",
+        f"- {scalar('SELECT version()').split(' on ')[0]}, shared_buffers {scalar('SHOW shared_buffers')}, "
+        f"database {scalar('SELECT pg_size_pretty(pg_database_size(current_database()))')}",
+        f"- data: {scalar('SELECT COUNT(*) FROM accounts_user'):,} users, {scalar('SELECT COUNT(*) FROM reviews_review'):,} "
+        f"reviews, {scalar('SELECT COUNT(*) FROM reviews_helpfulvote'):,} votes, "
+        f"{scalar('SELECT COUNT(*) FROM reviews_product'):,} products",
+    ]
+
+
+def measure(label: str, full: bool, rows: list[str], details: list[str]) -> None:
+    statements.clear()
+    began = time.monotonic()
+    result = services.rerank(full=full)
+    wall = (time.monotonic() - began) * 1000
+    assert not result.skipped, result.reason
+    rows.append(f"| {label} | {result.kind} | {wall:,.0f} ms | {result.rows_changed:,} |")
+    steps = ", ".join(f"{name} {ms:,.0f}" for name, ms in result.step_ms.items() if ms >= 1)
+    details.append(f"\n### {label}\n\nrows changed: {result.changes or 'none'}\n\nsteps (ms): {steps}\n")
+    slowest = sorted(statements, reverse=True)[:6]
+    details.append("slowest statements:\n")
+    details.extend(f"- {ms:,.0f} ms: `{sql[:160]}…`" for ms, sql in slowest)
+    print(rows[-1], flush=True)
+
+
+def add_votes(count: int, reviews: int) -> int:
+    """New votes as vote_cast writes them: the vote, then the review's counters and changed_at."""
+    per_review = -(-count // reviews)
+    users = scalar("SELECT MAX(id) FROM accounts_user")
+    inserted = 0
+    salt = int(time.time())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS bench_target AS SELECT id, author_id FROM reviews_review WHERE FALSE"
+        )
+        cursor.execute("TRUNCATE bench_target")
+        cursor.execute(
+            "INSERT INTO bench_target SELECT id, author_id FROM reviews_review WHERE status = 'published' "
+            "ORDER BY md5(id::text || %s) LIMIT %s",
+            [salt, reviews],
+        )
+        for attempt in range(20):
+            cursor.execute(
+                "INSERT INTO reviews_helpfulvote (user_id, review_id, helpful, created_at, updated_at) "
+                "SELECT 1 + (t.author_id + 1 + (k * 7919 + t.id * 13 + %s) %% (%s - 1)) %% %s, t.id, "
+                "random() < 0.8, now(), now() FROM bench_target t CROSS JOIN generate_series(1, %s) k "
+                "ON CONFLICT DO NOTHING",
+                [salt + attempt * 104729, users, users, per_review],
+            )
+            inserted += cursor.rowcount
+            if inserted >= count:
+                break
+        cursor.execute(
+            "UPDATE reviews_review r SET changed_at = now(), helpful_count = a.h, not_helpful_count = a.n FROM ("
+            "  SELECT v.review_id, SUM(CASE WHEN v.helpful THEN 1 ELSE 0 END) AS h, "
+            "  SUM(CASE WHEN v.helpful THEN 0 ELSE 1 END) AS n FROM reviews_helpfulvote v "
+            "  WHERE v.review_id IN (SELECT id FROM bench_target) GROUP BY v.review_id"
+            ") a WHERE r.id = a.review_id"
+        )
+    return inserted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--new-votes", type=int, default=10_000)
+    parser.add_argument("--touched-reviews", type=int, default=5_000)
+    parser.add_argument("--explain-ms", type=int, default=0, help="log plans of statements slower than this")
+    args = parser.parse_args()
+    name = connection.settings_dict["NAME"]
+    if connection.vendor != "postgresql" or "bench" not in name:
+        sys.exit(f"refusing to run on {connection.vendor} database {name!r}")
+    if args.explain_ms:
+        with connection.cursor() as cursor:
+            cursor.execute("LOAD 'auto_explain'")
+            cursor.execute(f"SET auto_explain.log_min_duration = {int(args.explain_ms)}")
+            cursor.execute("SET auto_explain.log_analyze = on")
+            cursor.execute("SET auto_explain.log_buffers = on")
+    report = ["## Run", "", *machine(), ""]
+    rows = ["| run | kind | wall time | rows changed |", "| --- | --- | --- | --- |"]
+    details: list[str] = []
+    print("\n".join(report), flush=True)
+    if not RerankRun.objects.filter(status=RerankRun.Status.DONE).exists():
+        measure("first full rerank (every row written)", True, rows, details)
+    measure("full rerank, nothing changed", True, rows, details)
+    inserted = add_votes(args.new_votes, args.touched_reviews)
+    measure(f"incremental after {inserted:,} new votes on {args.touched_reviews:,} reviews", False, rows, details)
+    measure("incremental right after (changes still inside the overlap window)", False, rows, details)
+    # The next run re-reads from (previous run's start - overlap); once a run has started more than
+    # the overlap after the new votes, the one after it has nothing to re-read.
+    wait = settings.RANKING_WATERMARK_OVERLAP.total_seconds() + 1
+    print(f"waiting {wait:.0f} s for the watermark overlap to pass…", flush=True)
+    time.sleep(wait)
+    services.rerank()
+    measure("incremental, nothing changed", False, rows, details)
+    print("\n" + "\n".join([*report, *rows, "", "## Details", *details]))
+
+
+if __name__ == "__main__":
+    main()
