@@ -25,7 +25,7 @@ class ContentActionForm(forms.Form):
 
 
 class DismissForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=1000, widget=REASON_WIDGET, label="Note (optional)")
+    reason = forms.CharField(required=False, max_length=1000, widget=REASON_WIDGET, label="Note")
 
 
 class UserActionForm(forms.Form):
@@ -44,7 +44,7 @@ class UserActionForm(forms.Form):
 
 class FeatureForm(forms.Form):
     days = forms.IntegerField(min_value=1, max_value=MAX_FEATURE_DAYS, initial=7, label="Feature for (days)")
-    reason = forms.CharField(required=False, max_length=1000, widget=REASON_WIDGET, label="Note (optional)")
+    reason = forms.CharField(required=False, max_length=1000, widget=REASON_WIDGET, label="Note")
 
 
 class FraudDecisionForm(forms.Form):
@@ -89,7 +89,7 @@ class AnnouncementForm(forms.Form):
 
 class PickAddForm(forms.Form):
     review = forms.CharField(max_length=300, label="Review", help_text="Its number, or its link (…/r/123/).")
-    note = forms.CharField(required=False, max_length=200, label="Editors' note (optional)")
+    note = forms.CharField(required=False, max_length=200, label="Editors' note")
 
     def clean_review(self) -> int:
         text = self.cleaned_data["review"].strip().rstrip("/")

@@ -2,7 +2,10 @@
 category's editor's picks, the reason shown to the author of hidden content, and the report /
 moderate links of a review or comment."""
 
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 
 from moderation import selectors
 
@@ -52,3 +55,11 @@ def moderation_links(context, obj) -> dict:
         "can_report": obj.status == "published" and (not signed_in or user.pk != obj.author_id),
         "can_moderate": signed_in and user.is_moderator,
     }
+
+
+@register.filter
+def as_json(value, indent=None) -> str:
+    """Audit before/after and fraud evidence as JSON text (escaped by the template)."""
+    return json.dumps(
+        value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, indent=int(indent) if indent else None
+    )
