@@ -103,3 +103,30 @@ def image_bytes(fmt: str = "JPEG", size=(64, 48), color=(200, 80, 120), exif: by
 def image_upload(name: str = "photo.jpg", fmt: str = "JPEG", **kwargs) -> SimpleUploadedFile:
     content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}.get(fmt, "application/octet-stream")
     return SimpleUploadedFile(name, image_bytes(fmt, **kwargs), content_type=content_type)
+
+
+# --- brands (tester campaigns) -----------------------------------------------------------------
+
+
+class BrandMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.BrandMembership"
+
+    brand = factory.SubFactory(BrandFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+def make_tester(*, category, reputation: float = 50.0, level: int = 5, reviews: int = 3, **user_kwargs):
+    """An invited tester (ranking standing) with a reputation in `category`, as a full rerank would
+    leave them."""
+    from ranking.models import CategoryStanding, ReviewerStanding
+
+    user = UserFactory(**user_kwargs)
+    ReviewerStanding.objects.update_or_create(
+        user=user,
+        defaults={"is_tester": True, "level": level, "reputation": reputation, "review_count": reviews},
+    )
+    CategoryStanding.objects.update_or_create(
+        user=user, category=category, defaults={"reputation": reputation, "review_count": reviews}
+    )
+    return user

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from config.exceptions import Conflict
+from config.pagination import NewestFirstCursorPagination
 from reviews.models import Brand, Product, Review
 
 from .. import exports, selectors, services
@@ -263,10 +264,15 @@ class InvitationShipView(ProgramView):
 # --- tester side -------------------------------------------------------------------------------------
 
 
+class InvitedAtCursorPagination(NewestFirstCursorPagination):
+    ordering = ("-invited_at", "-id")
+
+
 class TesterInvitationsView(ProgramListView):
     """Your invitations, newest first."""
 
     serializer_class = TesterInvitationSerializer
+    pagination_class = InvitedAtCursorPagination
 
     def get_queryset(self):
         return selectors.invitations_for_tester(self.request.user)
