@@ -412,6 +412,7 @@ class Engine:
         if not any(self.count(t) for t in ("rk_review", "rk_user", "rk_product")):
             return
         self.create_temp(TEMP_TABLES)
+        self.analyze("rk_review", "rk_user", "rk_voter", "rk_product")
         self.add_ids("rk_user", f"SELECT author_id AS id FROM {REVIEW} WHERE id IN (SELECT id FROM rk_review)")
         self.progress("vote pairs")
         self.pairs_incremental(result)
@@ -432,10 +433,12 @@ class Engine:
                 "rk_review", f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id"
             )
         self.progress("review scores")
+        self.analyze("rk_review", "rk_voter")
         self.score_reviews(Scope("rk_review"), result)
         self.add_ids("rk_user", f"SELECT author_id AS id FROM {REVIEW} WHERE id IN (SELECT id FROM rk_review)")
         self.add_ids("rk_product", f"SELECT product_id AS id FROM {REVIEW} WHERE id IN (SELECT id FROM rk_review)")
         self.progress("reviewer standings")
+        self.analyze("rk_user", "rk_product")
         self.standings(Scope("rk_user"), result)
         self.progress("category standings")
         self.category_standings(Scope("rk_user"), result)
@@ -573,6 +576,7 @@ class Engine:
             ") q WHERE TRUE",
             {"since": self.dt(self.since)},
         )
+        self.analyze("rk_pair_cand")
         self.x(
             "INSERT INTO rk_pair_new (voter_id, author_id, votes, helpful_votes) "
             "SELECT c.voter_id, c.author_id, COUNT(*), SUM(CASE WHEN v.helpful THEN 1 ELSE 0 END) "
@@ -915,10 +919,12 @@ class Engine:
             self.add_ids(
                 "rk_review", f"SELECT r.id FROM {REVIEW} r WHERE r.author_id IN (SELECT id FROM rk_level_changed)"
             )
+            self.analyze("rk_review")
             self.score_reviews(Scope("rk_review"), result)
             self.add_ids(
                 "rk_user", f"SELECT r.author_id AS id FROM {REVIEW} r WHERE r.id IN (SELECT id FROM rk_review)"
             )
+            self.analyze("rk_user")
             self.add_ids(
                 "rk_product", f"SELECT r.product_id AS id FROM {REVIEW} r WHERE r.id IN (SELECT id FROM rk_review)"
             )

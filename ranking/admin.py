@@ -1,0 +1,170 @@
+"""Moderators' view of the ranking: fraud flags to decide, features to set, and read-only figures.
+Every change goes through ranking.services; ranking figures themselves are never edited here."""
+
+import json
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import services
+from .models import (
+    CategoryStanding,
+    FraudFlag,
+    ProductScore,
+    RerankRun,
+    ReviewerStanding,
+    ReviewScore,
+    TesterEvent,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _resolve(status: str, label: str):
+    @admin.action(description=label)
+    def action(modeladmin, request, queryset):
+        for flag in queryset:
+            services.fraud_flag_resolve(flag=flag, moderator=request.user, status=status)
+        modeladmin.message_user(request, f"{queryset.count()} flag(s) marked {status}; the next rerank applies it.")
+
+    action.__name__ = f"mark_{status}"
+    return action
+
+
+@admin.register(FraudFlag)
+class FraudFlagAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "status", "vote_count", "members", "created_at", "reviewed_by")
+    list_filter = ("status", "kind")
+    search_fields = ("key", "accounts__username")
+    readonly_fields = (
+        "kind",
+        "key",
+        "accounts",
+        "evidence_pretty",
+        "vote_count",
+        "created_at",
+        "updated_at",
+        "reviewed_by",
+        "reviewed_at",
+        "status",
+    )
+    fields = (*readonly_fields, "note")
+    actions = [
+        _resolve(FraudFlag.Status.CONFIRMED, "Confirm: stop counting these votes"),
+        _resolve(FraudFlag.Status.DISMISSED, "Dismiss: count these votes again"),
+        _resolve(FraudFlag.Status.OPEN, "Reopen"),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("accounts").select_related("reviewed_by")
+
+    @admin.display(description="accounts")
+    def members(self, flag):
+        return ", ".join(u.username for u in flag.accounts.all()[:6])
+
+    @admin.display(description="evidence")
+    def evidence_pretty(self, flag):
+        return format_html("<pre>{}</pre>", json.dumps(flag.evidence, indent=2, ensure_ascii=False))
+
+
+@admin.register(ReviewScore)
+class ReviewScoreAdmin(ReadOnlyAdmin):
+    list_display = (
+        "review",
+        "ranked",
+        "quality",
+        "discover",
+        "helpfulness",
+        "content",
+        "author_level",
+        "featured_until",
+    )
+    list_filter = ("ranked",)
+    search_fields = ("review__id", "review__title", "review__author__username")
+    raw_id_fields = ("review",)
+    actions = ["feature_week", "unfeature"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("review")
+
+    @admin.action(description="Feature for 7 days")
+    def feature_week(self, request, queryset):
+        until = timezone.now() + timedelta(days=7)
+        for score in queryset.select_related("review__product"):
+            try:
+                services.review_feature(review=score.review, moderator=request.user, until=until)
+            except Exception as exc:  # noqa: BLE001 - report and go on with the others
+                self.message_user(request, f"Review {score.review_id}: {exc}", level=messages.ERROR)
+
+    @admin.action(description="Stop featuring")
+    def unfeature(self, request, queryset):
+        for score in queryset.select_related("review"):
+            services.review_unfeature(review=score.review, moderator=request.user)
+
+
+@admin.register(ReviewerStanding)
+class ReviewerStandingAdmin(ReadOnlyAdmin):
+    list_display = (
+        "user",
+        "level",
+        "reputation",
+        "overall_rank",
+        "vote_weight",
+        "review_count",
+        "is_tester",
+        "tester_failures",
+    )
+    list_filter = ("level", "is_tester")
+    search_fields = ("user__username",)
+    ordering = ("-reputation",)
+
+
+@admin.register(CategoryStanding)
+class CategoryStandingAdmin(ReadOnlyAdmin):
+    list_display = ("user", "category", "reputation", "rank", "review_count", "is_expert")
+    list_filter = ("category", "is_expert")
+    search_fields = ("user__username",)
+    ordering = ("category", "rank")
+
+
+@admin.register(ProductScore)
+class ProductScoreAdmin(ReadOnlyAdmin):
+    list_display = ("product", "category", "category_rank", "bayesian_score", "review_count", "average_rating")
+    list_filter = ("category", "eligible")
+    search_fields = ("product__name", "product__slug")
+    ordering = ("category", "category_rank")
+
+
+@admin.register(TesterEvent)
+class TesterEventAdmin(ReadOnlyAdmin):
+    list_display = ("user", "kind", "reason", "created_at", "run")
+    list_filter = ("kind", "reason")
+    search_fields = ("user__username",)
+
+
+@admin.register(RerankRun)
+class RerankRunAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "kind", "status", "duration", "rows")
+    list_filter = ("kind", "status")
+
+    @admin.display(description="duration (ms)")
+    def duration(self, run):
+        return (run.changes or {}).get("duration_ms")
+
+    @admin.display(description="rows changed")
+    def rows(self, run):
+        return sum((run.changes or {}).get("rows", {}).values())
