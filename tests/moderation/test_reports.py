@@ -140,3 +140,19 @@ def test_reports_by_members_of_the_reviewed_brand_do_not_push_the_queue(brand, c
     services.report_create(reporter=consumer, review=review, reason="spam")
     item.refresh_from_db()
     assert item.report_count == 2 and item.reporter_count == 1
+
+
+def test_queue_pages_by_cursor_in_priority_order(mod_api, product):
+    reporters = [UserFactory() for _ in range(3)]
+    reviews = [ReviewFactory(product=product) for _ in range(5)]
+    for index, review in enumerate(reviews):
+        for reporter in reporters[: 1 + index % 3]:
+            services.report_create(reporter=reporter, review=review, reason="spam")
+    seen, url = [], "/api/v1/moderation/queue/?page_size=2"
+    while url:
+        page = mod_api.get(url).json()
+        seen += [(row["priority"], row["id"]) for row in page["results"]]
+        url = page["next"]
+    assert len(seen) == 5 and len({pk for _, pk in seen}) == 5
+    assert seen == sorted(seen, key=lambda row: (-row[0], row[1]))
+    assert mod_api.get("/api/v1/moderation/queue/?status=bogus").status_code == 400
