@@ -1,4 +1,4 @@
-"""Admin for moderation, and for the ranking app's tables while it has no admin of its own.
+"""Admin for moderation, and for the ranking tables that ranking/admin.py leaves out.
 
 Audit entries are read-only for everyone, superusers included. Reports and the queue are
 read-only too: decisions go through the moderation pages and API, which notify members and write
@@ -10,19 +10,7 @@ appear only in Django's own admin log.
 
 from django.contrib import admin
 
-from ranking.models import (
-    CategoryStanding,
-    CategoryStats,
-    FlaggedVote,
-    FraudFlag,
-    ProductScore,
-    RerankPending,
-    RerankRun,
-    ReviewerStanding,
-    ReviewScore,
-    TesterEvent,
-    VotePair,
-)
+from ranking.models import CategoryStats, RerankPending, VotePair
 
 from .models import Announcement, AuditEntry, EditorsPick, QueueItem, Report
 
@@ -107,57 +95,14 @@ class EditorsPickAdmin(admin.ModelAdmin):
 
 
 # --- ranking ---------------------------------------------------------------------------------------
-# Everything in ranking is computed by the rerank job, except fraud-flag decisions (which go
-# through moderation so they are audited) and features (the moderation pages). Read-only here.
-# Registered only if the ranking app has not registered its own admin (it is imported first).
-
-
-class FlaggedVoteInline(ReadOnlyInline):
-    model = FlaggedVote
-    raw_id_fields = ("vote",)
-    fields = ("vote",)
-    readonly_fields = ("vote",)
-
-
-class FraudFlagAdmin(ReadOnlyAdmin):
-    list_display = ("id", "kind", "status", "vote_count", "created_at", "reviewed_by", "reviewed_at")
-    list_filter = ("kind", "status")
-    search_fields = ("key", "accounts__username", "note")
-    date_hierarchy = "created_at"
-    inlines = [FlaggedVoteInline]
-
-
-class ReviewScoreAdmin(ReadOnlyAdmin):
-    list_display = ("review", "ranked", "quality", "discover", "featured_until", "updated_at")
-    list_filter = ("ranked", "category")
-    search_fields = ("review__title",)
-    list_select_related = ("review",)
-
-
-class ReviewerStandingAdmin(ReadOnlyAdmin):
-    list_display = ("user", "level", "reputation", "overall_rank", "vote_weight", "is_tester")
-    list_filter = ("level", "is_tester")
-    search_fields = ("user__username",)
-    list_select_related = ("user",)
-
-
-class CategoryStandingAdmin(ReadOnlyAdmin):
-    list_display = ("user", "category", "reputation", "rank", "is_expert")
-    list_filter = ("category", "is_expert")
-    search_fields = ("user__username",)
-    list_select_related = ("user", "category")
+# ranking/admin.py registers its scores, standings, runs, tester events and fraud flags. The rest of
+# its tables are derived by the rerank job and shown here read-only, unless ranking registers them
+# itself (it is imported first).
 
 
 class CategoryStatsAdmin(ReadOnlyAdmin):
     list_display = ("category", "mean_rating", "review_count", "review_weight")
     search_fields = ("category__name",)
-
-
-class ProductScoreAdmin(ReadOnlyAdmin):
-    list_display = ("product", "category", "category_rank", "bayesian_score", "review_count", "eligible")
-    list_filter = ("eligible", "category")
-    search_fields = ("product__name",)
-    list_select_related = ("product", "category")
 
 
 class VotePairAdmin(ReadOnlyAdmin):
@@ -166,39 +111,16 @@ class VotePairAdmin(ReadOnlyAdmin):
     list_select_related = ("voter", "author")
 
 
-class RerankRunAdmin(ReadOnlyAdmin):
-    list_display = ("started_at", "kind", "status", "finished_at")
-    list_filter = ("kind", "status")
-    search_fields = ("error",)
-    date_hierarchy = "started_at"
-
-
 class RerankPendingAdmin(ReadOnlyAdmin):
     list_display = ("id", "reason", "user_id", "product_id", "created_at")
     list_filter = ("reason",)
     search_fields = ("user_id", "product_id")
 
 
-class TesterEventAdmin(ReadOnlyAdmin):
-    list_display = ("user", "kind", "reason", "created_at")
-    list_filter = ("kind", "reason")
-    search_fields = ("user__username",)
-    list_select_related = ("user",)
-    date_hierarchy = "created_at"
-
-
-RANKING_ADMINS = {
-    FraudFlag: FraudFlagAdmin,
-    ReviewScore: ReviewScoreAdmin,
-    ReviewerStanding: ReviewerStandingAdmin,
-    CategoryStanding: CategoryStandingAdmin,
+for _model, _admin_class in {
     CategoryStats: CategoryStatsAdmin,
-    ProductScore: ProductScoreAdmin,
     VotePair: VotePairAdmin,
-    RerankRun: RerankRunAdmin,
     RerankPending: RerankPendingAdmin,
-    TesterEvent: TesterEventAdmin,
-}
-for _model, _admin_class in RANKING_ADMINS.items():
+}.items():
     if not admin.site.is_registered(_model):
         admin.site.register(_model, _admin_class)

@@ -113,7 +113,8 @@ def test_every_model_has_an_admin():
         for m in apps.get_app_config(app).get_models()
         if m not in admin.site._registry
     ]
-    # Photos, brand memberships and flagged votes are edited inline under their parent.
+    # Photos and brand memberships are inlines of their parents; flagged votes are listed on the
+    # moderation fraud-flag page.
     assert sorted(missing) == ["ranking.FlaggedVote", "reviews.BrandMembership", "reviews.ReviewPhoto"]
 
 
