@@ -28,7 +28,7 @@ def timeline_svg(series: list[dict]) -> SafeString:
     max_reviews = _nice_max(max((d["reviews"] for d in series), default=0) or 1)
     max_helpful = _nice_max(max((d["total_helpful"] for d in series), default=0) or 1)
     step = inner_w / days
-    bar_w = max(step * 0.7, 1.0)
+    bar_w = min(max(step * 0.7, 1.0), 18.0)
     parts = []
     for tick in (0, 0.5, 1):
         y = PAD_TOP + inner_h * (1 - tick)

@@ -376,12 +376,13 @@ def helpfulness_summary(campaign: Campaign) -> dict:
     }
 
 
-def timeline(campaign: Campaign, *, now: datetime | None = None, max_days: int = 120) -> list[dict]:
-    """Per day from the campaign's start (at most `max_days` back) to today: reviews linked and
-    helpful votes cast on them, with running totals."""
+def timeline(campaign: Campaign, *, now: datetime | None = None, max_days: int = 120, min_days: int = 14) -> list[dict]:
+    """Per day from the campaign's start to today (at least `min_days`, at most `max_days`):
+    reviews linked and helpful votes cast on them, with running totals."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     start = max(timezone.localdate(campaign.created_at), today - timedelta(days=max_days - 1))
+    start = min(start, today - timedelta(days=min_days - 1))
     reviews = dict(
         Review.objects.filter(
             tester_assignment__campaign=campaign, status=Review.Status.PUBLISHED, created_at__date__gte=start
