@@ -189,3 +189,11 @@ def test_the_disclosure_badge_shows_on_every_page_a_linked_review_appears(member
         assert "Invited tester: received this product free" in html, url
     other = review_services.review_create(author=testers[1], product=product, rating=5, title="Mine", body="Bought.")
     assert 'data-disclosure="invited_tester"' not in visitor.get(other.get_absolute_url()).content.decode()
+
+
+def test_your_own_profile_leads_to_your_invitations_and_brand_dashboard(member, testers):
+    assert b'href="/tester/"' in web(testers[0]).get(f"/u/{testers[0].username}/").content
+    own = web(member).get(f"/u/{member.username}/").content
+    assert b'href="/tester/"' in own and b'href="/brand/"' in own
+    assert b'href="/brand/"' not in web(testers[0]).get(f"/u/{testers[0].username}/").content
+    assert b'href="/tester/"' not in Client().get(f"/u/{testers[0].username}/").content
