@@ -57,13 +57,16 @@ def rerank(
         return RunResult(kind="full" if full else "incremental", started_at=started, skipped=True, reason="busy")
     except Exception as exc:
         logger.exception("rerank failed; the previous ranking stays in place")
-        RerankRun.objects.create(
-            kind=RerankRun.Kind.FULL if full else RerankRun.Kind.INCREMENTAL,
-            status=RerankRun.Status.FAILED,
-            started_at=started,
-            finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
+        try:
+            RerankRun.objects.create(
+                kind=RerankRun.Kind.FULL if full else RerankRun.Kind.INCREMENTAL,
+                status=RerankRun.Status.FAILED,
+                started_at=started,
+                finished_at=timezone.now(),
+                error=f"{type(exc).__name__}: {exc}"[:2000],
+            )
+        except Exception:  # noqa: BLE001 - e.g. the connection died with the run; keep the first error
+            logger.exception("could not record the failed rerank")
         raise
     finally:
         # Only release our own lock: if it expired and another run took it, leave theirs alone.
