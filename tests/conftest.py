@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from rest_framework.authtoken.models import Token
@@ -24,13 +27,14 @@ def media_root(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
-def clear_cache():
-    from django.core.cache import cache
+def isolated_cache(settings):
+    """Each test gets its own cache key prefix: nothing leaks between tests, and a shared Redis
+    (a developer's, or parallel runs) is never flushed."""
+    import uuid
 
-    try:
-        cache.clear()
-    except Exception:  # noqa: BLE001, S110 - a test that stops Redis must not break the next one
-        pass
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for name, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture
@@ -58,3 +62,33 @@ def client_for(user) -> APIClient:
 @pytest.fixture
 def auth_client(user) -> APIClient:
     return client_for(user)
+
+
+# Browser tests: Playwright (sync API) driving Debian's Chromium. One browser for the whole
+# session, shared by every app's browser tests (two sync_playwright instances cannot coexist in
+# one process). The browser is never downloaded: without /usr/bin/chromium the tests are skipped
+# with that reason (scripts/test.sh installs it with apt-get when run as root).
+# Playwright's sync API keeps an event loop in the test thread; Django would otherwise refuse
+# the ORM calls the tests make to set up data and check results.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"needs Chromium at {CHROMIUM} (scripts/test.sh installs it with apt-get when run as root)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

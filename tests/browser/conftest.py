@@ -4,39 +4,16 @@ The browser is never downloaded: it must be /usr/bin/chromium (scripts/test.sh i
 apt-get when missing and run as root); without it these tests are skipped with that reason.
 """
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import SCREENSHOTS
+
 from .scenario import PASSWORD
 
-# Playwright's sync API keeps an event loop in the test thread; Django would otherwise refuse
-# the ORM calls the tests make to set up data and check results.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 WIDTHS = {390: 844, 1280: 800}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"needs Chromium at {CHROMIUM} (scripts/test.sh installs it with apt-get when run as root)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Shots:

@@ -3,33 +3,16 @@ sideways, and a report filed by a member is hidden from the queue with two taps.
 
 Drives Debian's Chromium through Playwright (skipped, with the reason, when either is missing)."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from moderation import services
 from moderation.models import QueueItem
 from reviews.models import Review
+from tests.conftest import SCREENSHOTS
 from tests.moderation.conftest import make_moderator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"needs Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
 
 
 def overflow(page) -> int:

@@ -129,14 +129,18 @@ def test_a_run_never_overlaps_another(product):
 
 
 def test_the_lock_expires(product, monkeypatch):
+    from django.core.cache import caches
+
+    # Patch the backend object itself, not the `cache` proxy in front of it.
+    backend = caches["default"]
     taken = {}
-    real_add = cache.add
+    real_add = backend.add
 
     def spy(key, value, timeout=None, **kwargs):
         taken[key] = timeout
         return real_add(key, value, timeout=timeout, **kwargs)
 
-    monkeypatch.setattr(cache, "add", spy)
+    monkeypatch.setattr(backend, "add", spy)
     rerank(full=True)
     assert taken[services.lock_key()] == services.settings.RANKING_LOCK_TIMEOUT > 0
 
