@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.models import Notification, User
+from config.throttling import rate_limited
 
 from .forms import ProfileForm, SignupForm
 
@@ -53,6 +55,7 @@ def web_login_required(view):
     return check
 
 
+@rate_limited("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("discover")
@@ -70,6 +73,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")}, status=status)
 
 
+@method_decorator(rate_limited("login"), name="post")
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True

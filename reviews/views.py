@@ -27,6 +27,7 @@ from rest_framework.request import Request
 
 from accounts import selectors as account_selectors
 from accounts.views import is_htmx, safe_next, web_login_required
+from config.throttling import rate_limited
 from ranking import selectors as ranking
 from reviews import selectors, services
 from reviews.api.filters import ProductFilter, ReviewFilter
@@ -302,6 +303,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limited("review")
 def review_create(request: HttpRequest) -> HttpResponse:
     """Write a review of an existing product or of one you add, with photos."""
     initial = {}
@@ -361,6 +363,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @web_login_required
+@rate_limited("vote")
 def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
     """Set the viewer's vote: vote=helpful, not_helpful or clear (the target state, so a
     repeated click changes nothing)."""

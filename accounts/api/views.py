@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.models import Notification, User
 from config.pagination import NewestFirstCursorPagination
+from config.throttling import CandorRateThrottle
 
 from .serializers import (
     FollowStateSerializer,
@@ -26,6 +27,8 @@ from .serializers import (
 
 class RegisterView(APIView):
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [CandorRateThrottle]
+    throttle_scope = "signup"
 
     @extend_schema(request=RegisterInputSerializer, responses={201: TokenOutputSerializer})
     def post(self, request):
@@ -38,6 +41,8 @@ class RegisterView(APIView):
 
 class TokenView(APIView):
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [CandorRateThrottle]
+    throttle_scope = "login"
 
     @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer})
     def post(self, request):

@@ -222,11 +222,29 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    # Abuse limits (config/throttling.py), per user or, signed out, per client IP. `<scope>_new`
+    # applies to accounts younger than THROTTLE_NEW_ACCOUNT_DAYS. The web pages use the same.
+    "DEFAULT_THROTTLE_RATES": {
+        "signup": env("THROTTLE_SIGNUP", default="10/hour"),
+        "login": env("THROTTLE_LOGIN", default="20/minute"),
+        "review": env("THROTTLE_REVIEW", default="30/hour"),
+        "review_new": env("THROTTLE_REVIEW_NEW", default="5/hour"),
+        "photo": env("THROTTLE_PHOTO", default="90/hour"),
+        "photo_new": env("THROTTLE_PHOTO_NEW", default="20/hour"),
+        "vote": env("THROTTLE_VOTE", default="120/minute"),
+        "vote_new": env("THROTTLE_VOTE_NEW", default="20/minute"),
+    },
+    # Client IP = REMOTE_ADDR unless this many proxies (the load balancer) sit in front and set
+    # X-Forwarded-For; a forged header then cannot dodge the limits.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
+THROTTLE_NEW_ACCOUNT_DAYS = env.int("THROTTLE_NEW_ACCOUNT_DAYS", default=7)
+# After a cache failure the limits are skipped (fail open) for this long before Redis is tried again.
+THROTTLE_CACHE_RETRY_SECONDS = 5
 SPECTACULAR_SETTINGS = {
     "TITLE": "Candor API",
     "DESCRIPTION": "Reviews by key opinion consumers: products, reviews, helpful votes, "

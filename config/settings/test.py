@@ -12,3 +12,10 @@ if not REDIS_URL:  # noqa: F405
 # database name.
 if env("TEST_DATABASE_NAME", default=""):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}  # noqa: F405
+
+# Factory users are all new accounts and some tests post or vote many times: limits far above
+# anything a test does. Tests of the limits themselves set low rates (tests/hardening).
+REST_FRAMEWORK = {  # noqa: F405
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {scope: "100000/minute" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},  # noqa: F405
+}

@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from config.pagination import NameCursorPagination, NewestFirstCursorPagination
+from config.throttling import CandorRateThrottle
 from reviews import selectors, services
 from reviews.models import Brand, Category, Comment, Review
 
@@ -86,6 +87,9 @@ class ReviewViewSet(viewsets.ModelViewSet):
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
     lookup_value_regex = r"\d+"
+    throttle_classes = [CandorRateThrottle]
+    # Abuse limits per action (config/throttling.py); other actions are not limited.
+    throttle_scopes = {"create": "review", "photos": "photo", "vote": "vote"}
 
     def get_queryset(self):
         return selectors.reviews_for_listing(self.request.user)

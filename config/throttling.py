@@ -1,0 +1,122 @@
+"""Abuse limits: sign-up, log-in, posting reviews, uploading photos and voting.
+
+One throttle serves the API (as a DRF throttle class) and the web pages (through `rate_limited`).
+Counters live in the Django cache (Redis in production, so every web process shares them).
+Rates are DRF scopes in `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`; a signed-in account younger
+than `THROTTLE_NEW_ACCOUNT_DAYS` uses the stricter `<scope>_new` rate when one is set.
+
+The limits fail open: when the cache cannot be reached the request is allowed and a warning is
+logged, because refusing every vote and sign-up while Redis is down would turn a cache outage
+into a site outage. After a failure the cache is not asked again for
+`THROTTLE_CACHE_RETRY_SECONDS`, so requests do not each wait for a connection timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
+
+# Monotonic time before which the cache is taken to be down (per process; only skips limits).
+_cache_down_until = 0.0
+
+
+def reset_cache_breaker() -> None:
+    """Forget a past cache failure (tests, and nothing else, need this)."""
+    global _cache_down_until
+    _cache_down_until = 0.0
+
+
+class CandorRateThrottle(SimpleRateThrottle):
+    """A scoped throttle keyed by user (signed in) or client IP (anonymous).
+
+    The scope comes from `view.throttle_scopes[view.action]` (viewsets) or `view.throttle_scope`
+    (plain views). Only unsafe methods count: reading is never limited here.
+    """
+
+    def __init__(self, scope: str | None = None):
+        # SimpleRateThrottle.__init__ reads the rate at once; the scope is only known per request.
+        self.scope = scope
+
+    def get_rate(self) -> str | None:
+        # Read per request (not DRF's import-time copy) so settings overrides take effect.
+        rates = api_settings.DEFAULT_THROTTLE_RATES or {}
+        return rates.get(self.scope)
+
+    @staticmethod
+    def is_new_account(user) -> bool:
+        joined = getattr(user, "date_joined", None)
+        if joined is None:
+            return False
+        return timezone.now() - joined < timedelta(days=settings.THROTTLE_NEW_ACCOUNT_DAYS)
+
+    def _scope_for(self, request, view) -> str | None:
+        if self.scope:
+            return self.scope
+        scopes = getattr(view, "throttle_scopes", None)
+        if scopes is not None:
+            return scopes.get(getattr(view, "action", None))
+        return getattr(view, "throttle_scope", None)
+
+    def get_cache_key(self, request, view) -> str:
+        user = request.user
+        ident = f"user:{user.pk}" if user and user.is_authenticated else f"ip:{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request, view) -> bool:
+        global _cache_down_until
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        base = self._scope_for(request, view)
+        if not base:
+            return True
+        rates = api_settings.DEFAULT_THROTTLE_RATES or {}
+        user = getattr(request, "user", None)
+        self.scope = base
+        if user is not None and user.is_authenticated and f"{base}_new" in rates and self.is_new_account(user):
+            self.scope = f"{base}_new"
+        self.rate = self.get_rate()
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        if time.monotonic() < _cache_down_until:
+            return True
+        try:
+            return super().allow_request(request, view)
+        except Exception as error:  # noqa: BLE001 - any cache failure: fail open, never a 500
+            _cache_down_until = time.monotonic() + settings.THROTTLE_CACHE_RETRY_SECONDS
+            logger.warning("rate limit %s skipped, the cache is unavailable: %r", self.scope, error)
+            return True
+
+
+def rate_limited(scope: str):
+    """The same limit for a web view: a 429 page (plain text for htmx) with Retry-After."""
+
+    def decorator(view):
+        @wraps(view)
+        def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            throttle = CandorRateThrottle(scope)
+            if throttle.allow_request(request, None):
+                return view(request, *args, **kwargs)
+            retry_after = max(1, int(throttle.wait() or 1))
+            message = f"Too many attempts. Please try again in {retry_after} seconds."
+            if request.headers.get("HX-Request") == "true":
+                response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+            else:
+                response = render(request, "refused.html", {"message": message}, status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
+
+        return limited
+
+    return decorator
