@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 MODERATORS_GROUP = "moderators"
 
@@ -30,8 +31,9 @@ class User(AbstractUser):
     def public_name(self) -> str:
         return self.display_name or self.username
 
-    @property
+    @cached_property
     def is_moderator(self) -> bool:
+        # Cached per instance: templates ask once per comment on a page.
         return self.is_superuser or self.groups.filter(name=MODERATORS_GROUP).exists()
 
     @property
