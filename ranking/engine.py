@@ -291,9 +291,11 @@ class Engine:
 
     def add_ids(self, table: str, select_sql: str, params: dict | None = None) -> int:
         """Insert the ids `select_sql` yields into a temporary id table, skipping duplicates."""
+        # ON CONFLICT rather than NOT EXISTS on the table being filled: PostgreSQL may plan the
+        # latter as a nested loop over a growing table (quadratic).
         return self.x(
             f"INSERT INTO {table} (id) SELECT DISTINCT q.id FROM ({select_sql}) q "
-            f"WHERE q.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = q.id)",
+            "WHERE q.id IS NOT NULL ON CONFLICT (id) DO NOTHING",
             params,
         )
 
@@ -380,7 +382,8 @@ class Engine:
         self.progress("reviewer standings")
         self.standings(ALL, result)
         self.progress("category standings")
-        self.category_standings(ALL, result)
+        if self.category_standings(ALL, result) > 10_000:
+            self.analyze(CATSTANDING)
         self.progress("settle levels")
         self.settle(result)
         self.progress("category priors")
@@ -514,14 +517,14 @@ class Engine:
             self.x(
                 f"INSERT INTO {SCORE} (review_id, product_id, category_id) "
                 f"SELECT r.id, r.product_id, p.category_id FROM {REVIEW} r JOIN {PRODUCT} p ON p.id = r.product_id "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {SCORE} s WHERE s.review_id = r.id)"
+                "WHERE TRUE ON CONFLICT (review_id) DO NOTHING"
             ),
         )
         result.add(
             "standings_created",
             self.x(
                 f"INSERT INTO {STANDING} (user_id, vote_weight) SELECT u.id, {self._weight('1')} FROM {USER} u "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = u.id)",
+                "WHERE TRUE ON CONFLICT (user_id) DO NOTHING",
                 self._weight_params(),
             ),
         )
@@ -529,15 +532,21 @@ class Engine:
             "product_scores_created",
             self.x(
                 f"INSERT INTO {PSCORE} (product_id, category_id) SELECT p.id, p.category_id FROM {PRODUCT} p "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {PSCORE} s WHERE s.product_id = p.id)"
+                "WHERE TRUE ON CONFLICT (product_id) DO NOTHING"
             ),
         )
         self.ensure_category_stats()
+        if (
+            sum(result.changes.get(k, 0) for k in ("scores_created", "standings_created", "product_scores_created"))
+            > 1000
+        ):
+            # Statistics from before a mass insert (the first run) would mislead every later plan.
+            self.analyze(SCORE, STANDING, PSCORE)
 
     def ensure_category_stats(self) -> None:
         self.x(
             f"INSERT INTO {CATSTATS} (category_id) SELECT c.id FROM reviews_category c "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {CATSTATS} s WHERE s.category_id = c.id)"
+            "WHERE TRUE ON CONFLICT (category_id) DO NOTHING"
         )
 
     def ensure_standings(self, table: str) -> int:
@@ -545,7 +554,7 @@ class Engine:
         carry at level 1 (a new row's level)."""
         return self.x(
             f"INSERT INTO {STANDING} (user_id, vote_weight) SELECT u.id, {self._weight('1')} FROM {USER} u "
-            f"WHERE u.id IN (SELECT id FROM {table}) AND NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = u.id)",
+            f"WHERE u.id IN (SELECT id FROM {table}) ON CONFLICT (user_id) DO NOTHING",
             self._weight_params(),
         )
 
@@ -608,7 +617,7 @@ class Engine:
             "INSERT INTO rk_pair_changed (voter_id, author_id) SELECT n.voter_id, n.author_id FROM rk_pair_new n "
             f"WHERE NOT EXISTS (SELECT 1 FROM {PAIR} vp WHERE {same} AND n.votes = vp.votes "
             "AND n.helpful_votes = vp.helpful_votes) "
-            "AND NOT EXISTS (SELECT 1 FROM rk_pair_changed c WHERE c.voter_id = n.voter_id AND c.author_id = n.author_id)"
+            "ON CONFLICT (voter_id, author_id) DO NOTHING"
         )
         changed = self.x(
             f"DELETE FROM {PAIR} WHERE id IN (SELECT vp.id FROM {PAIR} vp WHERE {in_scope} "
@@ -621,7 +630,7 @@ class Engine:
         changed += self.x(
             f"INSERT INTO {PAIR} (voter_id, author_id, votes, helpful_votes) "
             "SELECT n.voter_id, n.author_id, n.votes, n.helpful_votes FROM rk_pair_new n "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {PAIR} vp WHERE {same})"
+            "WHERE TRUE ON CONFLICT (voter_id, author_id) DO NOTHING"
         )
         result.add("vote_pairs", changed)
 
@@ -767,7 +776,7 @@ class Engine:
             self.x(
                 f"INSERT INTO {SCORE} (review_id, product_id, category_id) "
                 f"SELECT r.id, r.product_id, p.category_id FROM {REVIEW} r JOIN {PRODUCT} p ON p.id = r.product_id "
-                f"WHERE {scope.on('r.id')} AND NOT EXISTS (SELECT 1 FROM {SCORE} s WHERE s.review_id = r.id)"
+                f"WHERE {scope.on('r.id')} ON CONFLICT (review_id) DO NOTHING"
             )
         sets = ", ".join(f"{c} = c.{c}" for c in columns)
         changed = d.any_distinct((f"t.{c}", f"c.{c}") for c in columns)
@@ -898,7 +907,7 @@ class Engine:
         changed += self.x(
             f"INSERT INTO {CATSTANDING} (user_id, category_id, {', '.join(cols)}) "
             f"SELECT t.user_id, t.category_id, {', '.join('t.' + c for c in cols)} FROM rk_catstanding t "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {CATSTANDING} cs WHERE {same_key})"
+            "WHERE TRUE ON CONFLICT (user_id, category_id) DO NOTHING"
         )
         result.add("category_standings", changed)
         return changed
@@ -969,7 +978,7 @@ class Engine:
         if scope.table:
             self.x(
                 f"INSERT INTO {PSCORE} (product_id, category_id) SELECT p.id, p.category_id FROM {PRODUCT} p "
-                f"WHERE {scope.on('p.id')} AND NOT EXISTS (SELECT 1 FROM {PSCORE} s WHERE s.product_id = p.id)"
+                f"WHERE {scope.on('p.id')} ON CONFLICT (product_id) DO NOTHING"
             )
         columns = [
             "category_id",

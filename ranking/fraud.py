@@ -48,7 +48,7 @@ def _link_votes(engine: Engine, flag_id: int, vote_sql: str, params: dict) -> in
     """Link the votes `vote_sql` selects (column `id`) to a flag; returns how many were new."""
     return engine.x(
         f"INSERT INTO ranking_flaggedvote (flag_id, vote_id) SELECT %(flag)s, q.id FROM ({vote_sql}) q "
-        "WHERE NOT EXISTS (SELECT 1 FROM ranking_flaggedvote fv WHERE fv.flag_id = %(flag)s AND fv.vote_id = q.id)",
+        "WHERE TRUE ON CONFLICT (flag_id, vote_id) DO NOTHING",
         {**params, "flag": flag_id},
     )
 
