@@ -16,6 +16,8 @@ class BrandRegisterSerializer(serializers.Serializer):
 
 
 class MyBrandSerializer(serializers.ModelSerializer):
+    # A plain string, as in reviews' BrandSerializer: the website may be empty, which is not a URI.
+    website = serializers.CharField(read_only=True)
     members = serializers.SerializerMethodField()
 
     class Meta:

@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "FraudFlagStatusEnum": "ranking.models.FraudFlag.Status",
         "FraudFlagKindEnum": "ranking.models.FraudFlag.Kind",
         "StatusEnum": "reviews.models.Review.Status",
+        "InvitationStatusEnum": "brands.models.Invitation.Status",
     },
 }
 
