@@ -11,6 +11,8 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 echo "== migrations are up to date"
 $PY manage.py makemigrations --check --dry-run
+echo "== bandit"
+scripts/bandit.sh
 # The browser tests drive Debian's Chromium; Playwright never downloads a browser.
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "== installing Chromium for the browser tests (Debian packages)"

@@ -27,7 +27,7 @@ from reviews.management import demo_data, demo_images, demo_plan
 from reviews.models import Brand, BrandMembership, Category, Comment, HelpfulVote, Product, Review, Save
 from reviews.services import comment_create, product_create, review_create, review_update, save_add, vote_cast
 
-DEMO_PASSWORD = "candor-demo-2026"  # noqa: S105 - published on purpose: it is the demo login
+DEMO_PASSWORD = "candor-demo-2026"  # noqa: S105 - published on purpose: it is the demo login  # nosec B105
 # Seeded accounts carry this e-mail domain (reserved, never routable), so a re-run never writes
 # as a real person who happens to have picked one of the demo usernames.
 DEMO_EMAIL_DOMAIN = "demo.candor.example"
