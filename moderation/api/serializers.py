@@ -368,3 +368,14 @@ def state_of(obj: Model) -> dict:
     if isinstance(obj, Comment):
         return CommentStateSerializer(obj).data
     return MemberStateSerializer(obj).data
+
+
+class AuditQuerySerializer(serializers.Serializer):
+    """The audit log's filters. Through a serializer so a bad value (a NUL byte, which PostgreSQL
+    text cannot hold, or an unknown action) is a 400 naming the parameter, never a 500."""
+
+    actor = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    action = serializers.ChoiceField(choices=AuditEntry.Action.values, required=False, allow_blank=True)
+    target_type = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    target_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    member = serializers.CharField(max_length=150, required=False, allow_blank=True)

@@ -315,15 +315,14 @@ class AuditListView(ModeratorOnly, generics.ListAPIView):
     serializer_class = s.AuditEntrySerializer
 
     def get_queryset(self):
-        params = self.request.query_params
-        action = params.get("action") or None
-        if action and action not in AuditEntry.Action.values:
-            raise ValidationError({"action": ["Not a recorded action."]})
+        query = s.AuditQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         return selectors.audit_log(
             actor=params.get("actor") or None,
-            action=action,
-            target_type=(params.get("target_type") or "")[:60] or None,
-            target_id=(params.get("target_id") or "")[:64] or None,
+            action=params.get("action") or None,
+            target_type=params.get("target_type") or None,
+            target_id=params.get("target_id") or None,
             member=params.get("member") or None,
         )
 

@@ -120,6 +120,11 @@ class ReviewViewSet(viewsets.ModelViewSet):
         services.review_update(review=review, editor=request.user, **data.validated_data)
         return self._render(review.pk)
 
+    @extend_schema(request=ReviewUpdateSerializer, responses=ReviewSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        # Declared so the schema documents PATCH's body (it showed ReviewSerializer's read-only one).
+        return super().partial_update(request, *args, **kwargs)
+
     def destroy(self, request, *args, **kwargs):
         services.review_delete(review=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
