@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from accounts.models import Notification, User
 from accounts.services import notify
+from config.tasks import enqueue_on_commit
 from ranking import services as ranking_services
 from ranking.models import TesterEvent
 from reviews import services as review_services
@@ -380,7 +381,8 @@ def campaign_invite(
     from .tasks import send_invitation_email
 
     ids = [i.pk for i in invitations]
-    transaction.on_commit(lambda: [send_invitation_email.delay(pk) for pk in ids])
+    for pk in ids:
+        enqueue_on_commit(send_invitation_email, pk)  # a broker outage keeps the invitations
     return invitations
 
 
@@ -701,7 +703,7 @@ def invitations_mark_overdue(*, now: datetime | None = None, batch: int = 500) -
                 data={"invitation": inv.pk},
             )
             _apply_overdue_rule(inv, now)
-            transaction.on_commit(lambda pk=pk: send_overdue_email.delay(pk))
+            enqueue_on_commit(send_overdue_email, pk)
             done.append(pk)
     return done
 

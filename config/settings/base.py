@@ -110,8 +110,9 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
-    # Sessions read from Redis and survive a cache flush in the database.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Sessions read from Redis and survive a cache flush in the database; config.sessions keeps
+    # them working from the database alone while Redis is down.
+    SESSION_ENGINE = "config.sessions"
 else:
     # Shared between the web process and the worker on one machine, needs no server.
     CACHES = {

@@ -1,0 +1,242 @@
+"""Faults, with private servers started by the tests (the machine's shared PostgreSQL and Redis
+are never stopped):
+
+- Redis stopped: pages and API reads still answer, signed-in pages included; a vote is kept
+  (its rate limit fails open) and answers fast; a write that enqueues a Celery task answers
+  within 2 s and keeps the write; /readyz reports the cache.
+- PostgreSQL restarted: the app's connection settings (CONN_HEALTH_CHECKS) recover on the next
+  request, without a process restart.
+
+Elsewhere: two reranks at once -> one runs (tests/ranking/test_job.py::
+test_a_run_never_overlaps_another and test_two_concurrent_runs_do_not_both_write); a run killed
+midway keeps the previous ranking (test_a_run_killed_midway_leaves_the_previous_ranking_intact).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from reviews.models import HelpfulVote
+from tests.brands.conftest import brand, campaign, member, product, skincare, testers  # noqa: F401, F811
+from tests.conftest import client_for
+from tests.factories import ReviewFactory, UserFactory
+
+REDIS_SERVER = "/usr/bin/redis-server"
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as attempt:
+            if attempt.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on {port}")
+
+
+@pytest.fixture
+def private_redis():
+    if not os.access(REDIS_SERVER, os.X_OK):
+        pytest.skip(f"needs {REDIS_SERVER}")
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        yield port, server
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_backed(private_redis, settings):
+    """Cache, sessions and the Celery broker on the private Redis, as in production."""
+    from django.conf import settings as django_settings
+
+    from config.celery_app import app
+
+    port, server = private_redis
+    url = f"redis://127.0.0.1:{port}/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    settings.SESSION_ENGINE = django_settings.SESSION_ENGINE if django_settings.REDIS_URL else "config.sessions"
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=url, task_always_eager=False)
+    app._pool = None  # a pool built for another broker must not be reused
+    try:
+        yield server
+    finally:
+        app.conf.update(saved)
+        app._pool = None
+
+
+def timed(call):
+    started = time.monotonic()
+    response = call()
+    return response, time.monotonic() - started
+
+
+@pytest.mark.django_db
+def test_with_redis_stopped_reads_answer_and_votes_are_kept(redis_backed):
+    review = ReviewFactory()
+    voter = UserFactory()
+    browser = Client()
+    browser.force_login(voter)  # a session in Redis (and the database)
+    api = client_for(voter)
+    assert browser.get("/").status_code == 200
+    redis_backed.terminate()
+    redis_backed.wait(timeout=10)
+
+    for url in ("/", f"/r/{review.pk}/", f"/p/{review.product.slug}/", f"/u/{review.author.username}/"):
+        response, seconds = timed(lambda url=url: browser.get(url))
+        assert response.status_code == 200, (url, response.status_code)
+        assert seconds < 2, (url, seconds)
+    for url in ("/api/v1/reviews/", "/api/v1/feed/", f"/api/v1/reviews/{review.pk}/", "/api/v1/products/"):
+        response, seconds = timed(lambda url=url: Client().get(url))
+        assert response.status_code == 200, (url, response.status_code)
+        assert seconds < 2
+    vote, seconds = timed(lambda: api.put(f"/api/v1/reviews/{review.pk}/vote/", {"helpful": True}, format="json"))
+    assert vote.status_code == 200 and seconds < 2
+    assert HelpfulVote.objects.filter(user=voter, review=review, helpful=True).exists()
+    ready = Client().get("/readyz")
+    assert ready.status_code == 503 and ready.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_with_redis_stopped_an_invitation_is_kept_and_answers_fast(
+    redis_backed,
+    member,  # noqa: F811 - the brands fixtures imported above
+    campaign,  # noqa: F811
+    testers,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from brands.models import Invitation
+
+    redis_backed.terminate()
+    redis_backed.wait(timeout=10)
+    client = client_for(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response, seconds = timed(
+            lambda: client.post(
+                f"/api/v1/brand/campaigns/{campaign.pk}/invitations/",
+                {"testers": [testers[0].username]},
+                format="json",
+            )
+        )
+    assert seconds < 2, seconds
+    assert response.status_code == 201, response.content
+    assert Invitation.objects.filter(campaign=campaign, tester=testers[0]).exists()
+
+
+# --- PostgreSQL restart ----------------------------------------------------------------------
+
+
+def _as_postgres(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    return subprocess.run([*prefix, *args], check=True, capture_output=True, text=True, timeout=60, **kwargs)  # noqa: S603
+
+
+@pytest.fixture
+def private_postgres():
+    if not (PG_BIN / "initdb").exists():
+        pytest.skip(f"needs PostgreSQL binaries in {PG_BIN}")
+    folder = Path(tempfile.mkdtemp(prefix="candor-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    data, port = folder / "data", free_port()
+    _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+
+    def ctl(action: str) -> None:
+        _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", action)
+
+    ctl("start")
+    try:
+        yield port, ctl
+    finally:
+        subprocess.run(  # noqa: S603
+            [
+                *(["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []),
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-m",
+                "immediate",
+                "stop",
+            ],
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_after_a_postgresql_restart_the_next_request_reconnects(private_postgres, django_db_blocker):
+    """The production connection settings (persistent, health-checked) on a private cluster:
+    the connection from before the restart is dead; at the next request start Django checks it,
+    drops it and reconnects, so the app recovers without a restart."""
+    from django.conf import settings as django_settings
+    from django.db import connections
+
+    port, ctl = private_postgres
+    production = django_settings.DATABASES["default"]
+    assert production.get("CONN_HEALTH_CHECKS") or production["ENGINE"].endswith("sqlite3")
+    alias = "restart_probe"
+    connections.settings[alias] = {
+        **connections.settings["default"],
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "postgres",
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {},
+        "OPTIONS": {},
+    }
+    try:
+        db = connections[alias]
+
+        def request() -> int:
+            # What close_old_connections does for each connection when a request starts.
+            db.close_if_unusable_or_obsolete()
+            with db.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                return cursor.fetchone()[0]
+
+        # The private cluster, not the test database: pytest-django's guard does not apply.
+        with django_db_blocker.unblock():
+            before = request()
+            assert request() == before  # persistent: the same connection is reused
+            ctl("restart")
+            after = request()  # no exception: the dead connection was replaced
+            assert after != before
+            assert request() == after
+    finally:
+        connections[alias].close()
+        del connections.settings[alias]
+        if hasattr(connections._connections, alias):
+            delattr(connections._connections, alias)
