@@ -307,8 +307,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def review_create(request: HttpRequest) -> HttpResponse:
     """Write a review of an existing product or of one you add, with photos."""
     initial = {}
-    # A NUL byte (which PostgreSQL text cannot hold) is no product's slug.
-    if (wanted := request.GET.get("product")) and "\x00" not in wanted:
+    if wanted := request.GET.get("product"):
         product = Product.objects.filter(slug=wanted).only("pk").first()
         if product is not None:
             initial["product"] = product.pk

@@ -2,6 +2,7 @@ from django.contrib.auth import authenticate
 from rest_framework import serializers
 
 from accounts.models import Notification, User
+from config.fields import SlugRelatedField
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -90,9 +91,7 @@ class ProfileUpdateSerializer(serializers.Serializer):
     display_name = serializers.CharField(required=False, allow_blank=True, max_length=60)
     bio = serializers.CharField(required=False, allow_blank=True, max_length=500)
     avatar = serializers.FileField(required=False, allow_null=True)
-    interest_categories = serializers.SlugRelatedField(
-        many=True, required=False, slug_field="slug", queryset=_category_queryset()
-    )
+    interest_categories = SlugRelatedField(many=True, required=False, slug_field="slug", queryset=_category_queryset())
 
 
 class FollowStateSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
+from config.fields import SlugRelatedField
 from reviews.api.serializers import ReviewSerializer
 from reviews.models import Brand, Category, Product
 
@@ -66,7 +67,7 @@ class BrandProductSerializer(serializers.ModelSerializer):
 
 
 class BrandProductCreateSerializer(serializers.Serializer):
-    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    category = SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
     name = serializers.CharField(max_length=160)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
@@ -139,11 +140,11 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class CampaignCreateSerializer(serializers.Serializer):
-    product = serializers.SlugRelatedField(slug_field="slug", queryset=Product.objects.all())
+    product = SlugRelatedField(slug_field="slug", queryset=Product.objects.all())
     title = serializers.CharField(max_length=160)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     units = serializers.IntegerField(min_value=1, max_value=100_000)
-    categories = serializers.SlugRelatedField(
+    categories = SlugRelatedField(
         slug_field="slug", queryset=Category.objects.all(), many=True, required=False, default=list
     )
     min_level = serializers.IntegerField(min_value=1, max_value=10, required=False, default=1)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.badinput.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.PinPrimaryAfterWriteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

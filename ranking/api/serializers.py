@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from config.fields import SlugRelatedField
 from reviews.api.serializers import ProductSummarySerializer, ReviewSerializer
 from reviews.models import Category, Product
 
@@ -16,7 +17,7 @@ class RankedReviewSerializer(ReviewSerializer):
 
 
 class DiscoverQuerySerializer(serializers.Serializer):
-    category = serializers.SlugRelatedField(
+    category = SlugRelatedField(
         slug_field="slug", queryset=Category.objects.all(), required=False, help_text="Category slug"
     )
 

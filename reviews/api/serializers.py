@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
+from config.fields import SlugRelatedField
 from reviews.models import Brand, Category, Comment, Product, Review, ReviewPhoto
 
 
@@ -36,8 +37,8 @@ class ProductSerializer(serializers.ModelSerializer):
 
 
 class ProductCreateSerializer(serializers.Serializer):
-    brand = serializers.SlugRelatedField(slug_field="slug", queryset=Brand.objects.all())
-    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    brand = SlugRelatedField(slug_field="slug", queryset=Brand.objects.all())
+    category = SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
     name = serializers.CharField(max_length=160)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 

@@ -149,7 +149,34 @@ def test_nul_bytes_in_audit_filters_are_a_400_naming_the_parameter():
 
 
 @pytest.mark.django_db
-def test_nul_byte_in_the_write_page_product_is_ignored():
+def test_nul_byte_in_the_write_page_product_is_refused():
     browser = Client()
     browser.force_login(UserFactory())
-    assert browser.get("/write/", {"product": "cream\x00"}).status_code == 200
+    assert browser.get("/write/", {"product": "cream\x00"}).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "url", "body", "field"),
+    [
+        ("post", "/api/v1/products/", {"brand": "lumen\x00", "category": "skin\x00care", "name": "Gel"}, "brand"),
+        ("patch", "/api/v1/me/", {"interest_categories": ["skin\x00care"]}, "interest_categories"),
+        ("get", "/api/v1/discover/", {"category": "skin\x00care"}, "category"),
+    ],
+)
+def test_nul_bytes_in_slug_fields_are_a_400_naming_the_field(method, url, body, field):
+    client = client_for(UserFactory())
+    response = getattr(client, method)(url, body, **({} if method == "get" else {"format": "json"}))
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+
+
+@pytest.mark.django_db
+def test_nul_bytes_anywhere_in_the_url_are_a_400_naming_where():
+    client = client_for(UserFactory())
+    for url in ("/api/v1/users/a%00b/", "/api/v1/users/a%00b/followers/", "/u/a%00b/"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "path" in response.json()
+    response = client.get("/api/v1/reviews/", {"q": "cream\x00"})
+    assert response.status_code == 400 and "q" in response.json()
