@@ -66,6 +66,10 @@ PSCORE = "ranking_productscore"
 PAIR = "ranking_votepair"
 FLAG = "ranking_fraudflag"
 FLAGGED = "ranking_flaggedvote"
+# A score row copies what the aggregates need from its review, so they never read the (wide)
+# reviews table: product, category, author, creation time, rating.
+SCORE_KEYS = "review_id, product_id, category_id, author_id, created_at, rating"
+SCORE_KEY_VALUES = "r.id, r.product_id, p.category_id, r.author_id, r.created_at, r.rating"
 
 # Temporary tables: (name, columns), dropped at the end of the run. Finding changes needs only
 # CORE_TEMP_TABLES; an incremental run with nothing to do never creates the others.
@@ -515,8 +519,8 @@ class Engine:
         result.add(
             "scores_created",
             self.x(
-                f"INSERT INTO {SCORE} (review_id, product_id, category_id) "
-                f"SELECT r.id, r.product_id, p.category_id FROM {REVIEW} r JOIN {PRODUCT} p ON p.id = r.product_id "
+                f"INSERT INTO {SCORE} ({SCORE_KEYS}) SELECT {SCORE_KEY_VALUES} "
+                f"FROM {REVIEW} r JOIN {PRODUCT} p ON p.id = r.product_id "
                 "WHERE TRUE ON CONFLICT (review_id) DO NOTHING"
             ),
         )
@@ -713,7 +717,7 @@ class Engine:
             self.create_temp_as("rk_vote_agg", votes)
             votes = "SELECT review_id, hw, uw FROM rk_vote_agg"
         l1 = (
-            "SELECT r.id AS review_id, r.product_id, pr.category_id, "
+            "SELECT r.id AS review_id, r.product_id, pr.category_id, r.author_id, r.created_at, r.rating, "
             "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
             f"{rnd('COALESCE(va.hw, 0)')} AS helpful_weight, {rnd('COALESCE(va.uw, 0)')} AS unhelpful_weight, "
             "LENGTH(r.body) AS body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE(sa.level, 1) AS author_level, "
@@ -756,6 +760,9 @@ class Engine:
         columns = [
             "product_id",
             "category_id",
+            "author_id",
+            "created_at",
+            "rating",
             "ranked",
             "helpful_weight",
             "unhelpful_weight",
@@ -774,8 +781,8 @@ class Engine:
         ]
         if scope.table:
             self.x(
-                f"INSERT INTO {SCORE} (review_id, product_id, category_id) "
-                f"SELECT r.id, r.product_id, p.category_id FROM {REVIEW} r JOIN {PRODUCT} p ON p.id = r.product_id "
+                f"INSERT INTO {SCORE} ({SCORE_KEYS}) SELECT {SCORE_KEY_VALUES} "
+                f"FROM {REVIEW} r JOIN {PRODUCT} p ON p.id = r.product_id "
                 f"WHERE {scope.on('r.id')} ON CONFLICT (review_id) DO NOTHING"
             )
         sets = ", ".join(f"{c} = c.{c}" for c in columns)
@@ -786,6 +793,8 @@ class Engine:
             {"now": self.dt(self.now)},
         )
         result.add("review_scores", count)
+        if count > 10_000:
+            self.analyze(SCORE)  # e.g. `ranked` flipped on a million rows: stale statistics mislead
         return count
 
     # --- reviewer standings ---------------------------------------------------------------------
@@ -796,7 +805,7 @@ class Engine:
         return (
             f"(({lit(S.VOTE_POINTS)} * (sc.helpful_weight - {lit(S.UNHELPFUL_PENALTY)} * sc.unhelpful_weight) "
             f"+ {lit(S.MERIT_POINTS)} * sc.merit) "
-            f"* CASE WHEN r.created_at >= %(old)s THEN {lit(1)} ELSE {lit(S.OLD_REVIEW_FACTOR)} END)"
+            f"* CASE WHEN sc.created_at >= %(old)s THEN {lit(1)} ELSE {lit(S.OLD_REVIEW_FACTOR)} END)"
         )
 
     def _time_params(self) -> dict:
@@ -824,17 +833,16 @@ class Engine:
         # Two levels instead of COUNT(DISTINCT period): the inner one groups by (author, active
         # period or NULL), so both levels can hash instead of sorting.
         period = (
-            f"CASE WHEN r.created_at >= %(act)s THEN FLOOR(({now_epoch} - {d.epoch('r.created_at')}) "
+            f"CASE WHEN sc.created_at >= %(act)s THEN FLOOR(({now_epoch} - {d.epoch('sc.created_at')}) "
             f"/ {lit(S.ACTIVITY_PERIOD_SECONDS)}) END"
         )
         agg = (
             "SELECT p.author_id, SUM(p.n) AS review_count, SUM(p.recent) AS recent_review_count, "
             "SUM(p.hw) AS hw, SUM(p.uw) AS uw, SUM(p.points) AS points, COUNT(p.period) AS active_periods FROM ("
-            f"  SELECT r.author_id, {period} AS period, COUNT(*) AS n, "
-            "  SUM(CASE WHEN r.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent, "
+            f"  SELECT sc.author_id, {period} AS period, COUNT(*) AS n, "
+            "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent, "
             f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points "
-            f"  FROM {REVIEW} r JOIN {SCORE} sc ON sc.review_id = r.id "
-            f"  WHERE sc.ranked AND {scope.on('r.author_id')} GROUP BY r.author_id, {period}"
+            f"  FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} GROUP BY sc.author_id, {period}"
             ") p GROUP BY p.author_id"
         )
         raw = f"COALESCE(a.points, 0) + {lit(S.ACTIVITY_POINTS)} * COALESCE(a.active_periods, 0)"
@@ -874,6 +882,8 @@ class Engine:
         )
         self.x("INSERT INTO rk_level_changed (id) SELECT user_id FROM rk_standing_new WHERE level <> old_level")
         result.add("standings", changed)
+        if changed > 10_000:
+            self.analyze(STANDING)
         return changed
 
     def category_standings(self, scope: Scope, result: RunResult) -> int:
@@ -886,11 +896,10 @@ class Engine:
             "SELECT a.user_id, a.category_id, a.reputation, a.review_count, a.hw, "
             f"CASE WHEN a.review_count >= {int(settings.RANKING_EXPERT_MIN_REVIEWS)} "
             f"AND a.reputation >= {lit(settings.RANKING_EXPERT_MIN_REPUTATION)} THEN TRUE ELSE FALSE END FROM ("
-            "  SELECT r.author_id AS user_id, sc.category_id, COUNT(*) AS review_count, "
+            "  SELECT sc.author_id AS user_id, sc.category_id, COUNT(*) AS review_count, "
             f"  {rnd('SUM(sc.helpful_weight)')} AS hw, "
             f"  {cat_reputation} AS reputation "
-            f"  FROM {REVIEW} r JOIN {SCORE} sc ON sc.review_id = r.id "
-            f"  WHERE sc.ranked AND {scope.on('r.author_id')} GROUP BY r.author_id, sc.category_id"
+            f"  FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} GROUP BY sc.author_id, sc.category_id"
             ") a",
             self._time_params(),
         )
@@ -960,8 +969,8 @@ class Engine:
                 "review_count = c.review_count FROM ("
                 f"  SELECT s.category_id, {rnd(mean)} AS mean_rating, {rnd('COALESCE(a.w, 0)')} AS review_weight, "
                 f"  COALESCE(a.n, 0) AS review_count FROM {CATSTATS} s LEFT JOIN ("
-                "    SELECT sc.category_id, SUM(sc.quality) AS w, SUM(sc.quality * r.rating) AS wr, COUNT(*) AS n "
-                f"    FROM {SCORE} sc JOIN {REVIEW} r ON r.id = sc.review_id WHERE sc.ranked GROUP BY sc.category_id"
+                "    SELECT sc.category_id, SUM(sc.quality) AS w, SUM(sc.quality * sc.rating) AS wr, COUNT(*) AS n "
+                f"    FROM {SCORE} sc WHERE sc.ranked GROUP BY sc.category_id"
                 "  ) a ON a.category_id = s.category_id"
                 ") c WHERE cs.category_id = c.category_id AND "
                 + self.d.any_distinct((f"cs.{x}", f"c.{x}") for x in ("mean_rating", "review_weight", "review_count")),
@@ -996,14 +1005,17 @@ class Engine:
             f"  {rnd('COALESCE(a.wr, 0)')} AS weighted_rating_sum, {bayes} AS bayesian_score, "
             f"  CASE WHEN COALESCE(a.n, 0) >= {int(settings.RANKING_PRODUCT_MIN_REVIEWS)} THEN TRUE ELSE FALSE END AS eligible "
             f"  FROM {PRODUCT} p LEFT JOIN ("
-            f"    SELECT sc.product_id, COUNT(*) AS n, AVG({d.dbl('r.rating')}) AS avg_rating, SUM(sc.quality) AS w, "
-            f"    SUM(sc.quality * r.rating) AS wr FROM {SCORE} sc JOIN {REVIEW} r ON r.id = sc.review_id "
+            f"    SELECT sc.product_id, COUNT(*) AS n, AVG({d.dbl('sc.rating')}) AS avg_rating, SUM(sc.quality) AS w, "
+            f"    SUM(sc.quality * sc.rating) AS wr FROM {SCORE} sc "
             f"    WHERE sc.ranked AND {scope.on('sc.product_id')} GROUP BY sc.product_id"
             f"  ) a ON a.product_id = p.id LEFT JOIN {CATSTATS} cs ON cs.category_id = p.category_id "
             f"  WHERE {scope.on('p.id')}"
             f") c WHERE t.product_id = c.product_id AND {d.any_distinct((f't.{c}', f'c.{c}') for c in columns)}"
         )
-        result.add("product_scores", self.x(sql, {"now": self.dt(self.now)}))
+        changed = self.x(sql, {"now": self.dt(self.now)})
+        result.add("product_scores", changed)
+        if changed > 10_000:
+            self.analyze(PSCORE)
 
     # --- ranks ------------------------------------------------------------------------------------
 

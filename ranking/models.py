@@ -17,9 +17,13 @@ class ReviewScore(models.Model):
     """A review's score and every component behind it (see ranking/scoring.py)."""
 
     review = models.OneToOneField(Review, on_delete=models.CASCADE, primary_key=True, related_name="score")
-    # Copied from the review so the feed indexes need no join; refreshed by every full run.
+    # Copied from the review so the feed indexes and the reputation and product aggregates need no
+    # join with the (wide) reviews table; refreshed whenever the review is re-scored.
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", db_index=False)
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", db_index=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    created_at = models.DateTimeField()
+    rating = models.PositiveSmallIntegerField()
     # Published when last computed; hidden and removed reviews are never ranked.
     ranked = models.BooleanField(default=False, db_default=False)
     helpful_weight = models.FloatField(default=0.0, db_default=0.0)
@@ -53,6 +57,7 @@ class ReviewScore(models.Model):
             models.Index(
                 fields=["product", "-quality", "-review"], condition=Q(ranked=True), name="score_most_helpful"
             ),
+            models.Index(fields=["author", "category"], condition=Q(ranked=True), name="score_author"),
             models.Index(fields=["featured_until"], condition=Q(featured_until__isnull=False), name="score_featured"),
             models.Index(
                 fields=["featured_changed_at"],
@@ -63,6 +68,16 @@ class ReviewScore(models.Model):
 
     def __str__(self) -> str:
         return f"score of review {self.review_id}: {self.quality:.3f}"
+
+    def save(self, *args, **kwargs):
+        # The copied columns always mirror the review (the rerank refreshes them in SQL).
+        review = self.review
+        self.product_id = self.product_id or review.product_id
+        self.category_id = self.category_id or review.product.category_id
+        self.author_id = self.author_id or review.author_id
+        self.created_at = self.created_at or review.created_at
+        self.rating = self.rating or review.rating
+        super().save(*args, **kwargs)
 
     def is_featured(self, now=None) -> bool:
         return self.featured_until is not None and self.featured_until > (now or timezone.now())

@@ -81,7 +81,14 @@ def _ensure_moderator(user: User) -> None:
 
 def _score_row(review: Review) -> ReviewScore:
     score, _ = ReviewScore.objects.get_or_create(
-        review=review, defaults={"product_id": review.product_id, "category_id": review.product.category_id}
+        review=review,
+        defaults={
+            "product_id": review.product_id,
+            "category_id": review.product.category_id,
+            "author_id": review.author_id,
+            "created_at": review.created_at,
+            "rating": review.rating,
+        },
     )
     return score
 
