@@ -39,7 +39,7 @@ export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export DJANGO_LOG_LEVEL=WARNING
 
 $PY manage.py migrate --noinput -v 0
-$PY manage.py seed_demo --if-empty -v 0
+$PY manage.py seed_demo --if-empty --force -v 0  # a bench site, not a public one
 $PY manage.py collectstatic --noinput -v 0
 $PY manage.py rerank --full
 BENCH_DIR="$WORK" $PY bench/load/prepare.py setup "$WORK"
@@ -65,7 +65,7 @@ run() {  # name, url, extra wrk args...
 echo "## Load benchmark ($(date -u +%Y-%m-%d), bench/load/run.sh)"
 echo
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GB;"
-echo "gunicorn $(.venv/bin/gunicorn --version | awk '{print $2}') with ${GUNICORN_WORKERS:-$(( $(nproc) * 2 + 1 ))} sync workers, production settings,"
+echo "gunicorn $($PY -c "import gunicorn; print(gunicorn.__version__)") with ${GUNICORN_WORKERS:-$(( $(nproc) * 2 + 1 ))} sync workers, production settings,"
 echo "PostgreSQL $(psql "$PG/postgres" -qtAc 'SHOW server_version'), Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2); wrk: 2 threads, $CONNECTIONS connections, $DURATION each, same machine."
 echo
 run "Discover feed (GET /)" "$BASE/"
