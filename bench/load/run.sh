@@ -38,6 +38,8 @@ export DATABASE_URL="$PG/$DB"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export DJANGO_LOG_LEVEL=WARNING
 
+# Set-up output goes to stderr: stdout is only the Markdown section.
+exec 3>&1 1>&2
 $PY manage.py migrate --noinput -v 0
 $PY manage.py seed_demo --if-empty --force -v 0  # a bench site, not a public one
 $PY manage.py collectstatic --noinput -v 0
@@ -62,6 +64,7 @@ run() {  # name, url, extra wrk args...
   echo '```'
 }
 
+exec 1>&3
 echo "## Load benchmark ($(date -u +%Y-%m-%d), bench/load/run.sh)"
 echo
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GB;"
