@@ -2,7 +2,8 @@
 
 The bar (settings.RANKING_TESTER_*): top K by reputation overall or top K in a category, at
 least level N, a minimum number of reviews in the last D days, an active unsuspended account, and
-no open or confirmed fraud flag. Reviewers who meet it are promoted. A tester who falls below it
+no open or confirmed fraud flag, and no demotion for overdue invited reviews in the last D days
+(otherwise the next nightly run would undo it). Reviewers who meet it are promoted. A tester who falls below it
 is warned; one who is still below it at the next full rerank (at least
 RANKING_TESTER_FAILURE_SPACING_HOURS later, so a manual re-run does not count twice) is demoted.
 Every promotion, warning and demotion is a TesterEvent with the reason and the figures, plus an
@@ -36,7 +37,9 @@ def tester_bar() -> dict:
     }
 
 
-def _figures(standing: ReviewerStanding, best: tuple[int, str] | None, flags: int, now: datetime) -> dict:
+def _figures(
+    standing: ReviewerStanding, best: tuple[int, str] | None, flags: int, now: datetime, overdue_cooloff: bool = False
+) -> dict:
     user = standing.user
     bar = tester_bar()
     in_top = (standing.overall_rank is not None and standing.overall_rank <= bar["top_k_overall"]) or (
@@ -51,6 +54,8 @@ def _figures(standing: ReviewerStanding, best: tuple[int, str] | None, flags: in
         unmet.append("recent_reviews")
     if flags:
         unmet.append("fraud_flags")
+    if overdue_cooloff:
+        unmet.append("overdue_invites")
     if not user.is_active or (user.suspended_until is not None and user.suspended_until > now):
         unmet.append("account")
     return {
@@ -134,10 +139,20 @@ def evaluate_testers(*, now: datetime) -> list[int]:
         "accounts", flat=True
     ):
         flags[user_id] = flags.get(user_id, 0) + 1
+    cooling_off = set(
+        TesterEvent.objects.filter(
+            user_id__in=ids,
+            kind=TesterEvent.Kind.DEMOTED,
+            reason=TesterEvent.Reason.OVERDUE_INVITES,
+            created_at__gte=now - timedelta(days=bar["recent_days"]),
+        ).values_list("user_id", flat=True)
+    )
     spacing = timedelta(hours=settings.RANKING_TESTER_FAILURE_SPACING_HOURS)
     events: list[int] = []
     for standing in candidates:
-        figures = _figures(standing, best.get(standing.user_id), flags.get(standing.user_id, 0), now)
+        figures = _figures(
+            standing, best.get(standing.user_id), flags.get(standing.user_id, 0), now, standing.user_id in cooling_off
+        )
         passes = not figures["unmet"]
         if passes and not standing.is_tester:
             ReviewerStanding.objects.filter(pk=standing.pk).update(

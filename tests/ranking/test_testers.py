@@ -103,3 +103,22 @@ def test_overdue_invites_end_the_status_at_once(category):
     assert event.reason == Event.Reason.OVERDUE_INVITES and not is_tester(tester)
     assert Notification.objects.filter(recipient=tester, kind=Notification.Kind.DEMOTION).exists()
     assert services.tester_demote(user=tester) is None
+
+
+def test_a_tester_demoted_for_overdue_reviews_is_not_promoted_again_within_the_window(category, settings):
+    tester = reviewer(category, 8)
+    now = timezone.now()
+    rerank(full=True, now=now)
+    services.tester_demote(user=tester, figures={"overdue_reviews": 2})
+    # Still the best reviewer, but the nightly run must not undo the demotion.
+    rerank(full=True, now=now + timedelta(days=1))
+    assert not is_tester(tester)
+    assert not Event.objects.filter(user=tester, kind=Event.Kind.PROMOTED, created_at__gt=now).exists()
+    # Once the window has passed, the bar alone decides again.
+    later = now + timedelta(days=settings.RANKING_TESTER_RECENT_DAYS + 1)
+    add_votes(make_review(author=tester, product=ProductFactory(category=category)), helpful=3)
+    from reviews.models import Review
+
+    Review.objects.filter(author=tester).update(created_at=later - timedelta(days=1))
+    rerank(full=True, now=later)
+    assert is_tester(tester)
