@@ -2,13 +2,10 @@
 Every change goes through ranking.services; ranking figures themselves are never edited here."""
 
 import json
-from datetime import timedelta
 
-from django.contrib import admin, messages
-from django.utils import timezone
+from django.contrib import admin
 from django.utils.html import format_html
 
-from . import services
 from .models import (
     CategoryStanding,
     FraudFlag,
@@ -31,19 +28,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-def _resolve(status: str, label: str):
-    @admin.action(description=label)
-    def action(modeladmin, request, queryset):
-        for flag in queryset:
-            services.fraud_flag_resolve(flag=flag, moderator=request.user, status=status)
-        modeladmin.message_user(request, f"{queryset.count()} flag(s) marked {status}; the next rerank applies it.")
-
-    action.__name__ = f"mark_{status}"
-    return action
-
-
 @admin.register(FraudFlag)
-class FraudFlagAdmin(admin.ModelAdmin):
+class FraudFlagAdmin(ReadOnlyAdmin):
+    """Read-only: moderators decide flags on the moderation pages (/moderation/), which record
+    every decision in the audit log."""
+
     list_display = ("id", "kind", "status", "vote_count", "members", "created_at", "reviewed_by")
     list_filter = ("status", "kind")
     search_fields = ("key", "accounts__username")
@@ -60,14 +49,6 @@ class FraudFlagAdmin(admin.ModelAdmin):
         "status",
     )
     fields = (*readonly_fields, "note")
-    actions = [
-        _resolve(FraudFlag.Status.CONFIRMED, "Confirm: stop counting these votes"),
-        _resolve(FraudFlag.Status.DISMISSED, "Dismiss: count these votes again"),
-        _resolve(FraudFlag.Status.OPEN, "Reopen"),
-    ]
-
-    def has_add_permission(self, request):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("accounts").select_related("reviewed_by")
@@ -83,6 +64,8 @@ class FraudFlagAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewScore)
 class ReviewScoreAdmin(ReadOnlyAdmin):
+    """Read-only: featuring a review is a moderation decision (/moderation/), audited there."""
+
     list_display = (
         "review",
         "ranked",
@@ -96,24 +79,9 @@ class ReviewScoreAdmin(ReadOnlyAdmin):
     list_filter = ("ranked",)
     search_fields = ("review__id", "review__title", "review__author__username")
     raw_id_fields = ("review",)
-    actions = ["feature_week", "unfeature"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("review")
-
-    @admin.action(description="Feature for 7 days")
-    def feature_week(self, request, queryset):
-        until = timezone.now() + timedelta(days=7)
-        for score in queryset.select_related("review__product"):
-            try:
-                services.review_feature(review=score.review, moderator=request.user, until=until)
-            except Exception as exc:  # noqa: BLE001 - report and go on with the others
-                self.message_user(request, f"Review {score.review_id}: {exc}", level=messages.ERROR)
-
-    @admin.action(description="Stop featuring")
-    def unfeature(self, request, queryset):
-        for score in queryset.select_related("review"):
-            services.review_unfeature(review=score.review, moderator=request.user)
 
 
 @admin.register(ReviewerStanding)

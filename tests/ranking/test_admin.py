@@ -1,4 +1,5 @@
-"""Moderators decide fraud flags and feature reviews in the admin; ranking figures are read-only."""
+"""The ranking admin is read-only: fraud-flag decisions and features go through the audited
+moderation pages."""
 
 import pytest
 from django.test import Client
@@ -35,19 +36,21 @@ def test_ranking_pages_load(admin_client, product):
     assert admin_client.get(reverse("admin:ranking_reviewscore_change", args=[score.pk])).status_code == 200
 
 
-def test_moderators_confirm_flags_and_feature_reviews_from_the_admin(admin_client, product):
+def test_flags_and_features_cannot_be_decided_in_the_admin(admin_client, product):
+    """Those decisions go through the moderation pages, which write the audit log."""
     flag = FraudFlag.objects.create(kind=FraudFlag.Kind.SERIAL_VOTING, key="serial:1:2", evidence={"votes": 6})
     url = reverse("admin:ranking_fraudflag_changelist")
-    response = admin_client.post(url, {"action": "mark_confirmed", "_selected_action": [flag.pk]})
-    assert response.status_code == 302
+    admin_client.post(url, {"action": "mark_confirmed", "_selected_action": [flag.pk]})
     flag.refresh_from_db()
-    assert flag.status == FraudFlag.Status.CONFIRMED and flag.reviewed_by is not None
-    assert admin_client.get(reverse("admin:ranking_fraudflag_change", args=[flag.pk])).status_code == 200
+    assert flag.status == FraudFlag.Status.OPEN and flag.reviewed_by is None
+    change = admin_client.post(reverse("admin:ranking_fraudflag_change", args=[flag.pk]), {"note": "x"})
+    assert change.status_code == 403
 
     make_review(product=product)
     rerank(full=True)
     score = ReviewScore.objects.get()
-    url = reverse("admin:ranking_reviewscore_changelist")
-    admin_client.post(url, {"action": "feature_week", "_selected_action": [score.pk]})
+    admin_client.post(
+        reverse("admin:ranking_reviewscore_changelist"), {"action": "feature_week", "_selected_action": [score.pk]}
+    )
     score.refresh_from_db()
-    assert score.featured_until is not None
+    assert score.featured_until is None
