@@ -1,5 +1,6 @@
-"""Moderators' view of the ranking: fraud flags to decide, features to set, and read-only figures.
-Every change goes through ranking.services; ranking figures themselves are never edited here."""
+"""The ranking in the admin, for staff to inspect: scores, standings, ranks, fraud flags, runs.
+Everything here is read-only: decisions (fraud flags, features) go through the audited moderation
+pages, and ranking figures are only ever written by the rerank job."""
 
 import json
 
