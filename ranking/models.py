@@ -91,6 +91,9 @@ class ReviewerStanding(models.Model):
     )
     reputation = models.FloatField(default=0.0, db_default=0.0)
     level = models.PositiveSmallIntegerField(default=1, db_default=1)
+    # The highest level the reviewer has been told about; a rerank that lifts `level` above it
+    # sends the level-up notification (once, even if the level falls and rises again).
+    announced_level = models.PositiveSmallIntegerField(default=1, db_default=1)
     # What this member's own votes count for (see scoring.py, "Vote weights").
     vote_weight = models.FloatField(default=1.0, db_default=1.0)
     review_count = models.PositiveIntegerField(default=0, db_default=0)

@@ -147,3 +147,22 @@ def test_products_rank_by_quality_weighted_bayesian_average(category, settings):
         S.bayesian_product_score(ps.weight_sum, ps.weighted_rating_sum, mean), abs=1e-5
     )
     assert ps.average_rating == 5 and ps.review_count == 3 and ps.eligible
+
+
+def test_a_level_up_is_announced_once(category, settings):
+    from accounts.models import Notification
+
+    review = make_review(product=ProductFactory(category=category))
+    rerank(full=True)
+    assert not Notification.objects.filter(kind=Notification.Kind.LEVEL_UP).exists()
+    # Level 2 sits just above what the author has now; helpful votes lift them past it.
+    reputation = ReviewerStanding.objects.get(user=review.author).reputation
+    settings.RANKING_LEVEL_THRESHOLDS = [0, reputation + 0.01, *(10**6 * n for n in range(1, 9))]
+    add_votes(review, helpful=6)
+    rerank()
+    notes = Notification.objects.filter(recipient=review.author, kind=Notification.Kind.LEVEL_UP)
+    assert [(n.title, n.data) for n in notes] == [("You reached level 2", {"level": 2})]
+    # Not announced again by the next runs, full or incremental.
+    rerank()
+    rerank(full=True)
+    assert notes.count() == 1

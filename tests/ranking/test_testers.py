@@ -40,7 +40,7 @@ def test_the_best_reviewer_is_promoted_with_the_figures_and_told(category):
     event = Event.objects.get(user=best)
     assert (event.kind, event.reason) == (Event.Kind.PROMOTED, Event.Reason.MET_BAR)
     assert event.figures["overall_rank"] == 1 and event.figures["unmet"] == [] and event.run is not None
-    notice = Notification.objects.get(recipient=best)
+    notice = Notification.objects.exclude(kind=Notification.Kind.LEVEL_UP).get(recipient=best)
     assert notice.kind == Notification.Kind.PROMOTION and notice.data["tester_event"] == event.pk
     assert rerank(full=True).rows_changed == 0 and Event.objects.count() == 1
 
@@ -69,7 +69,8 @@ def test_demoted_only_after_failing_two_full_runs(category):
     assert not is_tester(tester)
     demotion = Event.objects.get(user=tester, kind=Event.Kind.DEMOTED)
     assert demotion.reason == Event.Reason.BELOW_BAR_REPEATED
-    kinds = list(Notification.objects.filter(recipient=tester).order_by("created_at").values_list("kind", flat=True))
+    tester_notices = Notification.objects.filter(recipient=tester).exclude(kind=Notification.Kind.LEVEL_UP)
+    kinds = list(tester_notices.order_by("created_at").values_list("kind", flat=True))
     assert kinds == [Notification.Kind.PROMOTION, Notification.Kind.OTHER, Notification.Kind.DEMOTION]
 
 
