@@ -117,8 +117,8 @@ def add_votes(count: int, reviews: int) -> int:
                 "INSERT INTO reviews_helpfulvote (user_id, review_id, helpful, created_at, updated_at) "
                 "SELECT 1 + (t.author_id + 1 + (k * 7919 + t.id * 13 + %s) %% (%s - 1)) %% %s, t.id, "
                 "random() < 0.8, now(), now() FROM bench_target t CROSS JOIN generate_series(1, %s) k "
-                "ON CONFLICT DO NOTHING",
-                [salt + attempt * 104729, users, users, per_review],
+                "ORDER BY k, t.id LIMIT %s ON CONFLICT DO NOTHING",
+                [salt + attempt * 104729, users, users, per_review, count - inserted],
             )
             inserted += cursor.rowcount
             if inserted >= count:

@@ -333,6 +333,9 @@ class Engine:
                         raise Busy("another rerank transaction is running")
                     if full:
                         self.x("SET LOCAL work_mem = '256MB'")
+                    else:
+                        # Small scoped statements: JIT compilation would cost more than it saves.
+                        self.x("SET LOCAL jit = off")
                 last = None if full else self.last_done_run()
                 if last is None:
                     full = True
@@ -519,14 +522,21 @@ class Engine:
         )
 
     def ensure_rows_full(self, result: RunResult) -> None:
+        # Reviews without a score row are listed first (a read), then inserted: an anti-join on
+        # the very table being filled can turn quadratic.
+        self.add_ids(
+            "rk_review",
+            f"SELECT r.id FROM {REVIEW} r WHERE NOT EXISTS (SELECT 1 FROM {SCORE} s WHERE s.review_id = r.id)",
+        )
         result.add(
             "scores_created",
             self.x(
                 f"INSERT INTO {SCORE} ({SCORE_KEYS}) SELECT {SCORE_KEY_VALUES} "
                 f"FROM {REVIEW} r JOIN {PRODUCT} p ON p.id = r.product_id "
-                "WHERE TRUE ON CONFLICT (review_id) DO NOTHING"
+                "WHERE r.id IN (SELECT id FROM rk_review) ON CONFLICT (review_id) DO NOTHING"
             ),
         )
+        self.clear("rk_review")
         result.add(
             "standings_created",
             self.x(
@@ -593,12 +603,19 @@ class Engine:
             {"since": self.dt(self.since)},
         )
         self.analyze("rk_pair_cand")
+        # Correlated counts: for each candidate, the author's reviews (author index) and one probe
+        # of the (user, review) unique index each. Written as a join, PostgreSQL prefers to walk
+        # the whole vote table.
+        pair_votes = (
+            f"SELECT COUNT(*) FROM {REVIEW} r JOIN {VOTE} v ON v.review_id = r.id AND v.user_id = c.voter_id "
+            "WHERE r.author_id = c.author_id"
+        )
         self.x(
             "INSERT INTO rk_pair_new (voter_id, author_id, votes, helpful_votes) "
-            "SELECT c.voter_id, c.author_id, COUNT(*), SUM(CASE WHEN v.helpful THEN 1 ELSE 0 END) "
-            f"FROM rk_pair_cand c JOIN {REVIEW} r ON r.author_id = c.author_id "
-            f"JOIN {VOTE} v ON v.review_id = r.id AND v.user_id = c.voter_id "
-            f"GROUP BY c.voter_id, c.author_id HAVING COUNT(*) >= {S.PAIR_MIN_VOTES}"
+            "SELECT q.voter_id, q.author_id, q.votes, q.helpful_votes FROM ("
+            f"  SELECT c.voter_id, c.author_id, ({pair_votes}) AS votes, ({pair_votes} AND v.helpful) AS helpful_votes "
+            f"  FROM rk_pair_cand c{self.d.fence()}"
+            f") q WHERE q.votes >= {S.PAIR_MIN_VOTES}"
         )
         self.sync_pairs("rk_pair_cand", result)
         # A pair whose count changed changes the weight of the voter's other votes on that author.
@@ -906,6 +923,8 @@ class Engine:
             ") a",
             self._time_params(),
         )
+        if scope.table is None:
+            self.analyze("rk_catstanding")
         cols = ["reputation", "review_count", "helpful_weight_received", "is_expert"]
         same_key = "t.user_id = cs.user_id AND t.category_id = cs.category_id"
         changed = self.x(
