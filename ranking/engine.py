@@ -348,9 +348,11 @@ class Engine:
                 else:
                     result.since = self.since = last.started_at - settings.RANKING_WATERMARK_OVERLAP
                     self._incremental(result)
-                from .levels import announce_level_ups
+                if result.changes.get("standings"):
+                    # Levels only rise when this run changed standings; skip the scan otherwise.
+                    from .levels import announce_level_ups
 
-                result.add("level_ups", announce_level_ups(self, now=self.now))
+                    result.add("level_ups", announce_level_ups(self, now=self.now))
                 self.progress("finish")
                 if self.pending_max:
                     RerankPending.objects.filter(id__lte=self.pending_max).delete()
