@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.views import web_login_required
+from config import paging
 from ranking.models import FraudFlag, ReviewScore
 from reviews.models import Category, Comment, Review
 
@@ -64,18 +65,11 @@ def _pk(value: int) -> int:
 
 
 def page_number(request: HttpRequest) -> int:
-    try:
-        number = int(request.GET.get("page", 1))
-    except (TypeError, ValueError):
-        number = 1
-    return max(1, min(number, MAX_PAGE))
+    return paging.page_number(request, max_page=MAX_PAGE)
 
 
 def page_slice(queryset, page: int, size: int = PAGE_SIZE) -> tuple[list, bool]:
-    """One page and whether another follows, without COUNT(*)."""
-    start = (page - 1) * size
-    rows = list(queryset[start : start + size + 1])
-    return rows[:size], len(rows) > size and page < MAX_PAGE
+    return paging.page_slice(queryset, page, size=size, max_page=MAX_PAGE)
 
 
 def apply_errors(form, error: ValidationError) -> None:

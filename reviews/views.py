@@ -27,6 +27,7 @@ from rest_framework.request import Request
 
 from accounts import selectors as account_selectors
 from accounts.views import is_htmx, safe_next, web_login_required
+from config import paging
 from config.throttling import rate_limited
 from ranking import selectors as ranking
 from reviews import selectors, services
@@ -56,18 +57,11 @@ VOTE_CHOICES = {"helpful", "not_helpful", "clear"}
 
 
 def page_number(request: HttpRequest) -> int:
-    try:
-        number = int(request.GET.get("page", 1))
-    except (TypeError, ValueError):
-        number = 1
-    return max(1, min(number, MAX_PAGE))
+    return paging.page_number(request, max_page=MAX_PAGE)
 
 
 def page_slice(queryset, page: int, size: int = PAGE_SIZE) -> tuple[list, bool]:
-    """One page of `queryset` and whether another follows, without a COUNT(*) query."""
-    start = (page - 1) * size
-    rows = list(queryset[start : start + size + 1])
-    return rows[:size], len(rows) > size and page < MAX_PAGE
+    return paging.page_slice(queryset, page, size=size, max_page=MAX_PAGE)
 
 
 class WebCursorPagination(CursorPagination):
