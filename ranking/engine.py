@@ -101,6 +101,7 @@ TEMP_TABLES = {
     "rk_rank": "id BIGINT PRIMARY KEY, rnk INTEGER",
     "rk_catrank": "user_id BIGINT, category_id BIGINT, rnk INTEGER, PRIMARY KEY (user_id, category_id)",
     "rk_cutoff": "category_id BIGINT PRIMARY KEY, cutoff DOUBLE PRECISION",
+    "rk_catnew": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
 }
 
 
@@ -937,9 +938,17 @@ class Engine:
             f"UPDATE {CATSTANDING} AS cs SET {', '.join(f'{c} = t.{c}' for c in cols)} FROM rk_catstanding t "
             f"WHERE {same_key} AND {d.any_distinct((f'cs.{c}', f't.{c}') for c in cols)}"
         )
+        # New pairs only: listed by a read-only anti-join first (never an anti-join on the table
+        # being filled), so a million existing rows are not each probed by ON CONFLICT.
+        self.clear("rk_catnew")
+        self.x(
+            "INSERT INTO rk_catnew (user_id, category_id) SELECT t.user_id, t.category_id FROM rk_catstanding t "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {CATSTANDING} cs WHERE {same_key})"
+        )
         changed += self.x(
             f"INSERT INTO {CATSTANDING} (user_id, category_id, {', '.join(cols)}) "
             f"SELECT t.user_id, t.category_id, {', '.join('t.' + c for c in cols)} FROM rk_catstanding t "
+            "JOIN rk_catnew n ON n.user_id = t.user_id AND n.category_id = t.category_id "
             "WHERE TRUE ON CONFLICT (user_id, category_id) DO NOTHING"
         )
         result.add("category_standings", changed)
