@@ -4,6 +4,7 @@ recorded in it too."""
 import pytest
 from django.contrib import admin
 from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from moderation import services
 from moderation.admin import AuditEntryAdmin
@@ -156,3 +157,19 @@ def test_audit_api_filters(mod_api, moderator, other_moderator, author, consumer
     assert reasons("action=user_suspend") == ["three"]
     assert reasons(f"target_type=user&target_id={author.pk}") == ["one"]
     assert mod_api.get("/api/v1/moderation/audit/?action=nonsense").status_code == 400
+
+
+def test_admin_deletions_are_one_at_a_time_and_audited(superuser, admin_web):
+    from moderation.models import AuditEntry as Entry
+    from reviews.models import Review
+    from tests.factories import ReviewFactory
+
+    first, second = ReviewFactory(), ReviewFactory()
+    changelist = reverse("admin:reviews_review_changelist")
+    admin_web.post(changelist, {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"})
+    assert Review.objects.count() == 2  # no bulk delete action exists
+
+    before = Entry.objects.count()
+    response = admin_web.post(reverse("admin:reviews_review_delete", args=[first.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Review.objects.filter(pk=first.pk).exists()
+    assert Entry.objects.count() == before + 1
