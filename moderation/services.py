@@ -455,6 +455,41 @@ def user_warn(*, user: User, moderator: User, reason: str) -> AuditEntry:
     return entry
 
 
+def _change_member(
+    member: User,
+    *,
+    moderator: User,
+    action: str,
+    reason: str,
+    fields: dict,
+    title: str,
+    body: str | None = None,
+    after_extra: dict | None = None,
+    data_extra: dict | None = None,
+) -> User:
+    """Apply `fields` to the (locked) member, record the audit entry with before and after, and
+    tell the member. Runs inside the caller's transaction."""
+    before = _member_state(member)
+    User.objects.filter(pk=member.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(member, name, value)
+    audit_record(
+        actor=moderator,
+        action=action,
+        target_type="user",
+        target_id=member.pk,
+        target_user=member,
+        reason=reason,
+        before=before,
+        after={**_member_state(member), **(after_extra or {})},
+    )
+    verb = str(action).removeprefix("user_")
+    _tell_member(
+        member, title, reason if body is None else body, {"action": verb, **(data_extra or {}), "reason": reason}
+    )
+    return member
+
+
 @transaction.atomic
 def user_suspend(*, user: User, moderator: User, days: int, reason: str) -> User:
     """Suspend for `days` from now (replacing any current suspension): no posting, commenting,
@@ -463,27 +498,18 @@ def user_suspend(*, user: User, moderator: User, days: int, reason: str) -> User
     reason = _reason(reason)
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_SUSPENSION_DAYS:
         raise ValidationError({"days": [f"A whole number of days from 1 to {MAX_SUSPENSION_DAYS}."]})
-    before = _member_state(member)
     until = timezone.now() + timedelta(days=days)
-    User.objects.filter(pk=member.pk).update(suspended_until=until)
-    member.suspended_until = until
-    audit_record(
-        actor=moderator,
-        action=Action.USER_SUSPEND,
-        target_type="user",
-        target_id=member.pk,
-        target_user=member,
-        reason=reason,
-        before=before,
-        after={**_member_state(member), "days": days},
-    )
-    _tell_member(
+    return _change_member(
         member,
-        f"Your account is suspended for {days} day{'s' if days != 1 else ''}",
-        f"Until {until:%Y-%m-%d %H:%M} UTC you cannot post, comment or vote. Reason: {reason}",
-        {"action": "suspend", "until": until.isoformat(), "reason": reason},
+        moderator=moderator,
+        action=Action.USER_SUSPEND,
+        reason=reason,
+        fields={"suspended_until": until},
+        title=f"Your account is suspended for {days} day{'s' if days != 1 else ''}",
+        body=f"Until {until:%Y-%m-%d %H:%M} UTC you cannot post, comment or vote. Reason: {reason}",
+        after_extra={"days": days},
+        data_extra={"until": until.isoformat()},
     )
-    return member
 
 
 @transaction.atomic
@@ -492,21 +518,14 @@ def user_unsuspend(*, user: User, moderator: User, reason: str) -> User:
     reason = _reason(reason)
     if not member.is_suspended:
         raise ValidationError({"action": ["This member is not suspended."]})
-    before = _member_state(member)
-    User.objects.filter(pk=member.pk).update(suspended_until=None)
-    member.suspended_until = None
-    audit_record(
-        actor=moderator,
+    return _change_member(
+        member,
+        moderator=moderator,
         action=Action.USER_UNSUSPEND,
-        target_type="user",
-        target_id=member.pk,
-        target_user=member,
         reason=reason,
-        before=before,
-        after=_member_state(member),
+        fields={"suspended_until": None},
+        title="Your suspension has been lifted",
     )
-    _tell_member(member, "Your suspension has been lifted", reason, {"action": "unsuspend", "reason": reason})
-    return member
 
 
 @transaction.atomic
@@ -516,21 +535,14 @@ def user_ban(*, user: User, moderator: User, reason: str) -> User:
     reason = _reason(reason)
     if not member.is_active:
         raise ValidationError({"action": ["This member is already banned."]})
-    before = _member_state(member)
-    User.objects.filter(pk=member.pk).update(is_active=False)
-    member.is_active = False
-    audit_record(
-        actor=moderator,
+    return _change_member(
+        member,
+        moderator=moderator,
         action=Action.USER_BAN,
-        target_type="user",
-        target_id=member.pk,
-        target_user=member,
         reason=reason,
-        before=before,
-        after=_member_state(member),
+        fields={"is_active": False},
+        title="Your account has been banned",
     )
-    _tell_member(member, "Your account has been banned", reason, {"action": "ban", "reason": reason})
-    return member
 
 
 @transaction.atomic
@@ -539,21 +551,14 @@ def user_unban(*, user: User, moderator: User, reason: str) -> User:
     reason = _reason(reason)
     if member.is_active:
         raise ValidationError({"action": ["This member is not banned."]})
-    before = _member_state(member)
-    User.objects.filter(pk=member.pk).update(is_active=True)
-    member.is_active = True
-    audit_record(
-        actor=moderator,
+    return _change_member(
+        member,
+        moderator=moderator,
         action=Action.USER_UNBAN,
-        target_type="user",
-        target_id=member.pk,
-        target_user=member,
         reason=reason,
-        before=before,
-        after=_member_state(member),
+        fields={"is_active": True},
+        title="Your account is active again",
     )
-    _tell_member(member, "Your account is active again", reason, {"action": "unban", "reason": reason})
-    return member
 
 
 def user_moderate(*, user: User, moderator: User, action: str, reason: str, days: int | None = None) -> User:
