@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,6 +31,10 @@ from .testers import demote
 logger = logging.getLogger(__name__)
 
 LOCK_PREFIX = "ranking:rerank:lock:"
+
+# Sent once a run that changed something has committed (kwargs: result). Listeners, such as the
+# cache of the first feed pages, drop what the new ranking made stale.
+rerank_committed = Signal()
 
 
 def lock_key() -> str:
@@ -52,7 +57,7 @@ def rerank(
     if not cache.add(key, token, timeout=settings.RANKING_LOCK_TIMEOUT):
         return RunResult(kind="full" if full else "incremental", started_at=started, skipped=True, reason="locked")
     try:
-        return Engine(now=started, progress=progress).run(full=full)
+        result = Engine(now=started, progress=progress).run(full=full)
     except Busy:
         return RunResult(kind="full" if full else "incremental", started_at=started, skipped=True, reason="busy")
     except Exception as exc:
@@ -72,6 +77,10 @@ def rerank(
         # Only release our own lock: if it expired and another run took it, leave theirs alone.
         if cache.get(key) == token:
             cache.delete(key)
+    if result.rows_changed:
+        # The run's own transaction has committed here (or, nested in an outer one, will).
+        transaction.on_commit(lambda: rerank_committed.send(sender=Engine, result=result))
+    return result
 
 
 def _ensure_moderator(user: User) -> None:
