@@ -46,6 +46,7 @@ TABLES = [
     "ranking_categorystats",
     "ranking_reviewscore",
     "ranking_reviewerstanding",
+    "reviews_votetally",
     "reviews_helpfulvote",
     "reviews_reviewphoto",
     "reviews_review",
@@ -321,6 +322,13 @@ def main() -> None:
         "  SELECT review_id, SUM(CASE WHEN helpful THEN 1 ELSE 0 END) AS h, "
         "  SUM(CASE WHEN helpful THEN 0 ELSE 1 END) AS n FROM reviews_helpfulvote GROUP BY review_id"
         ") a WHERE r.id = a.review_id",
+        p,
+    )
+    step(
+        "vote tallies (voter x author)",
+        "INSERT INTO reviews_votetally (voter_id, author_id, votes, helpful_votes) "
+        "SELECT v.user_id, r.author_id, COUNT(*), SUM(CASE WHEN v.helpful THEN 1 ELSE 0 END) "
+        "FROM reviews_helpfulvote v JOIN reviews_review r ON r.id = v.review_id GROUP BY v.user_id, r.author_id",
         p,
     )
     for table in (

@@ -98,7 +98,7 @@ def measure(label: str, full: bool, rows: list[str], details: list[str]) -> None
 
 
 def add_votes(count: int, reviews: int) -> int:
-    """New votes as vote_cast writes them: the vote, then the review's counters and changed_at."""
+    """New votes as vote_cast writes them: the vote, the review's counters and changed_at, the tally."""
     per_review = -(-count // reviews)
     users = scalar("SELECT MAX(id) FROM accounts_user")
     inserted = 0
@@ -109,16 +109,21 @@ def add_votes(count: int, reviews: int) -> int:
         )
         cursor.execute("TRUNCATE bench_target")
         cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS bench_new_vote (user_id BIGINT, review_id BIGINT, helpful BOOLEAN)"
+        )
+        cursor.execute("TRUNCATE bench_new_vote")
+        cursor.execute(
             "INSERT INTO bench_target SELECT id, author_id FROM reviews_review WHERE status = 'published' "
             "ORDER BY md5(id::text || %s) LIMIT %s",
             [salt, reviews],
         )
         for attempt in range(20):
             cursor.execute(
-                "INSERT INTO reviews_helpfulvote (user_id, review_id, helpful, created_at, updated_at) "
+                "WITH ins AS (INSERT INTO reviews_helpfulvote (user_id, review_id, helpful, created_at, updated_at) "
                 "SELECT 1 + (t.author_id + 1 + (k * 7919 + t.id * 13 + %s) %% (%s - 1)) %% %s, t.id, "
                 "random() < 0.8, now(), now() FROM bench_target t CROSS JOIN generate_series(1, %s) k "
-                "ORDER BY k, t.id LIMIT %s ON CONFLICT DO NOTHING",
+                "ORDER BY k, t.id LIMIT %s ON CONFLICT DO NOTHING RETURNING user_id, review_id, helpful) "
+                "INSERT INTO bench_new_vote SELECT user_id, review_id, helpful FROM ins",
                 [salt + attempt * 104729, users, users, per_review, count - inserted],
             )
             inserted += cursor.rowcount
@@ -130,6 +135,14 @@ def add_votes(count: int, reviews: int) -> int:
             "  SUM(CASE WHEN v.helpful THEN 0 ELSE 1 END) AS n FROM reviews_helpfulvote v "
             "  WHERE v.review_id IN (SELECT id FROM bench_target) GROUP BY v.review_id"
             ") a WHERE r.id = a.review_id"
+        )
+        # ... and the voters' tallies per author, as vote_cast moves them.
+        cursor.execute(
+            "INSERT INTO reviews_votetally (voter_id, author_id, votes, helpful_votes) "
+            "SELECT n.user_id, r.author_id, COUNT(*), SUM(CASE WHEN n.helpful THEN 1 ELSE 0 END) "
+            "FROM bench_new_vote n JOIN reviews_review r ON r.id = n.review_id GROUP BY n.user_id, r.author_id "
+            "ON CONFLICT (voter_id, author_id) DO UPDATE SET votes = reviews_votetally.votes + EXCLUDED.votes, "
+            "helpful_votes = reviews_votetally.helpful_votes + EXCLUDED.helpful_votes"
         )
     return inserted
 

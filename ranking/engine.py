@@ -64,6 +64,7 @@ CATSTANDING = "ranking_categorystanding"
 CATSTATS = "ranking_categorystats"
 PSCORE = "ranking_productscore"
 PAIR = "ranking_votepair"
+TALLY = "reviews_votetally"
 FLAG = "ranking_fraudflag"
 FLAGGED = "ranking_flaggedvote"
 # A score row copies what the aggregates need from its review, so they never read the (wide)
@@ -581,16 +582,12 @@ class Engine:
     # --- vote pairs (the cap) ---------------------------------------------------------------------
 
     def pairs_full(self, result: RunResult) -> None:
-        self.create_temp_as(
-            "rk_pair_all",
-            "SELECT v.user_id AS voter_id, r.author_id, COUNT(*) AS votes, "
-            "SUM(CASE WHEN v.helpful THEN 1 ELSE 0 END) AS helpful_votes "
-            f"FROM {VOTE} v JOIN {REVIEW} r ON r.id = v.review_id "
-            f"GROUP BY v.user_id, r.author_id HAVING COUNT(*) >= {S.PAIR_MIN_VOTES}",
-        )
+        # reviews.VoteTally counts every voter's votes per author, kept exact in each vote's own
+        # transaction: the pairs over the cap are read from it, not regrouped from every vote.
         self.x(
             "INSERT INTO rk_pair_new (voter_id, author_id, votes, helpful_votes) "
-            "SELECT voter_id, author_id, votes, helpful_votes FROM rk_pair_all"
+            f"SELECT t.voter_id, t.author_id, t.votes, t.helpful_votes FROM {TALLY} t "
+            f"WHERE t.votes >= {S.PAIR_MIN_VOTES}"
         )
         self.sync_pairs(None, result)
 
@@ -606,19 +603,10 @@ class Engine:
             {"since": self.dt(self.since)},
         )
         self.analyze("rk_pair_cand")
-        # Correlated counts: for each candidate, the author's reviews (author index) and one probe
-        # of the (user, review) unique index each. Written as a join, PostgreSQL prefers to walk
-        # the whole vote table.
-        pair_votes = (
-            f"SELECT COUNT(*) FROM {REVIEW} r JOIN {VOTE} v ON v.review_id = r.id AND v.user_id = c.voter_id "
-            "WHERE r.author_id = c.author_id"
-        )
         self.x(
             "INSERT INTO rk_pair_new (voter_id, author_id, votes, helpful_votes) "
-            "SELECT q.voter_id, q.author_id, q.votes, q.helpful_votes FROM ("
-            f"  SELECT c.voter_id, c.author_id, ({pair_votes}) AS votes, ({pair_votes} AND v.helpful) AS helpful_votes "
-            f"  FROM rk_pair_cand c{self.d.fence()}"
-            f") q WHERE q.votes >= {S.PAIR_MIN_VOTES}"
+            f"SELECT t.voter_id, t.author_id, t.votes, t.helpful_votes FROM rk_pair_cand c JOIN {TALLY} t "
+            f"ON t.voter_id = c.voter_id AND t.author_id = c.author_id WHERE t.votes >= {S.PAIR_MIN_VOTES}"
         )
         self.sync_pairs("rk_pair_cand", result)
         # A pair whose count changed changes the weight of the voter's other votes on that author.

@@ -35,3 +35,6 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(ensure_moderators_group, sender=self)
+        from . import signals
+
+        signals.connect()

@@ -181,6 +181,28 @@ class HelpfulVote(models.Model):
         return f"{self.user} {'+' if self.helpful else '-'} {self.review_id}"
 
 
+class VoteTally(models.Model):
+    """How many votes one voter has cast on one author's reviews, kept exact by the vote services
+    in the vote's own transaction (and by reviews.signals when a review is deleted).
+
+    Ranking caps what one fan or rival can give an author and looks for serial voters; reading
+    these few rows instead of grouping every vote by its review's author keeps that cheap.
+    """
+
+    # Both lookups are served by the two composite indexes below.
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    votes = models.IntegerField(default=0)
+    helpful_votes = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["voter", "author"], name="one_tally_per_voter_author")]
+        indexes = [models.Index(fields=["author", "voter"], name="tally_author_voter")]
+
+    def __str__(self) -> str:
+        return f"{self.voter_id} -> {self.author_id}: {self.votes} ({self.helpful_votes} helpful)"
+
+
 class Comment(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", "Published"

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,7 +17,7 @@ from accounts.models import Notification, User
 from accounts.services import notify
 from config.images import ProcessedPhoto, process_photo
 
-from .models import Brand, Category, Comment, HelpfulVote, Product, Review, ReviewPhoto, Save, Tag
+from .models import Brand, Category, Comment, HelpfulVote, Product, Review, ReviewPhoto, Save, Tag, VoteTally
 
 MAX_TAGS_PER_REVIEW = 10
 # The author is told when a review's helpful votes reach one of these (once per milestone).
@@ -198,6 +198,36 @@ def _bump(review_id: int, **deltas: int) -> None:
     Review.objects.filter(pk=review_id).update(**updates, changed_at=timezone.now())
 
 
+def vote_tally_move(*, voter_id: int, author_id: int, votes: int, helpful_votes: int) -> None:
+    """Move the voter's tally on the author by the given deltas, in the caller's transaction.
+    One upsert: concurrent first votes of one voter on two reviews of one author both land."""
+    table = VoteTally._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (voter_id, author_id, votes, helpful_votes) VALUES (%s, %s, %s, %s) "  # noqa: S608 - table name from the model
+            "ON CONFLICT (voter_id, author_id) DO UPDATE SET "
+            f"votes = {table}.votes + EXCLUDED.votes, helpful_votes = {table}.helpful_votes + EXCLUDED.helpful_votes",
+            [voter_id, author_id, votes, helpful_votes],
+        )
+    if votes < 0:
+        VoteTally.objects.filter(voter_id=voter_id, author_id=author_id, votes__lte=0).delete()
+
+
+@transaction.atomic
+def vote_tally_recount() -> int:
+    """Rebuild every VoteTally row from the votes (for votes written around the services, such
+    as bulk imports). Set-based, one transaction; returns the number of tally rows."""
+    tally, vote, review = VoteTally._meta.db_table, HelpfulVote._meta.db_table, Review._meta.db_table
+    VoteTally.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {tally} (voter_id, author_id, votes, helpful_votes) "  # noqa: S608 - model table names
+            f"SELECT v.user_id, r.author_id, COUNT(*), SUM(CASE WHEN v.helpful THEN 1 ELSE 0 END) "
+            f"FROM {vote} v JOIN {review} r ON r.id = v.review_id GROUP BY v.user_id, r.author_id"
+        )
+        return cursor.rowcount
+
+
 def vote_cast(*, user: User, review: Review, helpful: bool) -> HelpfulVote:
     """Cast or change the user's helpful vote on a review. Idempotent for the same value."""
     if review.author_id == user.pk:
@@ -245,6 +275,7 @@ def _vote_cast_once(*, user: User, review: Review, helpful: bool) -> HelpfulVote
     if vote is None:
         vote = HelpfulVote.objects.create(user=user, review=review, helpful=helpful, created_at=now, updated_at=now)
         _bump(review.pk, helpful_count=int(helpful), not_helpful_count=int(not helpful))
+        vote_tally_move(voter_id=user.pk, author_id=review.author_id, votes=1, helpful_votes=int(helpful))
         if helpful:
             _notify_helpful_milestone(review)
     elif vote.helpful != helpful:
@@ -252,6 +283,7 @@ def _vote_cast_once(*, user: User, review: Review, helpful: bool) -> HelpfulVote
         vote.helpful, vote.updated_at = helpful, now
         step = 1 if helpful else -1
         _bump(review.pk, helpful_count=step, not_helpful_count=-step)
+        vote_tally_move(voter_id=user.pk, author_id=review.author_id, votes=0, helpful_votes=step)
         if helpful:
             _notify_helpful_milestone(review)
     return vote
@@ -265,6 +297,7 @@ def vote_remove(*, user: User, review: Review) -> bool:
         return False
     vote.delete()
     _bump(review.pk, helpful_count=-int(vote.helpful), not_helpful_count=-int(not vote.helpful))
+    vote_tally_move(voter_id=user.pk, author_id=review.author_id, votes=-1, helpful_votes=-int(vote.helpful))
     return True
 
 

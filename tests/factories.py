@@ -6,6 +6,7 @@ from PIL import Image
 
 from accounts.models import Follow, User
 from reviews.models import Brand, Category, Comment, HelpfulVote, Product, Review, Save
+from reviews.services import vote_tally_move
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -73,6 +74,15 @@ class HelpfulVoteFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     review = factory.SubFactory(ReviewFactory)
     helpful = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Written around vote_cast (any date, any review), but the voter's tally moves as it would.
+        vote = super()._create(model_class, *args, **kwargs)
+        vote_tally_move(
+            voter_id=vote.user_id, author_id=vote.review.author_id, votes=1, helpful_votes=int(vote.helpful)
+        )
+        return vote
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

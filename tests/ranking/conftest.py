@@ -11,6 +11,7 @@ from django.utils import timezone
 from ranking import scoring as S
 from ranking import services
 from reviews.models import HelpfulVote, Review, ReviewPhoto
+from reviews.services import vote_tally_move
 from tests.factories import CategoryFactory, ProductFactory, ReviewFactory, UserFactory
 
 LONG_BODY = "Tested for three weeks on combination skin; no pilling under sunscreen. " * 8  # 584 chars
@@ -33,7 +34,7 @@ def make_review(*, body: str = LONG_BODY, photos: int = 0, **kwargs) -> Review:
 
 
 def add_votes(review: Review, *, helpful: int = 0, unhelpful: int = 0, voters=None, at=None) -> list[HelpfulVote]:
-    """Votes written directly (bulk), bumping changed_at as reviews.services does."""
+    """Votes written directly (bulk), bumping changed_at and the voter tallies as reviews.services does."""
     at = at or timezone.now()
     voters = list(voters) if voters is not None else [seasoned_user() for _ in range(helpful + unhelpful)]
     votes = [
@@ -41,6 +42,8 @@ def add_votes(review: Review, *, helpful: int = 0, unhelpful: int = 0, voters=No
         for index, voter in enumerate(voters[: helpful + unhelpful])
     ]
     HelpfulVote.objects.bulk_create(votes)
+    for vote in votes:
+        vote_tally_move(voter_id=vote.user_id, author_id=review.author_id, votes=1, helpful_votes=int(vote.helpful))
     counted = [v.helpful for v in votes]
     Review.objects.filter(pk=review.pk).update(
         helpful_count=F("helpful_count") + counted.count(True),

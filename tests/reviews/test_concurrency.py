@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from reviews import services
-from reviews.models import HelpfulVote, Review, Save
+from reviews.models import HelpfulVote, Review, Save, VoteTally
 from tests.factories import ReviewFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -75,6 +75,18 @@ def test_one_user_voting_from_many_tabs_counts_once():
     review.refresh_from_db()
     assert review.helpful_count == 1
     assert HelpfulVote.objects.filter(review=review).count() == 1
+    assert VoteTally.objects.get(voter=voter, author=review.author).votes == 1
+
+
+def test_one_voter_racing_over_one_authors_reviews_keeps_one_exact_tally():
+    author, voter = UserFactory(), UserFactory()
+    reviews = ReviewFactory.create_batch(20, author=author)
+    errors = run_at_once(
+        [lambda r=r, i=i: services.vote_cast(user=voter, review=r, helpful=i % 4 != 0) for i, r in enumerate(reviews)]
+    )
+    assert errors == []
+    tally = VoteTally.objects.get(voter=voter, author=author)
+    assert (tally.votes, tally.helpful_votes) == (20, 15)
 
 
 def test_concurrent_saves_and_comments_keep_counters_exact():
