@@ -45,7 +45,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import scoring as S
-from .models import RerankPending, RerankRun, TesterEvent
+from .models import RerankPending, RerankRun, StagedPart, TesterEvent
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +65,37 @@ CATSTATS = "ranking_categorystats"
 PSCORE = "ranking_productscore"
 PAIR = "ranking_votepair"
 TALLY = "reviews_votetally"
+STAGED = "ranking_stagedscore"
 FLAG = "ranking_fraudflag"
 FLAGGED = "ranking_flaggedvote"
 # A score row copies what the aggregates need from its review, so they never read the (wide)
 # reviews table: product, category, author, creation time, rating.
 SCORE_KEYS = "review_id, product_id, category_id, author_id, created_at, rating"
 SCORE_KEY_VALUES = "r.id, r.product_id, p.category_id, r.author_id, r.created_at, r.rating"
+
+# What score_values() computes for each review, in the order of ranking_stagedscore.
+SCORE_COLUMNS = [
+    "product_id",
+    "category_id",
+    "author_id",
+    "created_at",
+    "rating",
+    "ranked",
+    "helpful_weight",
+    "unhelpful_weight",
+    "helpfulness",
+    "body_length",
+    "photo_count",
+    "length_signal",
+    "photo_signal",
+    "text_signal",
+    "content",
+    "author_level",
+    "author_prior",
+    "merit",
+    "quality",
+    "discover",
+]
 
 # Temporary tables: (name, columns), dropped at the end of the run. Finding changes needs only
 # CORE_TEMP_TABLES; an incremental run with nothing to do never creates the others.
@@ -153,15 +178,32 @@ class Dialect:
 
 @dataclass
 class Scope:
-    """Which rows a statement covers: everything, or the ids in a temporary table."""
+    """Which rows a statement covers: everything, the ids in a temporary table, or an id range
+    (one part of a split full run)."""
 
-    table: str | None  # None: every row
+    table: str | None  # None: every row (or the range below)
+    low: int | None = None  # inclusive
+    high: int | None = None  # exclusive
+
+    @property
+    def everything(self) -> bool:
+        return self.table is None and self.low is None
 
     def on(self, column: str) -> str:
+        if self.low is not None:
+            return f"({column} >= {int(self.low)} AND {column} < {int(self.high)})"
         return "TRUE" if self.table is None else f"{column} IN (SELECT id FROM {self.table})"
 
 
 ALL = Scope(None)
+
+
+@dataclass
+class Split:
+    """A full run split by review id ranges: the parts staged under `key` (see stage_part)."""
+
+    key: str
+    ranges: list[tuple[int, int]]
 
 
 @dataclass
@@ -175,6 +217,7 @@ class RunResult:
     reason: str = ""
     run_id: int | None = None
     step_ms: dict[str, float] = field(default_factory=dict)
+    notes: dict[str, int] = field(default_factory=dict)  # figures that are not row changes
 
     @property
     def rows_changed(self) -> int:
@@ -195,6 +238,7 @@ class RunResult:
             "skipped": self.skipped,
             "reason": self.reason,
             "step_ms": dict(self.step_ms),
+            "notes": dict(self.notes),
         }
 
 
@@ -319,7 +363,7 @@ class Engine:
     def last_done_run(self) -> RerankRun | None:
         return RerankRun.objects.filter(status=RerankRun.Status.DONE).order_by("-started_at", "-id").first()
 
-    def run(self, *, full: bool) -> RunResult:
+    def run(self, *, full: bool, split: Split | None = None) -> RunResult:
         started = time.monotonic()
         outermost = not connection.in_atomic_block
         with transaction.atomic():
@@ -346,7 +390,7 @@ class Engine:
                 self.create_temp(CORE_TEMP_TABLES if not full else TEMP_TABLES)
                 self.pending_max = self.scalar("SELECT MAX(id) FROM ranking_rerankpending") or 0
                 if full:
-                    self._full(result)
+                    self._full(result, split)
                 else:
                     result.since = self.since = last.started_at - settings.RANKING_WATERMARK_OVERLAP
                     self._incremental(result)
@@ -373,6 +417,7 @@ class Engine:
                         "rows": result.changes,
                         "duration_ms": round(result.duration_ms, 1),
                         "step_ms": result.step_ms,
+                        "notes": result.notes,
                     },
                 )
                 result.run_id = run.pk
@@ -380,7 +425,7 @@ class Engine:
                     TesterEvent.objects.filter(id__in=self.tester_event_ids).update(run=run)
         return result
 
-    def _full(self, result: RunResult) -> None:
+    def _full(self, result: RunResult, split: Split | None = None) -> None:
         self.ensure_rows_full(result)
         self.progress("vote pairs")
         self.pairs_full(result)
@@ -392,7 +437,11 @@ class Engine:
         self.progress("vote weights")
         self.vote_weights(ALL, result)
         self.progress("review scores")
-        self.score_reviews(ALL, result)
+        if split is None:
+            self.score_reviews(ALL, result)
+        else:
+            self.score_reviews_split(split, result)
+            self.clear_staging(split.key)
         self.progress("reviewer standings")
         self.standings(ALL, result)
         self.progress("category standings")
@@ -474,6 +523,7 @@ class Engine:
 
     def find_changes(self, since: datetime) -> None:
         """Fill rk_review / rk_voter / rk_user / rk_product with what changed since `since`."""
+        self.find_changed_reviews(since)
         p = {
             "since": self.dt(since),
             "now": self.dt(self.now),
@@ -481,20 +531,6 @@ class Engine:
             "young_hi": self.dt(self.now - timedelta(days=S.YOUNG_ACCOUNT_DAYS)),
             "pmax": self.pending_max,
         }
-        self.add_ids("rk_review", f"SELECT id FROM {REVIEW} WHERE changed_at > %(since)s", p)
-        self.add_ids("rk_review", f"SELECT review_id AS id FROM {VOTE} WHERE updated_at > %(since)s", p)
-        self.add_ids("rk_review", f"SELECT review_id AS id FROM {SCORE} WHERE featured_changed_at > %(since)s", p)
-        self.add_ids(
-            "rk_review",
-            f"SELECT review_id AS id FROM {SCORE} WHERE featured_until > %(since)s AND featured_until <= %(now)s",
-            p,
-        )
-        self.add_ids(
-            "rk_review",
-            f"SELECT v.review_id AS id FROM {FLAGGED} fv JOIN {FLAG} f ON f.id = fv.flag_id "
-            f"JOIN {VOTE} v ON v.id = fv.vote_id WHERE f.updated_at > %(since)s",
-            p,
-        )
         # Voters whose weight may have changed with no row changing: they turned 7 days old, a
         # suspension started or ended, or the account was deactivated.
         self.add_ids(
@@ -522,6 +558,24 @@ class Engine:
             "rk_review",
             f"SELECT r.id FROM {REVIEW} r JOIN ranking_rerankpending pe ON pe.user_id = r.author_id "
             "WHERE pe.id <= %(pmax)s AND pe.reason = 'level_changed'",
+            p,
+        )
+
+    def find_changed_reviews(self, since: datetime) -> None:
+        """Add to rk_review the reviews whose own rows, votes, features or flags changed."""
+        p = {"since": self.dt(since), "now": self.dt(self.now)}
+        self.add_ids("rk_review", f"SELECT id FROM {REVIEW} WHERE changed_at > %(since)s", p)
+        self.add_ids("rk_review", f"SELECT review_id AS id FROM {VOTE} WHERE updated_at > %(since)s", p)
+        self.add_ids("rk_review", f"SELECT review_id AS id FROM {SCORE} WHERE featured_changed_at > %(since)s", p)
+        self.add_ids(
+            "rk_review",
+            f"SELECT review_id AS id FROM {SCORE} WHERE featured_until > %(since)s AND featured_until <= %(now)s",
+            p,
+        )
+        self.add_ids(
+            "rk_review",
+            f"SELECT v.review_id AS id FROM {FLAGGED} fv JOIN {FLAG} f ON f.id = fv.flag_id "
+            f"JOIN {VOTE} v ON v.id = fv.vote_id WHERE f.updated_at > %(since)s",
             p,
         )
 
@@ -689,7 +743,9 @@ class Engine:
 
     # --- review scores ----------------------------------------------------------------------------
 
-    def score_reviews(self, scope: Scope, result: RunResult) -> int:
+    def score_values(self, scope: Scope, *, staging: bool = False) -> str:
+        """SQL for the new score columns (SCORE_COLUMNS, plus review_id) of the reviews in
+        `scope`. Parameter: %(now)s. For staging, reviews still without a score row are included."""
         d, lit, rnd = self.d, self.d.lit, self.d.rnd
         z = lit(S.WILSON_Z)
         z2 = lit(S.WILSON_Z**2)
@@ -724,7 +780,7 @@ class Engine:
             f"SELECT ph.review_id, COUNT(*) AS n FROM {PHOTO} ph WHERE {scope.on('ph.review_id')} GROUP BY ph.review_id"
         )
         if scope.table is None:
-            # Every vote: aggregate once, in parallel where the database can.
+            # Every vote (or a part's range of them): aggregate once, in parallel where it can.
             self.create_temp_as("rk_vote_agg", votes)
             votes = "SELECT review_id, hw, uw FROM rk_vote_agg"
         l1 = (
@@ -735,7 +791,8 @@ class Engine:
             f"{d.epoch('r.created_at')} AS created_epoch, "
             f"CASE WHEN sc0.featured_until IS NOT NULL AND sc0.featured_until > %(now)s "
             f"THEN {lit(math.log(S.FEATURE_BOOST))} ELSE {lit(0)} END AS boost "
-            f"FROM {REVIEW} r JOIN {PRODUCT} pr ON pr.id = r.product_id JOIN {SCORE} sc0 ON sc0.review_id = r.id "
+            f"FROM {REVIEW} r JOIN {PRODUCT} pr ON pr.id = r.product_id "
+            f"{'LEFT JOIN' if staging else 'JOIN'} {SCORE} sc0 ON sc0.review_id = r.id "
             f"LEFT JOIN ({votes}) va ON va.review_id = r.id LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
             f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id WHERE {scope.on('r.id')}{d.fence()}"
         )
@@ -768,45 +825,117 @@ class Engine:
             f"LN(l4.quality) + (l4.created_epoch - {lit(S.EPOCH_ORIGIN)}) / {lit(S.DISCOVER_TAU_SECONDS)} + l4.boost"
         )
         l5 = f"SELECT l4.*, {discover} AS discover FROM ({l4}) l4{d.fence()}"
-        columns = [
-            "product_id",
-            "category_id",
-            "author_id",
-            "created_at",
-            "rating",
-            "ranked",
-            "helpful_weight",
-            "unhelpful_weight",
-            "helpfulness",
-            "body_length",
-            "photo_count",
-            "length_signal",
-            "photo_signal",
-            "text_signal",
-            "content",
-            "author_level",
-            "author_prior",
-            "merit",
-            "quality",
-            "discover",
-        ]
+        return l5
+
+    def score_reviews(self, scope: Scope, result: RunResult) -> int:
+        """Write the new scores of the reviews in `scope` (only rows whose values differ)."""
         if scope.table:
             self.x(
                 f"INSERT INTO {SCORE} ({SCORE_KEYS}) SELECT {SCORE_KEY_VALUES} "
                 f"FROM {REVIEW} r JOIN {PRODUCT} p ON p.id = r.product_id "
                 f"WHERE {scope.on('r.id')} ON CONFLICT (review_id) DO NOTHING"
             )
-        sets = ", ".join(f"{c} = c.{c}" for c in columns)
-        changed = d.any_distinct((f"t.{c}", f"c.{c}") for c in columns)
+        return self._write_scores(self.score_values(scope), {}, result)
+
+    def _write_scores(self, values_sql: str, params: dict, result: RunResult) -> int:
+        sets = ", ".join(f"{c} = c.{c}" for c in SCORE_COLUMNS)
+        changed = self.d.any_distinct((f"t.{c}", f"c.{c}") for c in SCORE_COLUMNS)
         count = self.x(
-            f"UPDATE {SCORE} AS t SET {sets}, updated_at = %(now)s FROM ({l5}) c "
+            f"UPDATE {SCORE} AS t SET {sets}, updated_at = %(now)s FROM ({values_sql}) c "
             f"WHERE t.review_id = c.review_id AND {changed}",
-            {"now": self.dt(self.now)},
+            {**params, "now": self.dt(self.now)},
         )
         result.add("review_scores", count)
         if count > 10_000:
             self.analyze(SCORE)  # e.g. `ranked` flipped on a million rows: stale statistics mislead
         return count
+
+    # --- split full runs (ranking.tasks.rerank_part / rerank_split) ------------------------------
+
+    def stage_scores(self, scope: Scope, key: str) -> int:
+        cols = ", ".join(SCORE_COLUMNS)
+        return self.x(
+            f"INSERT INTO {STAGED} (run_key, review_id, {cols}) "
+            f"SELECT %(key)s, c.review_id, {', '.join('c.' + c for c in SCORE_COLUMNS)} "
+            f"FROM ({self.score_values(scope, staging=True)}) c",
+            {"key": key, "now": self.dt(self.now)},
+        )
+
+    def stage_part(self, *, key: str, low: int, high: int) -> int:
+        """One part of a split full run, in its own transaction: stage the scores of the reviews
+        with low <= id < high as this snapshot sees them. Writes only staging rows; the final
+        step (run(full=True, split=...)) checks what changed since and commits the ranking."""
+        began = self.now
+        with transaction.atomic():
+            outermost_pg = self.d.pg and connection.in_atomic_block and len(connection.atomic_blocks) == 1
+            with connection.cursor() as cursor:
+                self.cursor = cursor
+                if outermost_pg:
+                    self.x("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                if self.d.pg:
+                    self.x("SET LOCAL work_mem = '256MB'")
+                self.x(
+                    f"DELETE FROM {STAGED} WHERE run_key = %(key)s AND {Scope(None, low, high).on('review_id')}",
+                    {"key": key},
+                )
+                rows = self.stage_scores(Scope(None, low, high), key)
+                for name in self.temp_tables:
+                    self.x(f"DROP TABLE IF EXISTS {name}")
+                self.temp_tables = []
+            StagedPart.objects.filter(run_key=key, low_id=low).delete()
+            StagedPart.objects.create(
+                run_key=key, low_id=low, high_id=high, started_at=began, finished_at=timezone.now(), rows=rows
+            )
+        return rows
+
+    def score_reviews_split(self, split: Split, result: RunResult) -> int:
+        """The score step of a split full run: take the parts' staged scores, recompute those
+        that may have changed after the earliest part's snapshot (or that this run's vote
+        pairs, fraud flags and vote weights changed), then write them all at once."""
+        parts = {p.low_id: p for p in StagedPart.objects.filter(run_key=split.key)}
+        for low, high in split.ranges:
+            part = parts.get(low)
+            if part is None or part.high_id != high:
+                # A part that never ran or ran over another range: compute it here, in this run.
+                self.x(
+                    f"DELETE FROM {STAGED} WHERE run_key = %(key)s AND {Scope(None, low, high).on('review_id')}",
+                    {"key": split.key},
+                )
+                self.stage_scores(Scope(None, low, high), split.key)
+                result.notes["parts_computed_by_final_step"] = result.notes.get("parts_computed_by_final_step", 0) + 1
+        began = min((p.started_at for p in parts.values()), default=self.now)
+        since = began - settings.RANKING_WATERMARK_OVERLAP
+        # rk_review already holds the reviews of votes this run's fraud detection flagged.
+        self.find_changed_reviews(since)
+        self.add_ids(
+            "rk_review", f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id"
+        )
+        self.add_ids(
+            "rk_review",
+            f"SELECT v.review_id AS id FROM rk_pair_changed c JOIN {REVIEW} r ON r.author_id = c.author_id "
+            f"JOIN {VOTE} v ON v.review_id = r.id AND v.user_id = c.voter_id",
+        )
+        self.analyze("rk_review")
+        result.notes["reviews_rescored_after_parts"] = self.count("rk_review")
+        self.x(
+            f"DELETE FROM {STAGED} WHERE run_key = %(key)s AND review_id IN (SELECT id FROM rk_review)",
+            {"key": split.key},
+        )
+        self.stage_scores(Scope("rk_review"), split.key)
+        self.analyze(STAGED)
+        cols = ", ".join(SCORE_COLUMNS)
+        return self._write_scores(
+            f"SELECT review_id, {cols} FROM {STAGED} WHERE run_key = %(key)s", {"key": split.key}, result
+        )
+
+    def clear_staging(self, key: str) -> None:
+        if self.d.pg:
+            # The run holds the rerank lock, so no other split is staging: TRUNCATE is safe and
+            # far cheaper than deleting a million rows (and rolls back with the run).
+            self.x(f"TRUNCATE {STAGED}")
+        else:
+            self.x(f"DELETE FROM {STAGED}")
+        StagedPart.objects.all().delete()
 
     # --- reviewer standings ---------------------------------------------------------------------
 

@@ -327,3 +327,72 @@ class TesterEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} ({self.reason})"
+
+
+class StagedPart(models.Model):
+    """One id range of a split full rerank, computed by one worker (ranking.tasks.rerank_part).
+
+    A split run stages each range's review scores in StagedScore from its own snapshot; the
+    final step (one transaction) recomputes whatever changed after the earliest part began,
+    writes the ranking and deletes the staging rows, so readers still see one consistent ranking.
+    """
+
+    run_key = models.CharField(max_length=32, db_index=True)
+    low_id = models.BigIntegerField()  # inclusive
+    high_id = models.BigIntegerField()  # exclusive
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    rows = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run_key", "low_id"], name="one_staged_part_per_range")]
+
+    def __str__(self) -> str:
+        return f"{self.run_key} [{self.low_id}, {self.high_id})"
+
+
+class StagedScore(models.Model):
+    """A review's score as one part of a split full rerank computed it (see StagedPart). Scratch
+    space: UNLOGGED on PostgreSQL, no foreign keys or indexes, emptied by the run's final step."""
+
+    run_key = models.CharField(max_length=32)
+    review_id = models.BigIntegerField()
+    product_id = models.BigIntegerField()
+    category_id = models.BigIntegerField()
+    author_id = models.BigIntegerField()
+    created_at = models.DateTimeField()
+    rating = models.SmallIntegerField()
+    ranked = models.BooleanField()
+    helpful_weight = models.FloatField()
+    unhelpful_weight = models.FloatField()
+    helpfulness = models.FloatField()
+    body_length = models.IntegerField()
+    photo_count = models.IntegerField()
+    length_signal = models.FloatField()
+    photo_signal = models.FloatField()
+    text_signal = models.FloatField()
+    content = models.FloatField()
+    author_level = models.IntegerField()
+    author_prior = models.FloatField()
+    merit = models.FloatField()
+    quality = models.FloatField()
+    discover = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.run_key}: review {self.review_id}"
+
+
+class SplitRun(models.Model):
+    """A full rerank split across workers: created with the rerank lock taken; each part counts
+    itself done here, and the part that completes the count enqueues the final step. (A Celery
+    chord would need a result backend; this latch needs only the database.)"""
+
+    run_key = models.CharField(max_length=32, unique=True)
+    parts = models.PositiveSmallIntegerField()
+    parts_done = models.PositiveSmallIntegerField(default=0)
+    ranges = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"split run {self.run_key} ({self.parts_done}/{self.parts})"

@@ -3,12 +3,14 @@ both call these; every list costs a fixed number of queries whatever its length.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, QuerySet
 
 from accounts.models import User
@@ -301,3 +303,28 @@ def score_explanation(review: Review) -> dict:
         "computed_at": score.updated_at,
         "formula": "quality = base + Σ weight × component; discover = ln(quality) + created / τ (+ feature boost)",
     }
+
+
+def ranking_digest() -> dict:
+    """A fingerprint of the whole ranking (every score, standing, category standing and product
+    score with its rank), to compare two runs over the same data, e.g. split against single."""
+    queries = {
+        "review_scores": "SELECT review_id, ranked, helpful_weight, unhelpful_weight, quality, discover, author_level "
+        "FROM ranking_reviewscore ORDER BY review_id",
+        "standings": "SELECT user_id, reputation, level, vote_weight, overall_rank, is_tester "
+        "FROM ranking_reviewerstanding ORDER BY user_id",
+        "category_standings": "SELECT user_id, category_id, reputation, review_count, is_expert, rank "
+        "FROM ranking_categorystanding ORDER BY user_id, category_id",
+        "product_scores": "SELECT product_id, review_count, bayesian_score, eligible, category_rank "
+        "FROM ranking_productscore ORDER BY product_id",
+    }
+    digest = {}
+    with connection.cursor() as cursor:
+        for name, sql in queries.items():
+            cursor.execute(sql)
+            hasher, rows = hashlib.sha256(), 0
+            for row in cursor.fetchall():
+                hasher.update(repr(row).encode())
+                rows += 1
+            digest[name] = f"{rows} rows {hasher.hexdigest()[:16]}"
+    return digest

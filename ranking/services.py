@@ -18,14 +18,24 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.models import User
 from reviews.models import Review
 
-from .engine import Busy, Engine, RunResult
-from .models import FraudFlag, RerankRun, ReviewerStanding, ReviewScore, TesterEvent
+from .engine import Busy, Engine, RunResult, Split
+from .models import (
+    FraudFlag,
+    RerankRun,
+    ReviewerStanding,
+    ReviewScore,
+    SplitRun,
+    StagedPart,
+    StagedScore,
+    TesterEvent,
+)
 from .testers import demote
 
 logger = logging.getLogger(__name__)
@@ -51,13 +61,25 @@ def rerank(
     run holds the lock. The first run ever is always full. A failure rolls everything back,
     is logged with a `failed` RerankRun row, and re-raised.
     """
-    started = now or timezone.now()
     token = uuid.uuid4().hex
-    key = lock_key()
-    if not cache.add(key, token, timeout=settings.RANKING_LOCK_TIMEOUT):
+    if not cache.add(lock_key(), token, timeout=settings.RANKING_LOCK_TIMEOUT):
+        started = now or timezone.now()
         return RunResult(kind="full" if full else "incremental", started_at=started, skipped=True, reason="locked")
+    return _run_holding_lock(token, full=full, now=now, progress=progress)
+
+
+def _run_holding_lock(
+    token: str,
+    *,
+    full: bool,
+    now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+    split: Split | None = None,
+) -> RunResult:
+    started = now or timezone.now()
+    key = lock_key()
     try:
-        result = Engine(now=started, progress=progress).run(full=full)
+        result = Engine(now=started, progress=progress).run(full=full, split=split)
     except Busy:
         return RunResult(kind="full" if full else "incremental", started_at=started, skipped=True, reason="busy")
     except Exception as exc:
@@ -81,6 +103,99 @@ def rerank(
         # The run's own transaction has committed here (or, nested in an outer one, will).
         transaction.on_commit(lambda: rerank_committed.send(sender=Engine, result=result))
     return result
+
+
+# --- a full rerank split across workers ---------------------------------------------------------
+
+# The last range is open-ended, so reviews created during the split fall in a part as well.
+OPEN_END = 2**62
+
+
+def split_ranges(low: int, high: int, parts: int) -> list[tuple[int, int]]:
+    """`parts` review-id ranges covering every id, of about equal width over [low, high]."""
+    width = max(1, -(-(high - low + 1) // parts))
+    bounds = [0] + [low + width * i for i in range(1, parts)] + [OPEN_END]
+    return [(bounds[i], bounds[i + 1]) for i in range(parts)]
+
+
+def rerank_split_begin(*, parts: int) -> SplitRun | None:
+    """Take the rerank lock for a full run split into `parts` id ranges and plan them. Returns
+    None, changing nothing, when another run holds the lock. The lock is held (and refreshed)
+    until rerank_split_finish or rerank_split_abort releases it, or it expires."""
+    if not 1 <= parts <= 64:
+        raise ValidationError({"parts": ["Split a full rerank into 1 to 64 parts."]})
+    key = uuid.uuid4().hex
+    if not cache.add(lock_key(), key, timeout=settings.RANKING_LOCK_TIMEOUT):
+        return None
+    bounds = Review.objects.aggregate(low=Min("id"), high=Max("id"))
+    ranges = split_ranges(bounds["low"] or 0, bounds["high"] or 0, parts)
+    with transaction.atomic():
+        # Staging left by an abandoned split (a worker lost for good) is of no further use.
+        StagedScore.objects.exclude(run_key=key).delete()
+        StagedPart.objects.all().delete()
+        SplitRun.objects.filter(finished_at__isnull=True).delete()
+        return SplitRun.objects.create(run_key=key, parts=parts, ranges=[list(r) for r in ranges])
+
+
+def rerank_stage_part(*, key: str, low: int, high: int) -> bool:
+    """Compute one part of a split run (its own transaction), then count it done. Returns True
+    when it was the last part, i.e. the caller must now start rerank_split_finish."""
+    if not SplitRun.objects.filter(run_key=key, finished_at__isnull=True).exists():
+        return False  # finished or abandoned: a redelivered task has nothing left to do
+    Engine().stage_part(key=key, low=low, high=high)
+    with transaction.atomic():
+        # A row lock orders the parts: exactly one of them sees the count complete.
+        split = SplitRun.objects.select_for_update().filter(run_key=key).first()
+        if split is None:
+            return False
+        done = StagedPart.objects.filter(run_key=key).count()
+        SplitRun.objects.filter(pk=split.pk).update(parts_done=done)
+        return done >= split.parts and split.parts_done < split.parts
+
+
+def rerank_split_finish(*, key: str, progress: Callable[[str], None] | None = None) -> RunResult:
+    """The final step of a split full run: one transaction that checks the staged parts against
+    what changed since, recomputes the rest and commits one consistent ranking. Safe to run
+    twice: the second call finds the split finished and does nothing."""
+    split = SplitRun.objects.filter(run_key=key).first()
+    now = timezone.now()
+    if split is None or split.finished_at is not None:
+        return RunResult(kind="full", started_at=now, skipped=True, reason="finished")
+    holder = cache.get(lock_key())
+    if holder not in (key, None) or (holder is None and not cache.add(lock_key(), key, settings.RANKING_LOCK_TIMEOUT)):
+        return RunResult(kind="full", started_at=now, skipped=True, reason="locked")
+    cache.set(lock_key(), key, timeout=settings.RANKING_LOCK_TIMEOUT)
+    result = _run_holding_lock(
+        key, full=True, progress=progress, split=Split(key=key, ranges=[tuple(r) for r in split.ranges])
+    )
+    if not result.skipped:
+        SplitRun.objects.filter(pk=split.pk).update(finished_at=timezone.now())
+    return result
+
+
+def rerank_split_abort(*, key: str) -> None:
+    """Give up a split run (a part failed): drop its staging and release the lock if still held."""
+    with transaction.atomic():
+        StagedScore.objects.filter(run_key=key).delete()
+        StagedPart.objects.filter(run_key=key).delete()
+        SplitRun.objects.filter(run_key=key).delete()
+    if cache.get(lock_key()) == key:
+        cache.delete(lock_key())
+
+
+def rerank_split_in_process(*, parts: int, progress: Callable[[str], None] | None = None) -> RunResult:
+    """A split full run with every part computed here, one after the other (for the command and
+    for tests; ranking.tasks.rerank_split spreads the parts over workers)."""
+    split = rerank_split_begin(parts=parts)
+    if split is None:
+        return RunResult(kind="full", started_at=timezone.now(), skipped=True, reason="locked")
+    try:
+        for low, high in split.ranges:
+            rerank_stage_part(key=split.run_key, low=low, high=high)
+    except Exception:
+        rerank_split_abort(key=split.run_key)
+        raise
+    return rerank_split_finish(key=split.run_key, progress=progress)
 
 
 def _ensure_moderator(user: User) -> None:
