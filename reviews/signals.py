@@ -1,8 +1,9 @@
-"""Keep VoteTally exact when a review's votes go with it (deleted by its author, a moderator, an
-admin or with the author's account): the cascade deletes the votes without the vote services."""
+"""Deletions cascade to votes without the vote services: keep VoteTally and the reviews'
+counters exact, and mark the reviews changed for the rerank, when a review or an account goes."""
 
 from django.db import connection
 from django.db.models.signals import pre_delete
+from django.utils import timezone
 
 from .models import HelpfulVote, Review, VoteTally
 
@@ -20,5 +21,23 @@ def review_votes_leave_tally(sender, instance: Review, **kwargs) -> None:
     VoteTally.objects.filter(author_id=instance.author_id, votes__lte=0).delete()
 
 
+def voter_leaves_counters(sender, instance, **kwargs) -> None:
+    """A deleted account's votes go by cascade: take them out of the reviews' counters and mark
+    those reviews changed, so the next incremental rerank rescores them."""
+    review, vote = Review._meta.db_table, HelpfulVote._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {review} SET helpful_count = {review}.helpful_count - g.h, "  # noqa: S608 - model table names
+            f"not_helpful_count = {review}.not_helpful_count - g.n, changed_at = %s "
+            f"FROM (SELECT review_id, SUM(CASE WHEN helpful THEN 1 ELSE 0 END) AS h, "
+            f"SUM(CASE WHEN helpful THEN 0 ELSE 1 END) AS n FROM {vote} WHERE user_id = %s GROUP BY review_id) g "
+            f"WHERE {review}.id = g.review_id",
+            [timezone.now(), instance.pk],
+        )
+
+
 def connect() -> None:
+    from django.contrib.auth import get_user_model
+
     pre_delete.connect(review_votes_leave_tally, sender=Review, dispatch_uid="reviews-votes-leave-tally")
+    pre_delete.connect(voter_leaves_counters, sender=get_user_model(), dispatch_uid="reviews-voter-leaves-counters")

@@ -244,12 +244,19 @@ def main() -> int:
         print(f"  helpful {counted['helpful_count']} / not helpful {counted['not_helpful_count']}")
 
         # 3. A full rerank split across both workers, compared with a single-worker run.
-        split = cluster.manage("rerank", "--full", "--split", "2", "--via-workers")
+        cluster.manage("seed_demo", "--force", "-v0")  # a community worth ranking
+        split = cluster.manage("rerank", "--full", "--split", "2", "--via-workers", "--timeout", "600")
         print("  " + split.strip().splitlines()[-1])
         snapshot = cluster.manage("rerank", "--snapshot")
-        single = cluster.manage("rerank", "--full")
+        single = cluster.manage("rerank", "--full", "--no-progress")
+        print("  single worker afterwards: " + single.strip().splitlines()[-1])
         again = cluster.manage("rerank", "--snapshot")
-        results["split rerank equals a single-worker rerank"] = snapshot == again and "0 rows changed" in single
+        logs = [(ROOT / "var" / f"scaleout-worker{i}.log").read_text() for i in range(2)]
+        parts = [log.count("ranking.tasks.rerank_part[") // 2 for log in logs]  # received + succeeded
+        print(f"  parts run by worker 0 and worker 1: {parts}; ranking digest: {snapshot.strip()}")
+        results["split rerank equals a single-worker rerank"] = (
+            snapshot == again and "0 rows changed" in single and all(n >= 1 for n in parts)
+        )
     except Exception as error:  # noqa: BLE001 - reported as a failed check below
         results[f"ran to the end ({error.__class__.__name__}: {error})"] = False
     finally:

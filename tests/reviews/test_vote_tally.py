@@ -104,3 +104,19 @@ def test_recount_rebuilds_tallies_for_votes_written_around_the_services():
     VoteTally.objects.create(voter=voter, author=voter, votes=9, helpful_votes=9)  # stale junk
     assert services.vote_tally_recount() == 1
     assert tallies() == {(voter.pk, author.pk): (1, 1)}
+
+
+def test_deleting_a_voter_takes_their_votes_out_of_counters_and_marks_reviews_changed():
+    author, leaving, staying = UserFactory(), UserFactory(), UserFactory()
+    review = ReviewFactory(author=author)
+    services.vote_cast(user=leaving, review=review, helpful=True)
+    services.vote_cast(user=staying, review=review, helpful=False)
+    review.refresh_from_db()
+    before = review.changed_at
+
+    leaving.delete()
+
+    review.refresh_from_db()
+    assert (review.helpful_count, review.not_helpful_count) == (0, 1)
+    assert review.changed_at > before
+    assert tallies() == recounted() == {(staying.pk, author.pk): (1, 0)}
