@@ -84,6 +84,16 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # A process killed mid-statement (an OOM-killed worker during a rerank) leaves its session
+    # running, holding its locks, until the statement ends. PostgreSQL (14+) then checks the client
+    # every so often and rolls the session back once it is gone. 0 turns it off (behind PgBouncer,
+    # which refuses startup options: set it on the database instead, docs/deploy.md).
+    DATABASE_CLIENT_CHECK_SECONDS = env.int("DATABASE_CLIENT_CHECK_SECONDS", default=10)
+    if DATABASE_CLIENT_CHECK_SECONDS > 0:
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = (
+            f"{_options.get('options', '')} -c client_connection_check_interval={DATABASE_CLIENT_CHECK_SECONDS * 1000}"
+        ).strip()
 # Optional read replica: feed, product and profile reads go there, writes and the reads right
 # after a write stay on the primary (config/db_router.py).
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")

@@ -7,14 +7,12 @@ are never stopped):
 - PostgreSQL restarted: the app's connection settings (CONN_HEALTH_CHECKS) recover on the next
   request, without a process restart.
 
-Elsewhere: two reranks at once -> one runs (tests/ranking/test_job.py::
-test_a_run_never_overlaps_another and test_two_concurrent_runs_do_not_both_write); a run killed
-midway keeps the previous ranking (test_a_run_killed_midway_leaves_the_previous_ranking_intact).
+Elsewhere: a Celery worker killed during a rerank, and two reranks at once in two workers, in
+test_worker_faults.py (real worker processes); the same in one process in tests/ranking/test_job.py.
 """
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -27,70 +25,9 @@ from reviews.models import HelpfulVote
 from tests.brands.conftest import brand, campaign, member, product, skincare, testers  # noqa: F401, F811
 from tests.conftest import client_for
 from tests.factories import ReviewFactory, UserFactory
+from tests.hardening.conftest import free_port
 
-REDIS_SERVER = "/usr/bin/redis-server"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as attempt:
-            if attempt.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on {port}")
-
-
-@pytest.fixture
-def private_redis():
-    if not os.access(REDIS_SERVER, os.X_OK):
-        pytest.skip(f"needs {REDIS_SERVER}")
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
-        yield port, server
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-@pytest.fixture
-def redis_backed(private_redis, settings):
-    """Cache, sessions and the Celery broker on the private Redis, as in production."""
-    from django.conf import settings as django_settings
-
-    from config.celery_app import app
-
-    port, server = private_redis
-    url = f"redis://127.0.0.1:{port}/0"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-    settings.SESSION_ENGINE = django_settings.SESSION_ENGINE if django_settings.REDIS_URL else "config.sessions"
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url=url, task_always_eager=False)
-    app._pool = None  # a pool built for another broker must not be reused
-    try:
-        yield server
-    finally:
-        app.conf.update(saved)
-        app._pool = None
 
 
 def timed(call):

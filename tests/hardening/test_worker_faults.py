@@ -1,0 +1,242 @@
+"""The rerank under real Celery workers: `celery -A config worker --queues=ranking` subprocesses
+on the test database (PostgreSQL) with a private Redis as broker and cache, as in production.
+
+- A worker killed (SIGKILL, nothing gets to clean up) midway through a rerank: the previous
+  ranking stays, and the next run, on a fresh worker, completes it.
+- Two reranks at once in two workers: one runs, the other is skipped.
+
+A run is held midway without touching the engine: the test takes a SHARE lock on
+ranking_productscore from its own connection. The run writes that table late (after review scores
+and standings) and waits there; readers are not blocked by a SHARE lock.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import IO
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from ranking import services, tasks
+from ranking.models import RerankRun, ReviewScore
+from tests.factories import ProductFactory
+from tests.ranking.conftest import BASE_WEIGHT, add_votes, make_review, rerank
+from tests.ranking.test_job import FULL_ONLY, snapshot
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+# Names the workers' database sessions, so the test can find them in pg_stat_activity.
+WORKER_APPLICATION = "candor-fault-worker"
+
+
+def wait_for(condition, timeout: float = 60.0, every: float = 0.2, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def workers(transactional_db, redis_backed, private_redis, tmp_path):
+    """start(name, **env) -> a running worker process on the ranking queue. All are SIGKILLed at
+    the end, before the test database is flushed."""
+    port = private_redis[0]
+    db = connection.settings_dict
+    url = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        f"?application_name={WORKER_APPLICATION}"
+    )
+    started: list[tuple[subprocess.Popen, IO]] = []
+
+    def start(name: str, **env: str) -> subprocess.Popen:
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": url,
+            "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+            **env,
+        }
+        if db["PASSWORD"]:
+            environment["PGPASSWORD"] = db["PASSWORD"]
+        log = tmp_path / f"{name}.log"
+        output = log.open("w")
+        process = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--queues=ranking",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                f"--hostname={name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the pool child dies with it
+        )
+        process.log = log
+        started.append((process, output))
+        return process
+
+    yield start
+    for process, output in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        output.close()
+    # A backend orphaned by a killed worker would block the flush of the test database.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name = %s",
+            [WORKER_APPLICATION],
+        )
+
+
+@contextlib.contextmanager
+def run_held_at_product_scores():
+    """Hold every rerank at its first write of product scores until the block ends."""
+    db = connection.settings_dict
+    holder = psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname=db["NAME"],
+    )
+    try:
+        holder.execute("LOCK TABLE ranking_productscore IN SHARE MODE")
+        yield
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+def stalled_run_pid() -> int:
+    """The database session of a worker's rerank once it waits on the test's lock."""
+
+    def find():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s AND wait_event_type = 'Lock' "
+                "AND query ILIKE %s",
+                [WORKER_APPLICATION, "%ranking_productscore%"],
+            )
+            row = cursor.fetchone()
+        return row and row[0]
+
+    return wait_for(find, what="a rerank waiting at product scores")
+
+
+def locks_held(pid: int) -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT l.locktype, COALESCE(c.relname, ''), l.mode FROM pg_locks l "
+            "LEFT JOIN pg_class c ON c.oid = l.relation WHERE l.pid = %s AND l.granted",
+            [pid],
+        )
+        return {(kind, f"{relation}:{mode}") for kind, relation, mode in cursor.fetchall()}
+
+
+def worker_sessions() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+            [WORKER_APPLICATION],
+        )
+        return cursor.fetchone()[0]
+
+
+def done_runs() -> int:
+    return RerankRun.objects.filter(status=RerankRun.Status.DONE).count()
+
+
+def test_a_worker_killed_midway_keeps_the_previous_ranking_and_the_next_run_completes_it(workers, private_redis):
+    import redis
+
+    product = ProductFactory()
+    voted, other = make_review(product=product), make_review(product=product)
+    add_votes(voted, helpful=2)
+    rerank(full=True)
+    before, runs_before = snapshot(), done_runs()
+    add_votes(voted, helpful=3)
+    add_votes(other, helpful=2)
+
+    with run_held_at_product_scores():
+        doomed = workers("doomed", RANKING_LOCK_TIMEOUT_SECONDS="5", DATABASE_CLIENT_CHECK_SECONDS="1")
+        tasks.rerank.delay()
+        pid = stalled_run_pid()
+        # Midway: the run holds the job's advisory lock and has written review scores.
+        held = locks_held(pid)
+        assert any(kind == "advisory" for kind, _ in held), held
+        assert ("relation", "ranking_reviewscore:RowExclusiveLock") in held, held
+        os.killpg(doomed.pid, signal.SIGKILL)
+        doomed.wait(timeout=10)
+        # PostgreSQL notices the client is gone (DATABASE_CLIENT_CHECK_SECONDS) and rolls the
+        # orphaned session back, without waiting for its statement: the advisory lock is free.
+        wait_for(lambda: worker_sessions() == 0, timeout=15, what="the killed worker's session to end")
+        assert snapshot() == before
+        assert done_runs() == runs_before
+        assert not RerankRun.objects.filter(status=RerankRun.Status.FAILED).exists()  # nobody left to record it
+        # The dead run's cache lock stays in Redis until it expires (RANKING_LOCK_TIMEOUT).
+        ttl = redis.Redis(port=private_redis[0]).pttl(cache.make_key(services.lock_key()))
+        assert 0 < ttl <= 5000, ttl
+
+    workers("next")
+    wait_for(lambda: cache.get(services.lock_key()) is None, timeout=10, what="the dead run's lock to expire")
+    tasks.rerank.delay()
+    wait_for(lambda: done_runs() == runs_before + 1, what="the next run")
+    assert ReviewScore.objects.get(pk=voted.pk).helpful_weight == pytest.approx(5 * BASE_WEIGHT)
+    assert ReviewScore.objects.get(pk=other.pk).helpful_weight == pytest.approx(2 * BASE_WEIGHT)
+    # It did everything the killed run would have: a full recompute finds nothing left to fix.
+    assert set(rerank(full=True).changes) <= FULL_ONLY
+
+
+def test_two_reranks_at_once_in_two_workers_only_one_runs(workers):
+    product = ProductFactory()
+    voted = make_review(product=product)
+    rerank(full=True)
+    runs_before = done_runs()
+    add_votes(voted, helpful=3)
+
+    def outcome(worker, task) -> str:
+        """The worker's log line for the task once it finished (the result is not stored)."""
+        return wait_for(
+            lambda: next((s for s in worker.log.read_text().splitlines() if f"[{task.id}] succeeded" in s), None),
+            what=f"task {task.id} to finish",
+        )
+
+    with run_held_at_product_scores():
+        # The first run's cache lock expires while it is still running (a run longer than
+        # RANKING_LOCK_TIMEOUT): PostgreSQL's advisory lock still keeps the next ones out.
+        workers("first", RANKING_LOCK_TIMEOUT_SECONDS="3")
+        tasks.rerank.delay()
+        stalled_run_pid()
+        second = workers("second")
+        line = outcome(second, tasks.rerank.delay())
+        assert "'skipped': True" in line and "'reason': 'locked'" in line, line
+        wait_for(lambda: cache.get(services.lock_key()) is None, timeout=10, what="the first run's lock to expire")
+        line = outcome(second, tasks.rerank.delay())
+        assert "'skipped': True" in line and "'reason': 'busy'" in line, line
+        assert done_runs() == runs_before
+
+    wait_for(lambda: done_runs() == runs_before + 1, what="the first run to finish")
+    assert ReviewScore.objects.get(pk=voted.pk).helpful_weight == pytest.approx(3 * BASE_WEIGHT)
