@@ -426,6 +426,13 @@ class Engine:
         return result
 
     def _full(self, result: RunResult, split: Split | None = None) -> None:
+        if split is not None:
+            # The parts counted these voters' votes at no weight (no standing row yet); the rows
+            # created below give them one, so their reviews are rescored (score_reviews_split).
+            self.add_ids(
+                "rk_voter",
+                f"SELECT u.id FROM {USER} u WHERE NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = u.id)",
+            )
         self.ensure_rows_full(result)
         self.progress("vote pairs")
         self.pairs_full(result)
@@ -910,6 +917,8 @@ class Engine:
         self.add_ids(
             "rk_review", f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id"
         )
+        # Voters who had no standing row when the parts ran (see _full).
+        self.add_ids("rk_review", f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_voter n ON n.id = v.user_id")
         self.add_ids(
             "rk_review",
             f"SELECT v.review_id AS id FROM rk_pair_changed c JOIN {REVIEW} r ON r.author_id = c.author_id "
@@ -1030,21 +1039,28 @@ class Engine:
         d, lit, rnd = self.d, self.d.lit, self.d.rnd
         points = f"SUM({self._review_points()})"
         cat_reputation = rnd(f"CASE WHEN {points} > 0 THEN {points} ELSE {lit(0)} END")
-        self.clear("rk_catstanding")
-        self.x(
-            "INSERT INTO rk_catstanding (user_id, category_id, reputation, review_count, helpful_weight_received, is_expert) "
-            "SELECT a.user_id, a.category_id, a.reputation, a.review_count, a.hw, "
+        values = (
+            "SELECT a.user_id, a.category_id, a.reputation, a.review_count, a.hw AS helpful_weight_received, "
             f"CASE WHEN a.review_count >= {int(settings.RANKING_EXPERT_MIN_REVIEWS)} "
-            f"AND a.reputation >= {lit(settings.RANKING_EXPERT_MIN_REPUTATION)} THEN TRUE ELSE FALSE END FROM ("
+            f"AND a.reputation >= {lit(settings.RANKING_EXPERT_MIN_REPUTATION)} THEN TRUE ELSE FALSE END AS is_expert "
+            "FROM ("
             "  SELECT sc.author_id AS user_id, sc.category_id, COUNT(*) AS review_count, "
             f"  {rnd('SUM(sc.helpful_weight)')} AS hw, "
             f"  {cat_reputation} AS reputation "
             f"  FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} GROUP BY sc.author_id, sc.category_id"
-            ") a",
-            self._time_params(),
+            ") a"
         )
-        if scope.table is None:
-            self.analyze("rk_catstanding")
+        if scope.everything:
+            # A million rows: built in parallel where the database can, with no index to maintain.
+            self.create_temp_as("rk_catstanding", values, self._time_params())
+        else:
+            self.clear("rk_catstanding")
+            self.x(
+                "INSERT INTO rk_catstanding (user_id, category_id, reputation, review_count, "
+                f"helpful_weight_received, is_expert) {values}",
+                self._time_params(),
+            )
+            self.analyze("rk_catstanding")  # a few thousand rows: lets PostgreSQL probe the indexes
         cols = ["reputation", "review_count", "helpful_weight_received", "is_expert"]
         same_key = "t.user_id = cs.user_id AND t.category_id = cs.category_id"
         changed = self.x(

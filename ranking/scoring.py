@@ -127,6 +127,8 @@ RING_MIN_INSIDE_SHARE = 0.5
 
 # Pairs (voter, author) are tracked once they exceed the cap; every fraud signal needs more.
 PAIR_MIN_VOTES = VOTER_AUTHOR_CAP + 1
+# reviews.VoteTally's partial index "tally_repeat_voters" covers pairs from 4 votes on.
+assert PAIR_MIN_VOTES >= 4  # nosec B101 # import-time sanity check of constants
 assert SERIAL_VOTES_PER_DAY >= PAIR_MIN_VOTES and RING_EDGE_MIN_VOTES >= PAIR_MIN_VOTES  # nosec B101 # import-time sanity check of constants
 
 

@@ -190,6 +190,8 @@ def review_delete_photo(*, photo: ReviewPhoto, user: User) -> None:
     if not photo.review.can_edit(user):
         raise PermissionDenied("Only the author can remove photos.")
     photo.delete()
+    # The photo count is a ranking signal: the next rerank rescores the review.
+    Review.objects.filter(pk=photo.review_id).update(edited_at=timezone.now(), changed_at=timezone.now())
 
 
 def _bump(review_id: int, **deltas: int) -> None:
