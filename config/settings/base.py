@@ -335,11 +335,19 @@ CELERY_BEAT_SCHEDULE["ranking-rerank"] = {
 }
 # Full rerank nightly at 03:17 UTC (quiet hours): refreshes what time alone changes (account
 # ages, recency, activity), category priors, fraud rings, and promotes/demotes invited testers.
-CELERY_BEAT_SCHEDULE["ranking-rerank-full"] = {
-    "task": "ranking.tasks.rerank",
-    "schedule": crontab(hour=3, minute=17),
-    "kwargs": {"full": True},
-}
+# With RANKING_FULL_SPLIT_PARTS above 1, the nightly run is split into that many review-id ranges,
+# computed in parallel by the ranking workers and committed by one final step (ranking.tasks.
+# rerank_split); 1 runs it on one worker.
+RANKING_FULL_SPLIT_PARTS = env.int("RANKING_FULL_SPLIT_PARTS", default=1)
+CELERY_BEAT_SCHEDULE["ranking-rerank-full"] = (
+    {"task": "ranking.tasks.rerank", "schedule": crontab(hour=3, minute=17), "kwargs": {"full": True}}
+    if RANKING_FULL_SPLIT_PARTS <= 1
+    else {
+        "task": "ranking.tasks.rerank_split",
+        "schedule": crontab(hour=3, minute=17),
+        "kwargs": {"parts": RANKING_FULL_SPLIT_PARTS},
+    }
+)
 # === end Ranking ===============================================================================
 
 # === Brands and tester campaigns (issue 5) =====================================================

@@ -2,6 +2,9 @@
 
 import io
 import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -164,3 +167,16 @@ def test_removing_a_photo_rescores_the_review_at_the_next_incremental_run(produc
     review_services.review_delete_photo(photo=review.photos.first(), user=review.author)
     services.rerank()  # incremental: finds the review by its changed_at
     assert ReviewScore.objects.get(pk=review.pk).photo_count == 1
+
+
+@pytest.mark.parametrize(("parts", "task"), [("1", "ranking.tasks.rerank"), ("3", "ranking.tasks.rerank_split")])
+def test_the_nightly_full_run_is_split_when_configured(parts, task):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "RANKING_FULL_SPLIT_PARTS": parts}
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.CELERY_BEAT_SCHEDULE['ranking-rerank-full'], default=str))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # noqa: S603
+    entry = json.loads(out.stdout)
+    assert entry["task"] == task
+    assert entry["kwargs"] == ({"full": True} if parts == "1" else {"parts": 3})
