@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from config import pagecache
 from ranking import selectors
 from reviews.models import Category
 from reviews.selectors import annotate_cover_thumbnail
@@ -15,6 +16,7 @@ from reviews.selectors import annotate_cover_thumbnail
 TOP_PER_CATEGORY = 5
 
 
+@pagecache.cache_first_page()
 def category_rankings(request: HttpRequest) -> HttpResponse:
     """The top products of every category."""
     sections = []
@@ -25,6 +27,7 @@ def category_rankings(request: HttpRequest) -> HttpResponse:
     return render(request, "ranking/category_rankings.html", context)
 
 
+@pagecache.cache_first_page()
 def category_ranking(request: HttpRequest, slug: str) -> HttpResponse:
     """One category's ranking, as deep as the ranking keeps exact ranks."""
     category = get_object_or_404(Category, slug=slug)

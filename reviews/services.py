@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -22,6 +23,11 @@ from .models import Brand, Category, Comment, HelpfulVote, Product, Review, Revi
 MAX_TAGS_PER_REVIEW = 10
 # The author is told when a review's helpful votes reach one of these (once per milestone).
 HELPFUL_MILESTONES = (1, 10, 50, 100, 500, 1000, 5000, 10000)
+
+# Sent (kwarg review_id) once an edit of a review's rating, title, body or tags has committed;
+# the edit is a queryset update, which sends no post_save. Listeners such as the page cache
+# (config/pagecache.py) drop what showed the old text.
+review_changed = Signal()
 
 
 def _ensure_can_write(user: User) -> None:
@@ -157,6 +163,7 @@ def review_update(*, review: Review, editor: User, **changes) -> Review:
         _set_tags(review, tag_names)
     if changed:
         Review.objects.filter(pk=review.pk).update(**fields, edited_at=now, changed_at=now)
+        transaction.on_commit(lambda: review_changed.send(sender=Review, review_id=review.pk))
     review.refresh_from_db()
     return review
 

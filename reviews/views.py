@@ -27,7 +27,7 @@ from rest_framework.request import Request
 
 from accounts import selectors as account_selectors
 from accounts.views import is_htmx, safe_next, web_login_required
-from config import paging
+from config import pagecache, paging
 from config.throttling import rate_limited
 from ranking import selectors as ranking
 from reviews import selectors, services
@@ -116,6 +116,7 @@ def published_review(request: HttpRequest, pk: int) -> Review:
 # --- pages -----------------------------------------------------------------------------------
 
 
+@pagecache.cache_first_page(allowed={"category": pagecache.slug, "tab": pagecache.one_of("explore")})
 def discover(request: HttpRequest) -> HttpResponse:
     """The photo-card grid: everyone's reviews by quality (decaying with age), or the newest from
     the people you follow; by category."""
@@ -186,6 +187,13 @@ def render_review(
     return render(request, "reviews/review_detail.html", context, status=status)
 
 
+@pagecache.cache_first_page(
+    allowed={
+        "order": pagecache.one_of(*PRODUCT_ORDERS),
+        "rating": pagecache.one_of("1", "2", "3", "4", "5"),
+        "page": pagecache.one_of("1"),
+    }
+)
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(selectors.products_with_stats(), slug=slug)
     order = request.GET.get("order", "helpful")

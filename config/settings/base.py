@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "ranking",
     "moderation",
     "brands",
+    "config",  # config.apps: receivers that span apps (the page cache)
 ]
 
 MIDDLEWARE = [
@@ -63,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -144,6 +146,13 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+
+# First pages of the ranked lists cached whole for anonymous visitors (config/pagecache.py),
+# dropped at each rerank and moderation action; this is also how stale a vote or comment count
+# on them may get. 0 turns the cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# After a cache failure, pages are served uncached this long before the cache is tried again.
+PAGE_CACHE_RETRY_SECONDS = 5
 
 # Queues by kind, so each can be scaled on its own machines (docs/deploy.md). Tasks land on
 # "default" unless routed here.

@@ -19,3 +19,8 @@ REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {scope: "100000/minute" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},  # noqa: F405
 }
+
+# The page cache is off in tests (on_commit callbacks, which start new cache generations, never
+# run inside the test transactions); tests/config/test_pagecache.py turns it on. Set
+# PAGE_CACHE_SECONDS to run the whole suite with it.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)  # noqa: F405

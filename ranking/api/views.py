@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from config import pagecache
 from config.pagination import NewestFirstCursorPagination
 from ranking import selectors
 from reviews.models import Category, Product
@@ -36,14 +37,29 @@ class RankPagination(NewestFirstCursorPagination):
     ordering = ("rank", "id")
 
 
+class CachedFirstPageMixin:
+    """Anonymous requests for the first page (no cursor) are answered from the page cache
+    (config/pagecache.py); `cached_params` are the other query parameters allowed."""
+
+    cached_params: pagecache.Allowed = {}
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        return pagecache.cache_first_page(allowed={"page_size": pagecache.page_size, **cls.cached_params}, api=True)(
+            view
+        )
+
+
 @extend_schema(parameters=[OpenApiParameter("category", str, description="Only this category (slug)")])
-class DiscoverView(ListAPIView):
+class DiscoverView(CachedFirstPageMixin, ListAPIView):
     """The discover feed: published reviews by quality, decaying with age (see /api/v1/levels/
     and docs/ranking.md). New reviews appear once the rerank job has scored them."""
 
     serializer_class = RankedReviewSerializer
     pagination_class = DiscoverPagination
     filter_backends: list = []
+    cached_params = {"category": pagecache.slug}
 
     def get_queryset(self):
         query = DiscoverQuerySerializer(data=self.request.query_params)
@@ -52,7 +68,7 @@ class DiscoverView(ListAPIView):
         return selectors.discover_feed(self.request.user, category_slug=category.slug if category else None)
 
 
-class MostHelpfulView(ListAPIView):
+class MostHelpfulView(CachedFirstPageMixin, ListAPIView):
     """A product's reviews, most helpful first (quality score, no time decay)."""
 
     serializer_class = RankedReviewSerializer
@@ -102,7 +118,7 @@ class LevelsView(APIView):
         )
 
 
-class CategoryRankingView(ListAPIView):
+class CategoryRankingView(CachedFirstPageMixin, ListAPIView):
     """Products of a category ranked by their quality-weighted Bayesian rating ("No. 1 in ...")."""
 
     serializer_class = RankedProductSerializer
