@@ -18,7 +18,7 @@ from reviews import services
 from reviews.models import HelpfulVote, Review
 from tests.conftest import client_for
 from tests.factories import ProductFactory, ReviewFactory, UserFactory
-from tests.hardening.test_faults import private_redis  # noqa: F401 - a fixture
+from tests.hardening.conftest import private_redis  # noqa: F401 - a fixture
 from tests.moderation.conftest import make_moderator
 
 pytestmark = pytest.mark.django_db
