@@ -750,9 +750,10 @@ class Engine:
 
     # --- review scores ----------------------------------------------------------------------------
 
-    def score_values(self, scope: Scope, *, staging: bool = False) -> str:
+    def score_values(self, scope: Scope) -> str:
         """SQL for the new score columns (SCORE_COLUMNS, plus review_id) of the reviews in
-        `scope`. Parameter: %(now)s. For staging, reviews still without a score row are included."""
+        `scope`, with `discover` before a moderator's feature boost (added by _write_scores from
+        the score row, so this never reads the score table). Parameter: %(now)s."""
         d, lit, rnd = self.d, self.d.lit, self.d.rnd
         z = lit(S.WILSON_Z)
         z2 = lit(S.WILSON_Z**2)
@@ -763,25 +764,37 @@ class Engine:
             f" / (1 + {z2} / {n}) ELSE {lit(0)} END"
         )
         cw = S.CONTENT_WEIGHTS
+        # Most votes count at their voter's weight; the few capped (one voter's many votes on one
+        # author) or flagged as fraud count at a fraction of it. Summed as the plain weights plus a
+        # correction for those few, so the ten-million-vote pass joins only the voters' weights.
         capped = (
-            f"SELECT v2.id AS vote_id, {lit(S.VOTER_AUTHOR_CAP)} / {d.dbl('vp.votes')} AS factor FROM {PAIR} vp "
-            f"JOIN {REVIEW} r2 ON r2.author_id = vp.author_id "
+            f"SELECT v2.id AS vote_id, {lit(S.VOTER_AUTHOR_CAP)} / {d.dbl('vp.votes')} AS cap, {lit(1)} AS fraud "
+            f"FROM {PAIR} vp JOIN {REVIEW} r2 ON r2.author_id = vp.author_id "
             f"JOIN {VOTE} v2 ON v2.review_id = r2.id AND v2.user_id = vp.voter_id WHERE {scope.on('r2.id')}"
         )
-        fraud = (
-            f"SELECT fv.vote_id, MIN(CASE f.status WHEN 'confirmed' THEN {lit(S.FLAG_CONFIRMED_FACTOR)} "
-            f"WHEN 'open' THEN {lit(S.FLAG_OPEN_FACTOR)} ELSE {lit(1.0)} END) AS factor "
-            f"FROM {FLAGGED} fv JOIN {FLAG} f ON f.id = fv.flag_id GROUP BY fv.vote_id"
+        flagged = (
+            f"SELECT fv.vote_id, {lit(1)} AS cap, CASE f.status WHEN 'confirmed' THEN {lit(S.FLAG_CONFIRMED_FACTOR)} "
+            f"WHEN 'open' THEN {lit(S.FLAG_OPEN_FACTOR)} ELSE {lit(1.0)} END AS fraud "
+            f"FROM {FLAGGED} fv JOIN {FLAG} f ON f.id = fv.flag_id"
         )
+        # Each factor is at most 1 (a cap applies from VOTER_AUTHOR_CAP + 1 votes on), so MIN picks
+        # the vote's cap and its strongest flag.
+        adjusted = (
+            f"SELECT a.vote_id, MIN(a.cap) * MIN(a.fraud) AS factor FROM ({capped} UNION ALL {flagged}) a "
+            "GROUP BY a.vote_id"
+        )
+        weight = f"COALESCE(st.vote_weight, {lit(0)})"
         votes = (
-            f"SELECT vw.review_id, SUM(CASE WHEN vw.helpful THEN vw.w ELSE {lit(0)} END) AS hw, "
-            f"SUM(CASE WHEN vw.helpful THEN {lit(0)} ELSE vw.w END) AS uw FROM ("
-            f"  SELECT v.review_id, v.helpful, "
-            f"  COALESCE(st.vote_weight, {lit(0)}) * COALESCE(cp.factor, {lit(1)}) * COALESCE(ff.factor, {lit(1)}) AS w "
-            f"  FROM {VOTE} v LEFT JOIN {STANDING} st ON st.user_id = v.user_id "
-            f"  LEFT JOIN ({capped}) cp ON cp.vote_id = v.id LEFT JOIN ({fraud}) ff ON ff.vote_id = v.id "
-            f"  WHERE {scope.on('v.review_id')}"
-            ") vw GROUP BY vw.review_id"
+            "SELECT q.review_id, SUM(q.hw) AS hw, SUM(q.uw) AS uw FROM ("
+            f"  SELECT v.review_id, CASE WHEN v.helpful THEN {weight} ELSE {lit(0)} END AS hw, "
+            f"  CASE WHEN v.helpful THEN {lit(0)} ELSE {weight} END AS uw "
+            f"  FROM {VOTE} v LEFT JOIN {STANDING} st ON st.user_id = v.user_id WHERE {scope.on('v.review_id')}"
+            "  UNION ALL"
+            f"  SELECT v.review_id, CASE WHEN v.helpful THEN {weight} * (adj.factor - 1) ELSE {lit(0)} END, "
+            f"  CASE WHEN v.helpful THEN {lit(0)} ELSE {weight} * (adj.factor - 1) END "
+            f"  FROM ({adjusted}) adj JOIN {VOTE} v ON v.id = adj.vote_id "
+            f"  LEFT JOIN {STANDING} st ON st.user_id = v.user_id WHERE {scope.on('v.review_id')}"
+            ") q GROUP BY q.review_id"
         )
         photos = (
             f"SELECT ph.review_id, COUNT(*) AS n FROM {PHOTO} ph WHERE {scope.on('ph.review_id')} GROUP BY ph.review_id"
@@ -794,12 +807,11 @@ class Engine:
             "SELECT r.id AS review_id, r.product_id, pr.category_id, r.author_id, r.created_at, r.rating, "
             "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
             f"{rnd('COALESCE(va.hw, 0)')} AS helpful_weight, {rnd('COALESCE(va.uw, 0)')} AS unhelpful_weight, "
-            "LENGTH(r.body) AS body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE(sa.level, 1) AS author_level, "
-            f"{d.epoch('r.created_at')} AS created_epoch, "
-            f"CASE WHEN sc0.featured_until IS NOT NULL AND sc0.featured_until > %(now)s "
-            f"THEN {lit(math.log(S.FEATURE_BOOST))} ELSE {lit(0)} END AS boost "
-            f"FROM {REVIEW} r JOIN {PRODUCT} pr ON pr.id = r.product_id "
-            f"{'LEFT JOIN' if staging else 'JOIN'} {SCORE} sc0 ON sc0.review_id = r.id "
+            "r.body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE(sa.level, 1) AS author_level, "
+            f"{d.epoch('r.created_at')} AS created_epoch "
+            # The body's length is taken as the review is read, so the joins carry no review text.
+            "FROM (SELECT id, product_id, author_id, created_at, rating, status, LENGTH(body) AS body_length "
+            f"FROM {REVIEW} WHERE {scope.on('id')}{d.fence()}) r JOIN {PRODUCT} pr ON pr.id = r.product_id "
             f"LEFT JOIN ({votes}) va ON va.review_id = r.id LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
             f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id WHERE {scope.on('r.id')}{d.fence()}"
         )
@@ -828,9 +840,7 @@ class Engine:
             f"+ {lit(S.W_AUTHOR)} * l3.author_prior"
         )
         l4 = f"SELECT l3.*, {merit} AS merit, {quality} AS quality FROM ({l3}) l3{d.fence()}"
-        discover = rnd(
-            f"LN(l4.quality) + (l4.created_epoch - {lit(S.EPOCH_ORIGIN)}) / {lit(S.DISCOVER_TAU_SECONDS)} + l4.boost"
-        )
+        discover = rnd(f"LN(l4.quality) + (l4.created_epoch - {lit(S.EPOCH_ORIGIN)}) / {lit(S.DISCOVER_TAU_SECONDS)}")
         l5 = f"SELECT l4.*, {discover} AS discover FROM ({l4}) l4{d.fence()}"
         return l5
 
@@ -845,8 +855,14 @@ class Engine:
         return self._write_scores(self.score_values(scope), {}, result)
 
     def _write_scores(self, values_sql: str, params: dict, result: RunResult) -> int:
-        sets = ", ".join(f"{c} = c.{c}" for c in SCORE_COLUMNS)
-        changed = self.d.any_distinct((f"t.{c}", f"c.{c}") for c in SCORE_COLUMNS)
+        lit = self.d.lit
+        boost = (
+            f"CASE WHEN t.featured_until IS NOT NULL AND t.featured_until > %(now)s "
+            f"THEN {lit(math.log(S.FEATURE_BOOST))} ELSE {lit(0)} END"
+        )
+        new = {c: f"c.{c}" for c in SCORE_COLUMNS} | {"discover": self.d.rnd(f"c.discover + {boost}")}
+        sets = ", ".join(f"{c} = {expr}" for c, expr in new.items())
+        changed = self.d.any_distinct((f"t.{c}", expr) for c, expr in new.items())
         count = self.x(
             f"UPDATE {SCORE} AS t SET {sets}, updated_at = %(now)s FROM ({values_sql}) c "
             f"WHERE t.review_id = c.review_id AND {changed}",
@@ -864,7 +880,7 @@ class Engine:
         return self.x(
             f"INSERT INTO {STAGED} (run_key, review_id, {cols}) "
             f"SELECT %(key)s, c.review_id, {', '.join('c.' + c for c in SCORE_COLUMNS)} "
-            f"FROM ({self.score_values(scope, staging=True)}) c",
+            f"FROM ({self.score_values(scope)}) c",
             {"key": key, "now": self.dt(self.now)},
         )
 

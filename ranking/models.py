@@ -376,7 +376,7 @@ class StagedScore(models.Model):
     author_prior = models.FloatField()
     merit = models.FloatField()
     quality = models.FloatField()
-    discover = models.FloatField()
+    discover = models.FloatField()  # before a feature boost (added when the score is written)
 
     def __str__(self) -> str:
         return f"{self.run_key}: review {self.review_id}"
