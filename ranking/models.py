@@ -124,8 +124,12 @@ class ReviewerStanding(models.Model):
 class CategoryStanding(models.Model):
     """A member's reputation within one category (for per-category badges and experts)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_standings")
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    # No single-column indexes: "category_standing_once" serves user lookups and
+    # "category_standing_rep" category ones, and each index costs every rerank update.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_standings", db_index=False
+    )
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", db_index=False)
     reputation = models.FloatField(default=0.0)
     review_count = models.PositiveIntegerField(default=0)
     helpful_weight_received = models.FloatField(default=0.0)
