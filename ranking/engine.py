@@ -19,8 +19,9 @@ data writes nothing.
    fraud flags a moderator decided, features set or expired, deleted reviews
    (RerankPending), and voters whose weight may have changed without any row changing (7-day
    birthdays, suspensions starting or ending).
-2. Voter/author pairs beyond the cap (VotePair) are recounted for the pairs touched; pairs whose
-   count changed put the voter's other votes on that author back in scope.
+2. Voter/author pairs beyond the cap (VotePair) are refreshed from reviews.VoteTally, which
+   the vote services keep exact per voter and author (all pairs on a full run, the touched ones
+   otherwise); pairs whose count changed put the voter's other votes on that author back in scope.
 3. Serial voting is detected on those pairs (ring detection runs on full runs).
 4. Vote weights, review scores, reviewer standings and per-category standings are recomputed for
    the scope. A level change changes the author's prior and the weight of their votes, so the
@@ -29,6 +30,10 @@ data writes nothing.
 5. Product scores for touched products (full runs first refresh the category priors), then
    exact ranks for the top reviewers overall, per touched category, and the top products.
 6. Full runs only: invited-tester promotion and demotion (ranking.testers).
+
+A full run can be split across workers (Split, stage_part, score_reviews_split): each part
+stages the scores of one review-id range from its own snapshot; the final run takes those,
+recomputes the reviews that changed after the earliest part began, and goes on as above.
 """
 
 from __future__ import annotations
