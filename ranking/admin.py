@@ -14,6 +14,7 @@ from .models import (
     RerankRun,
     ReviewerStanding,
     ReviewScore,
+    SplitRun,
     TesterEvent,
 )
 
@@ -137,3 +138,8 @@ class RerankRunAdmin(ReadOnlyAdmin):
     @admin.display(description="rows changed")
     def rows(self, run):
         return sum((run.changes or {}).get("rows", {}).values())
+
+
+@admin.register(SplitRun)
+class SplitRunAdmin(ReadOnlyAdmin):
+    list_display = ("run_key", "created_at", "parts", "parts_done", "finished_at")

@@ -1,6 +1,19 @@
 from django.contrib import admin
 
-from .models import Brand, BrandMembership, Category, Comment, HelpfulVote, Product, Review, ReviewPhoto, Save, Tag
+from . import services
+from .models import (
+    Brand,
+    BrandMembership,
+    Category,
+    Comment,
+    HelpfulVote,
+    Product,
+    Review,
+    ReviewPhoto,
+    Save,
+    Tag,
+    VoteTally,
+)
 
 
 @admin.register(Category)
@@ -64,6 +77,28 @@ class HelpfulVoteAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        # Through the service, so the review's counters and the voter's tally follow.
+        services.vote_remove(user=obj.user, review=obj.review)
+
+
+@admin.register(VoteTally)
+class VoteTallyAdmin(admin.ModelAdmin):
+    """Read-only: kept by the vote services (see VoteTally)."""
+
+    list_display = ("voter", "author", "votes", "helpful_votes")
+    search_fields = ("voter__username", "author__username")
+    raw_id_fields = ("voter", "author")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

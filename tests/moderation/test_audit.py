@@ -115,8 +115,14 @@ def test_every_model_has_an_admin():
         if m not in admin.site._registry
     ]
     # Photos and brand memberships are inlines of their parents; flagged votes are listed on the
-    # moderation fraud-flag page.
-    assert sorted(missing) == ["ranking.FlaggedVote", "reviews.BrandMembership", "reviews.ReviewPhoto"]
+    # moderation fraud-flag page; staged parts and scores are a split rerank's scratch rows.
+    assert sorted(missing) == [
+        "ranking.FlaggedVote",
+        "ranking.StagedPart",
+        "ranking.StagedScore",
+        "reviews.BrandMembership",
+        "reviews.ReviewPhoto",
+    ]
 
 
 def test_admin_edits_are_copied_into_the_audit_log(admin_web, superuser, moderator):

@@ -120,3 +120,19 @@ def test_deleting_a_voter_takes_their_votes_out_of_counters_and_marks_reviews_ch
     assert (review.helpful_count, review.not_helpful_count) == (0, 1)
     assert review.changed_at > before
     assert tallies() == recounted() == {(staying.pk, author.pk): (1, 0)}
+
+
+def test_an_admin_deleting_a_vote_goes_through_the_vote_service(client):
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    author, voter = UserFactory(), UserFactory()
+    review = ReviewFactory(author=author)
+    vote = services.vote_cast(user=voter, review=review, helpful=True)
+    client.force_login(admin_user)
+
+    response = client.post(f"/admin/reviews/helpfulvote/{vote.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert not HelpfulVote.objects.exists()
+    assert review.helpful_count == 0
+    assert tallies() == {}
