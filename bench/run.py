@@ -18,6 +18,7 @@ import os
 import platform
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -82,10 +83,27 @@ def machine() -> list[str]:
     ]
 
 
-def measure(label: str, full: bool, rows: list[str], details: list[str]) -> None:
+def split_in_threads(parts: int):
+    """A split full run as workers would do it: the parts at once (one thread and database
+    connection each, as N Celery workers), then the final step."""
+    split = services.rerank_split_begin(parts=parts)
+    assert split is not None, "locked"
+
+    def part(bounds):
+        try:
+            services.rerank_stage_part(key=split.run_key, low=bounds[0], high=bounds[1])
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=parts) as pool:
+        list(pool.map(part, split.ranges))
+    return services.rerank_split_finish(key=split.run_key)
+
+
+def measure(label: str, full: bool, rows: list[str], details: list[str], split: int = 0) -> None:
     statements.clear()
     began = time.monotonic()
-    result = services.rerank(full=full)
+    result = split_in_threads(split) if split else services.rerank(full=full)
     wall = (time.monotonic() - began) * 1000
     assert not result.skipped, result.reason
     rows.append(f"| {label} | {result.kind} | {wall:,.0f} ms | {result.rows_changed:,} |")
@@ -151,6 +169,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--new-votes", type=int, default=10_000)
     parser.add_argument("--touched-reviews", type=int, default=5_000)
+    parser.add_argument("--split", type=int, default=0, help="also time a full run split into N parallel parts")
     parser.add_argument("--explain-ms", type=int, default=0, help="log plans of statements slower than this")
     args = parser.parse_args()
     name = connection.settings_dict["NAME"]
@@ -170,6 +189,9 @@ def main() -> None:
         measure("first full rerank (every row written)", True, rows, details)
     measure("full rerank (refreshes the nightly-only parts: reviewer ranks, category priors)", True, rows, details)
     measure("full rerank again, right after (must change nothing)", True, rows, details)
+    if args.split:
+        label = f"full rerank split into {args.split} parts run at once, then the final step"
+        measure(label, True, rows, details, split=args.split)
     inserted = add_votes(args.new_votes, args.touched_reviews)
     measure(f"incremental after {inserted:,} new votes on {args.touched_reviews:,} reviews", False, rows, details)
     measure("incremental right after (changes still inside the overlap window)", False, rows, details)
