@@ -641,7 +641,9 @@ class Engine:
         carry at level 1 (a new row's level)."""
         return self.x(
             f"INSERT INTO {STANDING} (user_id, vote_weight) SELECT u.id, {self._weight('1')} FROM {USER} u "
-            f"WHERE u.id IN (SELECT id FROM {table}) ON CONFLICT (user_id) DO NOTHING",
+            # Only the missing rows: ON CONFLICT alone costs a speculative insertion per existing row.
+            f"WHERE u.id IN (SELECT id FROM {table}) AND NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = u.id) "
+            "ON CONFLICT (user_id) DO NOTHING",
             self._weight_params(),
         )
 
@@ -855,7 +857,8 @@ class Engine:
             self.x(
                 f"INSERT INTO {SCORE} ({SCORE_KEYS}) SELECT {SCORE_KEY_VALUES} "
                 f"FROM {REVIEW} r JOIN {PRODUCT} p ON p.id = r.product_id "
-                f"WHERE {scope.on('r.id')} ON CONFLICT (review_id) DO NOTHING"
+                f"WHERE {scope.on('r.id')} AND NOT EXISTS (SELECT 1 FROM {SCORE} s WHERE s.review_id = r.id) "
+                "ON CONFLICT (review_id) DO NOTHING"
             )
         return self._write_scores(self.score_values(scope), {}, result)
 
@@ -1174,7 +1177,8 @@ class Engine:
         if scope.table:
             self.x(
                 f"INSERT INTO {PSCORE} (product_id, category_id) SELECT p.id, p.category_id FROM {PRODUCT} p "
-                f"WHERE {scope.on('p.id')} ON CONFLICT (product_id) DO NOTHING"
+                f"WHERE {scope.on('p.id')} AND NOT EXISTS (SELECT 1 FROM {PSCORE} s WHERE s.product_id = p.id) "
+                "ON CONFLICT (product_id) DO NOTHING"
             )
         columns = [
             "category_id",
