@@ -594,10 +594,13 @@ class Engine:
     def ensure_rows_full(self, result: RunResult) -> None:
         # Reviews without a score row are listed first (a read), then inserted: an anti-join on
         # the very table being filled can turn quadratic.
-        self.add_ids(
-            "rk_review",
-            f"SELECT r.id FROM {REVIEW} r WHERE NOT EXISTS (SELECT 1 FROM {SCORE} s WHERE s.review_id = r.id)",
-        )
+        # A score row exists only for an existing review (one-to-one, cascading), so equal counts
+        # mean none is missing: two index counts instead of an anti-join of a million rows.
+        if self.count(REVIEW) != self.count(SCORE):
+            self.add_ids(
+                "rk_review",
+                f"SELECT r.id FROM {REVIEW} r WHERE NOT EXISTS (SELECT 1 FROM {SCORE} s WHERE s.review_id = r.id)",
+            )
         result.add(
             "scores_created",
             self.x(
