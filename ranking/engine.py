@@ -1021,6 +1021,10 @@ class Engine:
             f"  FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} GROUP BY sc.author_id, {period}"
             ") p GROUP BY p.author_id"
         )
+        if scope.everything:
+            # A million score rows: aggregated once, in parallel where the database can.
+            self.create_temp_as("rk_author_agg", agg, self._time_params())
+            agg = "SELECT * FROM rk_author_agg"
         raw = f"COALESCE(a.points, 0) + {lit(S.ACTIVITY_POINTS)} * COALESCE(a.active_periods, 0)"
         reputation = rnd(f"CASE WHEN {raw} > 0 THEN {raw} ELSE {lit(0)} END")
         b = (
