@@ -13,8 +13,14 @@ def reviews_for_listing(viewer: User | None = None) -> QuerySet[Review]:
     qs = (
         Review.objects.filter(status=Review.Status.PUBLISHED)
         # tester_assignment: the invited-tester disclosure (brands app), a reverse one-to-one.
-        .select_related("author", "author__standing", "product__brand", "product__category", "tester_assignment")
-        .prefetch_related("tags", Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position")))
+        .select_related("author", "author__standing", "tester_assignment")
+        # Products (with brand and category) in a query of their own: joined into the main query
+        # they took PostgreSQL ~10 ms to plan (eight tables, two outer joins) for ~1 ms of work.
+        .prefetch_related(
+            Prefetch("product", queryset=Product.objects.select_related("brand", "category")),
+            "tags",
+            Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position")),
+        )
     )
     return annotate_viewer_state(qs, viewer)
 

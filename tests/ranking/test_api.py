@@ -66,11 +66,11 @@ def test_list_pages_cost_a_fixed_number_of_queries(ranked, api_client, django_as
     first, _, _ = ranked
     category = first.category
     for path, expected in (
-        ("/api/v1/discover/", 3),  # page, tags, photos
-        (f"/api/v1/discover/?category={category.slug}&", 4),  # + the category
-        (f"/api/v1/products/{first.slug}/reviews/most-helpful/", 4),  # + the product
+        ("/api/v1/discover/", 4),  # page, products (with brands and categories), tags, photos
+        (f"/api/v1/discover/?category={category.slug}&", 5),  # + the category
+        (f"/api/v1/products/{first.slug}/reviews/most-helpful/", 5),  # + the product
         (f"/api/v1/categories/{category.slug}/ranking/", 2),
-        ("/api/v1/reviews/", 3),  # review cards carry the author's level, query-free
+        ("/api/v1/reviews/", 4),  # review cards carry the author's level, query-free
     ):
         sep = "&" if path.endswith("&") else "?"
         small, _ = query_count(api_client, f"{path}{'' if sep == '&' else '?'}page_size=2")

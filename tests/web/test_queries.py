@@ -29,13 +29,13 @@ def test_discover_runs_the_same_queries_for_two_or_twenty_cards(django_assert_nu
     client = Client()
     add_reviews(2)
     rerank()
-    # pinned announcements, categories, ranked reviews (with scores and authors' standings), tags,
-    # photos
-    with django_assert_num_queries(5):
+    # pinned announcements, categories, ranked reviews (with scores and authors' standings),
+    # products (with brands and categories), tags, photos
+    with django_assert_num_queries(6):
         client.get("/")
     add_reviews(18)
     rerank()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         page = client.get("/")
     assert page.content.decode().count('class="card"') == 20
 
@@ -49,7 +49,7 @@ def test_discover_signed_in_runs_the_same_queries_for_two_or_twenty_cards(django
     # the anonymous queries plus the session, the user (fewer where the session is cached), the
     # moderator check for the header's Moderation link and the unread-notifications count
     few = count_queries(client, "/")
-    assert few <= 9
+    assert few <= 10
     add_reviews(18)
     rerank()
     with django_assert_num_queries(few):
@@ -62,13 +62,13 @@ def test_product_page_runs_the_same_queries_for_any_number_of_reviews(django_ass
     client = Client()
     add_reviews(1, product)
     rerank()
-    # product with stats, most helpful reviews, tags, photos, rating histogram, category rank,
-    # cover photo
-    with django_assert_num_queries(7):
+    # product with stats, most helpful reviews, their products, tags, photos, rating histogram,
+    # category rank, cover photo
+    with django_assert_num_queries(8):
         client.get(product.get_absolute_url())
     add_reviews(12, product)
     rerank()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = client.get(product.get_absolute_url())
     assert page.content.decode().count('class="review-row"') == 13
 
@@ -83,10 +83,10 @@ def test_profile_saved_tab_runs_the_same_queries_for_any_number_of_saves(django_
     url = f"/u/{member.username}/?tab=saved"
     client.get(url)
     # session and user (unless cached), member with counts, interests, standing and category
-    # standings, role (groups, brand), saved reviews, tags, photos, unread notifications, the
-    # header's moderator check
+    # standings, role (groups, brand), saved reviews, their products, tags, photos, unread
+    # notifications, the header's moderator check
     few = count_queries(client, url)
-    assert few <= 13
+    assert few <= 14
     for review in reviews[1:]:
         SaveFactory(user=member, review=review)
     with django_assert_num_queries(few):
