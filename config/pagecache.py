@@ -11,8 +11,9 @@ The one per-visitor part of an anonymous page is its CSRF token: pages are rende
 placeholder in its place (`csrf_placeholder`, a context processor) and every response, from the
 cache or not, gets the visitor's own token (and cookie) substituted on the way out.
 
-Invalidation is by generation: every key holds the current generation number, and a change
-that must show starts a new one (the old entries are never read again and expire). Receivers
+Invalidation is by generation: every entry holds the generation number it was rendered in and
+is served only while that is the current one; a change that must show starts a new generation
+(the old entries are re-rendered on their next request, or expire). Receivers
 (connected in `config.apps`) start a new generation, after commit:
 - at each rerank that changed something (`ranking.services.rerank_committed`): the new order;
 - at every moderation action and Django-admin change (each writes an `AuditEntry`): hidden,
@@ -150,7 +151,23 @@ def _page_key(request: HttpRequest) -> str:
         (request.scheme, request.get_host(), request.get_full_path(), request.headers.get(FRAGMENT_HEADER, ""))
     )
     digest = hashlib.sha256(raw.encode()).hexdigest()[:40]
-    return f"pagecache:page:{connection.settings_dict['NAME']}:{generation()}:{digest}"
+    return f"pagecache:page:{connection.settings_dict['NAME']}:{digest}"
+
+
+def _lookup(request: HttpRequest) -> tuple[str, int, tuple | None]:
+    """(key, current generation, stored response or None), in one round trip when warm: the
+    entry carries the generation it was rendered in and counts only if that is still current.
+    (A page rendered before a new generation started may overwrite a fresher one; it is then
+    simply rendered again.)"""
+    key, generation_key = _page_key(request), _generation_key()
+    found = cache.get_many([generation_key, key])
+    current = found.get(generation_key)
+    if current is None:
+        return key, generation(), None
+    entry = found.get(key)
+    if entry is not None and entry[0] == current:
+        return key, current, entry[1:]
+    return key, current, None
 
 
 # Query values the cached views accept (anything else, `cursor` included, is served uncached).
@@ -208,8 +225,7 @@ def cache_first_page(*, allowed: Allowed | None = None, api: bool = False):
             ):
                 return view(request, *args, **kwargs)
             try:
-                key = _page_key(request)
-                stored = cache.get(key)
+                key, current, stored = _lookup(request)
             except Exception as error:  # noqa: BLE001 - serve it uncached
                 _failed(error)
                 return view(request, *args, **kwargs)
@@ -227,7 +243,7 @@ def cache_first_page(*, allowed: Allowed | None = None, api: bool = False):
             finally:
                 setattr(request, RENDERING_ATTR, False)
             if _storable(response):
-                frozen = (response.status_code, list(response.items()), response.content)
+                frozen = (current, response.status_code, list(response.items()), response.content)
                 try:
                     cache.set(key, frozen, timeout=settings.PAGE_CACHE_SECONDS)
                 except Exception as error:  # noqa: BLE001
