@@ -1,10 +1,12 @@
 """Small presentation helpers shared by every Candor page: stars, avatars, photo covers."""
 
 import hashlib
+from functools import cache
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -109,6 +111,21 @@ def photo_alt(photo, review) -> str:
     return f"Photo {photo.position + 1} of “{review.title}”"
 
 
+@cache
+def _sprite_url() -> str:
+    # Looked up once per process: with the manifest storage each static() call costs a manifest
+    # lookup and URL join, and a page draws dozens of icons.
+    return static("icons/sprite.svg")
+
+
+def _forget_sprite_url(setting: str, **kwargs) -> None:
+    if setting in {"STATIC_URL", "STORAGES"}:
+        _sprite_url.cache_clear()
+
+
+setting_changed.connect(_forget_sprite_url)
+
+
 @register.simple_tag
 def icon(name: str, label: str = "", css: str = "") -> str:
     """An icon from the sprite; decorative unless it has a label."""
@@ -117,7 +134,7 @@ def icon(name: str, label: str = "", css: str = "") -> str:
         '<svg class="icon {}" {} focusable="false"><use href="{}#{}"></use></svg>',
         css,
         aria,
-        static("icons/sprite.svg"),
+        _sprite_url(),
         name,
     )
 
