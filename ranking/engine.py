@@ -133,6 +133,8 @@ TEMP_TABLES = {
     "rk_catrank": "user_id BIGINT, category_id BIGINT, rnk INTEGER, PRIMARY KEY (user_id, category_id)",
     "rk_cutoff": "category_id BIGINT PRIMARY KEY, cutoff DOUBLE PRECISION",
     "rk_catnew": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
+    # (author, category) pairs whose category standing a scoped run recomputes
+    "rk_usercat": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
 }
 
 
@@ -519,6 +521,7 @@ class Engine:
         self.analyze("rk_user", "rk_product")
         self.standings(Scope("rk_user"), result)
         self.progress("category standings")
+        self.usercat_of_reviews(pending=True)
         self.category_standings(Scope("rk_user"), result)
         self.progress("settle levels")
         self.settle(result)
@@ -1067,7 +1070,14 @@ class Engine:
         return changed
 
     def category_standings(self, scope: Scope, result: RunResult) -> int:
+        """Recompute category standings: all of them, or (scoped) the (author, category) pairs in
+        rk_usercat (see usercat_of_reviews) of the authors in `scope`."""
         d, lit, rnd = self.d, self.d.lit, self.d.rnd
+        pairs_join = (
+            ""
+            if scope.everything
+            else "JOIN rk_usercat uc ON uc.user_id = sc.author_id AND uc.category_id = sc.category_id"
+        )
         points = f"SUM({self._review_points()})"
         cat_reputation = rnd(f"CASE WHEN {points} > 0 THEN {points} ELSE {lit(0)} END")
         values = (
@@ -1078,7 +1088,8 @@ class Engine:
             "  SELECT sc.author_id AS user_id, sc.category_id, COUNT(*) AS review_count, "
             f"  {rnd('SUM(sc.helpful_weight)')} AS hw, "
             f"  {cat_reputation} AS reputation "
-            f"  FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} GROUP BY sc.author_id, sc.category_id"
+            f"  FROM {SCORE} sc {pairs_join} WHERE sc.ranked AND {scope.on('sc.author_id')} "
+            "  GROUP BY sc.author_id, sc.category_id"
             ") a"
         )
         if scope.everything:
@@ -1094,9 +1105,14 @@ class Engine:
             self.analyze("rk_catstanding")  # a few thousand rows: lets PostgreSQL probe the indexes
         cols = ["reputation", "review_count", "helpful_weight_received", "is_expert"]
         same_key = "t.user_id = cs.user_id AND t.category_id = cs.category_id"
+        in_pairs = (
+            ""
+            if scope.everything
+            else "AND EXISTS (SELECT 1 FROM rk_usercat uc WHERE uc.user_id = cs.user_id AND uc.category_id = cs.category_id) "
+        )
         changed = self.x(
             f"DELETE FROM {CATSTANDING} WHERE id IN (SELECT cs.id FROM {CATSTANDING} cs WHERE {scope.on('cs.user_id')} "
-            f"AND NOT EXISTS (SELECT 1 FROM rk_catstanding t WHERE {same_key}))"
+            f"{in_pairs}AND NOT EXISTS (SELECT 1 FROM rk_catstanding t WHERE {same_key}))"
         )
         changed += self.x(
             f"UPDATE {CATSTANDING} AS cs SET {', '.join(f'{c} = t.{c}' for c in cols)} FROM rk_catstanding t "
@@ -1117,6 +1133,24 @@ class Engine:
         )
         result.add("category_standings", changed)
         return changed
+
+    def usercat_of_reviews(self, *, pending: bool = False) -> None:
+        """Fill rk_usercat with the (author, category) pairs of the reviews in rk_review: a
+        category standing depends only on its author's reviews in that category. With `pending`,
+        also every category of the authors of deleted reviews (RerankPending)."""
+        self.clear("rk_usercat")
+        self.x(
+            "INSERT INTO rk_usercat (user_id, category_id) SELECT DISTINCT sc.author_id, sc.category_id "
+            f"FROM {SCORE} sc WHERE sc.review_id IN (SELECT id FROM rk_review)"
+        )
+        if pending:
+            self.x(
+                "INSERT INTO rk_usercat (user_id, category_id) SELECT DISTINCT cs.user_id, cs.category_id "
+                f"FROM {CATSTANDING} cs WHERE cs.user_id IN (SELECT user_id FROM ranking_rerankpending "
+                "WHERE id <= %(pmax)s AND user_id IS NOT NULL) ON CONFLICT (user_id, category_id) DO NOTHING",
+                {"pmax": self.pending_max},
+            )
+        self.analyze("rk_usercat")
 
     def settle(self, result: RunResult) -> int:
         """Propagate level changes: a new level changes the author's prior (their reviews) and the
@@ -1144,6 +1178,7 @@ class Engine:
                 "rk_product", f"SELECT r.product_id AS id FROM {REVIEW} r WHERE r.id IN (SELECT id FROM rk_review)"
             )
             changed_total += self.standings(Scope("rk_user"), result)
+            self.usercat_of_reviews()
             self.category_standings(Scope("rk_user"), result)
         leftover = [row[0] for row in self.rows("SELECT id FROM rk_level_changed")]
         if leftover:

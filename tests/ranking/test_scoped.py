@@ -1,0 +1,70 @@
+"""Scoped (incremental) runs recompute only the category standings their changes touch, and
+still reach what a full run computes. Every write is dated past the watermark overlap first, so
+only the changes under test are in scope."""
+
+import pytest
+from django.utils import timezone
+
+from ranking.models import CategoryStanding
+from reviews import services as review_services
+from reviews.models import Review
+from tests.factories import CategoryFactory, ProductFactory
+from tests.ranking.conftest import add_votes, make_review, rerank, seasoned_user
+from tests.ranking.test_job import FULL_ONLY, snapshot
+from tests.ranking.test_split import settle_in_the_past
+
+pytestmark = pytest.mark.django_db
+
+
+def two_category_author():
+    skincare, haircare = CategoryFactory(), CategoryFactory()
+    author = seasoned_user()
+    voters = [seasoned_user() for _ in range(6)]
+    reviews = {
+        category: [make_review(author=author, product=ProductFactory(category=category)) for _ in range(2)]
+        for category in (skincare, haircare)
+    }
+    for review_list in reviews.values():
+        for review in review_list:
+            add_votes(review, helpful=4, voters=voters[:4])
+    rerank(full=True)
+    settle_in_the_past()
+    return author, voters, skincare, haircare, reviews
+
+
+def assert_full_run_agrees():
+    state = snapshot(ranks=False)
+    full = rerank(full=True)
+    assert set(full.changes) <= FULL_ONLY, full.changes
+    assert snapshot(ranks=False)[2] == state[2]  # category standings
+
+
+def test_a_vote_recomputes_only_its_categorys_standing(category):
+    author, voters, skincare, haircare, reviews = two_category_author()
+    before = {cs.category_id: cs.reputation for cs in CategoryStanding.objects.filter(user=author)}
+    review_services.vote_cast(user=voters[5], review=reviews[skincare][0], helpful=True)
+    result = rerank()
+    assert result.changes.get("category_standings") == 1
+    after = {cs.category_id: cs.reputation for cs in CategoryStanding.objects.filter(user=author)}
+    assert after[skincare.pk] > before[skincare.pk] and after[haircare.pk] == before[haircare.pk]
+    assert_full_run_agrees()
+
+
+def test_deleting_an_authors_last_review_in_a_category_removes_that_standing(category):
+    author, voters, skincare, haircare, reviews = two_category_author()
+    for review in reviews[haircare]:
+        review_services.review_delete(review=review, user=author)
+    rerank()
+    assert set(CategoryStanding.objects.filter(user=author).values_list("category_id", flat=True)) == {skincare.pk}
+    assert_full_run_agrees()
+
+
+def test_hiding_a_review_and_a_level_change_settle_like_a_full_run(category):
+    author, voters, skincare, haircare, reviews = two_category_author()
+    newcomer = seasoned_user()
+    review = make_review(author=newcomer, product=ProductFactory(category=haircare))
+    add_votes(review, helpful=6, voters=[seasoned_user() for _ in range(6)])
+    review_services.vote_cast(user=newcomer, review=reviews[skincare][1], helpful=False)
+    Review.objects.filter(pk=reviews[haircare][0].pk).update(status=Review.Status.HIDDEN, changed_at=timezone.now())
+    rerank()
+    assert_full_run_agrees()
