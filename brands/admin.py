@@ -3,7 +3,7 @@ is recorded), so the admin shows but never edits."""
 
 from django.contrib import admin
 
-from .models import Campaign, CampaignEvent, Invitation
+from .models import Campaign, CampaignEvent, Invitation, InvitationEmail
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -39,3 +39,15 @@ class CampaignEventAdmin(ReadOnlyAdmin):
     list_display = ("id", "created_at", "kind", "brand", "campaign", "invitation", "actor")
     list_filter = ("kind",)
     list_select_related = ("brand", "campaign", "actor")
+
+
+@admin.register(InvitationEmail)
+class InvitationEmailAdmin(ReadOnlyAdmin):
+    """The email outbox: pending ones wait for the drain; `sending` with no sent time means a
+    sender died mid-send (never resent, so check by hand whether it arrived)."""
+
+    list_display = ("id", "created_at", "template", "status", "attempts", "retry_at", "sent_at", "invitation")
+    list_filter = ("status", "template")
+    search_fields = ("invitation__tester__username",)
+    list_select_related = ("invitation",)
+    raw_id_fields = ("invitation",)

@@ -8,7 +8,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from .models import Invitation
-from .services import claim_email
+from .services import email_claim, email_finish, email_retry_later
 
 SUBJECTS = {
     "invitation": "{brand} invites you to test {product} on Candor",
@@ -37,13 +37,17 @@ def send_invitation_mail(invitation: Invitation, template: str) -> bool:
     return True
 
 
-def send_once(*, invitation_id: int, field: str, template: str) -> bool:
-    """Claim the email, send it; on a sending failure release the claim so a retry sends it."""
-    invitation = claim_email(invitation_id=invitation_id, field=field)
-    if invitation is None:
+def send_pending(*, invitation_id: int, template: str) -> bool:
+    """Send the invitation's pending `template` email from the outbox, at most once: claim it,
+    send it unless it no longer applies, record the outcome. True when an email went out. On a
+    sending failure it goes back to the outbox (retried later) and the error is re-raised."""
+    email = email_claim(invitation_id=invitation_id, template=template)
+    if email is None:
         return False
     try:
-        return send_invitation_mail(invitation, template)
-    except Exception:
-        Invitation.objects.filter(pk=invitation_id).update(**{field: None})
+        sent = email.still_applies() and send_invitation_mail(email.invitation, template)
+    except Exception as exc:
+        email_retry_later(email=email, error=f"{type(exc).__name__}: {exc}")
         raise
+    email_finish(email=email, sent=sent)
+    return sent

@@ -115,9 +115,6 @@ class Invitation(models.Model):
         Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="tester_assignment"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    # Claims of the emails, so a task run twice sends each once.
-    invite_emailed_at = models.DateTimeField(null=True, blank=True)
-    overdue_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-invited_at", "-id"]
@@ -191,3 +188,61 @@ class CampaignEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.brand_id}/{self.campaign_id})"
+
+
+class InvitationEmail(models.Model):
+    """An email to a tester about their invitation, and whether it went out: the outbox.
+
+    Written in the same transaction as the change that calls for it, so a broker outage delays
+    the email but never loses it: the task enqueued after commit sends it, and when that could
+    not be enqueued (or sending failed) the periodic drain does (brands.tasks.send_pending_emails).
+    A sender claims the row first (pending -> sending, a conditional update), so no email goes
+    out twice; a sender that dies between sending and recording it leaves the row `sending`,
+    never resent (at most once).
+    """
+
+    class Template(models.TextChoices):
+        INVITATION = "invitation", "Invitation"
+        REMINDER = "reminder", "Review due soon"
+        OVERDUE = "overdue", "Review overdue"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Not sent: no address, or the invitation moved on"
+        FAILED = "failed", "Failed: gave up"
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="emails")
+    template = models.CharField(max_length=12, choices=Template.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The periodic drain leaves a pending email alone until then: the task enqueued at commit
+    # gets the first go, and a failed attempt backs off.
+    retry_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "template"], name="invitation_email_once"),
+        ]
+        indexes = [
+            models.Index(fields=["retry_at"], condition=Q(status="pending"), name="invitation_email_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} email for invitation {self.invitation_id}: {self.status}"
+
+    def still_applies(self) -> bool:
+        """False once the invitation moved past what the email is about (a tester who already
+        answered in the app needs no invitation email after a long outage)."""
+        status = self.invitation.status
+        if self.template == self.Template.INVITATION:
+            return status == Invitation.Status.INVITED
+        if self.template == self.Template.REMINDER:
+            return status == Invitation.Status.RECEIVED and self.invitation.review_id is None
+        return status == Invitation.Status.OVERDUE

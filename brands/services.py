@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,7 +33,7 @@ from reviews import services as review_services
 from reviews.models import Brand, BrandMembership, Category, Product, Review
 
 from . import selectors
-from .models import Campaign, CampaignEvent, Invitation
+from .models import Campaign, CampaignEvent, Invitation, InvitationEmail
 
 
 class TransitionRefused(Exception):
@@ -377,12 +378,8 @@ def campaign_invite(
             url=f"/tester/#invitation-{invitation.pk}",
             data={"invitation": invitation.pk, "campaign": campaign.pk},
         )
+        _email_later(invitation, InvitationEmail.Template.INVITATION)
         invitations.append(invitation)
-    from .tasks import send_invitation_email
-
-    ids = [i.pk for i in invitations]
-    for pk in ids:
-        enqueue_on_commit(send_invitation_email, pk)  # a broker outage keeps the invitations
     return invitations
 
 
@@ -675,8 +672,6 @@ def invitations_mark_overdue(*, now: datetime | None = None, batch: int = 500) -
     against the tester's completion rate and eligibility, and at settings.BRANDS_OVERDUE_DEMOTE_COUNT
     overdue items within BRANDS_OVERDUE_WINDOW_DAYS the tester is demoted (ranking.services.
     tester_demote). Claimed row by row with a conditional update; safe to run twice."""
-    from .tasks import send_overdue_email
-
     now = now or timezone.now()
     ids = list(
         Invitation.objects.filter(status=Invitation.Status.RECEIVED, review__isnull=True, due_at__lte=now).values_list(
@@ -703,7 +698,7 @@ def invitations_mark_overdue(*, now: datetime | None = None, batch: int = 500) -
                 data={"invitation": inv.pk},
             )
             _apply_overdue_rule(inv, now)
-            enqueue_on_commit(send_overdue_email, pk)
+            _email_later(inv, InvitationEmail.Template.OVERDUE)
             done.append(pk)
     return done
 
@@ -747,8 +742,9 @@ def reminders_due(*, now: datetime | None = None, batch: int = 500) -> list[int]
 
 @transaction.atomic
 def reminder_claim(*, invitation_id: int, now: datetime | None = None) -> Invitation | None:
-    """Claim the reminder of one item (conditional update on reminder_sent_at) and send the in-app
-    notification. Returns None when another run already claimed it or it no longer applies."""
+    """Claim the reminder of one item (conditional update on reminder_sent_at), send the in-app
+    notification and put the email in the outbox (the caller, a worker already, sends it).
+    Returns None when another run already claimed it or it no longer applies."""
     now = now or timezone.now()
     claimed = Invitation.objects.filter(
         pk=invitation_id,
@@ -768,13 +764,67 @@ def reminder_claim(*, invitation_id: int, now: datetime | None = None) -> Invita
         url=f"/tester/#invitation-{inv.pk}",
         data={"invitation": inv.pk},
     )
+    _email_later(inv, InvitationEmail.Template.REMINDER, enqueue=False)
     return inv
 
 
-def claim_email(*, invitation_id: int, field: str) -> Invitation | None:
-    """Claim one email (invite_emailed_at / overdue_emailed_at) so a task run twice sends it once."""
-    if field not in {"invite_emailed_at", "overdue_emailed_at"}:
-        raise ValueError(field)
-    if not Invitation.objects.filter(pk=invitation_id, **{f"{field}__isnull": True}).update(**{field: timezone.now()}):
+# --- emails: the outbox ------------------------------------------------------------------------
+
+
+def _email_later(invitation: Invitation, template: str, *, enqueue: bool = True) -> None:
+    """Put an email in the outbox in the current transaction and, unless the caller sends it
+    itself, enqueue its task after commit. When the broker cannot take the task the email waits
+    in the outbox for the periodic drain (brands.tasks.send_pending_emails): never lost."""
+    now = timezone.now()  # real time, not a step's `now`: this is about when to send
+    InvitationEmail.objects.get_or_create(
+        invitation=invitation,
+        template=template,
+        defaults={"created_at": now, "retry_at": now + settings.BRANDS_EMAIL_RETRY_AFTER},
+    )
+    if enqueue:
+        from .tasks import SEND_TASKS
+
+        enqueue_on_commit(SEND_TASKS[template], invitation.pk)
+
+
+def emails_due(*, now: datetime | None = None, batch: int = 200) -> list[tuple[int, str]]:
+    """(invitation id, template) of the pending emails the drain should send now, oldest first."""
+    now = now or timezone.now()
+    return list(
+        InvitationEmail.objects.filter(status=InvitationEmail.Status.PENDING, retry_at__lte=now)
+        .order_by("retry_at", "id")
+        .values_list("invitation_id", "template")[:batch]
+    )
+
+
+def email_claim(*, invitation_id: int, template: str) -> InvitationEmail | None:
+    """Claim a pending email (pending -> sending, a conditional update) so that no two senders
+    send it. None when it is not pending (sent, being sent, or never asked for)."""
+    claimed = InvitationEmail.objects.filter(
+        invitation_id=invitation_id, template=template, status=InvitationEmail.Status.PENDING
+    ).update(status=InvitationEmail.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1)
+    if not claimed:
         return None
-    return Invitation.objects.select_related("campaign__brand", "campaign__product", "tester").get(pk=invitation_id)
+    return InvitationEmail.objects.select_related(
+        "invitation__campaign__brand", "invitation__campaign__product", "invitation__tester"
+    ).get(invitation_id=invitation_id, template=template)
+
+
+def email_finish(*, email: InvitationEmail, sent: bool) -> None:
+    """Record a claimed email as sent, or as skipped (no address, or no longer applies)."""
+    now = timezone.now()
+    InvitationEmail.objects.filter(pk=email.pk, status=InvitationEmail.Status.SENDING).update(
+        status=InvitationEmail.Status.SENT if sent else InvitationEmail.Status.SKIPPED,
+        sent_at=now if sent else None,
+    )
+
+
+def email_retry_later(*, email: InvitationEmail, error: str) -> None:
+    """Sending failed: back to the outbox, retried after BRANDS_EMAIL_RETRY_AFTER doubled per
+    attempt, or failed for good after BRANDS_EMAIL_MAX_ATTEMPTS."""
+    given_up = email.attempts >= settings.BRANDS_EMAIL_MAX_ATTEMPTS
+    InvitationEmail.objects.filter(pk=email.pk, status=InvitationEmail.Status.SENDING).update(
+        status=InvitationEmail.Status.FAILED if given_up else InvitationEmail.Status.PENDING,
+        retry_at=timezone.now() + settings.BRANDS_EMAIL_RETRY_AFTER * 2 ** max(email.attempts - 1, 0),
+        error=error[:300],
+    )

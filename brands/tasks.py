@@ -1,34 +1,63 @@
-"""Celery tasks of the tester program: thin, safe to run twice (each email and each deadline is
-claimed with a conditional update). send_* tasks are routed to the notifications queue by name."""
+"""Celery tasks of the tester program: thin, safe to run twice (each email is claimed in the
+outbox, each deadline with a conditional update). send_* tasks are routed to the notifications
+queue by name."""
+
+import logging
 
 from celery import shared_task
 from django.utils import timezone
 
 from . import emails, services
+from .models import InvitationEmail
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="brands.tasks.send_invitation_email", ignore_result=True)
 def send_invitation_email(invitation_id: int) -> bool:
     """Email a tester their invitation (enqueued after the invitation commits)."""
-    return emails.send_once(invitation_id=invitation_id, field="invite_emailed_at", template="invitation")
+    return emails.send_pending(invitation_id=invitation_id, template=InvitationEmail.Template.INVITATION)
 
 
 @shared_task(name="brands.tasks.send_overdue_email", ignore_result=True)
 def send_overdue_email(invitation_id: int) -> bool:
-    return emails.send_once(invitation_id=invitation_id, field="overdue_emailed_at", template="overdue")
+    return emails.send_pending(invitation_id=invitation_id, template=InvitationEmail.Template.OVERDUE)
+
+
+# The task that sends each template right after its change commits.
+SEND_TASKS = {
+    InvitationEmail.Template.INVITATION: send_invitation_email,
+    InvitationEmail.Template.OVERDUE: send_overdue_email,
+}
+
+
+def _send_each(due: list[tuple[int, str]]) -> int:
+    """Send each email; one failure (it is back in the outbox) does not stop the others."""
+    sent = 0
+    for invitation_id, template in due:
+        try:
+            sent += emails.send_pending(invitation_id=invitation_id, template=template)
+        except Exception:  # noqa: BLE001 - logged; the drain retries it later
+            logger.exception("could not send the %s email of invitation %s", template, invitation_id)
+    return sent
+
+
+@shared_task(name="brands.tasks.send_pending_emails", ignore_result=True)
+def send_pending_emails() -> int:
+    """Beat, every minute: drain the outbox, i.e. the emails whose task could not be enqueued
+    (the broker was down when their change committed) or whose sending failed."""
+    return _send_each(services.emails_due())
 
 
 @shared_task(name="brands.tasks.send_review_reminders", ignore_result=True)
 def send_review_reminders() -> int:
     """Beat, hourly: remind each tester once, BRANDS_REMINDER_BEFORE before their review is due."""
     now = timezone.now()
-    sent = 0
+    claimed = []
     for invitation_id in services.reminders_due(now=now):
-        invitation = services.reminder_claim(invitation_id=invitation_id, now=now)
-        if invitation is not None:
-            emails.send_invitation_mail(invitation, "reminder")
-            sent += 1
-    return sent
+        if services.reminder_claim(invitation_id=invitation_id, now=now) is not None:
+            claimed.append((invitation_id, InvitationEmail.Template.REMINDER))
+    return _send_each(claimed)
 
 
 @shared_task(name="brands.tasks.enforce_deadlines", ignore_result=True)

@@ -15,15 +15,15 @@ def enqueue_on_commit(task: Any, *args: Any) -> None:
     """Send `task(*args)` once the current transaction commits.
 
     The write that asked for it is already committed by then. If the broker (Redis) cannot be
-    reached, the failure is logged with the task and its arguments and the request carries on:
-    the write is kept and the user is not shown an error for a side effect (an e-mail) that the
-    in-app notification, written in the same transaction, already covers.
+    reached, the request carries on after a bounded retry (well under a second) and the failure is
+    logged: the caller must have recorded the work durably in the same transaction (an outbox row,
+    as brands.InvitationEmail) so that a periodic job does it later. Nothing is lost, only delayed.
     """
 
     def send() -> None:
         try:
             task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
-        except Exception:  # noqa: BLE001 - any broker failure: keep the write, log the task
-            logger.error("could not enqueue %s%r: the broker is unavailable", task.name, args, exc_info=True)
+        except Exception as exc:  # noqa: BLE001 - any broker failure: keep the write, log the task
+            logger.warning("could not enqueue %s%r, left for the periodic job: %s", task.name, args, exc)
 
     transaction.on_commit(send)

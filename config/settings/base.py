@@ -389,6 +389,12 @@ BRANDS_MATCH_WEIGHTS = {"category_reputation": 0.5, "review_quality": 0.3, "comp
 BRANDS_MATCH_TIE_DECIMALS = 2
 # Absolute links in emails.
 CANDOR_SITE_URL = env("CANDOR_SITE_URL", default="http://127.0.0.1:8000")
+# Emails wait in an outbox (brands.models.InvitationEmail) written with the change that calls for
+# them. The periodic drain takes one this long after it was written (its own task, enqueued at
+# commit, goes first), and after a failed attempt waits this long doubled per attempt, giving up
+# after BRANDS_EMAIL_MAX_ATTEMPTS (about 8.5 hours of retries).
+BRANDS_EMAIL_RETRY_AFTER = timedelta(minutes=1)
+BRANDS_EMAIL_MAX_ATTEMPTS = 10
 
 # Every 15 minutes: expire invitations not answered within their window and mark reviews overdue
 # (counting against completion, demoting per the overdue rule). Safe to run twice: rows are
@@ -404,5 +410,13 @@ CELERY_BEAT_SCHEDULE["brands-review-reminders"] = {
     "task": "brands.tasks.send_review_reminders",
     "schedule": timedelta(hours=1),
     "options": {"expires": 60 * 60},
+}
+# Every minute: send the emails left in the outbox, because the broker could not take their task
+# when their change committed (Redis down) or sending failed. Safe to run twice: each email is
+# claimed with a conditional update before it is sent. Routed to the notifications queue.
+CELERY_BEAT_SCHEDULE["brands-send-pending-emails"] = {
+    "task": "brands.tasks.send_pending_emails",
+    "schedule": timedelta(minutes=1),
+    "options": {"expires": 60},
 }
 # === end Brands =================================================================================

@@ -1,9 +1,11 @@
-"""The rerank under real Celery workers: `celery -A config worker --queues=ranking` subprocesses
-on the test database (PostgreSQL) with a private Redis as broker and cache, as in production.
+"""Faults with real Celery workers: `celery -A config worker` subprocesses on the test database
+(PostgreSQL) with a private Redis as broker and cache, as in production.
 
 - A worker killed (SIGKILL, nothing gets to clean up) midway through a rerank: the previous
   ranking stays, and the next run, on a fresh worker, completes it.
 - Two reranks at once in two workers: one runs, the other is skipped.
+- Redis down while a brand invites: the invitation answers fast and is kept, its email waits in
+  the outbox; Redis back, the periodic drain on a worker sends it, once.
 
 A run is held midway without touching the engine: the test takes a SHARE lock on
 ranking_productscore from its own connection. The run writes that table late (after review scores
@@ -13,102 +15,24 @@ and standings) and waits there; readers are not blocked by a SHARE lock.
 import contextlib
 import os
 import signal
-import subprocess
-import sys
 import time
-from typing import IO
+from datetime import timedelta
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
 from ranking import services, tasks
 from ranking.models import RerankRun, ReviewScore
+from tests.brands.conftest import brand, campaign, member, product, skincare, testers  # noqa: F401, F811
+from tests.conftest import client_for
 from tests.factories import ProductFactory
+from tests.hardening.conftest import WORKER_APPLICATION, wait_for
 from tests.ranking.conftest import BASE_WEIGHT, add_votes, make_review, rerank
 from tests.ranking.test_job import FULL_ONLY, snapshot
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-# Names the workers' database sessions, so the test can find them in pg_stat_activity.
-WORKER_APPLICATION = "candor-fault-worker"
-
-
-def wait_for(condition, timeout: float = 60.0, every: float = 0.2, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise TimeoutError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def workers(transactional_db, redis_backed, private_redis, tmp_path):
-    """start(name, **env) -> a running worker process on the ranking queue. All are SIGKILLed at
-    the end, before the test database is flushed."""
-    port = private_redis[0]
-    db = connection.settings_dict
-    url = (
-        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        f"?application_name={WORKER_APPLICATION}"
-    )
-    started: list[tuple[subprocess.Popen, IO]] = []
-
-    def start(name: str, **env: str) -> subprocess.Popen:
-        environment = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": url,
-            "REDIS_URL": f"redis://127.0.0.1:{port}/0",
-            **env,
-        }
-        if db["PASSWORD"]:
-            environment["PGPASSWORD"] = db["PASSWORD"]
-        log = tmp_path / f"{name}.log"
-        output = log.open("w")
-        process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--queues=ranking",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                f"--hostname={name}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=settings.BASE_DIR,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: the pool child dies with it
-        )
-        process.log = log
-        started.append((process, output))
-        return process
-
-    yield start
-    for process, output in started:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-        output.close()
-    # A backend orphaned by a killed worker would block the flush of the test database.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND application_name = %s",
-            [WORKER_APPLICATION],
-        )
 
 
 @contextlib.contextmanager
@@ -172,8 +96,8 @@ def done_runs() -> int:
 def test_a_worker_killed_midway_keeps_the_previous_ranking_and_the_next_run_completes_it(workers, private_redis):
     import redis
 
-    product = ProductFactory()
-    voted, other = make_review(product=product), make_review(product=product)
+    rated = ProductFactory()
+    voted, other = make_review(product=rated), make_review(product=rated)
     add_votes(voted, helpful=2)
     rerank(full=True)
     before, runs_before = snapshot(), done_runs()
@@ -181,7 +105,7 @@ def test_a_worker_killed_midway_keeps_the_previous_ranking_and_the_next_run_comp
     add_votes(other, helpful=2)
 
     with run_held_at_product_scores():
-        doomed = workers("doomed", RANKING_LOCK_TIMEOUT_SECONDS="10", DATABASE_CLIENT_CHECK_SECONDS="1")
+        doomed = workers("doomed", "ranking", RANKING_LOCK_TIMEOUT_SECONDS="10", DATABASE_CLIENT_CHECK_SECONDS="1")
         tasks.rerank.delay()
         pid = stalled_run_pid()
         # Midway: the run holds the job's advisory lock and has written review scores.
@@ -197,10 +121,10 @@ def test_a_worker_killed_midway_keeps_the_previous_ranking_and_the_next_run_comp
         assert done_runs() == runs_before
         assert not RerankRun.objects.filter(status=RerankRun.Status.FAILED).exists()  # nobody left to record it
         # The dead run's cache lock stays in Redis until it expires (RANKING_LOCK_TIMEOUT).
-        ttl = redis.Redis(port=private_redis[0]).pttl(cache.make_key(services.lock_key()))
+        ttl = redis.Redis(port=private_redis.port).pttl(cache.make_key(services.lock_key()))
         assert 0 < ttl <= 10_000, ttl
 
-    workers("next")
+    workers("next", "ranking")
     wait_for(lambda: cache.get(services.lock_key()) is None, timeout=15, what="the dead run's lock to expire")
     tasks.rerank.delay()
     wait_for(lambda: done_runs() == runs_before + 1, what="the next run")
@@ -211,24 +135,20 @@ def test_a_worker_killed_midway_keeps_the_previous_ranking_and_the_next_run_comp
 
 
 def test_two_reranks_at_once_in_two_workers_only_one_runs(workers):
-    product = ProductFactory()
-    voted = make_review(product=product)
+    rated = ProductFactory()
+    voted = make_review(product=rated)
     rerank(full=True)
     runs_before = done_runs()
     add_votes(voted, helpful=3)
 
     def outcome(worker, task) -> str:
-        """The worker's log line for the task once it finished (the result is not stored)."""
-        return wait_for(
-            lambda: next((s for s in worker.log.read_text().splitlines() if f"[{task.id}] succeeded" in s), None),
-            what=f"task {task.id} to finish",
-        )
+        return wait_for(lambda: finished(worker, task), what=f"task {task.id} to finish")
 
     with run_held_at_product_scores():
-        workers("first")
+        workers("first", "ranking")
         tasks.rerank.delay()
         stalled_run_pid()
-        second = workers("second")
+        second = workers("second", "ranking")
         line = outcome(second, tasks.rerank.delay())
         assert "'skipped': True" in line and "'reason': 'locked'" in line, line
         # As if the first run outlived its cache lock (RANKING_LOCK_TIMEOUT): PostgreSQL's advisory
@@ -240,3 +160,47 @@ def test_two_reranks_at_once_in_two_workers_only_one_runs(workers):
 
     wait_for(lambda: done_runs() == runs_before + 1, what="the first run to finish")
     assert ReviewScore.objects.get(pk=voted.pk).helpful_weight == pytest.approx(3 * BASE_WEIGHT)
+
+
+def test_with_redis_down_an_invitation_email_waits_and_a_worker_sends_it_once_redis_is_back(
+    workers,
+    redis_backed,
+    member,  # noqa: F811 - the brands fixtures imported above
+    campaign,  # noqa: F811
+    testers,  # noqa: F811
+    settings,
+):
+    from brands import tasks as brand_tasks
+    from brands.models import InvitationEmail
+
+    settings.BRANDS_EMAIL_RETRY_AFTER = timedelta(0)  # the drain may take it at once
+    redis_backed.stop()
+    started = time.monotonic()
+    response = client_for(member).post(
+        f"/api/v1/brand/campaigns/{campaign.pk}/invitations/", {"testers": [testers[0].username]}, format="json"
+    )
+    assert time.monotonic() - started < 2
+    assert response.status_code == 201, response.content
+    invitation_id = response.json()[0]["id"]
+    email = InvitationEmail.objects.get(invitation_id=invitation_id)
+    assert email.status == InvitationEmail.Status.PENDING
+
+    redis_backed.start()
+    # The console email backend (local settings) writes each email to the worker's log.
+    mailer = workers("mailer", "notifications", DJANGO_SETTINGS_MODULE="config.settings.local")
+    drain = brand_tasks.send_pending_emails.delay()  # what beat enqueues every minute
+    wait_for(lambda: finished(mailer, drain), what="the drain")
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (InvitationEmail.Status.SENT, 1)
+    # Delivered late or twice, the email's own task and another drain send nothing more.
+    late, again = brand_tasks.send_invitation_email.delay(invitation_id), brand_tasks.send_pending_emails.delay()
+    assert wait_for(lambda: finished(mailer, late), what="the late task").endswith(": False")
+    assert wait_for(lambda: finished(mailer, again), what="the second drain").endswith(": 0")
+    subject = f"Subject: {campaign.brand.name} invites you to test {campaign.product.name} on Candor"
+    assert mailer.log.read_text().count(subject) == 1
+    assert f"To: {testers[0].email}" in mailer.log.read_text()
+
+
+def finished(worker, task) -> str | None:
+    """The worker's log line for the task once it finished (the result is not stored)."""
+    return next((s for s in worker.log.read_text().splitlines() if f"[{task.id}] succeeded" in s), None)
