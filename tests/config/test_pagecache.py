@@ -283,15 +283,14 @@ def test_turned_off_with_zero_seconds(ranked, settings):
 
 @pytest.fixture
 def redis_cache(private_redis, settings):  # noqa: F811
-    port, server = private_redis
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "LOCATION": private_redis.url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    return server
+    return private_redis
 
 
 def test_with_redis_stopped_pages_answer_uncached(ranked, redis_cache):
@@ -300,8 +299,7 @@ def test_with_redis_stopped_pages_answer_uncached(ranked, redis_cache):
     for url in urls:
         Client().get(url)
         assert cache_status(Client().get(url)) == "hit", url
-    redis_cache.terminate()
-    redis_cache.wait(timeout=10)
+    redis_cache.stop()
     for url in urls:
         started = time.monotonic()
         response, queries = fetch(Client(), url)
