@@ -954,14 +954,15 @@ class Engine:
             f"SELECT v.review_id AS id FROM rk_pair_changed c JOIN {REVIEW} r ON r.author_id = c.author_id "
             f"JOIN {VOTE} v ON v.review_id = r.id AND v.user_id = c.voter_id",
         )
-        self.analyze("rk_review")
-        result.notes["reviews_rescored_after_parts"] = self.count("rk_review")
-        self.x(
-            f"DELETE FROM {STAGED} WHERE run_key = %(key)s AND review_id IN (SELECT id FROM rk_review)",
-            {"key": split.key},
-        )
-        self.stage_scores(Scope("rk_review"), split.key)
-        self.analyze(STAGED)
+        # Statistics first: planned blind, the DELETE below probed a million staged rows per id.
+        self.analyze("rk_review", STAGED)
+        rescored = result.notes["reviews_rescored_after_parts"] = self.count("rk_review")
+        if rescored:
+            self.x(
+                f"DELETE FROM {STAGED} WHERE run_key = %(key)s AND review_id IN (SELECT id FROM rk_review)",
+                {"key": split.key},
+            )
+            self.stage_scores(Scope("rk_review"), split.key)
         cols = ", ".join(SCORE_COLUMNS)
         return self._write_scores(
             f"SELECT review_id, {cols} FROM {STAGED} WHERE run_key = %(key)s", {"key": split.key}, result
