@@ -37,6 +37,16 @@ def isolated_cache(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def fresh_broker_breaker():
+    """A broker failure in one test must not stop the next from enqueueing."""
+    from config.tasks import reset_broker_breaker
+
+    reset_broker_breaker()
+    yield
+    reset_broker_breaker()
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -124,6 +124,9 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
+    # Without timeouts a Redis that accepts connections but never answers (a failover, a half-open
+    # connection) blocks a publish forever. Requests publish with shorter ones (config/tasks.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
     # Sessions read from Redis and survive a cache flush in the database; config.sessions keeps
     # them working from the database alone while Redis is down.
     SESSION_ENGINE = "config.sessions"
@@ -157,6 +160,9 @@ PAGE_CACHE_RETRY_SECONDS = 5
 
 # Queues by kind, so each can be scaled on its own machines (docs/deploy.md). Tasks land on
 # "default" unless routed here.
+# After a request could not enqueue a task, its process does not try the broker again for this
+# long (the work waits in an outbox for a periodic job; config/tasks.py).
+BROKER_RETRY_SECONDS = 30
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUE_NAMES = ["default", "ranking", "media", "notifications"]
 CELERY_TASK_ROUTES = {

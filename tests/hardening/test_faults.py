@@ -14,6 +14,7 @@ test_worker_faults.py (real worker processes); the same in one process in tests/
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -31,6 +32,14 @@ from tests.factories import ReviewFactory, UserFactory
 from tests.hardening.conftest import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def committed(capture, request):
+    """Make `request` and run what it left for after commit (the enqueue), as a real request does:
+    the test's own transaction otherwise keeps on_commit callbacks from running at all."""
+    with capture(execute=True):
+        response = request()
+    return response
 
 
 def timed(call):
@@ -79,14 +88,16 @@ def test_with_redis_stopped_an_invitation_is_kept_answers_fast_and_its_email_is_
     settings.BRANDS_EMAIL_RETRY_AFTER = timedelta(0)  # the drain may take it at once
     redis_backed.stop()
     client = client_for(member)
-    with django_capture_on_commit_callbacks(execute=True):
-        response, seconds = timed(
+    response, seconds = timed(
+        lambda: committed(
+            django_capture_on_commit_callbacks,
             lambda: client.post(
                 f"/api/v1/brand/campaigns/{campaign.pk}/invitations/",
                 {"testers": [testers[0].username]},
                 format="json",
-            )
+            ),
         )
+    )
     assert seconds < 2, seconds
     assert response.status_code == 201, response.content
     invitation = Invitation.objects.get(campaign=campaign, tester=testers[0])
@@ -104,6 +115,42 @@ def test_with_redis_stopped_an_invitation_is_kept_answers_fast_and_its_email_is_
     assert [m.to for m in mail.outbox] == [[testers[0].email]]
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 1) and email.sent_at is not None
+
+
+@pytest.mark.django_db
+def test_with_redis_hung_an_invitation_batch_answers_fast_and_its_emails_wait(
+    redis_backed,
+    member,  # noqa: F811 - the brands fixtures imported above
+    campaign,  # noqa: F811
+    testers,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    settings,
+):
+    """Redis accepts connections but never answers (SIGSTOP: like a failover or a half-open
+    connection). Without timeouts the publish after commit would wait forever."""
+    from brands import tasks
+    from brands.models import InvitationEmail
+
+    settings.BRANDS_EMAIL_RETRY_AFTER = timedelta(0)
+    os.kill(redis_backed.process.pid, signal.SIGSTOP)
+    try:
+        response, seconds = timed(
+            lambda: committed(
+                django_capture_on_commit_callbacks,
+                lambda: client_for(member).post(
+                    f"/api/v1/brand/campaigns/{campaign.pk}/invitations/",
+                    {"testers": [t.username for t in testers]},
+                    format="json",
+                ),
+            )
+        )
+        assert seconds < 2, seconds
+        assert response.status_code == 201, response.content
+        assert InvitationEmail.objects.filter(status="pending").count() == 3
+    finally:
+        os.kill(redis_backed.process.pid, signal.SIGCONT)
+    assert tasks.send_pending_emails.apply().get() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(t.email for t in testers)
 
 
 # --- PostgreSQL restart ----------------------------------------------------------------------
