@@ -213,7 +213,7 @@ def vote_tally_move(*, voter_id: int, author_id: int, votes: int, helpful_votes:
     table = VoteTally._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (voter_id, author_id, votes, helpful_votes) VALUES (%s, %s, %s, %s) "  # noqa: S608 # nosec B608 - table name from the model
+            f"INSERT INTO {table} (voter_id, author_id, votes, helpful_votes) VALUES (%s, %s, %s, %s) "  # noqa: S608 # nosec B608 # table name from the model
             "ON CONFLICT (voter_id, author_id) DO UPDATE SET "
             f"votes = {table}.votes + EXCLUDED.votes, helpful_votes = {table}.helpful_votes + EXCLUDED.helpful_votes",
             [voter_id, author_id, votes, helpful_votes],
@@ -230,7 +230,7 @@ def vote_tally_recount() -> int:
     VoteTally.objects.all().delete()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {tally} (voter_id, author_id, votes, helpful_votes) "  # noqa: S608 # nosec B608 - model table names
+            f"INSERT INTO {tally} (voter_id, author_id, votes, helpful_votes) "  # noqa: S608 # nosec B608 # model table names
             f"SELECT v.user_id, r.author_id, COUNT(*), SUM(CASE WHEN v.helpful THEN 1 ELSE 0 END) "
             f"FROM {vote} v JOIN {review} r ON r.id = v.review_id GROUP BY v.user_id, r.author_id"
         )

@@ -13,7 +13,7 @@ def review_votes_leave_tally(sender, instance: Review, **kwargs) -> None:
     with connection.cursor() as cursor:
         # One statement for all the review's voters; runs in the deletion's transaction.
         cursor.execute(
-            f"UPDATE {tally} SET votes = {tally}.votes - g.n, helpful_votes = {tally}.helpful_votes - g.h "  # noqa: S608 # nosec B608 - model table names
+            f"UPDATE {tally} SET votes = {tally}.votes - g.n, helpful_votes = {tally}.helpful_votes - g.h "  # noqa: S608 # nosec B608 # model table names
             f"FROM (SELECT user_id, COUNT(*) AS n, SUM(CASE WHEN helpful THEN 1 ELSE 0 END) AS h FROM {vote} "
             f"WHERE review_id = %s GROUP BY user_id) g WHERE {tally}.voter_id = g.user_id AND {tally}.author_id = %s",
             [instance.pk, instance.author_id],
@@ -27,7 +27,7 @@ def voter_leaves_counters(sender, instance, **kwargs) -> None:
     review, vote = Review._meta.db_table, HelpfulVote._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {review} SET helpful_count = {review}.helpful_count - g.h, "  # noqa: S608 # nosec B608 - model table names
+            f"UPDATE {review} SET helpful_count = {review}.helpful_count - g.h, "  # noqa: S608 # nosec B608 # model table names
             f"not_helpful_count = {review}.not_helpful_count - g.n, changed_at = %s "
             f"FROM (SELECT review_id, SUM(CASE WHEN helpful THEN 1 ELSE 0 END) AS h, "
             f"SUM(CASE WHEN helpful THEN 0 ELSE 1 END) AS n FROM {vote} WHERE user_id = %s GROUP BY review_id) g "
