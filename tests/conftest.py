@@ -39,12 +39,15 @@ def isolated_cache(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_broker_breaker():
-    """A broker failure in one test must not stop the next from enqueueing."""
+    """A broker or cache failure in one test must not stop the next from using them."""
+    from config.cache import reset_cache_breaker
     from config.tasks import reset_broker_breaker
 
     reset_broker_breaker()
+    reset_cache_breaker()
     yield
     reset_broker_breaker()
+    reset_cache_breaker()
 
 
 @pytest.fixture

@@ -158,11 +158,15 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 # After a cache failure, pages are served uncached this long before the cache is tried again.
 PAGE_CACHE_RETRY_SECONDS = 5
 
-# Queues by kind, so each can be scaled on its own machines (docs/deploy.md). Tasks land on
-# "default" unless routed here.
+# After a Redis cache call fails (down or hung), the process skips the cache for this long
+# (config/cache.py): every caller copes without it, but not with a timeout per call.
+CACHE_RETRY_SECONDS = 5
 # After a request could not enqueue a task, its process does not try the broker again for this
 # long (the work waits in an outbox for a periodic job; config/tasks.py).
 BROKER_RETRY_SECONDS = 30
+
+# Queues by kind, so each can be scaled on its own machines (docs/deploy.md). Tasks land on
+# "default" unless routed here.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUE_NAMES = ["default", "ranking", "media", "notifications"]
 CELERY_TASK_ROUTES = {

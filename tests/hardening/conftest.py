@@ -101,7 +101,7 @@ def redis_backed(private_redis, settings):
     url = private_redis.url
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",  # as in production
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

@@ -5,8 +5,9 @@ are never stopped):
   (its rate limit fails open) and answers fast; a write that enqueues a Celery task answers
   within 2 s and keeps the write, and its email waits in the outbox until the periodic drain
   sends it (once); /readyz reports the cache.
-- Redis hung (SIGSTOP: accepts connections, never answers): a batch of invitations still answers
-  within 2 s (short publish timeouts, then the broker breaker) and the emails wait in the outbox.
+- Redis hung (SIGSTOP: accepts connections, never answers): pages pay one cache timeout, then
+  answer at uncached speed (the cache breaker); a batch of invitations answers within 2 s (short
+  publish timeouts, then the broker breaker) and the emails wait in the outbox.
 - PostgreSQL restarted: the app's connection settings (CONN_HEALTH_CHECKS) recover on the next
   request, without a process restart.
 
@@ -159,6 +160,33 @@ def test_with_redis_stopped_an_invitation_is_kept_answers_fast_and_its_email_is_
     assert [m.to for m in mail.outbox] == [[testers[0].email]]
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 1) and email.sent_at is not None
+
+
+@pytest.mark.django_db
+def test_with_redis_hung_pages_pay_one_timeout_then_answer_at_uncached_speed(redis_backed, settings):
+    """Redis accepts connections but never answers: every cache call would wait for its socket
+    timeout (1 s), two or three per page. The first failure opens the breaker (config/cache.py)."""
+    from django.core.cache import cache
+
+    settings.CACHE_RETRY_SECONDS = 1
+    review = ReviewFactory()
+    browser = Client()
+    browser.force_login(UserFactory())
+    urls = ["/", f"/r/{review.pk}/", f"/p/{review.product.slug}/", "/rankings/", "/api/v1/discover/"]
+    os.kill(redis_backed.process.pid, signal.SIGSTOP)
+    try:
+        first, seconds = timed(lambda: browser.get("/"))
+        assert first.status_code == 200 and seconds < 2, seconds  # one timeout, not one per call
+        started = time.monotonic()
+        for url in urls:
+            assert browser.get(url).status_code == 200, url
+            assert Client().get(url).status_code == 200, url
+        assert time.monotonic() - started < 1, time.monotonic() - started  # ten requests, no timeouts
+    finally:
+        os.kill(redis_backed.process.pid, signal.SIGCONT)
+    time.sleep(1.1)  # the breaker closes after CACHE_RETRY_SECONDS: Redis is used again
+    cache.set("back", "yes")
+    assert cache.get("back") == "yes"
 
 
 @pytest.mark.django_db
