@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from reviews.models import Review
 
-from .engine import Busy, Engine, RunResult, Split
+from .engine import PG_ADVISORY_KEY, Busy, Engine, RunResult, Split
 from .models import (
     FraudFlag,
     RerankRun,
@@ -63,9 +63,31 @@ def rerank(
     """
     token = uuid.uuid4().hex
     if not cache.add(lock_key(), token, timeout=settings.RANKING_LOCK_TIMEOUT):
-        started = now or timezone.now()
-        return RunResult(kind="full" if full else "incremental", started_at=started, skipped=True, reason="locked")
+        if not _lock_holder_is_gone():
+            started = now or timezone.now()
+            return RunResult(kind="full" if full else "incremental", started_at=started, skipped=True, reason="locked")
+        # The holder died (a worker killed mid-run): take its lock over rather than wait for it
+        # to expire. Should a run start at this very moment, the advisory lock still keeps one out.
+        logger.warning("rerank: the cache lock's holder is gone; taking the lock over")
+        cache.set(lock_key(), token, timeout=settings.RANKING_LOCK_TIMEOUT)
     return _run_holding_lock(token, full=full, now=now, progress=progress)
+
+
+def _lock_holder_is_gone() -> bool:
+    """On PostgreSQL a live run holds the job's advisory lock for its whole transaction, and a
+    split run is unfinished while its parts compute; with neither, the cache lock is a dead
+    run's. (Elsewhere the cache lock is waited out.)"""
+    if connection.vendor != "postgresql" or SplitRun.objects.filter(finished_at__isnull=True).exists():
+        return False
+    with connection.cursor() as cursor:
+        # A bigint advisory key shows in pg_locks as classid (high 32 bits), objid (low), objsubid 1.
+        cursor.execute(
+            "SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+            "WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND d.datname = current_database() "
+            "AND l.classid::text::bigint * 4294967296 + l.objid::text::bigint = %s",
+            [PG_ADVISORY_KEY],
+        )
+        return cursor.fetchone() is None
 
 
 def _run_holding_lock(

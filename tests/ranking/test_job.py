@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ranking import services, tasks
-from ranking.engine import Engine
+from ranking.engine import PG_ADVISORY_KEY, Engine
 from ranking.models import CategoryStanding, RerankRun, ReviewerStanding, ReviewScore, VotePair
 from reviews import services as review_services
 from reviews.models import Review
@@ -117,8 +117,10 @@ def test_a_vote_committed_during_the_previous_run_is_not_missed(product):
     assert ReviewScore.objects.get(pk=review.pk).helpful_weight == pytest.approx(BASE_WEIGHT)
 
 
-def test_a_run_never_overlaps_another(product):
+def test_a_run_never_overlaps_another(product, monkeypatch):
     make_review(product=product)
+    # Another run is alive (on PostgreSQL: it holds the advisory lock; see the next test).
+    monkeypatch.setattr(services, "_lock_holder_is_gone", lambda: False)
     assert cache.add(services.lock_key(), "another-run", timeout=60)
     result = services.rerank(full=True)
     assert result.skipped and result.reason == "locked"
@@ -126,6 +128,28 @@ def test_a_run_never_overlaps_another(product):
     cache.delete(services.lock_key())
     assert not rerank(full=True).skipped
     assert cache.get(services.lock_key()) is None  # released after the run
+
+
+@pytest.mark.postgres
+def test_a_dead_runs_cache_lock_is_taken_over_only_when_no_run_holds_the_advisory_lock(product):
+    from django.db import connections
+
+    make_review(product=product)
+    cache.set(services.lock_key(), "killed-worker", timeout=600)  # left by a run killed mid-way
+    other = connections.create_connection("default")  # a live run elsewhere
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [PG_ADVISORY_KEY])
+        assert not services._lock_holder_is_gone()
+        assert services.rerank(full=True).reason == "locked"
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [PG_ADVISORY_KEY])
+    finally:
+        other.close()
+    assert services._lock_holder_is_gone()
+    result = services.rerank(full=True)
+    assert not result.skipped and ReviewScore.objects.exists()
+    assert cache.get(services.lock_key()) is None  # our lock, released after the run
 
 
 def test_the_lock_expires(product, monkeypatch):
