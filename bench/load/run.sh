@@ -6,8 +6,13 @@
 #   bench/load/run.sh            # prepare once (migrate, seed_demo, rerank --full), then measure
 #   DURATION=15s bench/load/run.sh
 #
-# Prints a Markdown section for bench/RESULTS.md. Each wrk run is short: the machine is shared.
+# Pages are measured twice: with the page cache (config/pagecache.py; wrk sends no cookies, so it
+# is an anonymous visitor and the first pages are answered from Redis) and with it off
+# (PAGE_CACHE_SECONDS=0, a second gunicorn), plus a deeper discover page, which is never cached.
+# Needs wrk (apt-get install wrk). Prints a Markdown section for bench/RESULTS.md. Each wrk run
+# is short: the machine is shared.
 set -euo pipefail
+command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 1; }
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
 DURATION=${DURATION:-12s}
@@ -44,21 +49,35 @@ $PY manage.py migrate --noinput -v 0
 $PY manage.py seed_demo --if-empty --force -v 0  # a bench site, not a public one
 $PY manage.py collectstatic --noinput -v 0
 $PY manage.py rerank --full
+# A freshly seeded database has not been analyzed yet (autovacuum would, a minute later); plans
+# on empty statistics are not what production runs.
+psql "$PG/$DB" -qc "VACUUM ANALYZE"
 BENCH_DIR="$WORK" $PY bench/load/prepare.py setup "$WORK"
 $PY bench/load/prepare.py check
 
-GUNICORN_BIND="127.0.0.1:$WEB_PORT" .venv/bin/gunicorn config.wsgi:application --config config/gunicorn.py \
-  --access-logfile /dev/null >"$WORK/gunicorn.log" 2>&1 &
-WEB_PID=$!
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$WEB_PORT/healthz" >/dev/null && break; sleep 0.2; done
+start_web() {  # PAGE_CACHE_SECONDS for this gunicorn
+  PAGE_CACHE_SECONDS=$1 GUNICORN_BIND="127.0.0.1:$WEB_PORT" .venv/bin/gunicorn config.wsgi:application \
+    --config config/gunicorn.py --access-logfile /dev/null >>"$WORK/gunicorn.log" 2>&1 &
+  WEB_PID=$!
+  for _ in $(seq 50); do curl -fs "http://127.0.0.1:$WEB_PORT/healthz" >/dev/null && break; sleep 0.2; done
+  # Every worker renders each page once before measuring (templates, URL resolvers, connections).
+  for _ in $(seq 20); do
+    curl -fs -o /dev/null "$BASE/" && curl -fs -o /dev/null "$BASE/p/$PRODUCT/" && curl -fs -o /dev/null "$BASE$DEEPER"
+  done
+}
+stop_web() { kill "$WEB_PID" && wait "$WEB_PID" 2>/dev/null || true; WEB_PID=; }
 BASE="http://127.0.0.1:$WEB_PORT"
 PRODUCT=$(cat "$WORK/product.txt")
-curl -fs -o /dev/null "$BASE/" && curl -fs -o /dev/null "$BASE/p/$PRODUCT/"
+DEEPER=/
+start_web 0
+# The second page of the discover feed (a cursor link; never cached).
+DEEPER=/$(curl -fs "$BASE/" | $PY -c 'import html, re, sys; print(html.unescape(re.search(r"data-more href=\"([^\"]+)\"", sys.stdin.read()).group(1)))')
 
 run() {  # name, url, extra wrk args...
   local name=$1 url=$2; shift 2
   echo "### $name"
   echo '```'
+  echo "first answer: X-Candor-Cache: $(curl -fs -o /dev/null -D - "$url" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-candor-cache"{print $2}')"
   BENCH_DIR="$WORK" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" \
     | grep -E "Requests/sec|Latency  |50%|90%|99%|requests in|Non-2xx|errors|Socket"
   echo '```'
@@ -70,10 +89,24 @@ echo
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GB;"
 echo "gunicorn $($PY -c "import gunicorn; print(gunicorn.__version__)") with ${GUNICORN_WORKERS:-$(( $(nproc) * 2 + 1 ))} sync workers, production settings,"
 echo "PostgreSQL $(psql "$PG/postgres" -qtAc 'SHOW server_version'), Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2); wrk: 2 threads, $CONNECTIONS connections, $DURATION each, same machine."
+echo "Load average at the start (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg); busiest other process: $(ps -eo pcpu,comm --sort=-pcpu | sed -n 2p | xargs)."
 echo
-run "Discover feed (GET /)" "$BASE/"
-run "Product page (GET /p/$PRODUCT/)" "$BASE/p/$PRODUCT/"
+echo "Uncached: PAGE_CACHE_SECONDS=0 (every request renders from PostgreSQL)."
+echo
+run "Discover feed, uncached (GET /)" "$BASE/"
+run "Product page, uncached (GET /p/$PRODUCT/)" "$BASE/p/$PRODUCT/"
+run "Discover feed API, uncached (GET /api/v1/discover/)" "$BASE/api/v1/discover/"
+stop_web
+start_web 60
+echo "Cached: PAGE_CACHE_SECONDS=60, anonymous requests (first pages from Redis)."
+echo
+run "Discover feed, cached (GET /)" "$BASE/"
+run "Discover feed, second page (GET $DEEPER, never cached)" "$BASE$DEEPER"
+run "Product page, cached (GET /p/$PRODUCT/)" "$BASE/p/$PRODUCT/"
+run "Discover feed API, cached (GET /api/v1/discover/)" "$BASE/api/v1/discover/"
 run "Votes (PUT /api/v1/reviews/<id>/vote/, 1000 users, half on one review)" "$BASE/" -s bench/load/vote.lua
+echo
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo "Counts after the vote run:"
 echo '```'
