@@ -77,7 +77,11 @@ run() {  # name, url, extra wrk args...
   local name=$1 url=$2; shift 2
   echo "### $name"
   echo '```'
-  echo "first answer: X-Candor-Cache: $(curl -fs -o /dev/null -D - "$url" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-candor-cache"{print $2}')"
+  if [ $# -eq 0 ]; then  # a page: say whether it comes from the page cache
+    local status
+    status=$(curl -fs -o /dev/null -D - "$url" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-candor-cache"{print $2}')
+    echo "first answer: X-Candor-Cache: ${status:-(none: uncached)}"
+  fi
   BENCH_DIR="$WORK" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" \
     | grep -E "Requests/sec|Latency  |50%|90%|99%|requests in|Non-2xx|errors|Socket"
   echo '```'
@@ -89,7 +93,7 @@ echo
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GB;"
 echo "gunicorn $($PY -c "import gunicorn; print(gunicorn.__version__)") with ${GUNICORN_WORKERS:-$(( $(nproc) * 2 + 1 ))} sync workers, production settings,"
 echo "PostgreSQL $(psql "$PG/postgres" -qtAc 'SHOW server_version'), Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2); wrk: 2 threads, $CONNECTIONS connections, $DURATION each, same machine."
-echo "Load average at the start (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg); busiest other process: $(ps -eo pcpu,comm --sort=-pcpu | sed -n 2p | xargs)."
+echo "Load average at the start (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo "Uncached: PAGE_CACHE_SECONDS=0 (every request renders from PostgreSQL)."
 echo
