@@ -4,6 +4,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
@@ -39,6 +40,7 @@ def refuse_brand_votes(sender, instance: HelpfulVote, raw: bool = False, **kwarg
     """Brands never reorder reviews of their products: their members cannot vote on them."""
     if raw or instance.pk is not None:
         return
-    brand_id = Review.objects.filter(pk=instance.review_id).values_list("product__brand_id", flat=True).first()
-    if brand_id is not None and BrandMembership.objects.filter(user_id=instance.user_id, brand_id=brand_id).exists():
+    # One query on the hot vote path: is the voter a member of the reviewed product's brand?
+    brand_of_review = Review.objects.filter(pk=instance.review_id).values("product__brand_id")[:1]
+    if BrandMembership.objects.filter(user_id=instance.user_id, brand_id=Subquery(brand_of_review)).exists():
         raise PermissionDenied("Members of a brand cannot vote on reviews of its products.")

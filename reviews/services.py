@@ -283,16 +283,18 @@ def _vote_cast_once(*, user: User, review: Review, helpful: bool) -> HelpfulVote
     now = timezone.now()
     if vote is None:
         vote = HelpfulVote.objects.create(user=user, review=review, helpful=helpful, created_at=now, updated_at=now)
-        _bump(review.pk, helpful_count=int(helpful), not_helpful_count=int(not helpful))
+        # The tally first: the counter update locks the review's row, which every voter on a
+        # popular review waits for, so it comes as late as possible before the commit.
         vote_tally_move(voter_id=user.pk, author_id=review.author_id, votes=1, helpful_votes=int(helpful))
+        _bump(review.pk, helpful_count=int(helpful), not_helpful_count=int(not helpful))
         if helpful:
             _notify_helpful_milestone(review)
     elif vote.helpful != helpful:
         HelpfulVote.objects.filter(pk=vote.pk).update(helpful=helpful, updated_at=now)
         vote.helpful, vote.updated_at = helpful, now
         step = 1 if helpful else -1
-        _bump(review.pk, helpful_count=step, not_helpful_count=-step)
         vote_tally_move(voter_id=user.pk, author_id=review.author_id, votes=0, helpful_votes=step)
+        _bump(review.pk, helpful_count=step, not_helpful_count=-step)
         if helpful:
             _notify_helpful_milestone(review)
     return vote
@@ -305,8 +307,8 @@ def vote_remove(*, user: User, review: Review) -> bool:
     if vote is None:
         return False
     vote.delete()
-    _bump(review.pk, helpful_count=-int(vote.helpful), not_helpful_count=-int(not vote.helpful))
     vote_tally_move(voter_id=user.pk, author_id=review.author_id, votes=-1, helpful_votes=-int(vote.helpful))
+    _bump(review.pk, helpful_count=-int(vote.helpful), not_helpful_count=-int(not vote.helpful))
     return True
 
 
