@@ -24,8 +24,9 @@ is served only while that is the current one; a change that must show starts a n
 Vote and comment counts on cached pages may lag by at most PAGE_CACHE_SECONDS (the entries'
 lifetime), or until the next rerank, which scores those votes and starts a new generation.
 
-When the cache cannot be reached the pages are served uncached (never an error), and the cache
-is not tried again for PAGE_CACHE_RETRY_SECONDS, so requests do not each wait for a timeout.
+When the cache cannot be reached the pages are served uncached (never an error); the Redis
+backend itself (config/cache.py) then skips Redis for CACHE_RETRY_SECONDS, so requests do not each
+wait for a timeout.
 """
 
 from __future__ import annotations
@@ -56,26 +57,15 @@ STATUS_HEADER = "X-Candor-Cache"  # hit | miss, for people and benchmarks (never
 FRAGMENT_HEADER = "X-Candor-Fragment"  # endless scroll asks for the items only (reviews.views)
 IDENTITY_COOKIES = ("candor_primary",)  # config.middleware.PIN_COOKIE: reads right after a write
 
-# Monotonic time before which the cache is taken to be down (per process).
-_cache_down_until = 0.0
-
 Allowed = dict[str, Callable[[str], bool]]
 
 
-def reset_cache_breaker() -> None:
-    """Forget a past cache failure (tests need this)."""
-    global _cache_down_until
-    _cache_down_until = 0.0
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
 
 
 def _failed(error: Exception) -> None:
-    global _cache_down_until
-    _cache_down_until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
     logger.warning("page cache skipped, the cache is unavailable: %r", error)
-
-
-def enabled() -> bool:
-    return settings.PAGE_CACHE_SECONDS > 0 and time.monotonic() >= _cache_down_until
 
 
 # --- generations ---------------------------------------------------------------------------

@@ -155,8 +155,6 @@ else:
 # dropped at each rerank and moderation action; this is also how stale a vote or comment count
 # on them may get. 0 turns the cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
-# After a cache failure, pages are served uncached this long before the cache is tried again.
-PAGE_CACHE_RETRY_SECONDS = 5
 
 # After a Redis cache call fails (down or hung), the process skips the cache for this long
 # (config/cache.py): every caller copes without it, but not with a timeout per call.

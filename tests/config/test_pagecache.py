@@ -27,9 +27,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 60
-    pagecache.reset_cache_breaker()
     yield
-    pagecache.reset_cache_breaker()
 
 
 @pytest.fixture
