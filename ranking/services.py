@@ -183,10 +183,10 @@ def rerank_split_finish(*, key: str, progress: Callable[[str], None] | None = No
     now = timezone.now()
     if split is None or split.finished_at is not None:
         return RunResult(kind="full", started_at=now, skipped=True, reason="finished")
-    holder = cache.get(lock_key())
-    if holder not in (key, None) or (holder is None and not cache.add(lock_key(), key, settings.RANKING_LOCK_TIMEOUT)):
+    # The lock rerank_split_begin took is still ours, or it expired and is free to take again.
+    if cache.get(lock_key()) != key and not cache.add(lock_key(), key, timeout=settings.RANKING_LOCK_TIMEOUT):
         return RunResult(kind="full", started_at=now, skipped=True, reason="locked")
-    cache.set(lock_key(), key, timeout=settings.RANKING_LOCK_TIMEOUT)
+    cache.set(lock_key(), key, timeout=settings.RANKING_LOCK_TIMEOUT)  # a fresh expiry for this step
     result = _run_holding_lock(
         key, full=True, progress=progress, split=Split(key=key, ranges=[tuple(r) for r in split.ranges])
     )
