@@ -7,14 +7,13 @@ than `THROTTLE_NEW_ACCOUNT_DAYS` uses the stricter `<scope>_new` rate when one i
 
 The limits fail open: when the cache cannot be reached the request is allowed and a warning is
 logged, because refusing every vote and sign-up while Redis is down would turn a cache outage
-into a site outage. After a failure the cache is not asked again for
-`THROTTLE_CACHE_RETRY_SECONDS`, so requests do not each wait for a connection timeout.
+into a site outage. After a failure the Redis backend (config/cache.py) skips Redis for
+`CACHE_RETRY_SECONDS`, so requests do not each wait for a connection timeout.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from datetime import timedelta
 from functools import wraps
 
@@ -26,15 +25,6 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 logger = logging.getLogger(__name__)
-
-# Monotonic time before which the cache is taken to be down (per process; only skips limits).
-_cache_down_until = 0.0
-
-
-def reset_cache_breaker() -> None:
-    """Forget a past cache failure (tests, and nothing else, need this)."""
-    global _cache_down_until
-    _cache_down_until = 0.0
 
 
 class CandorRateThrottle(SimpleRateThrottle):
@@ -74,7 +64,6 @@ class CandorRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
     def allow_request(self, request, view) -> bool:
-        global _cache_down_until
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
         base = self._scope_for(request, view)
@@ -89,12 +78,9 @@ class CandorRateThrottle(SimpleRateThrottle):
         if self.rate is None:
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        if time.monotonic() < _cache_down_until:
-            return True
         try:
             return super().allow_request(request, view)
         except Exception as error:  # noqa: BLE001 - any cache failure: fail open, never a 500
-            _cache_down_until = time.monotonic() + settings.THROTTLE_CACHE_RETRY_SECONDS
             logger.warning("rate limit %s skipped, the cache is unavailable: %r", self.scope, error)
             return True
 

@@ -273,8 +273,6 @@ REST_FRAMEWORK = {
     ],
 }
 THROTTLE_NEW_ACCOUNT_DAYS = env.int("THROTTLE_NEW_ACCOUNT_DAYS", default=7)
-# After a cache failure the limits are skipped (fail open) for this long before Redis is tried again.
-THROTTLE_CACHE_RETRY_SECONDS = 5
 SPECTACULAR_SETTINGS = {
     "TITLE": "Candor API",
     "DESCRIPTION": "Reviews by key opinion consumers: products, reviews, helpful votes, "

@@ -11,17 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from config import throttling
-
 REDIS_SERVER = "/usr/bin/redis-server"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache_breaker():
-    """A cache failure in one test must not switch the limits off in the next."""
-    throttling.reset_cache_breaker()
-    yield
-    throttling.reset_cache_breaker()
 
 
 @pytest.fixture
