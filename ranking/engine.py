@@ -869,12 +869,7 @@ class Engine:
         return self._write_scores(self.score_values(scope), {}, result)
 
     def _write_scores(self, values_sql: str, params: dict, result: RunResult) -> int:
-        lit = self.d.lit
-        boost = (
-            f"CASE WHEN t.featured_until IS NOT NULL AND t.featured_until > %(now)s "
-            f"THEN {lit(math.log(S.FEATURE_BOOST))} ELSE {lit(0)} END"
-        )
-        new = {c: f"c.{c}" for c in SCORE_COLUMNS} | {"discover": self.d.rnd(f"c.discover + {boost}")}
+        new = self._new_score_columns()
         sets = ", ".join(f"{c} = {expr}" for c, expr in new.items())
         changed = self.d.any_distinct((f"t.{c}", expr) for c, expr in new.items())
         count = self.x(
@@ -889,12 +884,27 @@ class Engine:
 
     # --- split full runs (ranking.tasks.rerank_part / rerank_split) ------------------------------
 
+    def _new_score_columns(self) -> dict[str, str]:
+        """SQL for each stored score column from the computed values `c` and the score row `t`:
+        the computed value, with a moderator's feature boost added to `discover`."""
+        lit = self.d.lit
+        boost = (
+            f"CASE WHEN t.featured_until IS NOT NULL AND t.featured_until > %(now)s "
+            f"THEN {lit(math.log(S.FEATURE_BOOST))} ELSE {lit(0)} END"
+        )
+        return {c: f"c.{c}" for c in SCORE_COLUMNS} | {"discover": self.d.rnd(f"c.discover + {boost}")}
+
     def stage_scores(self, scope: Scope, key: str) -> int:
+        """Stage the scores of `scope` that differ from the stored ones (or have no score row
+        yet): on a steady night that is a few thousand rows, not a million, so staging and the
+        final write stay small. The final step rescores whatever changed after this snapshot."""
         cols = ", ".join(SCORE_COLUMNS)
+        changed = self.d.any_distinct((f"t.{c}", expr) for c, expr in self._new_score_columns().items())
         return self.x(
             f"INSERT INTO {STAGED} (run_key, review_id, {cols}) "
             f"SELECT %(key)s, c.review_id, {', '.join('c.' + c for c in SCORE_COLUMNS)} "
-            f"FROM ({self.score_values(scope)}) c",
+            f"FROM ({self.score_values(scope)}) c LEFT JOIN {SCORE} t ON t.review_id = c.review_id "
+            f"WHERE t.review_id IS NULL OR {changed}",
             {"key": key, "now": self.dt(self.now)},
         )
 

@@ -180,3 +180,25 @@ def test_the_nightly_full_run_is_split_when_configured(parts, task):
     entry = json.loads(out.stdout)
     assert entry["task"] == task
     assert entry["kwargs"] == ({"full": True} if parts == "1" else {"parts": 3})
+
+
+def test_parts_stage_only_the_scores_that_changed(category):
+    """A steady night stages a handful of rows, not every review: the parts compare with the
+    stored scores, and the final step writes only what differs."""
+    _, voters, reviews = community(category)
+    services.rerank(full=True)
+    settle_in_the_past()
+    split = services.rerank_split_begin(parts=2)
+    for low, high in split.ranges:
+        services.rerank_stage_part(key=split.run_key, low=low, high=high)
+    assert StagedScore.objects.count() == 0
+    services.rerank_split_finish(key=split.run_key)
+
+    settle_in_the_past()
+    HelpfulVote.objects.filter(review=reviews[0]).update(helpful=False)  # no timestamps moved
+    split = services.rerank_split_begin(parts=2)
+    for low, high in split.ranges:
+        services.rerank_stage_part(key=split.run_key, low=low, high=high)
+    assert set(StagedScore.objects.values_list("review_id", flat=True)) == {reviews[0].pk}
+    result = services.rerank_split_finish(key=split.run_key)
+    assert result.changes["review_scores"] == 1
