@@ -68,3 +68,19 @@ def test_hiding_a_review_and_a_level_change_settle_like_a_full_run(category):
     Review.objects.filter(pk=reviews[haircare][0].pk).update(status=Review.Status.HIDDEN, changed_at=timezone.now())
     rerank()
     assert_full_run_agrees()
+
+
+def test_a_full_run_inserts_updates_and_deletes_category_standings(category):
+    author, voters, skincare, haircare, reviews = two_category_author()
+    newcomer = seasoned_user()
+    make_review(author=newcomer, product=ProductFactory(category=skincare))  # a new pair
+    add_votes(reviews[skincare][0], helpful=1, voters=[voters[5]])  # a changed pair
+    for review in reviews[haircare]:  # a pair that disappears
+        review_services.review_delete(review=review, user=author)
+    before = CategoryStanding.objects.get(user=author, category=skincare).reputation
+    result = rerank(full=True)
+    assert result.changes["category_standings"] == 3
+    pairs = set(CategoryStanding.objects.values_list("user_id", "category_id"))
+    assert pairs == {(author.pk, skincare.pk), (newcomer.pk, skincare.pk)}
+    assert CategoryStanding.objects.get(user=author, category=skincare).reputation > before
+    assert rerank(full=True).changes.get("category_standings", 0) == 0
