@@ -1,11 +1,13 @@
 """Deletions cascade to votes without the vote services: keep VoteTally and the reviews'
-counters exact, and mark the reviews changed for the rerank, when a review or an account goes."""
+counters exact, and mark the reviews changed for the rerank, when a review or an account goes.
+A product moved to another category (admin) marks its reviews changed too: their scores carry
+the category, which the category feeds and rankings read."""
 
 from django.db import connection
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from .models import HelpfulVote, Review, VoteTally
+from .models import HelpfulVote, Product, Review, VoteTally
 
 
 def review_votes_leave_tally(sender, instance: Review, **kwargs) -> None:
@@ -36,8 +38,23 @@ def voter_leaves_counters(sender, instance, **kwargs) -> None:
         )
 
 
+def product_notes_category_move(sender, instance: Product, raw=False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    stored = Product.objects.filter(pk=instance.pk).values_list("category_id", flat=True).first()
+    instance._category_moved = stored is not None and stored != instance.category_id
+
+
+def product_category_moved(sender, instance: Product, created=False, raw=False, **kwargs) -> None:
+    if not created and not raw and getattr(instance, "_category_moved", False):
+        instance._category_moved = False
+        Review.objects.filter(product=instance).update(changed_at=timezone.now())
+
+
 def connect() -> None:
     from django.contrib.auth import get_user_model
 
     pre_delete.connect(review_votes_leave_tally, sender=Review, dispatch_uid="reviews-votes-leave-tally")
+    pre_save.connect(product_notes_category_move, sender=Product, dispatch_uid="reviews-product-category-move")
+    post_save.connect(product_category_moved, sender=Product, dispatch_uid="reviews-product-category-moved")
     pre_delete.connect(voter_leaves_counters, sender=get_user_model(), dispatch_uid="reviews-voter-leaves-counters")

@@ -169,6 +169,22 @@ def test_removing_a_photo_rescores_the_review_at_the_next_incremental_run(produc
     assert ReviewScore.objects.get(pk=review.pk).photo_count == 1
 
 
+def test_moving_a_product_to_another_category_rescores_its_reviews_at_the_next_incremental_run(product):
+    from tests.factories import CategoryFactory
+
+    review = make_review(product=product)
+    services.rerank(full=True)
+    settle_in_the_past()
+    product.category = CategoryFactory()
+    product.save()
+    services.rerank()  # incremental: the reviews were marked changed
+    assert ReviewScore.objects.get(pk=review.pk).category_id == product.category_id
+    product.name = "Renamed"
+    settle_in_the_past()
+    product.save()  # not a move: nothing marked
+    assert not Review.objects.filter(changed_at__gt=timezone.now() - timedelta(minutes=1)).exists()
+
+
 @pytest.mark.parametrize(("parts", "task"), [("1", "ranking.tasks.rerank"), ("3", "ranking.tasks.rerank_split")])
 def test_the_nightly_full_run_is_split_when_configured(parts, task):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "RANKING_FULL_SPLIT_PARTS": parts}
