@@ -46,6 +46,7 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
 from config.pagination import NewestFirstCursorPagination
+from reviews import cards
 
 logger = logging.getLogger(__name__)
 
@@ -275,6 +276,8 @@ def _after_commit(sender, **kwargs) -> None:
 def _audit_entry_saved(sender, instance, created: bool, **kwargs) -> None:
     if created:
         invalidate_on_commit()
+        # Moderation and admin changes may touch what a card shows without changing its key.
+        cards.invalidate_now_and_on_commit()
 
 
 def connect() -> None:
@@ -284,7 +287,7 @@ def connect() -> None:
 
     from moderation.models import AuditEntry
     from ranking.services import rerank_committed
-    from reviews.models import Review, ReviewPhoto
+    from reviews.models import Brand, Category, Product, Review, ReviewPhoto, Tag
     from reviews.services import review_changed
 
     # Both are sent once their transaction has committed.
@@ -297,3 +300,6 @@ def connect() -> None:
     user_model = get_user_model()
     post_save.connect(_user_saved, sender=user_model, dispatch_uid="pagecache-user-saved")
     post_delete.connect(invalidate_on_commit, sender=user_model, dispatch_uid="pagecache-user-deleted")
+    # The card cache (reviews/cards.py): rows saved outside the services.
+    for model in (Review, ReviewPhoto, Product, Brand, Category, Tag):
+        post_save.connect(cards.saved_outside_services, sender=model, dispatch_uid=f"cards-save-{model.__name__}")

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -30,7 +31,7 @@ from accounts.views import is_htmx, safe_next, web_login_required
 from config import pagecache, paging
 from config.throttling import rate_limited
 from ranking import selectors as ranking
-from reviews import selectors, services
+from reviews import cards, selectors, services
 from reviews.api.filters import ProductFilter, ReviewFilter
 
 from .forms import CommentForm, ReviewForm, SearchForm
@@ -99,6 +100,14 @@ def render_list(request: HttpRequest, template: str, fragment: str, context: dic
     return response
 
 
+def attach_rows(request: HttpRequest, reviews: list[Review]) -> None:
+    """Product-page rows from the card cache: the top for everyone, the vote and save links for
+    visitors (signed-in readers get their own forms, drawn per request)."""
+    kinds = ["row_top"] if request.user.is_authenticated else ["row_top", "row_actions_visitor"]
+    # "today", "yesterday" in the row's date: a row drawn yesterday is not reused today.
+    cards.attach(reviews, kinds, extra=timezone.localdate().isoformat())
+
+
 def refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
     """A refused action: plain text for htmx (shown as a toast), a styled page otherwise."""
     if is_htmx(request):
@@ -135,7 +144,7 @@ def discover(request: HttpRequest) -> HttpResponse:
         reviews = ranking.discover_feed(request.user, category_slug=category.slug if category else None)
         ordering = ("-discover_key", "-id")
     try:
-        items, next_query = cursor_slice(request, reviews, ordering)
+        items, next_query = cursor_slice(request, selectors.without_card_data(reviews), ordering)
     except BadCursor:
         return refuse(request, "cursor: this page link is damaged; start again from Discover.", 400)
     ranking_pending = False
@@ -145,7 +154,8 @@ def discover(request: HttpRequest) -> HttpResponse:
         newest = selectors.feed(request.user)
         if category is not None:
             newest = newest.filter(product__category=category)
-        items, next_query, ranking_pending = list(newest[:PAGE_SIZE]), "", True
+        items, next_query, ranking_pending = list(selectors.without_card_data(newest)[:PAGE_SIZE]), "", True
+    cards.attach(items, ["card"])
     context = {
         "reviews": items,
         "has_next": bool(next_query),
@@ -214,7 +224,8 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if rating:
         reviews = reviews.filter(rating=rating)
     page = page_number(request)
-    items, has_next = page_slice(reviews, page)
+    items, has_next = page_slice(selectors.without_card_data(reviews), page)
+    attach_rows(request, items)
     distribution = selectors.rating_distribution(product)
     rank = ranking.product_rank(product)
     context = {
@@ -267,6 +278,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     }
     fragment = "reviews/partials/card_page.html" if tab in ("reviews", "saved") else "reviews/partials/people_page.html"
     if tab in ("reviews", "saved"):
+        cards.attach(items, ["card"])
         context["reviews"] = items
     return render_list(request, "reviews/profile.html", fragment, context)
 
@@ -291,6 +303,7 @@ def search(request: HttpRequest) -> HttpResponse:
         reviews = ReviewFilter({"q": query}, queryset=selectors.reviews_for_listing(request.user)).qs
     page = page_number(request)
     items, has_next = page_slice(reviews.order_by("-helpful_count", "-created_at", "-id"), page)
+    cards.attach(items, ["card"])
     context = {
         "form": form,
         "query": query,

@@ -55,6 +55,9 @@ def main() -> None:
     parser.add_argument("urls", nargs="*")
     parser.add_argument("--vote", action="store_true")
     parser.add_argument("-n", type=int, default=200)
+    parser.add_argument(
+        "--cpu", action="store_true", help="only the process CPU time per request, without the profiler's overhead"
+    )
     args = parser.parse_args()
     client = Client(SERVER_NAME="127.0.0.1")
     targets = [(url, lambda c, url=url: c.get(url)) for url in args.urls]
@@ -67,6 +70,13 @@ def main() -> None:
         print(f"=== {name}: status {status}, {len(queries)} queries")
         for query in queries.captured_queries:
             print(f"  {query['time']}s  {query['sql'][:160]}")
+        if args.cpu:
+            cpu, wall = time.process_time(), time.perf_counter()
+            for _ in range(args.n):
+                call(client)
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            print(f"{args.n} requests: {1000 * cpu / args.n:.2f} ms CPU, {1000 * wall / args.n:.2f} ms wall each")
+            continue
         profiler = Profiler(interval=0.0005)
         started = time.perf_counter()
         with profiler:

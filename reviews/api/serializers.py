@@ -4,7 +4,9 @@ from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
 from config.fields import SlugRelatedField
+from reviews import cards
 from reviews.models import Brand, Category, Comment, Product, Review, ReviewPhoto
+from reviews.selectors import LISTING_PREFETCHES
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -60,6 +62,47 @@ class ReviewPhotoSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+VIEWER_FIELDS = {"viewer_vote": None, "viewer_saved": False}
+
+
+class CachedReviewListSerializer(serializers.ListSerializer):
+    """A list of reviews through the card cache (reviews/cards.py): each review's dict, less the
+    viewer's own vote and save, is stored once and reused for every reader; those two fields are
+    set from the list query's annotations on a copy for each request."""
+
+    def to_representation(self, data):
+        child = self.child
+        if not set(child.fields) <= CACHEABLE_FIELDS:  # a subclass showing more than the key covers
+            return super().to_representation(data)
+        reviews = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        # Photo and avatar URLs are absolute, built from the request's host.
+        origin = f"{request.scheme}://{request.get_host()}" if request is not None else ""
+        kind = f"api:{type(child).__module__}.{type(child).__qualname__}"
+
+        def draw(missing, _kind):
+            drawn = []
+            for review in missing:
+                item = child.to_representation(review)
+                for name, blank in VIEWER_FIELDS.items():  # nothing of this reader's is stored
+                    if name in item:
+                        item[name] = blank
+                drawn.append(item)
+            return drawn
+
+        scores = "quality" in child.fields or "discover_score" in child.fields
+        items = cards.cached(reviews, [kind], draw, extra=origin, prefetch=LISTING_PREFETCHES, scores=scores)[kind]
+        results = []
+        for review, item in zip(reviews, items, strict=True):
+            item = dict(item)
+            if "viewer_vote" in item:
+                item["viewer_vote"] = getattr(review, "viewer_vote", None)
+            if "viewer_saved" in item:
+                item["viewer_saved"] = bool(getattr(review, "viewer_saved", False))
+            results.append(item)
+        return results
+
+
 class ReviewSerializer(serializers.ModelSerializer):
     """A review as every reader sees it. Every field is read-only: writes go through the
     input serializers and services."""
@@ -98,6 +141,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "disclosure",
         ]
         read_only_fields = fields
+        list_serializer_class = CachedReviewListSerializer
 
     @extend_schema_field(
         {
@@ -121,6 +165,11 @@ class ReviewSerializer(serializers.ModelSerializer):
         if assignment is None:
             return None
         return {**assignment.disclosure(), "brand": review.product.brand.name}
+
+
+# What the card cache's key covers (reviews.cards): ReviewSerializer's fields and the ranking
+# scores added by ranking.api.serializers.RankedReviewSerializer.
+CACHEABLE_FIELDS = {*ReviewSerializer.Meta.fields, "quality", "discover_score"}
 
 
 class TagListField(serializers.ListField):

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from accounts import selectors as account_selectors
+from reviews import cards
 
 register = template.Library()
 
@@ -176,6 +177,13 @@ def level_of(user) -> int:
 def media_url(name: str) -> str:
     """The URL of a stored file from its name (as annotated by a selector)."""
     return default_storage.url(name) if name else ""
+
+
+@register.simple_tag
+def review_fragment(review, kind: str) -> str:
+    """A review's reader-independent fragment ("card", "row_top", "row_actions_visitor"): from the
+    card cache when the view attached it (reviews.cards.attach), drawn now otherwise."""
+    return cards.fragment(review, kind)
 
 
 @register.simple_tag

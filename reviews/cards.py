@@ -1,0 +1,269 @@
+"""The card cache: each review's reader-independent HTML fragments (the discover card, the top of a
+product-page row, a visitor's vote and save links) and its API dict, kept in the Django cache
+(Redis in production) and fetched for a whole page with one round trip.
+
+This is not a page cache: every request still runs the list's queries (order, filters, the
+viewer's own votes and saves) and draws the page around the cards; only the per-review markup
+and serialization are reused. Pages that do not ask for it (`attach`) render cards as before.
+
+A fragment is stored under a key made of what it shows, so an edit never needs to find it:
+- the review's id, `changed_at` (bumped by every edit, vote, comment, save and photo change in
+  reviews.services and moderation.services) and its counters, rating, status and edit time;
+- the author's username, display name, avatar and level, the review's tester disclosure, and
+  (for the API) its ranking scores, all read with the review in the list's own query;
+- `extra`: what else the rendering depends on (today's date for "today"/"yesterday", the host
+  for the API's absolute URLs);
+- CARD_FORMAT, bumped when a card template or the serialized fields change (a deploy with
+  another format reads none of the old entries).
+What a card shows but its key cannot see (a product, brand, category, tag or photo changed
+outside the services, an admin edit) starts a new card generation (`invalidate`, connected in
+config.pagecache.connect): every entry carries the generation it was stored in and counts only while that is
+the current one (read in the same round trip).
+
+Viewer-specific parts are never in an entry: the API's `viewer_vote` and `viewer_saved` are set
+on a copy for each request, and signed-in readers' vote and save forms (with their CSRF token)
+are drawn for them outside the cached fragment.
+
+With the cache unreachable (config/cache.py skips a failed Redis for a while) cards are rendered
+as before; a failed store is only logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+from reviews.models import Review
+
+logger = logging.getLogger(__name__)
+
+# Bump when a fragment template or ReviewSerializer's fields change shape.
+CARD_FORMAT = 1
+
+# kind -> template drawn for one review with nothing but {"review": review} in its context.
+TEMPLATES = {
+    "card": "reviews/partials/card_body.html",
+    "row_top": "reviews/partials/review_row_top.html",
+    # A visitor's vote and save buttons are log-in links: the same for every visitor.
+    "row_actions_visitor": "reviews/partials/review_row_actions.html",
+}
+ATTR = "_card_fragments"
+
+
+def enabled() -> bool:
+    return settings.CARD_CACHE_SECONDS > 0
+
+
+# --- generations ---------------------------------------------------------------------------
+
+
+def _generation_key() -> str:
+    # One per database: deployments (and parallel test runs) may share a cache server.
+    return f"cards:gen:{connection.settings_dict['NAME']}"
+
+
+def _start_generation() -> int:
+    """A new generation. Starts from the clock, so a generation key lost to eviction or a Redis
+    restart never comes back as a number old entries were stored under."""
+    key = _generation_key()
+    try:
+        return cache.incr(key)
+    except ValueError:  # no generation yet (or evicted)
+        value = time.time_ns()
+        cache.set(key, value, timeout=None)
+        return value
+
+
+def invalidate() -> None:
+    """Start a new card generation now: every cached card is drawn again on its next request."""
+    if not enabled():
+        return
+    try:
+        _start_generation()
+    except Exception as error:  # noqa: BLE001 - the entries expire on their own
+        logger.warning("card cache not invalidated, the cache is unavailable: %r", error)
+
+
+def invalidate_now_and_on_commit(**_signal_kwargs) -> None:
+    """A signal receiver. At once, and again once the transaction commits: a card drawn from the
+    old rows between the two (by another request) would otherwise be kept under the new
+    generation."""
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
+# --- keys ----------------------------------------------------------------------------------
+
+
+_MISSING = object()
+
+
+def _loaded(obj, name: str):
+    """A to-one relation as the list's query loaded it (None: there is none), or _MISSING when
+    it was not loaded: reading it would run a query per review."""
+    return obj._state.fields_cache.get(name, _MISSING)
+
+
+def _key(review: Review, kind: str, extra: str, scores: bool) -> str | None:
+    """The key of a review's fragment, or None when the list did not load all that goes into it
+    (the fragment is then drawn, never stored)."""
+    author = _loaded(review, "author")
+    if author is _MISSING:
+        return None
+    standing = _loaded(author, "standing")
+    assignment = _loaded(review, "tester_assignment")
+    score = _loaded(review, "score") if scores else None
+    if _MISSING in (standing, assignment, score):
+        return None
+    shown = (
+        review.changed_at.isoformat(),
+        review.edited_at.isoformat() if review.edited_at else "",
+        review.status,
+        review.rating,
+        review.helpful_count,
+        review.not_helpful_count,
+        review.comment_count,
+        review.save_count,
+        review.product_id,
+        author.pk,
+        author.username,
+        author.display_name,
+        author.avatar.name or "",
+        standing.level if standing is not None else 1,
+        assignment.pk if assignment is not None else 0,
+        (score.quality, score.discover) if score is not None else (),
+    )
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
+    return f"cards:{connection.settings_dict['NAME']}:{CARD_FORMAT}:{kind}:{extra}:{review.pk}:{digest}"
+
+
+# --- reading and storing -------------------------------------------------------------------
+
+
+def _fetch(keys: list[str]) -> tuple[int | None, dict]:
+    """(current generation or None, {key: payload} of the entries stored in it)."""
+    generation_key = _generation_key()
+    found = cache.get_many([generation_key, *keys])
+    current = found.pop(generation_key, None)
+    if current is None:
+        return None, {}
+    return current, {key: entry[1] for key, entry in found.items() if entry[0] == current}
+
+
+def cached(
+    reviews: Sequence[Review],
+    kinds: Iterable[str],
+    draw: Callable[[list[Review], str], list],
+    *,
+    extra: str = "",
+    prefetch: Sequence = (),
+    scores: bool = False,
+) -> dict[str, list]:
+    """{kind: [payload per review]} for `reviews`, from the cache where stored and drawn by
+    `draw(missing_reviews, kind)` otherwise (and then stored). `prefetch`: lookups loaded onto
+    the missing reviews only, before drawing (already loaded ones are not loaded again).
+    `scores`: the payload shows the review's ranking scores (loaded with `score`)."""
+    kinds = list(kinds)
+    if not reviews or not enabled():
+        prefetch_related_objects(list(reviews), *prefetch)
+        return {kind: draw(list(reviews), kind) for kind in kinds}
+    keys = {kind: [_key(review, kind, extra, scores) for review in reviews] for kind in kinds}
+    try:
+        current, stored = _fetch([key for kind in kinds for key in keys[kind] if key is not None])
+    except Exception as error:  # noqa: BLE001 - draw them all
+        logger.warning("card cache skipped, the cache is unavailable: %r", error)
+        current, stored = None, {}
+        usable = False
+    else:
+        usable = True
+    missing_reviews = {
+        review.pk: review
+        for kind in kinds
+        for review, key in zip(reviews, keys[kind], strict=True)
+        if key not in stored
+    }
+    if missing_reviews:
+        prefetch_related_objects(list(missing_reviews.values()), *prefetch)
+    result: dict[str, list] = {}
+    fresh: dict[str, tuple] = {}
+    for kind in kinds:
+        missing = [review for review, key in zip(reviews, keys[kind], strict=True) if key not in stored]
+        drawn = dict(zip((review.pk for review in missing), draw(missing, kind), strict=True)) if missing else {}
+        payloads = []
+        for review, key in zip(reviews, keys[kind], strict=True):
+            if key in stored:
+                payloads.append(stored[key])
+            else:
+                payloads.append(drawn[review.pk])
+                if key is not None:
+                    fresh[key] = drawn[review.pk]
+        result[kind] = payloads
+    if fresh and usable:
+        try:
+            if current is None:
+                current = _generation_now()
+            cache.set_many({key: (current, payload) for key, payload in fresh.items()}, settings.CARD_CACHE_SECONDS)
+        except Exception as error:  # noqa: BLE001 - drawn again next time
+            logger.warning("cards not stored, the cache is unavailable: %r", error)
+    return result
+
+
+def _generation_now() -> int:
+    key = _generation_key()
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        value = cache.get(key)
+    return int(value)
+
+
+def draw_fragments(reviews: list[Review], kind: str) -> list[SafeString]:
+    template = get_template(TEMPLATES[kind])
+    # Rendered without a request: nothing of the reader's can get into the fragment.
+    return [mark_safe(template.render({"review": review})) for review in reviews]  # noqa: S308  # nosec B308 B703 - template output
+
+
+def attach(reviews: Sequence[Review], kinds: Iterable[str], *, extra: str = "") -> None:
+    """Load the `kinds` of fragment for a page of reviews (one cache round trip) onto each review,
+    where the `review_fragment` template tag finds them. Reviews loaded without their products,
+    tags and photos get them loaded if, and only if, a fragment has to be drawn."""
+    from reviews.selectors import LISTING_PREFETCHES
+
+    fragments = cached(reviews, kinds, draw_fragments, extra=extra, prefetch=LISTING_PREFETCHES)
+    for index, review in enumerate(reviews):
+        review.__dict__.setdefault(ATTR, {}).update({kind: payloads[index] for kind, payloads in fragments.items()})
+
+
+def fragment(review: Review, kind: str) -> SafeString:
+    """The fragment attached by `attach`, or drawn now (uncached) for a review without it."""
+    attached = getattr(review, ATTR, None)
+    if attached is not None and kind in attached:
+        return attached[kind]
+    prefetch_related_objects([review], *_missing_prefetches(review))
+    return draw_fragments([review], kind)[0]
+
+
+def _missing_prefetches(review: Review) -> list:
+    from reviews.selectors import LISTING_PREFETCHES
+
+    return [] if "photos" in getattr(review, "_prefetched_objects_cache", {}) else list(LISTING_PREFETCHES)
+
+
+# --- receivers (connected by config.pagecache.connect: config may import every app) ------------
+
+
+def saved_outside_services(sender, instance, created: bool = False, **kwargs) -> None:
+    """post_save of a review, photo, product, brand, category or tag. The services bump the
+    review's changed_at (in the key); the admin and scripts do not. A new row is on no card yet (a
+    new photo or tag comes with its review's changed_at)."""
+    if not created:
+        invalidate_now_and_on_commit()
