@@ -29,10 +29,27 @@ def reviews_for_listing(viewer: User | None = None) -> QuerySet[Review]:
     return annotate_viewer_state(qs, viewer)
 
 
-def without_card_data(qs: QuerySet[Review]) -> QuerySet[Review]:
-    """A listing without its LISTING_PREFETCHES, for a page that loads cards through
-    reviews.cards.attach (which loads them for the cards it has to draw)."""
-    return qs.prefetch_related(None)
+# The columns a page built from the card cache reads for each review: the review row (its cached
+# card is keyed on it; a card to draw shows it), and of the author, their standing, tester
+# disclosure and score only what a card or its key shows (a User or standing row is wide).
+CARD_COLUMNS = (
+    *(field.attname for field in Review._meta.concrete_fields),
+    "author__username",
+    "author__display_name",
+    "author__avatar",
+    "author__standing__level",
+    "tester_assignment__campaign_id",
+    "tester_assignment__review_id",
+)
+SCORE_COLUMNS = ("score__quality", "score__discover")
+
+
+def without_card_data(qs: QuerySet[Review], *, scores: bool = False) -> QuerySet[Review]:
+    """A listing for a page that loads its cards through reviews.cards (`attach` or the API's
+    cached list): only CARD_COLUMNS (and SCORE_COLUMNS with `scores`, for lists that select
+    `score`), and without LISTING_PREFETCHES, which the card cache loads for the cards it has to
+    draw. Templates and serializers of those cards read nothing else."""
+    return qs.prefetch_related(None).only(*CARD_COLUMNS, *(SCORE_COLUMNS if scores else ()))
 
 
 def annotate_viewer_state(qs: QuerySet[Review], viewer: User | None) -> QuerySet[Review]:

@@ -144,7 +144,8 @@ def discover(request: HttpRequest) -> HttpResponse:
         reviews = ranking.discover_feed(request.user, category_slug=category.slug if category else None)
         ordering = ("-discover_key", "-id")
     try:
-        items, next_query = cursor_slice(request, selectors.without_card_data(reviews), ordering)
+        lean = selectors.without_card_data(reviews, scores=tab == "explore")
+        items, next_query = cursor_slice(request, lean, ordering)
     except BadCursor:
         return refuse(request, "cursor: this page link is damaged; start again from Discover.", 400)
     ranking_pending = False
@@ -224,7 +225,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if rating:
         reviews = reviews.filter(rating=rating)
     page = page_number(request)
-    items, has_next = page_slice(selectors.without_card_data(reviews), page)
+    items, has_next = page_slice(selectors.without_card_data(reviews, scores=order == "helpful"), page)
     attach_rows(request, items)
     distribution = selectors.rating_distribution(product)
     rank = ranking.product_rank(product)

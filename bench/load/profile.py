@@ -7,7 +7,10 @@ and the database bench/load/run.sh prepares. Same environment as run.sh:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/candor_bench_load REDIS_URL=redis://127.0.0.1:6379/0 \\
     PAGE_CACHE_SECONDS=0 .venv/bin/python bench/load/profile.py / [/p/some-product/ ...] [--vote] [-n 200]
 
-Prints, per target, the SQL queries of one request and a pyinstrument profile of n requests.
+Prints, per target, the SQL queries of one request and a pyinstrument profile of n requests;
+with --cpu only the process CPU time per request, without the profiler's overhead. Cards come
+from the card cache (reviews/cards.py) after the warm-up request; --cold-cards draws them all
+each time (as the first request after a change would).
 """
 
 import argparse
@@ -56,11 +59,27 @@ def main() -> None:
     parser.add_argument("--vote", action="store_true")
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument(
+        "--cold-cards",
+        action="store_true",
+        help="start a new card generation before each request (reviews/cards.py): every card is drawn",
+    )
+    parser.add_argument(
         "--cpu", action="store_true", help="only the process CPU time per request, without the profiler's overhead"
     )
     args = parser.parse_args()
     client = Client(SERVER_NAME="127.0.0.1")
-    targets = [(url, lambda c, url=url: c.get(url)) for url in args.urls]
+    if args.cold_cards:
+        from reviews import cards
+
+        def get(c, url):
+            cards.invalidate()
+            return c.get(url)
+    else:
+
+        def get(c, url):
+            return c.get(url)
+
+    targets = [(url, lambda c, url=url: get(c, url)) for url in args.urls]
     if args.vote:
         targets.append(("PUT vote", vote_requests()))
     for name, call in targets:

@@ -72,7 +72,9 @@ class CachedReviewListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data):
         child = self.child
-        if not set(child.fields) <= CACHEABLE_FIELDS:  # a subclass showing more than the key covers
+        # Declared names (child.fields would build every field again, ~2 ms a page).
+        names = set(child.Meta.fields)
+        if not names <= CACHEABLE_FIELDS:  # a subclass showing more than the key covers
             return super().to_representation(data)
         reviews = list(data.all() if hasattr(data, "all") else data)
         request = self.context.get("request")
@@ -90,7 +92,7 @@ class CachedReviewListSerializer(serializers.ListSerializer):
                 drawn.append(item)
             return drawn
 
-        scores = "quality" in child.fields or "discover_score" in child.fields
+        scores = bool(names & {"quality", "discover_score"})
         items = cards.cached(reviews, [kind], draw, extra=origin, prefetch=LISTING_PREFETCHES, scores=scores)[kind]
         results = []
         for review, item in zip(reviews, items, strict=True):

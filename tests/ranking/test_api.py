@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from ranking import scoring as S
+from reviews import cards
 from reviews.models import Review
 from tests.conftest import client_for
 from tests.factories import CategoryFactory, ProductFactory
@@ -73,10 +74,16 @@ def test_list_pages_cost_a_fixed_number_of_queries(ranked, api_client, django_as
         ("/api/v1/reviews/", 4),  # review cards carry the author's level, query-free
     ):
         sep = "&" if path.endswith("&") else "?"
+        cards.invalidate()  # every card drawn (reviews/cards.py)
         small, _ = query_count(api_client, f"{path}{'' if sep == '&' else '?'}page_size=2")
+        cards.invalidate()
         with django_assert_num_queries(expected):
             response = api_client.get(f"{path}{'' if sep == '&' else '?'}page_size=10")
         assert response.status_code == 200 and small == expected, path
+    # From the card cache the discover feed needs neither products nor tags nor photos.
+    api_client.get("/api/v1/discover/?page_size=10")
+    with django_assert_num_queries(1):
+        api_client.get("/api/v1/discover/?page_size=10")
 
 
 def test_review_cards_show_level_1_before_any_ranking(api_client, product):

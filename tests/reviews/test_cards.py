@@ -92,7 +92,7 @@ def cards_loaded(product):
     from ranking.selectors import most_helpful_reviews
     from reviews.selectors import without_card_data
 
-    return list(without_card_data(most_helpful_reviews(product)))
+    return list(without_card_data(most_helpful_reviews(product), scores=True))
 
 
 def cards_date_extra() -> str:
