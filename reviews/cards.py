@@ -113,9 +113,9 @@ def _loaded(obj, name: str):
     return obj._state.fields_cache.get(name, _MISSING)
 
 
-def _key(review: Review, kind: str, extra: str, scores: bool) -> str | None:
-    """The key of a review's fragment, or None when the list did not load all that goes into it
-    (the fragment is then drawn, never stored)."""
+def _digest(review: Review, scores: bool) -> str | None:
+    """What a card shows of a review, as a short digest; None when the list did not load all of
+    it (the card is then drawn, never stored)."""
     author = _loaded(review, "author")
     if author is _MISSING:
         return None
@@ -125,8 +125,8 @@ def _key(review: Review, kind: str, extra: str, scores: bool) -> str | None:
     if _MISSING in (standing, assignment, score):
         return None
     shown = (
-        review.changed_at.isoformat(),
-        review.edited_at.isoformat() if review.edited_at else "",
+        review.changed_at,
+        review.edited_at,
         review.status,
         review.rating,
         review.helpful_count,
@@ -137,13 +137,21 @@ def _key(review: Review, kind: str, extra: str, scores: bool) -> str | None:
         author.pk,
         author.username,
         author.display_name,
-        author.avatar.name or "",
+        author.avatar.name,
         standing.level if standing is not None else 1,
         assignment.pk if assignment is not None else 0,
         (score.quality, score.discover) if score is not None else (),
     )
-    digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
-    return f"cards:{connection.settings_dict['NAME']}:{CARD_FORMAT}:{kind}:{extra}:{review.pk}:{digest}"
+    return hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
+
+
+def _key(review: Review, kind: str, extra: str, scores: bool) -> str | None:
+    digest = _digest(review, scores)
+    return None if digest is None else _key_of(kind, extra, review.pk, digest)
+
+
+def _key_of(kind: str, extra: str, review_id: int, digest: str) -> str:
+    return f"cards:{connection.settings_dict['NAME']}:{CARD_FORMAT}:{kind}:{extra}:{review_id}:{digest}"
 
 
 # --- reading and storing -------------------------------------------------------------------
@@ -176,7 +184,14 @@ def cached(
     if not reviews or not enabled():
         prefetch_related_objects(list(reviews), *prefetch)
         return {kind: draw(list(reviews), kind) for kind in kinds}
-    keys = {kind: [_key(review, kind, extra, scores) for review in reviews] for kind in kinds}
+    digests = [_digest(review, scores) for review in reviews]
+    keys = {
+        kind: [
+            None if digest is None else _key_of(kind, extra, review.pk, digest)
+            for review, digest in zip(reviews, digests, strict=True)
+        ]
+        for kind in kinds
+    }
     try:
         current, stored = _fetch([key for kind in kinds for key in keys[kind] if key is not None])
     except Exception as error:  # noqa: BLE001 - draw them all
