@@ -280,11 +280,17 @@ def _audit_entry_saved(sender, instance, created: bool, **kwargs) -> None:
         cards.invalidate_now_and_on_commit()
 
 
+def _campaign_event_saved(sender, instance, created: bool, **kwargs) -> None:
+    if created and instance.kind == instance.Kind.PRODUCT_UPDATED:
+        cards.invalidate_now_and_on_commit()
+
+
 def connect() -> None:
     """Connect the receivers (config.apps.CandorConfig.ready)."""
     from django.contrib.auth import get_user_model
     from django.db.models.signals import post_delete, post_save
 
+    from brands.models import CampaignEvent
     from moderation.models import AuditEntry
     from ranking.services import rerank_committed
     from reviews.models import Brand, Category, Product, Review, ReviewPhoto, Tag
@@ -300,6 +306,8 @@ def connect() -> None:
     user_model = get_user_model()
     post_save.connect(_user_saved, sender=user_model, dispatch_uid="pagecache-user-saved")
     post_delete.connect(invalidate_on_commit, sender=user_model, dispatch_uid="pagecache-user-deleted")
-    # The card cache (reviews/cards.py): rows saved outside the services.
+    # The card cache (reviews/cards.py): rows saved outside the services, and a brand renaming
+    # its product (an UPDATE without a save; the program's event records it).
     for model in (Review, ReviewPhoto, Product, Brand, Category, Tag):
         post_save.connect(cards.saved_outside_services, sender=model, dispatch_uid=f"cards-save-{model.__name__}")
+    post_save.connect(_campaign_event_saved, sender=CampaignEvent, dispatch_uid="cards-product-updated")

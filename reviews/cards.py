@@ -18,7 +18,11 @@ A fragment is stored under a key made of what it shows, so an edit never needs t
 What a card shows but its key cannot see (a product, brand, category, tag or photo changed
 outside the services, an admin edit) starts a new card generation (`invalidate`, connected in
 config.pagecache.connect): every entry carries the generation it was stored in and counts only while that is
-the current one (read in the same round trip).
+the current one (read in the same round trip). Unlike the key, a generation can race: such a
+change committing between another request's list query and its cache read may leave that card
+stale until its review next changes (or CARD_CACHE_SECONDS); every change made through the
+services (edits, votes, comments, saves, photos, moderation of the review, reranks) is in the
+key and cannot.
 
 Viewer-specific parts are never in an entry: the API's `viewer_vote` and `viewer_saved` are set
 on a copy for each request, and signed-in readers' vote and save forms (with their CSRF token)

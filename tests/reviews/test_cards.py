@@ -207,6 +207,19 @@ def test_a_new_display_name_and_a_renamed_product_show_at_once(ranked):
     assert "Barrier Cream Plus" in card_of(Client().get("/").content, target.pk)
 
 
+def test_a_product_renamed_by_its_brand_shows_at_once(ranked):
+    from brands import services as brand_services
+    from tests.factories import BrandMembershipFactory
+
+    product, reviews = ranked
+    warm(product)
+    member = BrandMembershipFactory(brand=product.brand).user
+    brand_services.brand_product_update(member=member, product=product, name="Barrier Cream Renamed")
+    assert "Barrier Cream Renamed" in card_of(Client().get("/").content, reviews[0].pk)
+    named = {r["id"]: r["product"]["name"] for r in Client().get("/api/v1/discover/").json()["results"]}
+    assert named[reviews[0].pk] == "Barrier Cream Renamed"
+
+
 def test_an_admin_save_of_the_review_shows_at_once(ranked):
     product, reviews = ranked
     target = reviews[2]
