@@ -5,12 +5,20 @@ and the database bench/load/run.sh prepares. Same environment as run.sh:
 
     DJANGO_SECRET_KEY=x DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/candor_bench_load REDIS_URL=redis://127.0.0.1:6379/0 \\
-    PAGE_CACHE_SECONDS=0 .venv/bin/python bench/load/profile.py / [/p/some-product/ ...] [--vote] [-n 200]
+    PAGE_CACHE_SECONDS=0 DATABASE_CONN_MAX_AGE=600 .venv/bin/python bench/load/profile.py / [/p/some-product/ ...] [--vote] [-n 200]
 
 Prints, per target, the SQL queries of one request and a pyinstrument profile of n requests;
 with --cpu only the process CPU time per request, without the profiler's overhead. Cards come
 from the card cache (reviews/cards.py) after the warm-up request; --cold-cards draws them all
 each time (as the first request after a change would).
+
+--vote measures the vote endpoint in five phases of n requests each, all on the hot review (the
+one wrk's half of the traffic hits): n first votes (PUT), the same n voters changing their vote
+(PUT), the same vote again (PUT), withdrawing it (DELETE) and withdrawing again (DELETE, no vote). Each phase prints statements per request and CPU per request
+without the profiler: this process (Python) and its PostgreSQL backend (read from /proc, so the
+database must run on this machine), then a pyinstrument profile of the first-vote phase. The bench
+voters' earlier votes on the hot review are withdrawn first through reviews.services.vote_remove,
+so every run starts from the same state and the counters stay exact.
 """
 
 import argparse
@@ -35,22 +43,95 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from reviews.models import Review  # noqa: E402
 
 
-def vote_requests():
-    tokens = list(Token.objects.filter(user__username__startswith="bench_voter_").values_list("key", flat=True))
+def backend_cpu_seconds(pid: int) -> float:
+    """utime + stime of a local process (a PostgreSQL backend), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_votes(n: int) -> None:
+    from django.core.handlers.wsgi import WSGIHandler  # noqa: PLC0415
+    from django.test import RequestFactory  # noqa: PLC0415
+
+    from reviews.services import vote_remove  # noqa: PLC0415 - after django.setup()
+
+    voters = list(
+        Token.objects.filter(user__username__startswith="bench_voter_").select_related("user").order_by("user_id")[:n]
+    )
     review = Review.objects.filter(status="published").order_by("-helpful_count", "id").first()
-    index = 0
+    url = f"/api/v1/reviews/{review.pk}/vote/"
+    # The WSGI handler gunicorn calls, with request environments built before the clock starts.
+    handler, factory = WSGIHandler(), RequestFactory(SERVER_NAME="127.0.0.1")
 
-    def one(client: Client):
-        nonlocal index
-        index += 1
-        return client.put(
-            f"/api/v1/reviews/{review.pk}/vote/",
-            {"helpful": index % 3 != 0},
-            content_type="application/json",
-            headers={"Authorization": f"Token {tokens[index % len(tokens)]}"},
+    def environ(token: Token, method: str, helpful: bool) -> dict:
+        auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+        if method == "DELETE":
+            return factory.delete(url, **auth).environ
+        return factory.put(url, f'{{"helpful": {"true" if helpful else "false"}}}', "application/json", **auth).environ
+
+    statuses: set[str] = set()
+
+    def start_response(status, headers, exc_info=None):
+        statuses.add(status.split()[0])
+
+    def serve(env: dict) -> None:
+        response = handler(env, start_response)
+        b"".join(response)
+        response.close()
+
+    def withdraw_all() -> None:
+        for token in voters:
+            vote_remove(user=token.user, review=review)
+
+    withdraw_all()
+    phases = [
+        ("PUT, first vote", "PUT", lambda i: i % 3 != 0),
+        ("PUT, changed vote", "PUT", lambda i: i % 3 == 0),
+        ("PUT, same vote again", "PUT", lambda i: i % 3 == 0),
+        ("DELETE", "DELETE", lambda i: False),
+        ("DELETE, no vote", "DELETE", lambda i: False),
+    ]
+    sample = max(1, min(20, len(voters) // 10))  # statements are counted on these, CPU on the rest
+    print(f"=== votes on review {review.pk} by {len(voters)} bench voters (one request each per phase)")
+    for name, method, helpful in phases:
+        envs = [environ(token, method, helpful(i)) for i, token in enumerate(voters)]
+        statuses.clear()
+        with CaptureQueriesContext(connection) as queries:
+            for env in envs[:sample]:
+                serve(env)
+        statements = len(queries) / sample  # now: the next requests empty the query log
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        cpu, db_cpu, wall = time.process_time(), backend_cpu_seconds(backend), time.perf_counter()
+        for env in envs[sample:]:
+            serve(env)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        db_cpu = backend_cpu_seconds(backend) - db_cpu
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            same = cursor.fetchone()[0] == backend
+        k = len(envs) - sample
+        print(
+            f"{name:22} status {','.join(sorted(statuses))}  {statements:4.1f} statements"
+            f"  Python CPU {1000 * cpu / k:.2f} ms  PostgreSQL CPU "
+            + (f"{1000 * db_cpu / k:.2f} ms" if same else "n/a (connection replaced)")
+            + f"  wall {1000 * wall / k:.2f} ms  (per request)"
         )
-
-    return one
+    print("Statements of one first vote, then of its withdrawal:")
+    for method in ("PUT", "DELETE"):
+        env = environ(voters[0], method, True)
+        with CaptureQueriesContext(connection) as queries:
+            serve(env)
+        for query in queries.captured_queries:
+            print(f"  {query['time']}s  {query['sql'][:200]}")
+    envs = [environ(token, "PUT", True) for token in voters]
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for env in envs:
+            serve(env)
+    withdraw_all()
+    print(profiler.output_text(unicode=False, color=False, show_all=False))
 
 
 def main() -> None:
@@ -81,7 +162,7 @@ def main() -> None:
 
     targets = [(url, lambda c, url=url: get(c, url)) for url in args.urls]
     if args.vote:
-        targets.append(("PUT vote", vote_requests()))
+        measure_votes(args.n)
     for name, call in targets:
         call(client)  # warm up
         with CaptureQueriesContext(connection) as queries:
