@@ -40,7 +40,17 @@ class RedisCacheClient(DjangoRedisCacheClient):
     def __init__(self, servers, *args, **kwargs):
         super().__init__(servers, *args, **kwargs)
         self._clients = {}
+        self._scripts = {}
         self._location = ",".join(servers)
+
+    def run_script(self, source: str, keys: list[str], args: list):
+        """Run a Lua script on the primary: one EVALSHA (EVAL the first time on a server).
+        Keys are final Redis keys (cache.make_and_validate_key); arguments are not pickled."""
+        client = self.get_client(write=True)
+        script = self._scripts.get(source)
+        if script is None:
+            script = self._scripts[source] = client.register_script(source)
+        return script(keys=keys, args=args, client=client)
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
@@ -53,7 +63,7 @@ class RedisCacheClient(DjangoRedisCacheClient):
 
 
 def _guarded(name: str):
-    unguarded = getattr(DjangoRedisCacheClient, name)
+    unguarded = getattr(RedisCacheClient, name)
 
     def call(self, *args, **kwargs):
         if time.monotonic() < _down_until.get(self._location, 0.0):
@@ -81,6 +91,7 @@ for _name in (
     "set_many",
     "delete_many",
     "clear",
+    "run_script",
 ):
     setattr(RedisCacheClient, _name, _guarded(_name))
 

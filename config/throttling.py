@@ -5,6 +5,11 @@ Counters live in the Django cache (Redis in production, so every web process sha
 Rates are DRF scopes in `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`; a signed-in account younger
 than `THROTTLE_NEW_ACCOUNT_DAYS` uses the stricter `<scope>_new` rate when one is set.
 
+On the Redis backend (config.cache.RedisCache) a check is one round trip: a Lua script keeps the
+window of request times in a sorted set and answers allow or refuse with the oldest time in the
+window (for Retry-After). Other caches (the file cache of the embedded default) use DRF's
+read-then-write of a pickled list.
+
 The limits fail open: when the cache cannot be reached the request is allowed and a warning is
 logged, because refusing every vote and sign-up while Redis is down would turn a cache outage
 into a site outage. After a failure the Redis backend (config/cache.py) skips Redis for
@@ -13,18 +18,37 @@ into a site outage. After a failure the Redis backend (config/cache.py) skips Re
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from config.cache import RedisCache
+
 logger = logging.getLogger(__name__)
+
+# KEYS[1]: the window; ARGV: now, duration (s), limit, a unique member. Returns {1} when the
+# request is allowed (and recorded), {0, oldest time in the window} when it is refused.
+_WINDOW_SCRIPT = """
+local now, duration, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - duration)
+if redis.call('ZCARD', KEYS[1]) >= limit then
+  return {0, redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]}
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('EXPIRE', KEYS[1], math.ceil(duration))
+return {1}
+"""
+_members = itertools.count()
 
 
 class CandorRateThrottle(SimpleRateThrottle):
@@ -37,6 +61,7 @@ class CandorRateThrottle(SimpleRateThrottle):
     def __init__(self, scope: str | None = None):
         # SimpleRateThrottle.__init__ reads the rate at once; the scope is only known per request.
         self.scope = scope
+        self.oldest: float | None = None
 
     def get_rate(self) -> str | None:
         # Read per request (not DRF's import-time copy) so settings overrides take effect.
@@ -79,10 +104,31 @@ class CandorRateThrottle(SimpleRateThrottle):
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
         try:
+            cache = caches["default"]
+            if isinstance(cache, RedisCache):
+                return self._allow_in_redis(cache, request, view)
             return super().allow_request(request, view)
         except Exception as error:  # noqa: BLE001 - any cache failure: fail open, never a 500
             logger.warning("rate limit %s skipped, the cache is unavailable: %r", self.scope, error)
             return True
+
+    def _allow_in_redis(self, cache: RedisCache, request, view) -> bool:
+        self.key = self.get_cache_key(request, view)
+        self.now = self.timer()
+        key = cache.make_and_validate_key(f"{self.key}:window")
+        member = f"{self.now!r}:{os.getpid()}:{next(_members)}"
+        answer = cache._cache.run_script(
+            _WINDOW_SCRIPT, [key], [repr(self.now), self.duration, self.num_requests, member]
+        )
+        if answer[0]:
+            return True
+        self.oldest = float(answer[1])
+        return self.throttle_failure()
+
+    def wait(self) -> float | None:
+        if self.oldest is not None:  # refused in Redis: a slot frees when the oldest request leaves
+            return max(0.0, self.duration - (self.now - self.oldest))
+        return super().wait()
 
 
 def rate_limited(scope: str):

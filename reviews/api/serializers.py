@@ -203,6 +203,18 @@ class VoteInputSerializer(serializers.Serializer):
     helpful = serializers.BooleanField()
 
 
+def vote_choice(data) -> bool:
+    """The `helpful` of a vote body: a JSON true/false at once (nearly every vote), anything
+    else through VoteInputSerializer, with its parsing and its 400s."""
+    if isinstance(data, dict) and len(data) == 1:
+        value = data.get("helpful")
+        if value is True or value is False:
+            return value
+    serializer = VoteInputSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data["helpful"]
+
+
 class VoteStateSerializer(serializers.Serializer):
     helpful = serializers.BooleanField(allow_null=True)
     helpful_count = serializers.IntegerField()

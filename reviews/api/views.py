@@ -28,6 +28,7 @@ from .serializers import (
     SaveStateSerializer,
     VoteInputSerializer,
     VoteStateSerializer,
+    vote_choice,
 )
 
 
@@ -148,19 +149,21 @@ class ReviewViewSet(viewsets.ModelViewSet):
     @extend_schema(methods=["DELETE"], request=None, responses=VoteStateSerializer)
     @action(detail=True, methods=["put", "delete"], permission_classes=[permissions.IsAuthenticated])
     def vote(self, request, pk=None):
-        review = self._public_review(pk)
-        if request.method == "PUT":
-            data = VoteInputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            helpful = services.vote_cast(
-                user=request.user, review=review, helpful=data.validated_data["helpful"]
-            ).helpful
-        else:
-            services.vote_remove(user=request.user, review=review)
-            helpful = None
-        review.refresh_from_db(fields=["helpful_count", "not_helpful_count"])
+        # The hottest write: no review is loaded here and no serializer runs for the usual body
+        # (reviews.services.vote_put/vote_delete check and count in one statement on PostgreSQL).
+        try:
+            if request.method == "PUT":
+                state = services.vote_put(user=request.user, review_id=int(pk), helpful=vote_choice(request.data))
+            else:
+                state = services.vote_delete(user=request.user, review_id=int(pk))
+        except Review.DoesNotExist:
+            raise Http404 from None
         return Response(
-            {"helpful": helpful, "helpful_count": review.helpful_count, "not_helpful_count": review.not_helpful_count}
+            {
+                "helpful": state.helpful,
+                "helpful_count": state.helpful_count,
+                "not_helpful_count": state.not_helpful_count,
+            }
         )
 
     @extend_schema(request=None, responses=SaveStateSerializer)
