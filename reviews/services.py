@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import CASCADE, DO_NOTHING, F
+from django.db.models.deletion import get_candidate_relations_to_delete
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import Signal
 from django.utils import timezone
@@ -392,20 +393,28 @@ def vote_remove(*, user: User, review: Review) -> bool:
     return True
 
 
-# --- votes on PostgreSQL: one statement each ---------------------------------------------------
+# --- votes on PostgreSQL: one round trip each ----------------------------------------------------
 #
 # The ORM path above costs about ten round trips per vote (review, vote lock, the brand check,
 # insert, tally, counter, milestone, re-read) and most of a vote's CPU. On PostgreSQL a vote is one
-# statement instead, applying the same rules in SQL, in the caller's transaction:
-# - only published reviews, never one's own, never a review of a product of one's brand (the rule
-#   of brands.signals.refuse_brand_votes, which this statement does not fire: it is restated in
-#   the WHERE below; tests/reviews/test_vote_sql.py fails when a new hook on votes appears);
-# - one vote per person per review: INSERT ... ON CONFLICT DO UPDATE on the unique (user, review)
-#   waits for a concurrent first vote of the same person and then changes it instead; its WHERE
-#   makes the same vote again change nothing (no row returned, no counter moved);
-# - the review's counters and the voter's tally move by the deltas of what the upsert did, and
-#   the counter UPDATE returns the new counts (its row lock orders concurrent voters, as before).
-# No row at all means refused: the callers then take the ORM path, which raises the reason.
+# round trip instead, two statements sent together in the caller's transaction:
+# 1. pg_advisory_xact_lock(voter, review): one person's requests on one review (two tabs, a
+#    double click) run one after the other, as the ORM path's SELECT ... FOR UPDATE of the vote
+#    row makes them, and also when no vote row exists yet. Without it, a withdrawal racing a
+#    change of the same vote could move the counters by the wrong row version (a concurrency
+#    test caught counters going negative). The two-integer key space is apart from the bigint
+#    one of the rerank job's lock. The next statement's snapshot is taken after the lock.
+# 2. one statement applying the same rules in SQL:
+#    - only published reviews, never one's own, never a review of a product of one's brand (the
+#      rule of brands.signals.refuse_brand_votes, which this statement does not fire: it is
+#      restated in the WHERE below; tests/reviews/test_vote_api.py fails when a new hook on votes
+#      appears);
+#    - one vote per person per review: INSERT ... ON CONFLICT DO UPDATE on the unique (user,
+#      review); its WHERE makes the same vote again change nothing (no row, no counter moved);
+#    - the review's counters and the voter's tally move by the deltas of what the upsert did, and
+#      the counter UPDATE returns the new counts (its row lock orders concurrent voters, as before).
+#    No row at all means refused: the callers then take the ORM path, which raises the reason.
+_VOTE_LOCK = "SELECT pg_advisory_xact_lock(%(voter)s, %(review)s);"
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,7 +470,8 @@ FROM target LEFT JOIN vote ON true LEFT JOIN counted ON true
 
 
 def _vote_put_sql(*, voter_id: int, review_id: int, helpful: bool) -> _VoteOutcome | None:
-    """The vote as one statement, in the caller's transaction; None when refused."""
+    """The vote in one round trip (the lock, then the vote), in the caller's transaction; None
+    when refused."""
     step = 1 if helpful else -1
     params = {
         "voter": voter_id,
@@ -475,7 +485,8 @@ def _vote_put_sql(*, voter_id: int, review_id: int, helpful: bool) -> _VoteOutco
         "neg_step": -step,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_vote_put_statement(), params)
+        cursor.execute(_VOTE_LOCK + _vote_put_statement(), params)
+        cursor.nextset()  # past the lock's result
         row = cursor.fetchone()
     if row is None:
         return None
@@ -491,14 +502,14 @@ def _vote_cascades() -> tuple[tuple[str, str], ...] | None:
     None when something about them needs the ORM's deletion (another on_delete, deeper cascades
     or delete signals), which vote_delete then uses."""
     cascades = []
-    for relation in HelpfulVote._meta.related_objects:
+    for relation in get_candidate_relations_to_delete(HelpfulVote._meta):  # what Collector follows
         model = relation.related_model
         if relation.on_delete is DO_NOTHING:
             continue
         if (
             relation.on_delete is not CASCADE
             or relation.many_to_many
-            or model._meta.related_objects
+            or any(get_candidate_relations_to_delete(model._meta))
             or pre_delete.has_listeners(model)
             or post_delete.has_listeners(model)
         ):
@@ -543,8 +554,8 @@ FROM target LEFT JOIN counted ON true
 
 
 def _vote_delete_sql(*, voter_id: int, review_id: int, published_only: bool) -> tuple[bool, int, int] | None:
-    """vote_remove as one statement (two when the voter's tally on the author empties), in the
-    caller's transaction. Returns (whether a vote was withdrawn, the review's counters), or None
+    """vote_remove in one round trip (the lock, then one statement; one more when the voter's
+    tally on the author empties), in the caller's transaction. Returns (whether a vote was withdrawn, the review's counters), or None
     when there is no such review (published_only: no such published review)."""
     params = {
         "voter": voter_id,
@@ -553,7 +564,8 @@ def _vote_delete_sql(*, voter_id: int, review_id: int, published_only: bool) -> 
         "now": timezone.now(),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_vote_delete_statement(), params)
+        cursor.execute(_VOTE_LOCK + _vote_delete_statement(), params)
+        cursor.nextset()  # past the lock's result
         row = cursor.fetchone()
     if row is None:
         return None
