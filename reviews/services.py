@@ -414,7 +414,8 @@ def vote_remove(*, user: User, review: Review) -> bool:
 #    - the review's counters and the voter's tally move by the deltas of what the upsert did, and
 #      the counter UPDATE returns the new counts (its row lock orders concurrent voters, as before).
 #    No row at all means refused: the callers then take the ORM path, which raises the reason.
-_VOTE_LOCK = "SELECT pg_advisory_xact_lock(%(voter)s, %(review)s);"
+# Ids beyond 2**31 fold onto others: two pairs may then wait for each other, harmlessly.
+_VOTE_LOCK = "SELECT pg_advisory_xact_lock(mod(%(voter)s, 2147483647)::int4, mod(%(review)s, 2147483647)::int4);"
 
 
 @dataclass(frozen=True, slots=True)

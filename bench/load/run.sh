@@ -5,6 +5,8 @@
 #
 #   bench/load/run.sh            # prepare once (migrate, seed_demo, rerank --full), then measure
 #   DURATION=15s bench/load/run.sh
+#   VOTES_ONLY=1 DURATION=8s bench/load/run.sh   # only the vote run (and the counts check)
+#   DB=candor_bench_votes bench/load/run.sh      # another database than candor_bench_load
 #
 # Pages are measured twice: with the page cache (config/pagecache.py; wrk sends no cookies, so it
 # is an anonymous visitor and the first pages are answered from Redis) and with it off
@@ -18,7 +20,8 @@ PY=.venv/bin/python
 DURATION=${DURATION:-12s}
 CONNECTIONS=${CONNECTIONS:-64}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
-DB=candor_bench_load
+DB=${DB:-candor_bench_load}
+VOTES_ONLY=${VOTES_ONLY:-0}
 WORK=$(mktemp -d /tmp/candor-bench-load.XXXX)
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 REDIS_PORT=$(free_port)
@@ -69,9 +72,11 @@ stop_web() { kill "$WEB_PID" && wait "$WEB_PID" 2>/dev/null || true; WEB_PID=; }
 BASE="http://127.0.0.1:$WEB_PORT"
 PRODUCT=$(cat "$WORK/product.txt")
 DEEPER=/
+if [ "$VOTES_ONLY" != 1 ]; then
 start_web 0
 # The second page of the discover feed (a cursor link; never cached).
 DEEPER=/$(curl -fs "$BASE/" | $PY -c 'import html, re, sys; print(html.unescape(re.search(r"data-more href=\"([^\"]+)\"", sys.stdin.read()).group(1)))')
+fi
 
 run() {  # name, url, extra wrk args...
   local name=$1 url=$2; shift 2
@@ -95,6 +100,7 @@ echo "gunicorn $($PY -c "import gunicorn; print(gunicorn.__version__)") with ${G
 echo "PostgreSQL $(psql "$PG/postgres" -qtAc 'SHOW server_version'), Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2); wrk: 2 threads, $CONNECTIONS connections, $DURATION each, same machine."
 echo "Load average at the start (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
+if [ "$VOTES_ONLY" != 1 ]; then
 echo "Uncached: PAGE_CACHE_SECONDS=0 (every request renders from PostgreSQL)."
 echo
 run "Discover feed, uncached (GET /)" "$BASE/"
@@ -108,6 +114,9 @@ run "Discover feed, cached (GET /)" "$BASE/"
 run "Discover feed, second page (GET $DEEPER, never cached)" "$BASE$DEEPER"
 run "Product page, cached (GET /p/$PRODUCT/)" "$BASE/p/$PRODUCT/"
 run "Discover feed API, cached (GET /api/v1/discover/)" "$BASE/api/v1/discover/"
+else
+start_web 60
+fi
 run "Votes (PUT /api/v1/reviews/<id>/vote/, 1000 users, half on one review)" "$BASE/" -s bench/load/vote.lua
 echo
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

@@ -238,3 +238,10 @@ def test_the_vote_statement_knows_every_hook_on_votes():
         from reviews.services import _vote_cascades
 
         assert _vote_cascades() == ((FlaggedVote._meta.db_table, "vote_id"),)
+
+
+@pytest.mark.parametrize("review_id", [98589419900, 99999999999999999999])
+def test_ids_beyond_any_review_are_404s(review_id):
+    client = client_for(UserFactory())
+    assert client.put(f"/api/v1/reviews/{review_id}/vote/", {"helpful": True}, format="json").status_code == 404
+    assert client.delete(f"/api/v1/reviews/{review_id}/vote/").status_code == 404
