@@ -57,7 +57,8 @@ CARD_FORMAT = 1
 TEMPLATES = {
     "card": "reviews/partials/card_body.html",
     "row_top": "reviews/partials/review_row_top.html",
-    # A visitor's vote and save buttons are log-in links: the same for every visitor.
+    # A visitor's vote and save buttons are log-in links: the same for every visitor (signed-in
+    # readers get the same template drawn with their own context: candor.review_row).
     "row_actions_visitor": "reviews/partials/review_row_actions.html",
 }
 ATTR = "_card_fragments"

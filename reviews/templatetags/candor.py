@@ -186,6 +186,21 @@ def review_fragment(review, kind: str) -> str:
     return cards.fragment(review, kind)
 
 
+@register.simple_tag(takes_context=True)
+def review_row(context, review) -> str:
+    """A product-page row: its reader-independent top and, for visitors, their log-in links from
+    the card cache; a signed-in reader's own vote and save forms drawn here, in the page's
+    context (their CSRF token, the page to come back to)."""
+    top = cards.fragment(review, "row_top")
+    user = context.get("user")
+    if getattr(user, "is_authenticated", False):
+        with context.push(review=review):
+            actions = context.template.engine.get_template(cards.TEMPLATES["row_actions_visitor"]).render(context)
+    else:
+        actions = cards.fragment(review, "row_actions_visitor")
+    return mark_safe(f"{top}{actions}\n</article>")  # noqa: S308  # nosec B308 B703 - rendered templates
+
+
 @register.simple_tag
 def unread_notifications(user) -> int:
     """How many unread notifications the signed-in member has (0 for visitors)."""
