@@ -24,6 +24,9 @@ is served only while that is the current one; a change that must show starts a n
 Vote and comment counts on cached pages may lag by at most PAGE_CACHE_SECONDS (the entries'
 lifetime), or until the next rerank, which scores those votes and starts a new generation.
 
+`connect` also connects the card cache's receivers (reviews/cards.py: each review's card,
+cached for every reader whether or not the page cache is on).
+
 When the cache cannot be reached the pages are served uncached (never an error); the Redis
 backend itself (config/cache.py) then skips Redis for CACHE_RETRY_SECONDS, so requests do not each
 wait for a timeout.

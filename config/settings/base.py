@@ -156,9 +156,9 @@ else:
 # on them may get. 0 turns the cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 # Each review's reader-independent card HTML and API dict, for every reader (reviews/cards.py),
-# keyed by what it shows, so it is never stale; this is only how long an unread one is kept.
-# 0 turns the card cache off.
-CARD_CACHE_SECONDS = env.int("CARD_CACHE_SECONDS", default=60 * 60 * 24)
+# keyed by what it shows, so it is never stale; this is only how long an unread one is kept (an
+# hour: the first pages stay warm, and a card's old versions leave Redis soon). 0 turns it off.
+CARD_CACHE_SECONDS = env.int("CARD_CACHE_SECONDS", default=60 * 60)
 
 # After a Redis cache call fails (down or hung), the process skips the cache for this long
 # (config/cache.py): every caller copes without it, but not with a timeout per call.
