@@ -7,10 +7,12 @@
 #   DURATION=15s bench/load/run.sh
 #   VOTES_ONLY=1 DURATION=8s bench/load/run.sh   # only the vote run (and the counts check)
 #   DB=candor_bench_votes bench/load/run.sh      # another database than candor_bench_load
+#   PAGE_CONNECTIONS=8 bench/load/run.sh         # page runs at another concurrency than the votes'
 #
-# Pages are measured twice: with the page cache (config/pagecache.py; wrk sends no cookies, so it
-# is an anonymous visitor and the first pages are answered from Redis) and with it off
-# (PAGE_CACHE_SECONDS=0, a second gunicorn), plus a deeper discover page, which is never cached.
+# Pages are measured three times: with the page cache off (PAGE_CACHE_SECONDS=0) but the card
+# cache warm (reviews/cards.py), with both off (every card drawn), and with the page cache on
+# (config/pagecache.py; wrk sends no cookies, so it is an anonymous visitor and the first pages
+# are answered from Redis), plus a deeper discover page, which is never page-cached.
 # Needs wrk (apt-get install wrk). Prints a Markdown section for bench/RESULTS.md. Each wrk run
 # is short: the machine is shared.
 set -euo pipefail
@@ -19,6 +21,7 @@ cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
 DURATION=${DURATION:-12s}
 CONNECTIONS=${CONNECTIONS:-64}
+PAGE_CONNECTIONS=${PAGE_CONNECTIONS:-$CONNECTIONS}  # wrk connections for the page runs
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 DB=${DB:-candor_bench_load}
 VOTES_ONLY=${VOTES_ONLY:-0}
@@ -58,8 +61,8 @@ psql "$PG/$DB" -qc "VACUUM ANALYZE"
 BENCH_DIR="$WORK" $PY bench/load/prepare.py setup "$WORK"
 $PY bench/load/prepare.py check
 
-start_web() {  # PAGE_CACHE_SECONDS for this gunicorn
-  PAGE_CACHE_SECONDS=$1 GUNICORN_BIND="127.0.0.1:$WEB_PORT" .venv/bin/gunicorn config.wsgi:application \
+start_web() {  # PAGE_CACHE_SECONDS [CARD_CACHE_SECONDS] for this gunicorn
+  PAGE_CACHE_SECONDS=$1 CARD_CACHE_SECONDS=${2:-3600} GUNICORN_BIND="127.0.0.1:$WEB_PORT" .venv/bin/gunicorn config.wsgi:application \
     --config config/gunicorn.py --access-logfile /dev/null >>"$WORK/gunicorn.log" 2>&1 &
   WEB_PID=$!
   for _ in $(seq 50); do curl -fs "http://127.0.0.1:$WEB_PORT/healthz" >/dev/null && break; sleep 0.2; done
@@ -87,7 +90,10 @@ run() {  # name, url, extra wrk args...
     status=$(curl -fs -o /dev/null -D - "$url" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-candor-cache"{print $2}')
     echo "first answer: X-Candor-Cache: ${status:-(none: uncached)}"
   fi
-  BENCH_DIR="$WORK" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" \
+  local connections=$CONNECTIONS
+  [ $# -eq 0 ] && connections=$PAGE_CONNECTIONS
+  echo "wrk: $connections connections"
+  BENCH_DIR="$WORK" wrk -t2 -c"$connections" -d"$DURATION" --latency "$@" "$url" \
     | grep -E "Requests/sec|Latency  |50%|90%|99%|requests in|Non-2xx|errors|Socket"
   echo '```'
 }
@@ -101,11 +107,19 @@ echo "PostgreSQL $(psql "$PG/postgres" -qtAc 'SHOW server_version'), Redis $(red
 echo "Load average at the start (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 if [ "$VOTES_ONLY" != 1 ]; then
-echo "Uncached: PAGE_CACHE_SECONDS=0 (every request renders from PostgreSQL)."
+echo "Uncached: PAGE_CACHE_SECONDS=0 (every request queries PostgreSQL and draws its page);"
+echo "each review card's HTML / API dict from the card cache (reviews/cards.py, warm)."
 echo
 run "Discover feed, uncached (GET /)" "$BASE/"
 run "Product page, uncached (GET /p/$PRODUCT/)" "$BASE/p/$PRODUCT/"
 run "Discover feed API, uncached (GET /api/v1/discover/)" "$BASE/api/v1/discover/"
+stop_web
+start_web 0 0
+echo "Nothing cached: PAGE_CACHE_SECONDS=0 and CARD_CACHE_SECONDS=0 (every card drawn)."
+echo
+run "Discover feed, nothing cached (GET /)" "$BASE/"
+run "Product page, nothing cached (GET /p/$PRODUCT/)" "$BASE/p/$PRODUCT/"
+run "Discover feed API, nothing cached (GET /api/v1/discover/)" "$BASE/api/v1/discover/"
 stop_web
 start_web 60
 echo "Cached: PAGE_CACHE_SECONDS=60, anonymous requests (first pages from Redis)."
