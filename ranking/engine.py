@@ -500,18 +500,6 @@ class Engine:
         from . import fraud
 
         fraud.detect_serial(self, result, pairs_scope="rk_pair_changed")
-        self.progress("vote weights")
-        # Every voter on a review in scope needs a standing row for their vote to count.
-        self.add_ids(
-            "rk_voter",
-            f"SELECT v.user_id AS id FROM {VOTE} v WHERE v.review_id IN (SELECT id FROM rk_review) "
-            f"AND NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = v.user_id)",
-        )
-        result.add("standings_created", self.ensure_standings("rk_voter"))
-        if self.vote_weights(Scope("rk_voter"), result):
-            self.add_ids(
-                "rk_review", f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id"
-            )
         self.progress("review scores")
         self.analyze("rk_review", "rk_voter")
         self.score_reviews(Scope("rk_review"), result)
