@@ -418,6 +418,14 @@ def vote_remove(*, user: User, review: Review) -> bool:
 _VOTE_LOCK = "SELECT pg_advisory_xact_lock(mod(%(voter)s, 2147483647)::int4, mod(%(review)s, 2147483647)::int4);"
 
 
+def _vote_round_trip(statement: str, params: dict) -> tuple | None:
+    """The pair's lock and one vote statement, sent together; the statement's row (None: none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_VOTE_LOCK + statement, params)
+        cursor.nextset()  # past the lock's result
+        return cursor.fetchone()
+
+
 @dataclass(frozen=True, slots=True)
 class _VoteOutcome:
     vote_id: int | None  # None: the same vote again, nothing changed
@@ -485,10 +493,7 @@ def _vote_put_sql(*, voter_id: int, review_id: int, helpful: bool) -> _VoteOutco
         "step": step,
         "neg_step": -step,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_VOTE_LOCK + _vote_put_statement(), params)
-        cursor.nextset()  # past the lock's result
-        row = cursor.fetchone()
+    row = _vote_round_trip(_vote_put_statement(), params)
     if row is None:
         return None
     outcome = _VoteOutcome(*row[:5])
@@ -564,10 +569,7 @@ def _vote_delete_sql(*, voter_id: int, review_id: int, published_only: bool) -> 
         "published": Review.Status.PUBLISHED.value if published_only else None,
         "now": timezone.now(),
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_VOTE_LOCK + _vote_delete_statement(), params)
-        cursor.nextset()  # past the lock's result
-        row = cursor.fetchone()
+    row = _vote_round_trip(_vote_delete_statement(), params)
     if row is None:
         return None
     removed, helpful_count, not_helpful_count, author_id, tally_votes = row
