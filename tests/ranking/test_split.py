@@ -33,6 +33,14 @@ def settle_in_the_past() -> None:
     HelpfulVote.objects.update(updated_at=past)
 
 
+def stage_every_part(parts: int):
+    """Begin a split run and stage each of its parts, one after the other."""
+    split = services.rerank_split_begin(parts=parts)
+    for low, high in split.ranges:
+        services.rerank_stage_part(key=split.run_key, low=low, high=high)
+    return split
+
+
 def full_changes() -> dict:
     """A single-worker full run now: what it still had to change."""
     result = services.rerank(full=True)
@@ -135,9 +143,7 @@ def test_split_runs_keep_votes_cast_during_them_exact(category):
     authors, voters, reviews = community(category)
     services.rerank(full=True)
     settle_in_the_past()
-    split = services.rerank_split_begin(parts=2)
-    for low, high in split.ranges:
-        services.rerank_stage_part(key=split.run_key, low=low, high=high)
+    split = stage_every_part(parts=2)
     review_services.vote_cast(user=seasoned_user(), review=reviews[0], helpful=True)
     services.rerank_split_finish(key=split.run_key)
     assert full_changes() == {}
@@ -204,17 +210,13 @@ def test_parts_stage_only_the_scores_that_changed(category):
     _, voters, reviews = community(category)
     services.rerank(full=True)
     settle_in_the_past()
-    split = services.rerank_split_begin(parts=2)
-    for low, high in split.ranges:
-        services.rerank_stage_part(key=split.run_key, low=low, high=high)
+    split = stage_every_part(parts=2)
     assert StagedScore.objects.count() == 0
     services.rerank_split_finish(key=split.run_key)
 
     settle_in_the_past()
     HelpfulVote.objects.filter(review=reviews[0]).update(helpful=False)  # no timestamps moved
-    split = services.rerank_split_begin(parts=2)
-    for low, high in split.ranges:
-        services.rerank_stage_part(key=split.run_key, low=low, high=high)
+    split = stage_every_part(parts=2)
     assert set(StagedScore.objects.values_list("review_id", flat=True)) == {reviews[0].pk}
     result = services.rerank_split_finish(key=split.run_key)
     assert result.changes["review_scores"] == 1
