@@ -810,8 +810,8 @@ class Engine:
             f"{rnd('COALESCE(va.hw, 0)')} AS helpful_weight, {rnd('COALESCE(va.uw, 0)')} AS unhelpful_weight, "
             "r.body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE(sa.level, 1) AS author_level, "
             f"{d.epoch('r.created_at')} AS created_epoch "
-            # The body's length is taken as the review is read, so the joins carry no review text.
-            "FROM (SELECT id, product_id, author_id, created_at, rating, status, LENGTH(body) AS body_length "
+            # The body's length is a stored generated column: the joins carry no review text.
+            "FROM (SELECT id, product_id, author_id, created_at, rating, status, body_length "
             f"FROM {REVIEW} WHERE {scope.on('id')}{d.fence()}) r JOIN {PRODUCT} pr ON pr.id = r.product_id "
             f"LEFT JOIN ({votes}) va ON va.review_id = r.id LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
             f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id WHERE {scope.on('r.id')}{d.fence()}"
