@@ -1,13 +1,14 @@
 """Small presentation helpers shared by every Candor page: stars, avatars, photo covers."""
 
 import hashlib
-from functools import cache
+from functools import lru_cache
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
 from django.templatetags.static import static
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -112,19 +113,49 @@ def photo_alt(photo, review) -> str:
     return f"Photo {photo.position + 1} of “{review.title}”"
 
 
-@cache
+@lru_cache(maxsize=256)
+def _static_url(path: str) -> str:
+    return static(path)
+
+
 def _sprite_url() -> str:
     # Looked up once per process: with the manifest storage each static() call costs a manifest
     # lookup and URL join, and a page draws dozens of icons.
-    return static("icons/sprite.svg")
+    return _static_url("icons/sprite.svg")
 
 
-def _forget_sprite_url(setting: str, **kwargs) -> None:
+@lru_cache(maxsize=256)
+def _reversed(name: str, prefix: str, urlconf: str | None) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+def _forget_urls(setting: str, **kwargs) -> None:
     if setting in {"STATIC_URL", "STORAGES"}:
-        _sprite_url.cache_clear()
+        _static_url.cache_clear()
+    if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME"}:
+        _reversed.cache_clear()
 
 
-setting_changed.connect(_forget_sprite_url)
+setting_changed.connect(_forget_urls)
+
+
+@register.simple_tag
+def fixed_static(path: str) -> str:
+    """`{% static path %}` looked up once per process (the page shell's stylesheet, scripts and
+    icons: the manifest lookup and URL join cost about as much as a small query per page)."""
+    return _static_url(path)
+
+
+@register.simple_tag
+def fixed_url(name: str, optional: bool = False) -> str:
+    """`{% url name %}` for a URL without arguments, reversed once per process (per script prefix
+    and URLconf). `optional`: "" for a name the URLconf lacks, as `{% url name as var %}` gives."""
+    try:
+        return _reversed(name, get_script_prefix(), get_urlconf())
+    except NoReverseMatch:
+        if optional:
+            return ""
+        raise
 
 
 @register.simple_tag
