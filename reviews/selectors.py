@@ -1,5 +1,7 @@
 """Reads on reviews: lists and feeds with everything a card shows, in a fixed number of queries."""
 
+from collections.abc import Callable, Hashable
+
 from django.db.models import Avg, BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 
 from accounts.models import Follow, User
@@ -50,6 +52,31 @@ def without_card_data(qs: QuerySet[Review], *, scores: bool = False) -> QuerySet
     `score`), and without LISTING_PREFETCHES, which the card cache loads for the cards it has to
     draw. Templates and serializers of those cards read nothing else."""
     return qs.prefetch_related(None).only(*CARD_COLUMNS, *(SCORE_COLUMNS if scores else ()))
+
+
+# Lists visitors read, built once per process (see for_viewer). Bounded: one entry per category
+# or product someone visited; cleared whole when full.
+_VISITOR_LISTS: dict[Hashable, QuerySet] = {}
+VISITOR_LISTS_MAX = 1024
+
+
+def for_viewer(viewer: User | None, key: Hashable, build: Callable[[User | None], QuerySet]) -> QuerySet:
+    """`build(viewer)`, but for a visitor (not signed in) a fresh clone of the queryset built for
+    `key` earlier in this process: building a listing (joins, annotations, `only`) costs about
+    half a millisecond of Python per request, a clone a hundredth of that.
+
+    `key` must name everything but the viewer that `build` depends on (a list name, a category
+    slug, a product id): what `build` makes of it is reused for every visitor. Signed-in
+    viewers' lists carry their own vote and save state and are always built afresh. A clone never
+    shares results: each is evaluated (and routed to the primary or a replica) on its own."""
+    if viewer is not None and viewer.is_authenticated:
+        return build(viewer)
+    base = _VISITOR_LISTS.get(key)
+    if base is None:
+        if len(_VISITOR_LISTS) >= VISITOR_LISTS_MAX:
+            _VISITOR_LISTS.clear()
+        base = _VISITOR_LISTS[key] = build(None)
+    return base.all()
 
 
 def annotate_viewer_state(qs: QuerySet[Review], viewer: User | None) -> QuerySet[Review]:

@@ -139,12 +139,19 @@ def discover(request: HttpRequest) -> HttpResponse:
         reviews = selectors.feed(request.user, following_only=True)
         if category is not None:
             reviews = reviews.filter(product__category=category)
+        lean = selectors.without_card_data(reviews)
         ordering = ("-created_at", "-id")
     else:
-        reviews = ranking.discover_feed(request.user, category_slug=category.slug if category else None)
+        category_slug = category.slug if category else None
+        lean = selectors.for_viewer(
+            request.user,
+            ("discover", category_slug),
+            lambda viewer: selectors.without_card_data(
+                ranking.discover_feed(viewer, category_slug=category_slug), scores=True
+            ),
+        )
         ordering = ("-discover_key", "-id")
     try:
-        lean = selectors.without_card_data(reviews, scores=tab == "explore")
         items, next_query = cursor_slice(request, lean, ordering)
     except BadCursor:
         return refuse(request, "cursor: this page link is damaged; start again from Discover.", 400)
@@ -216,16 +223,21 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         rating = None
     if rating not in range(1, 6):
         rating = None
-    if order == "helpful":
-        # The quality score, not the raw count: 2 of 2 ranks below 90 of 100.
-        reviews = ranking.most_helpful_reviews(product, request.user)
-    else:
-        reviews = selectors.reviews_for_listing(request.user).filter(product=product)
-        reviews = reviews.order_by(*PRODUCT_ORDERS[order][1])
+
+    def build(viewer):
+        if order == "helpful":
+            # The quality score, not the raw count: 2 of 2 ranks below 90 of 100.
+            reviews = ranking.most_helpful_reviews(product, viewer)
+        else:
+            reviews = selectors.reviews_for_listing(viewer).filter(product=product)
+            reviews = reviews.order_by(*PRODUCT_ORDERS[order][1])
+        return selectors.without_card_data(reviews, scores=order == "helpful")
+
+    reviews = selectors.for_viewer(request.user, ("product", product.pk, order), build)
     if rating:
         reviews = reviews.filter(rating=rating)
     page = page_number(request)
-    items, has_next = page_slice(selectors.without_card_data(reviews, scores=order == "helpful"), page)
+    items, has_next = page_slice(reviews, page)
     attach_rows(request, items)
     distribution = selectors.rating_distribution(product)
     rank = ranking.product_rank(product)

@@ -12,7 +12,7 @@ from config import pagecache
 from config.pagination import NewestFirstCursorPagination
 from ranking import selectors
 from reviews.models import Category, Product
-from reviews.selectors import review_for_viewer, without_card_data
+from reviews.selectors import for_viewer, review_for_viewer, without_card_data
 
 from .serializers import (
     DiscoverQuerySerializer,
@@ -65,9 +65,13 @@ class DiscoverView(CachedFirstPageMixin, ListAPIView):
         query = DiscoverQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         category = query.validated_data.get("category")
-        feed = selectors.discover_feed(self.request.user, category_slug=category.slug if category else None)
+        category_slug = category.slug if category else None
         # Products, tags and photos only for the reviews not in the card cache (reviews/cards.py).
-        return without_card_data(feed, scores=True)
+        return for_viewer(
+            self.request.user,
+            ("api-discover", category_slug),
+            lambda viewer: without_card_data(selectors.discover_feed(viewer, category_slug=category_slug), scores=True),
+        )
 
 
 class MostHelpfulView(CachedFirstPageMixin, ListAPIView):
