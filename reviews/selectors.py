@@ -71,11 +71,17 @@ def for_viewer(viewer: User | None, key: Hashable, build: Callable[[User | None]
     shares results: each is evaluated (and routed to the primary or a replica) on its own."""
     if viewer is not None and viewer.is_authenticated:
         return build(viewer)
+    return reused(key, lambda: build(None))
+
+
+def reused(key: Hashable, build: Callable[[], QuerySet]) -> QuerySet:
+    """A fresh clone of the queryset `build()` made for `key` earlier in this process (`key` names
+    everything it depends on; nothing of a signed-in reader's)."""
     base = _VISITOR_LISTS.get(key)
     if base is None:
         if len(_VISITOR_LISTS) >= VISITOR_LISTS_MAX:
             _VISITOR_LISTS.clear()
-        base = _VISITOR_LISTS[key] = build(None)
+        base = _VISITOR_LISTS[key] = build()
     return base.all()
 
 

@@ -213,7 +213,7 @@ def render_review(
     }
 )
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    product = get_object_or_404(selectors.products_with_stats(), slug=slug)
+    product = get_object_or_404(selectors.reused("products_with_stats", selectors.products_with_stats), slug=slug)
     order = request.GET.get("order", "helpful")
     if order not in PRODUCT_ORDERS:
         order = "helpful"

@@ -67,9 +67,13 @@ def test_a_new_review_reaches_visitors_through_a_reused_list(product, author):
     ReviewFactory(product=product, author=author, title="First take")
     rerank()
     visitor = Client()
-    assert b"First take" in visitor.get(product.get_absolute_url()).content
+    page = visitor.get(product.get_absolute_url()).content
+    assert b"First take" in page
+    assert b"1 review</span>" in page
     ReviewFactory(product=product, title="Second take")
     rerank()
-    assert b"Second take" in visitor.get(product.get_absolute_url()).content
+    page = visitor.get(product.get_absolute_url()).content
+    assert b"Second take" in page
+    assert b"2 reviews</span>" in page  # the product's stats, from a reused query too
     assert b"Second take" in visitor.get("/").content
     assert "Second take" in str(visitor.get("/api/v1/discover/").json())
