@@ -81,9 +81,14 @@ def _generation_key() -> str:
 
 
 def generation() -> int:
-    """The current generation. Starts from the clock, so a generation key lost to eviction or
-    a Redis restart never comes back as a number old entries were stored under."""
-    key = _generation_key()
+    """The current page generation."""
+    return read_generation(_generation_key())
+
+
+def read_generation(key: str) -> int:
+    """The generation counter under `key` (pages here, cards in reviews.cards). Starts from the
+    clock, so a counter lost to eviction or a Redis restart never comes back as a number old
+    entries were stored under."""
     value = cache.get(key)
     if value is None:
         cache.add(key, time.time_ns(), timeout=None)

@@ -46,6 +46,7 @@ from django.db.models import prefetch_related_objects
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from config import pagecache
 from reviews.models import Review
 
 logger = logging.getLogger(__name__)
@@ -238,12 +239,7 @@ def cached(
 
 
 def _generation_now() -> int:
-    key = _generation_key()
-    value = cache.get(key)
-    if value is None:
-        cache.add(key, time.time_ns(), timeout=None)
-        value = cache.get(key)
-    return int(value)
+    return pagecache.read_generation(_generation_key())
 
 
 def draw_fragments(reviews: list[Review], kind: str) -> list[SafeString]:
