@@ -10,22 +10,10 @@ appear only in Django's own admin log.
 
 from django.contrib import admin
 
+from config.admin import ReadOnlyAdmin
 from ranking.models import CategoryStats, RerankPending, VotePair
 
 from .models import Announcement, AuditEntry, EditorsPick, QueueItem, Report
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown with search and filters; never added, changed or deleted here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

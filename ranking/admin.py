@@ -7,6 +7,8 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
+from config.admin import ReadOnlyAdmin
+
 from .models import (
     CategoryStanding,
     FraudFlag,
@@ -17,17 +19,6 @@ from .models import (
     SplitRun,
     TesterEvent,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FraudFlag)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from config.admin import ReadOnlyAdmin
+
 from . import services
 from .models import (
     Brand,
@@ -85,21 +87,12 @@ class HelpfulVoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(VoteTally)
-class VoteTallyAdmin(admin.ModelAdmin):
+class VoteTallyAdmin(ReadOnlyAdmin):
     """Read-only: kept by the vote services (see VoteTally)."""
 
     list_display = ("voter", "author", "votes", "helpful_votes")
     search_fields = ("voter__username", "author__username")
     raw_id_fields = ("voter", "author")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Comment)
