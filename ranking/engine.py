@@ -38,6 +38,7 @@ recomputes the reviews that changed after the earliest part began, and goes on a
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
@@ -77,6 +78,23 @@ FLAGGED = "ranking_flaggedvote"
 # reviews table: product, category, author, creation time, rating.
 SCORE_KEYS = "review_id, product_id, category_id, author_id, created_at, rating"
 SCORE_KEY_VALUES = "r.id, r.product_id, p.category_id, r.author_id, r.created_at, r.rating"
+
+# What a review's score figures are computed from (score_inputs), all stored on its score row.
+INPUT_COLUMNS = [
+    "product_id",
+    "category_id",
+    "author_id",
+    "created_at",
+    "rating",
+    "ranked",
+    "helpful_weight",
+    "unhelpful_weight",
+    "body_length",
+    "photo_count",
+    "author_level",
+]
+# Above this many user ids, vote weights are joined instead of passed as one array parameter.
+MAX_WEIGHT_ARRAY = 5_000_000
 
 # What score_values() computes for each review, in the order of ranking_stagedscore.
 SCORE_COLUMNS = [
@@ -297,6 +315,8 @@ class Engine:
         self.pending_max = 0
         self.tester_event_ids: list[int] = []
         self.temp_tables: list[str] = []
+        self.backend_pid: int | None = None
+        self.formula: str | None = None  # score_formula(), set by a full run's score step
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -331,16 +351,27 @@ class Engine:
                 self.clear(name)  # a run nested in an outer transaction (tests) may find it filled
                 self.temp_tables.append(name)
 
-    def create_temp_as(self, name: str, select_sql: str, params: dict | None = None) -> int:
-        """A temporary table filled by one SELECT: PostgreSQL can run CREATE TABLE AS in
-        parallel (INSERT ... SELECT and UPDATE never are), and it then gets statistics."""
-        self.x(f"DROP TABLE IF EXISTS {name}")
-        suffix = " ON COMMIT DROP" if self.d.pg else ""
-        count = self.x(f"CREATE TEMP TABLE {name}{suffix} AS {select_sql}", params)
-        if name not in self.temp_tables:
-            self.temp_tables.append(name)
-        self.analyze(name)
-        return count
+    def create_temp_as(self, name: str, select_sql: str, params: dict | None = None) -> str:
+        """A scratch table filled by one SELECT; returns its name. PostgreSQL can run CREATE
+        TABLE AS in parallel (INSERT ... SELECT and UPDATE never are), and it then gets
+        statistics. On PostgreSQL it is an unlogged table, not a temporary one: parallel workers
+        cannot read temporary tables, so every later statement that read one ran in a single
+        backend. Its name carries the backend's pid (the parts of a split run build theirs at
+        once); it is created and dropped inside the run's transaction, so a killed run leaves none."""
+        if self.d.pg:
+            if self.backend_pid is None:
+                self.backend_pid = self.scalar("SELECT pg_backend_pid()")
+            table = f"{name}_{int(self.backend_pid)}"
+            self.x(f"DROP TABLE IF EXISTS {table}")
+            self.x(f"CREATE UNLOGGED TABLE {table} AS {select_sql}", params)
+        else:
+            table = name
+            self.x(f"DROP TABLE IF EXISTS {table}")
+            self.x(f"CREATE TEMP TABLE {table} AS {select_sql}", params)
+        if table not in self.temp_tables:
+            self.temp_tables.append(table)
+        self.analyze(table)
+        return table
 
     def clear(self, *tables: str) -> None:
         for table in tables:
@@ -367,8 +398,11 @@ class Engine:
 
     # --- the run ----------------------------------------------------------------------------
 
-    def last_done_run(self) -> RerankRun | None:
-        return RerankRun.objects.filter(status=RerankRun.Status.DONE).order_by("-started_at", "-id").first()
+    def last_done_run(self, kind: str | None = None) -> RerankRun | None:
+        runs = RerankRun.objects.filter(status=RerankRun.Status.DONE)
+        if kind:
+            runs = runs.filter(kind=kind)
+        return runs.order_by("-started_at", "-id").first()
 
     def run(self, *, full: bool, split: Split | None = None) -> RunResult:
         started = time.monotonic()
@@ -386,6 +420,12 @@ class Engine:
                         raise Busy("another rerank transaction is running")
                     if full:
                         self.x("SET LOCAL work_mem = '256MB'")
+                        # The full run's big statements are million-row joins and aggregates that
+                        # PostgreSQL's default costs keep in one backend when their result is
+                        # large or their joins are hashed; on two cores the parallel plans take
+                        # 35-45 % less time (measured in bench/RESULTS.md).
+                        self.x("SET LOCAL parallel_setup_cost = 0")
+                        self.x("SET LOCAL parallel_tuple_cost = 0")
                     else:
                         # Small scoped statements: JIT compilation would cost more than it saves.
                         self.x("SET LOCAL jit = off")
@@ -425,6 +465,7 @@ class Engine:
                         "duration_ms": round(result.duration_ms, 1),
                         "step_ms": result.step_ms,
                         "notes": result.notes,
+                        **({"score_formula": self.formula} if self.formula else {}),
                     },
                 )
                 result.run_id = run.pk
@@ -755,16 +796,19 @@ class Engine:
         """SQL for the new score columns (SCORE_COLUMNS, plus review_id) of the reviews in
         `scope`, with `discover` before a moderator's feature boost (added by _write_scores from
         the score row, so this never reads the score table). Parameter: %(now)s."""
-        d, lit, rnd = self.d, self.d.lit, self.d.rnd
-        z = lit(S.WILSON_Z)
-        z2 = lit(S.WILSON_Z**2)
-        n = "(l1.helpful_weight + l1.unhelpful_weight)"
-        p = f"(l1.helpful_weight / {n})"
-        wilson = (
-            f"CASE WHEN {n} > 0 THEN ({p} + {z2} / (2 * {n}) - {z} * SQRT({p} * (1 - {p}) / {n} + {z2} / (4 * {n} * {n})))"
-            f" / (1 + {z2} / {n}) ELSE {lit(0)} END"
-        )
-        cw = S.CONTENT_WEIGHTS
+        votes, _ = self._vote_sums(scope)
+        if scope.table is None:
+            # Every vote (or a part's range of them): aggregate once, in parallel where it can.
+            vote_agg = self.create_temp_as("rk_vote_agg", votes)
+            votes = f"SELECT review_id, hw, uw FROM {vote_agg}"
+        return self.score_layers(self.score_inputs(scope, votes, fenced=True))
+
+    def _vote_sums(self, scope: Scope, weights: str | None = None) -> tuple[str, str | None]:
+        """SQL for each review's weighted helpful and not-helpful sums (review_id, hw, uw).
+        With `weights` (a float8[] parameter holding every voter's weight by user id, read instead
+        of joining ten million votes with the standings; see score_all), the plain sums and, as a
+        second query, the corrections to add to them; otherwise one query and None."""
+        d, lit = self.d, self.d.lit
         # Most votes count at their voter's weight; the few capped (one voter's many votes on one
         # author) or flagged as fraud count at a fraction of it. Summed as the plain weights plus a
         # correction for those few, so the ten-million-vote pass joins only the voters' weights.
@@ -785,25 +829,39 @@ class Engine:
             "GROUP BY a.vote_id"
         )
         weight = f"COALESCE(st.vote_weight, {lit(0)})"
-        votes = (
+        corrections = (
+            f"SELECT v.review_id, CASE WHEN v.helpful THEN {weight} * (adj.factor - 1) ELSE {lit(0)} END AS hw, "
+            f"CASE WHEN v.helpful THEN {lit(0)} ELSE {weight} * (adj.factor - 1) END AS uw "
+            f"FROM ({adjusted}) adj JOIN {VOTE} v ON v.id = adj.vote_id "
+            f"LEFT JOIN {STANDING} st ON st.user_id = v.user_id WHERE {scope.on('v.review_id')}"
+        )
+        if weights:
+            # Plain weights only, grouped on their own so PostgreSQL estimates the groups (through
+            # a UNION it guesses 200 and sorts a million partial groups); see score_all.
+            plain = f"COALESCE(({weights}::float8[])[v.user_id], {lit(0)})"
+            return (
+                f"SELECT v.review_id, SUM(CASE WHEN v.helpful THEN {plain} ELSE {lit(0)} END) AS hw, "
+                f"SUM(CASE WHEN v.helpful THEN {lit(0)} ELSE {plain} END) AS uw "
+                f"FROM {VOTE} v WHERE {scope.on('v.review_id')} GROUP BY v.review_id"
+            ), f"SELECT c.review_id, SUM(c.hw) AS hw, SUM(c.uw) AS uw FROM ({corrections}) c GROUP BY c.review_id"
+        return (
             "SELECT q.review_id, SUM(q.hw) AS hw, SUM(q.uw) AS uw FROM ("
             f"  SELECT v.review_id, CASE WHEN v.helpful THEN {weight} ELSE {lit(0)} END AS hw, "
             f"  CASE WHEN v.helpful THEN {lit(0)} ELSE {weight} END AS uw "
             f"  FROM {VOTE} v LEFT JOIN {STANDING} st ON st.user_id = v.user_id WHERE {scope.on('v.review_id')}"
-            "  UNION ALL"
-            f"  SELECT v.review_id, CASE WHEN v.helpful THEN {weight} * (adj.factor - 1) ELSE {lit(0)} END, "
-            f"  CASE WHEN v.helpful THEN {lit(0)} ELSE {weight} * (adj.factor - 1) END "
-            f"  FROM ({adjusted}) adj JOIN {VOTE} v ON v.id = adj.vote_id "
-            f"  LEFT JOIN {STANDING} st ON st.user_id = v.user_id WHERE {scope.on('v.review_id')}"
+            f"  UNION ALL {corrections}"
             ") q GROUP BY q.review_id"
-        )
+        ), None
+
+    def score_inputs(self, scope: Scope, votes: str, *, fenced: bool) -> str:
+        """SQL for what a review's score is computed from (review_id, INPUT_COLUMNS,
+        created_epoch): the review's own fields, its weighted vote sums (`votes`), photos and the
+        author's level. `fenced` keeps PostgreSQL from merging it into the layers above."""
+        d, rnd = self.d, self.d.rnd
+        fence = d.fence() if fenced else ""
         photos = (
             f"SELECT ph.review_id, COUNT(*) AS n FROM {PHOTO} ph WHERE {scope.on('ph.review_id')} GROUP BY ph.review_id"
         )
-        if scope.table is None:
-            # Every vote (or a part's range of them): aggregate once, in parallel where it can.
-            self.create_temp_as("rk_vote_agg", votes)
-            votes = "SELECT review_id, hw, uw FROM rk_vote_agg"
         l1 = (
             "SELECT r.id AS review_id, r.product_id, pr.category_id, r.author_id, r.created_at, r.rating, "
             "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
@@ -812,10 +870,26 @@ class Engine:
             f"{d.epoch('r.created_at')} AS created_epoch "
             # The body's length is a stored generated column: the joins carry no review text.
             "FROM (SELECT id, product_id, author_id, created_at, rating, status, body_length "
-            f"FROM {REVIEW} WHERE {scope.on('id')}{d.fence()}) r JOIN {PRODUCT} pr ON pr.id = r.product_id "
+            f"FROM {REVIEW} WHERE {scope.on('id')}{fence}) r JOIN {PRODUCT} pr ON pr.id = r.product_id "
             f"LEFT JOIN ({votes}) va ON va.review_id = r.id LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
-            f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id WHERE {scope.on('r.id')}{d.fence()}"
+            f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id WHERE {scope.on('r.id')}{fence}"
         )
+        return l1
+
+    def score_layers(self, inputs: str) -> str:
+        """SQL for SCORE_COLUMNS (plus review_id) computed from `inputs` (see score_inputs), layer
+        by layer, each fenced so PostgreSQL evaluates every expression once per row."""
+        d, lit, rnd = self.d, self.d.lit, self.d.rnd
+        l1 = inputs
+        z = lit(S.WILSON_Z)
+        z2 = lit(S.WILSON_Z**2)
+        n = "(l1.helpful_weight + l1.unhelpful_weight)"
+        p = f"(l1.helpful_weight / {n})"
+        wilson = (
+            f"CASE WHEN {n} > 0 THEN ({p} + {z2} / (2 * {n}) - {z} * SQRT({p} * (1 - {p}) / {n} + {z2} / (4 * {n} * {n})))"
+            f" / (1 + {z2} / {n}) ELSE {lit(0)} END"
+        )
+        cw = S.CONTENT_WEIGHTS
         body_len = d.dbl("l1.body_length")
         photo_count = d.dbl("l1.photo_count")
         level_minus_one = d.dbl("l1.author_level - 1")
@@ -854,17 +928,95 @@ class Engine:
                 f"WHERE {scope.on('r.id')} AND NOT EXISTS (SELECT 1 FROM {SCORE} s WHERE s.review_id = r.id) "
                 "ON CONFLICT (review_id) DO NOTHING"
             )
+        if scope.everything and self.d.pg:
+            return self.score_all(result)
         return self._write_scores(self.score_values(scope), {}, result)
 
-    def _write_scores(self, values_sql: str, params: dict, result: RunResult) -> int:
-        new = self._new_score_columns()
-        sets = ", ".join(f"{c} = {expr}" for c, expr in new.items())
-        changed = self.d.any_distinct((f"t.{c}", expr) for c, expr in new.items())
-        count = self.x(
-            f"UPDATE {SCORE} AS t SET {sets}, updated_at = %(now)s FROM ({values_sql}) c "
-            f"WHERE t.review_id = c.review_id AND {changed}",
-            {**params, "now": self.dt(self.now)},
+    def score_formula(self) -> str:
+        """A fingerprint of the score formula (every expression and constant of score_layers and
+        the feature boost): a full run recomputes every review's figures when it changed."""
+        text = self.score_layers("inputs") + repr(sorted(self._new_score_columns().items()))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def _voter_weights(self) -> list[float] | None:
+        """Every voter's vote weight, indexed by user id - 1 (a PostgreSQL array starts at 1), or
+        None when the ids are too sparse or many for one array parameter."""
+        top = self.scalar(f"SELECT MAX(user_id) FROM {STANDING}") or 0
+        if top > MAX_WEIGHT_ARRAY:
+            return None
+        weights = [0.0] * top
+        for user_id, weight in self.rows(f"SELECT user_id, vote_weight FROM {STANDING}"):
+            weights[user_id - 1] = weight
+        return weights
+
+    def score_all(self, result: RunResult) -> int:
+        """The full run's score step on PostgreSQL, in parallel where PostgreSQL allows it.
+
+        Every input of every score is recomputed from the base tables: the weighted sums of all
+        votes, each review's status, length, photos, product and category, and its author's level.
+        The score figures are a pure function of those inputs (score_layers), so they are
+        recomputed for the reviews whose inputs differ from the stored ones, those with a
+        moderator's feature (its boost depends on the time) and those never scored; all of them
+        when the formula changed since the last full run (score_formula). The layered formula must
+        be fenced and so runs in one backend: evaluating it on a million unchanged rows cost ~7 s."""
+        weights = self._voter_weights()
+        # A ten-million-vote aggregate: reading each voter's weight from an array parameter
+        # instead of a hash join with the standings takes it from ~3.5 s to ~1.3 s on two cores.
+        votes, corrections = self._vote_sums(ALL, "%(weights)s" if weights is not None else None)
+        vote_agg = self.create_temp_as("rk_vote_agg", votes, {"weights": weights} if weights is not None else {})
+        if corrections:
+            self.x(
+                f"UPDATE {vote_agg} AS a SET hw = a.hw + c.hw, uw = a.uw + c.uw FROM ({corrections}) c "
+                "WHERE a.review_id = c.review_id"
+            )
+        inputs = self.score_inputs(ALL, f"SELECT review_id, hw, uw FROM {vote_agg}", fenced=False)
+        self.formula = self.score_formula()
+        last = self.last_done_run(kind=RerankRun.Kind.FULL)
+        if last is None or (last.changes or {}).get("score_formula") != self.formula:
+            result.notes["score_formula_changed"] = 1
+            stale = "TRUE"
+        else:
+            stale = " OR ".join(
+                [
+                    *(self.d.distinct(f"t.{c}", f"i.{c}") for c in INPUT_COLUMNS),
+                    "t.featured_until IS NOT NULL",
+                    # Every computed quality is at least QUALITY_FLOOR; a new score row holds 0.
+                    f"t.quality < {self.d.lit(S.QUALITY_FLOOR / 2)}",
+                ]
+            )
+        changed_inputs = self.create_temp_as(
+            "rk_score_inputs",
+            f"SELECT i.* FROM ({inputs}) i JOIN {SCORE} t ON t.review_id = i.review_id WHERE {stale}",
         )
+        return self._write_scores(
+            self.score_layers(f"SELECT * FROM {changed_inputs}"), {}, result, bulk=stale == "TRUE"
+        )
+
+    def _write_scores(self, values_sql: str, params: dict, result: RunResult, *, bulk: bool = False) -> int:
+        new = self._new_score_columns()
+        changed = self.d.any_distinct((f"t.{c}", expr) for c, expr in new.items())
+        params = {**params, "now": self.dt(self.now)}
+        if bulk and self.d.pg:
+            # A million rows: computed and compared with the stored ones by a parallel CREATE TABLE
+            # AS; the (serial) UPDATE then only touches the rows that differ.
+            diff = self.create_temp_as(
+                "rk_score_diff",
+                f"SELECT c.review_id, {', '.join(f'{expr} AS {col}' for col, expr in new.items())} "
+                f"FROM ({values_sql}) c JOIN {SCORE} t ON t.review_id = c.review_id WHERE {changed}",
+                params,
+            )
+            sets = ", ".join(f"{c} = d.{c}" for c in new)
+            count = self.x(
+                f"UPDATE {SCORE} AS t SET {sets}, updated_at = %(now)s FROM {diff} d WHERE t.review_id = d.review_id",
+                params,
+            )
+        else:
+            sets = ", ".join(f"{c} = {expr}" for c, expr in new.items())
+            count = self.x(
+                f"UPDATE {SCORE} AS t SET {sets}, updated_at = %(now)s FROM ({values_sql}) c "
+                f"WHERE t.review_id = c.review_id AND {changed}",
+                params,
+            )
         result.add("review_scores", count)
         if count > 10_000:
             self.analyze(SCORE)  # e.g. `ranked` flipped on a million rows: stale statistics mislead
@@ -927,6 +1079,7 @@ class Engine:
         """The score step of a split full run: take the parts' staged scores, recompute those
         that may have changed after the earliest part's snapshot (or that this run's vote
         pairs, fraud flags and vote weights changed), then write them all at once."""
+        self.formula = self.score_formula()  # every part computed every score with this formula
         parts = {p.low_id: p for p in StagedPart.objects.filter(run_key=split.key)}
         for low, high in split.ranges:
             part = parts.get(low)
@@ -963,7 +1116,7 @@ class Engine:
             self.stage_scores(Scope("rk_review"), split.key)
         cols = ", ".join(SCORE_COLUMNS)
         return self._write_scores(
-            f"SELECT review_id, {cols} FROM {STAGED} WHERE run_key = %(key)s", {"key": split.key}, result
+            f"SELECT review_id, {cols} FROM {STAGED} WHERE run_key = %(key)s", {"key": split.key}, result, bulk=True
         )
 
     def clear_staging(self, key: str) -> None:
@@ -1025,8 +1178,8 @@ class Engine:
         )
         if scope.everything:
             # A million score rows: aggregated once, in parallel where the database can.
-            self.create_temp_as("rk_author_agg", agg, self._time_params())
-            agg = "SELECT * FROM rk_author_agg"
+            author_agg = self.create_temp_as("rk_author_agg", agg, self._time_params())
+            agg = f"SELECT * FROM {author_agg}"
         raw = f"COALESCE(a.points, 0) + {lit(S.ACTIVITY_POINTS)} * COALESCE(a.active_periods, 0)"
         reputation = rnd(f"CASE WHEN {raw} > 0 THEN {raw} ELSE {lit(0)} END")
         b = (
@@ -1091,8 +1244,15 @@ class Engine:
             "  GROUP BY sc.author_id, sc.category_id"
             ") a"
         )
+        if scope.everything and self.d.pg:
+            # A million rows: built in parallel, with no index to maintain, then compared.
+            built = self.create_temp_as("rk_catstanding", values, self._time_params())
+            changed = self._sync_all_category_standings(
+                built, ["reputation", "review_count", "helpful_weight_received", "is_expert"]
+            )
+            result.add("category_standings", changed)
+            return changed
         if scope.everything:
-            # A million rows: built in parallel where the database can, with no index to maintain.
             self.create_temp_as("rk_catstanding", values, self._time_params())
         else:
             self.clear("rk_catstanding")
@@ -1104,10 +1264,6 @@ class Engine:
             self.analyze("rk_catstanding")  # a few thousand rows: lets PostgreSQL probe the indexes
         cols = ["reputation", "review_count", "helpful_weight_received", "is_expert"]
         same_key = "t.user_id = cs.user_id AND t.category_id = cs.category_id"
-        if scope.everything and self.d.pg:
-            changed = self._sync_all_category_standings(cols, same_key)
-            result.add("category_standings", changed)
-            return changed
         in_pairs = (
             ""
             if scope.everything
@@ -1137,30 +1293,29 @@ class Engine:
         result.add("category_standings", changed)
         return changed
 
-    def _sync_all_category_standings(self, cols: list[str], same_key: str) -> int:
-        """Full runs on PostgreSQL: one full join of the new figures with the stored ones finds
-        the rows to delete, update and insert (three anti-joins of a million rows otherwise)."""
+    def _sync_all_category_standings(self, built: str, cols: list[str]) -> int:
+        """Full runs on PostgreSQL: one parallel pass lists the rows to insert or update (a left
+        join of the new figures with the stored ones) and the rows to delete (an anti-join the
+        other way); a FULL JOIN would do both but never runs in parallel before PostgreSQL 16."""
+        same_key = "t.user_id = cs.user_id AND t.category_id = cs.category_id"
         differs = self.d.any_distinct((f"cs.{c}", f"t.{c}") for c in cols)
-        self.create_temp_as(
+        diff = self.create_temp_as(
             "rk_catdiff",
             f"SELECT cs.id AS stored_id, t.user_id, t.category_id, {', '.join('t.' + c for c in cols)} "
-            f"FROM rk_catstanding t FULL JOIN {CATSTANDING} cs ON {same_key} "
-            f"WHERE cs.id IS NULL OR t.user_id IS NULL OR {differs}",
+            f"FROM {built} t LEFT JOIN {CATSTANDING} cs ON {same_key} WHERE cs.id IS NULL OR {differs} "
+            f"UNION ALL SELECT cs.id, NULL, NULL, {', '.join('NULL' for _ in cols)} FROM {CATSTANDING} cs "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {built} t WHERE {same_key})",
         )
-        changed = self.x(
-            f"DELETE FROM {CATSTANDING} WHERE id IN (SELECT stored_id FROM rk_catdiff WHERE user_id IS NULL)"
-        )
+        changed = self.x(f"DELETE FROM {CATSTANDING} WHERE id IN (SELECT stored_id FROM {diff} WHERE user_id IS NULL)")
         changed += self.x(
-            f"UPDATE {CATSTANDING} AS cs SET {', '.join(f'{c} = d.{c}' for c in cols)} FROM rk_catdiff d "
+            f"UPDATE {CATSTANDING} AS cs SET {', '.join(f'{c} = d.{c}' for c in cols)} FROM {diff} d "
             "WHERE cs.id = d.stored_id AND d.user_id IS NOT NULL"
         )
         changed += self.x(
             f"INSERT INTO {CATSTANDING} (user_id, category_id, {', '.join(cols)}) "
-            f"SELECT d.user_id, d.category_id, {', '.join('d.' + c for c in cols)} FROM rk_catdiff d "
+            f"SELECT d.user_id, d.category_id, {', '.join('d.' + c for c in cols)} FROM {diff} d "
             "WHERE d.stored_id IS NULL ON CONFLICT (user_id, category_id) DO NOTHING"
         )
-        # The settle step reuses rk_catstanding for a few thousand rows: start it empty cheaply.
-        self.x("TRUNCATE rk_catstanding")
         return changed
 
     def usercat_of_reviews(self, *, pending: bool = False) -> None:
