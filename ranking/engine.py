@@ -317,6 +317,7 @@ class Engine:
         self.temp_tables: list[str] = []
         self.backend_pid: int | None = None
         self.formula: str | None = None  # score_formula(), set by a full run's score step
+        self.product_agg: str | None = None  # see category_stats
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -642,21 +643,25 @@ class Engine:
             ),
         )
         self.clear("rk_review")
-        result.add(
-            "standings_created",
-            self.x(
-                f"INSERT INTO {STANDING} (user_id, vote_weight) SELECT u.id, {self._weight('1')} FROM {USER} u "
-                "WHERE TRUE ON CONFLICT (user_id) DO NOTHING",
-                self._weight_params(),
-            ),
-        )
-        result.add(
-            "product_scores_created",
-            self.x(
-                f"INSERT INTO {PSCORE} (product_id, category_id) SELECT p.id, p.category_id FROM {PRODUCT} p "
-                "WHERE TRUE ON CONFLICT (product_id) DO NOTHING"
-            ),
-        )
+        # Standings and product scores are one-to-one with users and products too (cascading):
+        # ON CONFLICT would try, and refuse, an insertion for each of the existing rows.
+        if self.count(USER) != self.count(STANDING):
+            result.add(
+                "standings_created",
+                self.x(
+                    f"INSERT INTO {STANDING} (user_id, vote_weight) SELECT u.id, {self._weight('1')} FROM {USER} u "
+                    "WHERE TRUE ON CONFLICT (user_id) DO NOTHING",
+                    self._weight_params(),
+                ),
+            )
+        if self.count(PRODUCT) != self.count(PSCORE):
+            result.add(
+                "product_scores_created",
+                self.x(
+                    f"INSERT INTO {PSCORE} (product_id, category_id) SELECT p.id, p.category_id FROM {PRODUCT} p "
+                    "WHERE TRUE ON CONFLICT (product_id) DO NOTHING"
+                ),
+            )
         self.ensure_category_stats()
         if (
             sum(result.changes.get(k, 0) for k in ("scores_created", "standings_created", "product_scores_created"))
@@ -1206,20 +1211,27 @@ class Engine:
         if scope.table:
             self.ensure_standings(scope.table)
         self.clear("rk_standing_new", "rk_level_changed")
-        self.x(
-            f"INSERT INTO rk_standing_new (user_id, old_level, {', '.join(columns)}) "
+        differing = (
             f"SELECT c.user_id, c.old_level, {', '.join('c.' + c for c in columns)} FROM ("
             f"  SELECT b.*, {level} AS level FROM ({b}) b"
             f") c JOIN {STANDING} cur ON cur.user_id = c.user_id "
-            f"WHERE {d.any_distinct((f'cur.{col}', f'c.{col}') for col in columns)}",
-            self._time_params(),
+            f"WHERE {d.any_distinct((f'cur.{col}', f'c.{col}') for col in columns)}"
         )
+        if scope.everything and self.d.pg:
+            # Every reviewer: compared in parallel (an INSERT ... SELECT never is).
+            new = self.create_temp_as("rk_standing_all", differing, self._time_params())
+        else:
+            new = "rk_standing_new"
+            self.x(
+                f"INSERT INTO rk_standing_new (user_id, old_level, {', '.join(columns)}) {differing}",
+                self._time_params(),
+            )
         changed = self.x(
             f"UPDATE {STANDING} AS st SET {', '.join(f'{c} = n.{c}' for c in columns)}, updated_at = %(now)s "
-            "FROM rk_standing_new n WHERE st.user_id = n.user_id",
+            f"FROM {new} n WHERE st.user_id = n.user_id",
             {"now": self.dt(self.now)},
         )
-        self.x("INSERT INTO rk_level_changed (id) SELECT user_id FROM rk_standing_new WHERE level <> old_level")
+        self.x(f"INSERT INTO rk_level_changed (id) SELECT user_id FROM {new} WHERE level <> old_level")
         result.add("standings", changed)
         if changed > 10_000:
             self.analyze(STANDING)
@@ -1382,15 +1394,31 @@ class Engine:
     def category_stats(self, result: RunResult) -> None:
         lit, rnd = self.d.lit, self.d.rnd
         mean = f"CASE WHEN a.w > 0 THEN a.wr / a.w ELSE {lit(S.DEFAULT_CATEGORY_MEAN)} END"
+        by_category = (
+            "SELECT sc.category_id, SUM(sc.quality) AS w, SUM(sc.quality * sc.rating) AS wr, COUNT(*) AS n "
+            f"FROM {SCORE} sc WHERE sc.ranked GROUP BY sc.category_id"
+        )
+        if self.d.pg:
+            # The full run's one pass over the million score rows for products and categories
+            # alike (in parallel): the categories sum their products' sums; product_scores(ALL)
+            # reads the same table.
+            self.product_agg = self.create_temp_as(
+                "rk_product_agg",
+                f"SELECT sc.product_id, sc.category_id, COUNT(*) AS n, SUM({self.d.dbl('sc.rating')}) AS ratings, "
+                f"SUM(sc.quality) AS w, SUM(sc.quality * sc.rating) AS wr FROM {SCORE} sc WHERE sc.ranked "
+                "GROUP BY sc.product_id, sc.category_id",
+            )
+            by_category = (
+                "SELECT category_id, SUM(w) AS w, SUM(wr) AS wr, SUM(n) AS n "
+                f"FROM {self.product_agg} GROUP BY category_id"
+            )
         result.add(
             "category_priors",
             self.x(
                 f"UPDATE {CATSTATS} AS cs SET mean_rating = c.mean_rating, review_weight = c.review_weight, "
                 "review_count = c.review_count FROM ("
                 f"  SELECT s.category_id, {rnd(mean)} AS mean_rating, {rnd('COALESCE(a.w, 0)')} AS review_weight, "
-                f"  COALESCE(a.n, 0) AS review_count FROM {CATSTATS} s LEFT JOIN ("
-                "    SELECT sc.category_id, SUM(sc.quality) AS w, SUM(sc.quality * sc.rating) AS wr, COUNT(*) AS n "
-                f"    FROM {SCORE} sc WHERE sc.ranked GROUP BY sc.category_id"
+                f"  COALESCE(a.n, 0) AS review_count FROM {CATSTATS} s LEFT JOIN ({by_category}"
                 "  ) a ON a.category_id = s.category_id"
                 ") c WHERE cs.category_id = c.category_id AND "
                 + self.d.any_distinct((f"cs.{x}", f"c.{x}") for x in ("mean_rating", "review_weight", "review_count")),
@@ -1419,21 +1447,41 @@ class Engine:
             "bayesian_score",
             "eligible",
         ]
-        sql = (
-            f"UPDATE {PSCORE} AS t SET {', '.join(f'{c} = c.{c}' for c in columns)}, updated_at = %(now)s FROM ("
-            "  SELECT p.id AS product_id, p.category_id, COALESCE(a.n, 0) AS review_count, "
-            f"  {rnd('a.avg_rating')} AS average_rating, {rnd('COALESCE(a.w, 0)')} AS weight_sum, "
-            f"  {rnd('COALESCE(a.wr, 0)')} AS weighted_rating_sum, {bayes} AS bayesian_score, "
-            f"  CASE WHEN COALESCE(a.n, 0) >= {int(settings.RANKING_PRODUCT_MIN_REVIEWS)} THEN TRUE ELSE FALSE END AS eligible "
-            f"  FROM {PRODUCT} p LEFT JOIN ("
-            f"    SELECT sc.product_id, COUNT(*) AS n, AVG({d.dbl('sc.rating')}) AS avg_rating, SUM(sc.quality) AS w, "
-            f"    SUM(sc.quality * sc.rating) AS wr FROM {SCORE} sc "
-            f"    WHERE sc.ranked AND {scope.on('sc.product_id')} GROUP BY sc.product_id"
-            f"  ) a ON a.product_id = p.id LEFT JOIN {CATSTATS} cs ON cs.category_id = p.category_id "
-            f"  WHERE {scope.on('p.id')}"
-            f") c WHERE t.product_id = c.product_id AND {d.any_distinct((f't.{c}', f'c.{c}') for c in columns)}"
+        by_product = (
+            f"SELECT sc.product_id, COUNT(*) AS n, AVG({d.dbl('sc.rating')}) AS avg_rating, SUM(sc.quality) AS w, "
+            f"SUM(sc.quality * sc.rating) AS wr FROM {SCORE} sc "
+            f"WHERE sc.ranked AND {scope.on('sc.product_id')} GROUP BY sc.product_id"
         )
-        changed = self.x(sql, {"now": self.dt(self.now)})
+        bulk = scope.everything and self.product_agg is not None
+        if bulk:
+            # See category_stats: the products' sums from its pass over the score rows.
+            by_product = (
+                "SELECT product_id, SUM(n) AS n, SUM(ratings) / SUM(n) AS avg_rating, SUM(w) AS w, SUM(wr) AS wr "
+                f"FROM {self.product_agg} GROUP BY product_id"
+            )
+            self.product_agg = None
+        values = (
+            "SELECT p.id AS product_id, p.category_id, COALESCE(a.n, 0) AS review_count, "
+            f"{rnd('a.avg_rating')} AS average_rating, {rnd('COALESCE(a.w, 0)')} AS weight_sum, "
+            f"{rnd('COALESCE(a.wr, 0)')} AS weighted_rating_sum, {bayes} AS bayesian_score, "
+            f"CASE WHEN COALESCE(a.n, 0) >= {int(settings.RANKING_PRODUCT_MIN_REVIEWS)} THEN TRUE ELSE FALSE END AS eligible "
+            f"FROM {PRODUCT} p LEFT JOIN ({by_product}) a ON a.product_id = p.id "
+            f"LEFT JOIN {CATSTATS} cs ON cs.category_id = p.category_id WHERE {scope.on('p.id')}"
+        )
+        differs = d.any_distinct((f"t.{c}", f"c.{c}") for c in columns)
+        if bulk:
+            # Compared in parallel; the (serial) UPDATE then writes only the products that differ.
+            values = self.create_temp_as(
+                "rk_product_diff",
+                f"SELECT c.* FROM ({values}) c JOIN {PSCORE} t ON t.product_id = c.product_id WHERE {differs}",
+            )
+            differs = "TRUE"
+        changed = self.x(
+            f"UPDATE {PSCORE} AS t SET {', '.join(f'{c} = c.{c}' for c in columns)}, updated_at = %(now)s "
+            f"FROM ({values if not bulk else 'SELECT * FROM ' + values}) c "
+            f"WHERE t.product_id = c.product_id AND {differs}",
+            {"now": self.dt(self.now)},
+        )
         result.add("product_scores", changed)
         if changed > 10_000:
             self.analyze(PSCORE)
