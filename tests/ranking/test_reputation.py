@@ -35,6 +35,24 @@ def test_reputation_follows_the_formula(product):
     assert st.level == S.level_for(st.reputation)
 
 
+def test_active_periods_count_each_30_day_period_with_a_review_once(product):
+    """Reviews in periods 0, 0, 2 and 11 back and one older than the twelve periods: three active
+    periods (the bit set of the PostgreSQL query and SQLite's two-level grouping must agree)."""
+    author = seasoned_user()
+    period = timedelta(seconds=S.ACTIVITY_PERIOD_SECONDS)
+    now = timezone.now()
+    for back in (0.1, 0.5, 2.5, 11.5, S.ACTIVITY_PERIODS + 1):
+        make_review(author=author, product=ProductFactory(category=product.category), created_at=now - back * period)
+    rerank(full=True)
+    st = standing(author)
+    assert (st.review_count, st.active_periods) == (5, 3)
+    # A second author's reviews in the same periods do not mix with the first one's.
+    other = seasoned_user()
+    make_review(author=other, product=product, created_at=now - 2.5 * period)
+    rerank(full=True)
+    assert standing(other).active_periods == 1 and standing(author).active_periods == 3
+
+
 def test_reputation_rises_and_falls(product):
     review = make_review(product=product)
     rerank(full=True)
