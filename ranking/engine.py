@@ -24,7 +24,8 @@ data writes nothing.
    otherwise); pairs whose count changed put the voter's other votes on that author back in scope.
 3. Serial voting is detected on those pairs (ring detection runs on full runs).
 4. Vote weights, review scores, reviewer standings and per-category standings are recomputed for
-   the scope. A level change changes the author's prior and the weight of their votes, so the
+   the scope. (A full run on PostgreSQL recomputes every score's inputs in parallel and its
+   figures where the inputs or the formula changed: see score_all.) A level change changes the author's prior and the weight of their votes, so the
    run settles: it re-scores what those changes touch, up to SETTLE_ROUNDS times, and leaves
    anything left over in RerankPending for the next run.
 5. Product scores for touched products (full runs first refresh the category priors), then
@@ -1549,12 +1550,21 @@ class Engine:
             "WHERE c2.category_id = c.id AND c2.reputation > 0 "
             f"ORDER BY c2.reputation DESC, c2.user_id LIMIT 1 OFFSET {depth - 1}), 0) FROM ({categories}) c"
         )
+        top = (
+            # Each category's top rows read from the index "category_standing_rep", not a scan of
+            # every standing (a million rows) hashed against the cut-offs.
+            f"rk_cutoff k CROSS JOIN LATERAL (SELECT cs.user_id, cs.category_id, cs.reputation FROM {CATSTANDING} cs "
+            "WHERE cs.category_id = k.category_id AND cs.reputation > 0 AND cs.reputation >= k.cutoff "
+            f"ORDER BY cs.reputation DESC, cs.user_id LIMIT {depth}) cs"
+            if self.d.pg
+            else f"{CATSTANDING} cs JOIN rk_cutoff k ON k.category_id = cs.category_id "
+            "WHERE cs.reputation > 0 AND cs.reputation >= k.cutoff"
+        )
         self.x(
             "INSERT INTO rk_catrank (user_id, category_id, rnk) SELECT t.user_id, t.category_id, t.rnk FROM ("
             "  SELECT cs.user_id, cs.category_id, "
             "  ROW_NUMBER() OVER (PARTITION BY cs.category_id ORDER BY cs.reputation DESC, cs.user_id) AS rnk "
-            f"  FROM {CATSTANDING} cs JOIN rk_cutoff k ON k.category_id = cs.category_id "
-            "  WHERE cs.reputation > 0 AND cs.reputation >= k.cutoff"
+            f"  FROM {top}"
             f") t WHERE t.rnk <= {depth}"
         )
         changed = self.x(
