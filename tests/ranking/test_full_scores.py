@@ -82,3 +82,15 @@ def test_weights_from_the_array_parameter_equal_the_joined_weights(product, monk
     monkeypatch.setattr(engine, "MAX_WEIGHT_ARRAY", 0)
     assert rerank(full=True).changes.get("review_scores") == 3
     assert snapshot() == with_array
+
+
+def test_a_review_new_since_the_last_run_gets_its_score_row_and_figures_from_the_same_pass(product):
+    make_review(product=product)
+    rerank(full=True)
+    newcomer = make_review(product=product)
+    add_votes(newcomer, helpful=2)
+    result = rerank(full=True)
+    assert result.changes.get("scores_created") == 1
+    stored = ReviewScore.objects.get(pk=newcomer.pk)
+    assert stored.ranked and stored.helpful_weight == pytest.approx(2 * BASE_WEIGHT)
+    assert stored.quality == pytest.approx(S.quality(stored.helpfulness, stored.content, stored.author_prior), abs=2e-6)
