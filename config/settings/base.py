@@ -357,7 +357,8 @@ CELERY_BEAT_SCHEDULE["ranking-rerank"] = {
 # ages, recency, activity), category priors, fraud rings, and promotes/demotes invited testers.
 # With RANKING_FULL_SPLIT_PARTS above 1, the nightly run is split into that many review-id ranges,
 # computed in parallel by the ranking workers and committed by one final step (ranking.tasks.
-# rerank_split); 1 runs it on one worker.
+# rerank_split); 1 runs it on one worker, whose big statements PostgreSQL already runs in
+# parallel (faster than splitting unless the database has cores to spare: docs/deploy.md).
 RANKING_FULL_SPLIT_PARTS = env.int("RANKING_FULL_SPLIT_PARTS", default=1)
 CELERY_BEAT_SCHEDULE["ranking-rerank-full"] = (
     {"task": "ranking.tasks.rerank", "schedule": crontab(hour=3, minute=17), "kwargs": {"full": True}}
