@@ -3,9 +3,9 @@
 from django.contrib import admin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown with search and filters; never added, changed or deleted in the admin (the rows are
-    written by services, jobs or audited pages)."""
+class ReadOnlyPermissions:
+    """Rows written by services, jobs or audited pages: never added, changed or deleted in the
+    admin."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -15,3 +15,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyPermissions, admin.ModelAdmin):
+    """Shown with search and filters, read-only."""
+
+
+class ReadOnlyInline(ReadOnlyPermissions, admin.TabularInline):
+    extra = 0
+    can_delete = False

@@ -25,9 +25,10 @@ data writes nothing.
 3. Serial voting is detected on those pairs (ring detection runs on full runs).
 4. Vote weights, review scores, reviewer standings and per-category standings are recomputed for
    the scope. (A full run on PostgreSQL recomputes every score's inputs in parallel and its
-   figures where the inputs or the formula changed: see score_all.) A level change changes the author's prior and the weight of their votes, so the
-   run settles: it re-scores what those changes touch, up to SETTLE_ROUNDS times, and leaves
-   anything left over in RerankPending for the next run.
+   figures where the inputs or the formula changed: see score_all.) A level change changes the
+   author's prior and the weight of their votes, so the run settles: it re-scores what those
+   changes touch, up to SETTLE_ROUNDS times, and leaves anything left over in RerankPending for
+   the next run.
 5. Product scores for touched products (full runs first refresh the category priors), then
    exact ranks for the top reviewers overall, per touched category, and the top products.
 6. Full runs only: invited-tester promotion and demotion (ranking.testers).
@@ -97,29 +98,20 @@ INPUT_COLUMNS = [
 # Above this many user ids, vote weights are joined instead of passed as one array parameter.
 MAX_WEIGHT_ARRAY = 5_000_000
 
-# What score_values() computes for each review, in the order of ranking_stagedscore.
-SCORE_COLUMNS = [
-    "product_id",
-    "category_id",
-    "author_id",
-    "created_at",
-    "rating",
-    "ranked",
-    "helpful_weight",
-    "unhelpful_weight",
+# What score_layers() computes from those inputs.
+FIGURE_COLUMNS = [
     "helpfulness",
-    "body_length",
-    "photo_count",
     "length_signal",
     "photo_signal",
     "text_signal",
     "content",
-    "author_level",
     "author_prior",
     "merit",
     "quality",
     "discover",
 ]
+# Every stored score column score_values() yields (and ranking_stagedscore holds).
+SCORE_COLUMNS = INPUT_COLUMNS + FIGURE_COLUMNS
 
 # Temporary tables: (name, columns), dropped at the end of the run. Finding changes needs only
 # CORE_TEMP_TABLES; an incremental run with nothing to do never creates the others.
@@ -980,7 +972,7 @@ class Engine:
         # hash of a million groups (the planner's choice) costs ~0.7 s more on two cores.
         self.x("SET LOCAL enable_hashagg = off")
         vote_agg = self.create_temp_as("rk_vote_agg", votes, {"weights": weights} if weights is not None else {})
-        self.x("SET LOCAL enable_hashagg = on")
+        self.x("SET LOCAL enable_hashagg TO DEFAULT")
         if corrections:
             self.x(
                 f"UPDATE {vote_agg} AS a SET hw = a.hw + c.hw, uw = a.uw + c.uw FROM ({corrections}) c "
@@ -1196,25 +1188,10 @@ class Engine:
             + " ELSE 1 END"
         )
         now_epoch = lit(self.now.timestamp())
-        # Two levels instead of COUNT(DISTINCT period): the inner one groups by (author, active
-        # period or NULL), so both levels can hash instead of sorting.
-        period = (
-            f"CASE WHEN sc.created_at >= %(act)s THEN FLOOR(({now_epoch} - {d.epoch('sc.created_at')}) "
-            f"/ {lit(S.ACTIVITY_PERIOD_SECONDS)}) END"
-        )
-        agg = (
-            "SELECT p.author_id, SUM(p.n) AS review_count, SUM(p.recent) AS recent_review_count, "
-            "SUM(p.hw) AS hw, SUM(p.uw) AS uw, SUM(p.points) AS points, COUNT(p.period) AS active_periods FROM ("
-            f"  SELECT sc.author_id, {period} AS period, COUNT(*) AS n, "
-            "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent, "
-            f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points "
-            f"  FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} GROUP BY sc.author_id, {period}"
-            ") p GROUP BY p.author_id"
-        )
         if self.d.pg:
             # One level of grouping: the active periods travel as a bit set per author (bit k + 1
             # for period k, bit 0 for a review dated after `now`, which the two-level grouping
-            # above also counts as a period of its own), so PostgreSQL can pre-aggregate in each
+            # below also counts as a period of its own), so PostgreSQL can pre-aggregate in each
             # worker (two levels cost the full run ~1 s more).
             bit = (
                 f"CASE WHEN sc.created_at >= %(act)s THEN CAST(1 AS INTEGER) << (1 + GREATEST(-1, CAST(FLOOR(("
@@ -1231,6 +1208,22 @@ class Engine:
                 f"  BIT_OR({bit}) AS periods FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} "
                 "  GROUP BY sc.author_id"
                 ") p"
+            )
+        else:
+            # Two levels instead of COUNT(DISTINCT period): the inner one groups by (author, active
+            # period or NULL), so both levels can hash instead of sorting.
+            period = (
+                f"CASE WHEN sc.created_at >= %(act)s THEN FLOOR(({now_epoch} - {d.epoch('sc.created_at')}) "
+                f"/ {lit(S.ACTIVITY_PERIOD_SECONDS)}) END"
+            )
+            agg = (
+                "SELECT p.author_id, SUM(p.n) AS review_count, SUM(p.recent) AS recent_review_count, "
+                "SUM(p.hw) AS hw, SUM(p.uw) AS uw, SUM(p.points) AS points, COUNT(p.period) AS active_periods FROM ("
+                f"  SELECT sc.author_id, {period} AS period, COUNT(*) AS n, "
+                "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent, "
+                f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points "
+                f"  FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} GROUP BY sc.author_id, {period}"
+                ") p GROUP BY p.author_id"
             )
         if scope.everything:
             # A million score rows: aggregated once, in parallel where the database can.
@@ -1518,15 +1511,14 @@ class Engine:
         differs = d.any_distinct((f"t.{c}", f"c.{c}") for c in columns)
         if bulk:
             # Compared in parallel; the (serial) UPDATE then writes only the products that differ.
-            values = self.create_temp_as(
+            diff = self.create_temp_as(
                 "rk_product_diff",
                 f"SELECT c.* FROM ({values}) c JOIN {PSCORE} t ON t.product_id = c.product_id WHERE {differs}",
             )
-            differs = "TRUE"
+            values, differs = f"SELECT * FROM {diff}", "TRUE"
         changed = self.x(
             f"UPDATE {PSCORE} AS t SET {', '.join(f'{c} = c.{c}' for c in columns)}, updated_at = %(now)s "
-            f"FROM ({values if not bulk else 'SELECT * FROM ' + values}) c "
-            f"WHERE t.product_id = c.product_id AND {differs}",
+            f"FROM ({values}) c WHERE t.product_id = c.product_id AND {differs}",
             {"now": self.dt(self.now)},
         )
         result.add("product_scores", changed)

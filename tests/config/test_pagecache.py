@@ -18,7 +18,7 @@ from reviews import services
 from reviews.models import HelpfulVote, Review
 from tests.conftest import client_for
 from tests.factories import ProductFactory, ReviewFactory, UserFactory
-from tests.hardening.conftest import private_redis  # noqa: F401 - a fixture
+from tests.hardening.conftest import private_redis, redis_caches  # noqa: F401 - a fixture
 from tests.moderation.conftest import make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -281,13 +281,7 @@ def test_turned_off_with_zero_seconds(ranked, settings):
 
 @pytest.fixture
 def redis_cache(private_redis, settings):  # noqa: F811
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": private_redis.url,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
+    settings.CACHES = redis_caches(private_redis.url, "django.core.cache.backends.redis.RedisCache")
     return private_redis
 
 

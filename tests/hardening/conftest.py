@@ -81,6 +81,17 @@ def private_redis():
         server.stop()
 
 
+def redis_caches(url: str, backend: str = "config.cache.RedisCache") -> dict:
+    """CACHES for a Redis at `url`, with the short timeouts the fault tests rely on."""
+    return {
+        "default": {
+            "BACKEND": backend,
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
 @pytest.fixture
 def redis_backed(private_redis, settings):
     """Cache, sessions and the Celery broker on the private Redis, as in production."""
@@ -89,13 +100,7 @@ def redis_backed(private_redis, settings):
     from config.celery_app import app
 
     url = private_redis.url
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.RedisCache",  # as in production
-            "LOCATION": url,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
+    settings.CACHES = redis_caches(url)  # the backend production uses
     settings.SESSION_ENGINE = django_settings.SESSION_ENGINE if django_settings.REDIS_URL else "config.sessions"
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=url, task_always_eager=False)

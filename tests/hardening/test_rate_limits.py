@@ -14,6 +14,7 @@ from accounts.models import User
 from reviews.models import HelpfulVote
 from tests.conftest import client_for
 from tests.factories import ProductFactory, ReviewFactory, UserFactory, image_upload
+from tests.hardening.conftest import redis_caches
 
 
 def _old_account(**kwargs) -> User:
@@ -173,13 +174,7 @@ def test_limits_fail_open_when_redis_is_unreachable(settings, rates):
     reviews = ReviewFactory.create_batch(2)
     client = client_for(_old_account())
     rates(vote="1/minute")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{port}/0", "django.core.cache.backends.redis.RedisCache")
     started = timezone.now()
     codes = [
         client.put(f"/api/v1/reviews/{r.pk}/vote/", {"helpful": False}, format="json").status_code for r in reviews

@@ -14,7 +14,7 @@ from ranking.models import ReviewerStanding
 from reviews import cards, services
 from tests.conftest import client_for
 from tests.factories import ProductFactory, ReviewFactory, UserFactory, image_upload
-from tests.hardening.conftest import private_redis  # noqa: F401 - a fixture
+from tests.hardening.conftest import private_redis, redis_caches  # noqa: F401 - a fixture
 from tests.moderation.conftest import make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -286,13 +286,7 @@ def test_a_page_size_change_in_the_template_format_reads_no_old_entry(ranked, mo
 
 @pytest.fixture
 def redis_cache(private_redis, settings):  # noqa: F811
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.RedisCache",
-            "LOCATION": private_redis.url,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
+    settings.CACHES = redis_caches(private_redis.url)
     return private_redis
 
 
