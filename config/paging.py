@@ -1,4 +1,10 @@
-"""Numbered pages for web lists (the API uses cursor pagination), without a COUNT(*) query."""
+"""Numbered pages and keyset cursors for web lists (the API uses DRF's cursor pagination),
+without a COUNT(*) query."""
+
+import base64
+import binascii
+import math
+from urllib.parse import parse_qs, urlencode
 
 from django.http import HttpRequest
 
@@ -17,3 +23,28 @@ def page_slice(queryset, page: int, *, size: int, max_page: int) -> tuple[list, 
     start = (page - 1) * size
     rows = list(queryset[start : start + size + 1])
     return rows[:size], len(rows) > size and page < max_page
+
+
+class BadCursor(ValueError):
+    """Not a cursor of a keyset list (damaged, or from another list)."""
+
+
+def encode_cursor(position: tuple[float, int]) -> str:
+    """The opaque `?cursor=` of the page after `position` (sort value, id)."""
+    value, pk = position
+    return base64.urlsafe_b64encode(urlencode({"p": repr(float(value)), "i": int(pk)}).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[float, int]:
+    """(sort value, id) from encode_cursor's text; BadCursor for anything else. A cursor of the
+    earlier format (DRF's, a position without an id) reads as "below that position"."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode() + b"=" * (-len(cursor) % 4)).decode()
+        fields = parse_qs(text, strict_parsing=True)
+        value = float(fields["p"][0])
+        pk = int(fields["i"][0]) if "i" in fields else -1
+    except (binascii.Error, UnicodeError, ValueError, KeyError, IndexError):
+        raise BadCursor(cursor) from None
+    if not math.isfinite(value):
+        raise BadCursor(cursor)
+    return value, pk

@@ -9,6 +9,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from config import localcache
 from ranking.models import FlaggedVote, FraudFlag
 from reviews.models import Category, Comment, Review
 from reviews.selectors import reviews_for_listing
@@ -156,6 +157,19 @@ def live_announcements(now: datetime | None = None) -> QuerySet[Announcement]:
     return Announcement.objects.filter(
         Q(ends_at__isnull=True) | Q(ends_at__gt=now), pinned=True, starts_at__lte=now
     ).order_by("-starts_at", "-id")
+
+
+def pinned_announcements_now() -> list[Announcement]:
+    """live_announcements() for the top of Discover, from the pinned ones not yet ended, kept in
+    this process (config.localcache): one that starts or ends meanwhile is judged by the clock
+    at each call."""
+    now = timezone.now()
+    pinned = localcache.remembered(
+        "pinned-announcements",
+        lambda: list(Announcement.objects.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), pinned=True)),
+    )
+    running = [a for a in pinned if a.starts_at <= now and (a.ends_at is None or a.ends_at > now)]
+    return sorted(running, key=lambda a: (a.starts_at, a.pk), reverse=True)
 
 
 def announcements() -> QuerySet[Announcement]:

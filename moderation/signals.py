@@ -6,10 +6,12 @@ bulk_create, which sends no signal; see the module docstring of moderation.admin
 """
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import AuditEntry
+from config import localcache
+
+from .models import Announcement, AuditEntry
 
 ADMIN_ACTIONS = {
     ADDITION: AuditEntry.Action.ADMIN_ADD,
@@ -34,3 +36,9 @@ def mirror_admin_log_entry(sender, instance: LogEntry, created: bool, **kwargs) 
         after={"object": instance.object_repr, "change": instance.get_change_message()},
         created_at=instance.action_time,
     )
+
+
+# The pinned announcements Discover shows are kept per process (selectors.pinned_announcements_now).
+_forget_pinned = localcache.forgetting("pinned-announcements")
+post_save.connect(_forget_pinned, sender=Announcement, dispatch_uid="moderation-announcements-saved", weak=False)
+post_delete.connect(_forget_pinned, sender=Announcement, dispatch_uid="moderation-announcements-deleted", weak=False)

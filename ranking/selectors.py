@@ -224,6 +224,15 @@ def product_rank(product: Product) -> tuple[int, Category] | None:
     return (score.category_rank, score.category) if score else None
 
 
+def loaded_product_rank(product: Product) -> tuple[int, Category] | None:
+    """product_rank() from the `score` (and its category) loaded with the product."""
+    try:
+        score = product.score
+    except ProductScore.DoesNotExist:
+        return None
+    return (score.category_rank, score.category) if score.category_rank is not None else None
+
+
 def _component(name: str, label: str, value: float, weight: float, detail: str) -> dict:
     return {
         "name": name,

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 
 from config import pagecache
 from ranking import selectors
+from reviews import selectors as review_selectors
 from reviews.models import Category
 from reviews.selectors import annotate_cover_thumbnail
 
@@ -20,7 +21,7 @@ TOP_PER_CATEGORY = 5
 def category_rankings(request: HttpRequest) -> HttpResponse:
     """The top products of every category."""
     sections = []
-    for category in Category.objects.all():
+    for category in review_selectors.categories():
         products = annotate_cover_thumbnail(selectors.category_ranking_queryset(category))[:TOP_PER_CATEGORY]
         sections.append({"category": category, "products": list(products)})
     context = {"sections": sections, "min_reviews": settings.RANKING_PRODUCT_MIN_REVIEWS}
@@ -37,7 +38,7 @@ def category_ranking(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "category": category,
         "products": list(products),
-        "categories": list(Category.objects.all()),
+        "categories": review_selectors.categories(),
         "min_reviews": settings.RANKING_PRODUCT_MIN_REVIEWS,
     }
     return render(request, "ranking/category_ranking.html", context)

@@ -52,7 +52,7 @@ from reviews.models import Review
 logger = logging.getLogger(__name__)
 
 # Bump when a fragment template or ReviewSerializer's fields change shape.
-CARD_FORMAT = 1
+CARD_FORMAT = 2
 
 # kind -> template drawn for one review with nothing but {"review": review} in its context.
 TEMPLATES = {
@@ -119,9 +119,10 @@ def _loaded(obj, name: str):
     return obj._state.fields_cache.get(name, _MISSING)
 
 
-def _digest(review: Review, scores: bool) -> str | None:
-    """What a card shows of a review, as a short digest; None when the list did not load all of
-    it (the card is then drawn, never stored)."""
+def shown_by(review: Review, scores: bool) -> tuple | None:
+    """What a card shows of a review (the material of its key); None when the list did not load
+    all of it (the card is then drawn, never stored). reviews.selectors.CardRows reads the same
+    values, in the same order, straight from its query (SHOWN_COLUMNS)."""
     author = _loaded(review, "author")
     if author is _MISSING:
         return None
@@ -130,7 +131,7 @@ def _digest(review: Review, scores: bool) -> str | None:
     score = _loaded(review, "score") if scores else None
     if _MISSING in (standing, assignment, score):
         return None
-    shown = (
+    return (
         review.changed_at,
         review.edited_at,
         review.status,
@@ -144,11 +145,41 @@ def _digest(review: Review, scores: bool) -> str | None:
         author.username,
         author.display_name,
         author.avatar.name,
-        standing.level if standing is not None else 1,
-        assignment.pk if assignment is not None else 0,
-        (score.quality, score.discover) if score is not None else (),
+        standing.level if standing is not None else None,
+        assignment.pk if assignment is not None else None,
+        (score.quality, score.discover) if score is not None else None,
     )
+
+
+# The columns of a review's list query that give shown_by()'s values, in its order, for lists
+# read as plain rows (reviews.selectors.CardRows); the score pair is appended where it is shown.
+SHOWN_COLUMNS = (
+    "changed_at",
+    "edited_at",
+    "status",
+    "rating",
+    "helpful_count",
+    "not_helpful_count",
+    "comment_count",
+    "save_count",
+    "product_id",
+    "author_id",
+    "author__username",
+    "author__display_name",
+    "author__avatar",
+    "author__standing__level",
+    "tester_assignment__id",
+)
+
+
+def digest_of(shown: tuple) -> str:
+    """A short digest of shown_by()'s tuple (nothing missing in it)."""
     return hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
+
+
+def _digest(review: Review, scores: bool) -> str | None:
+    shown = shown_by(review, scores)
+    return None if shown is None else digest_of(shown)
 
 
 def _key(review: Review, kind: str, extra: str, scores: bool) -> str | None:
@@ -190,11 +221,67 @@ def cached(
     if not reviews or not enabled():
         prefetch_related_objects(list(reviews), *prefetch)
         return {kind: draw(list(reviews), kind) for kind in kinds}
-    digests = [_digest(review, scores) for review in reviews]
+    by_pk = {review.pk: review for review in reviews}
+
+    def draw_missing(missing: dict[str, list[int]]) -> dict[str, dict]:
+        prefetch_related_objects(
+            [by_pk[pk] for pk in dict.fromkeys(pk for ids in missing.values() for pk in ids)], *prefetch
+        )
+        return {
+            kind: dict(zip(ids, draw([by_pk[pk] for pk in ids], kind), strict=True)) for kind, ids in missing.items()
+        }
+
+    return _through_cache(
+        [review.pk for review in reviews], [_digest(review, scores) for review in reviews], kinds, extra, draw_missing
+    )
+
+
+def cached_rows(
+    rows: Sequence,
+    kinds: Iterable[str],
+    draw: Callable[[list[Review], str], list],
+    load: Callable[[list[int]], Iterable[Review]],
+    *,
+    extra: str = "",
+) -> dict[str, list]:
+    """cached() for a list read as plain rows (reviews.selectors.CardRow: `pk` and `digest`)
+    instead of model instances: the reviews whose cards must be drawn are loaded by `load(ids)`
+    (with everything a card shows), and only those."""
+    kinds = list(kinds)
+    if not rows:
+        return {kind: [] for kind in kinds}
+
+    def draw_missing(missing: dict[str, list[int]]) -> dict[str, dict]:
+        wanted = list(dict.fromkeys(pk for ids in missing.values() for pk in ids))
+        loaded = {review.pk: review for review in load(wanted)}
+        drawn = {}
+        for kind, ids in missing.items():
+            found = [pk for pk in ids if pk in loaded]  # one deleted since the list was read: no card
+            drawn[kind] = dict.fromkeys(ids, "") | dict(
+                zip(found, draw([loaded[pk] for pk in found], kind), strict=True)
+            )
+        return drawn
+
+    if not enabled():
+        drawn = draw_missing({kind: [row.pk for row in rows] for kind in kinds})
+        return {kind: [drawn[kind][row.pk] for row in rows] for kind in kinds}
+    return _through_cache([row.pk for row in rows], [row.digest for row in rows], kinds, extra, draw_missing)
+
+
+def _through_cache(
+    ids: list[int],
+    digests: list[str | None],
+    kinds: list[str],
+    extra: str,
+    draw_missing: Callable[[dict[str, list[int]]], dict[str, dict]],
+) -> dict[str, list]:
+    """{kind: [payload per id]}: stored entries where the cache has them under the current
+    generation, the rest from `draw_missing({kind: [missing ids]})` ({kind: {id: payload}}),
+    stored for next time (an id without a digest is drawn and never stored)."""
     keys = {
         kind: [
-            None if digest is None else _key_of(kind, extra, review.pk, digest)
-            for review, digest in zip(reviews, digests, strict=True)
+            None if digest is None else _key_of(kind, extra, pk, digest)
+            for pk, digest in zip(ids, digests, strict=True)
         ]
         for kind in kinds
     }
@@ -206,27 +293,20 @@ def cached(
         usable = False
     else:
         usable = True
-    missing_reviews = {
-        review.pk: review
-        for kind in kinds
-        for review, key in zip(reviews, keys[kind], strict=True)
-        if key not in stored
-    }
-    if missing_reviews:
-        prefetch_related_objects(list(missing_reviews.values()), *prefetch)
+    missing = {kind: [pk for pk, key in zip(ids, keys[kind], strict=True) if key not in stored] for kind in kinds}
+    missing = {kind: pks for kind, pks in missing.items() if pks}
+    drawn = draw_missing(missing) if missing else {}
     result: dict[str, list] = {}
     fresh: dict[str, tuple] = {}
     for kind in kinds:
-        missing = [review for review, key in zip(reviews, keys[kind], strict=True) if key not in stored]
-        drawn = dict(zip((review.pk for review in missing), draw(missing, kind), strict=True)) if missing else {}
         payloads = []
-        for review, key in zip(reviews, keys[kind], strict=True):
+        for pk, key in zip(ids, keys[kind], strict=True):
             if key in stored:
                 payloads.append(stored[key])
             else:
-                payloads.append(drawn[review.pk])
+                payloads.append(drawn[kind][pk])
                 if key is not None:
-                    fresh[key] = drawn[review.pk]
+                    fresh[key] = drawn[kind][pk]
         result[kind] = payloads
     if fresh and usable:
         try:
@@ -257,6 +337,15 @@ def attach(reviews: Sequence[Review], kinds: Iterable[str], *, extra: str = "") 
     fragments = cached(reviews, kinds, draw_fragments, extra=extra, prefetch=LISTING_PREFETCHES)
     for index, review in enumerate(reviews):
         review.__dict__.setdefault(ATTR, {}).update({kind: payloads[index] for kind, payloads in fragments.items()})
+
+
+def attach_rows(
+    rows: Sequence, kinds: Iterable[str], load: Callable[[list[int]], Iterable[Review]], *, extra: str = ""
+) -> None:
+    """attach() for a list read as plain rows (reviews.selectors.CardRow)."""
+    fragments = cached_rows(rows, kinds, draw_fragments, load, extra=extra)
+    for index, row in enumerate(rows):
+        row.__dict__.setdefault(ATTR, {}).update({kind: payloads[index] for kind, payloads in fragments.items()})
 
 
 def fragment(review: Review, kind: str) -> SafeString:

@@ -1,12 +1,17 @@
 """Reads on reviews: lists and feeds with everything a card shows, in a fixed number of queries."""
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.db import connections, router
 from django.db.models import Avg, BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 
 from accounts.models import Follow, User
+from config import localcache
 
-from .models import Comment, HelpfulVote, Product, Review, ReviewPhoto, Save
+from . import cards
+from .models import Category, Comment, HelpfulVote, Product, Review, ReviewPhoto, Save
 
 # What a card shows beyond the review row and its author: loaded with every list, or, for pages
 # using the card cache (reviews/cards.py), only onto the reviews whose cards must be drawn.
@@ -17,6 +22,11 @@ LISTING_PREFETCHES = (
     "tags",
     Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position")),
 )
+
+
+def categories() -> list[Category]:
+    """Every category, in menu order (kept in this process: config.localcache)."""
+    return localcache.remembered("categories", lambda: list(Category.objects.all()))
 
 
 def reviews_for_listing(viewer: User | None = None) -> QuerySet[Review]:
@@ -138,6 +148,29 @@ def products_with_stats() -> QuerySet[Product]:
     )
 
 
+STARS = range(5, 0, -1)
+
+
+def product_for_page(slug: str) -> Product | None:
+    """The product page's header in one query: the product with its brand and category, its
+    ranking row (`score`, with the category it is ranked in) and `distribution`, its published
+    reviews per star (5 to 1); `review_count` and `average_rating` follow from it."""
+    published = Q(reviews__status=Review.Status.PUBLISHED)
+    base = reused(
+        "product_for_page",
+        lambda: Product.objects.select_related("brand", "category", "score__category").annotate(
+            **{f"stars_{stars}": Count("reviews", filter=published & Q(reviews__rating=stars)) for stars in STARS}
+        ),
+    )
+    product = base.filter(slug=slug).first()
+    if product is not None:
+        product.distribution = {stars: getattr(product, f"stars_{stars}") for stars in STARS}
+        product.review_count = sum(product.distribution.values())
+        total_stars = sum(stars * count for stars, count in product.distribution.items())
+        product.average_rating = total_stars / product.review_count if product.review_count else None
+    return product
+
+
 def rating_distribution(product: Product) -> dict[int, int]:
     counts = dict(
         product.reviews.filter(status=Review.Status.PUBLISHED)
@@ -164,3 +197,133 @@ def annotate_cover_thumbnail(products: QuerySet[Product]) -> QuerySet[Product]:
     photos = ReviewPhoto.objects.filter(review__product=OuterRef("pk"), review__status=Review.Status.PUBLISHED)
     first = photos.order_by("-review__helpful_count", "review_id", "position").values("thumbnail")[:1]
     return products.annotate(cover_thumbnail=Subquery(first))
+
+
+# --- card lists read as rows ------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class CardRow:
+    """One review of a list read as a plain row (CardRows): its id, the digest of what its card
+    shows (the card cache's key, reviews.cards) and its keyset position (sort value, id)."""
+
+    pk: int
+    digest: str
+    position: tuple
+
+
+class _Compiled(NamedTuple):
+    compiler: object
+    ordered: str  # the list's SQL with its ORDER BY
+    unordered: str  # without it
+    params: tuple
+    converters: dict
+
+
+class CardRows:
+    """A card list read as rows, its SQL compiled once per process (and database).
+
+    For the busiest pages (Discover, a product's reviews for visitors): compiling a five-table
+    select costs the ORM more Python than PostgreSQL spends running it, and building ~90 model
+    instances as much again, while a page served from the card cache needs neither, only the
+    values its cards' keys are made of. The reviews whose cards must be drawn are loaded by
+    `load_reviews` afterwards, and only those.
+
+    `queryset`: the list, ordered (its order is the offset pages' order); `sort`: the field of
+    the keyset order (descending, then `sort_id` descending: the review's id, or the same value
+    where the index of that order holds it, `score__review_id`); `scores`: the cards show the
+    ranking scores (`score` of each review)."""
+
+    def __init__(self, queryset: QuerySet[Review], *, sort: str, sort_id: str = "id", scores: bool = False):
+        self.queryset = queryset
+        self.sort = sort
+        self.sort_id = sort_id
+        self.scores = scores
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _compile(self, db: str) -> _Compiled:
+        compiled = self._compiled.get(db)
+        if compiled is None:
+            columns = ("id", *cards.SHOWN_COLUMNS, *(("score__quality", "score__discover") if self.scores else ()))
+            # The two keyset aliases come last: the rows' columns are in this order.
+            qs = self.queryset.annotate(keyset_value=F(self.sort), keyset_id=F(self.sort_id)).values_list(
+                *columns, "keyset_value", "keyset_id"
+            )
+            compiler = qs.query.get_compiler(db)
+            ordered, params = compiler.as_sql()
+            converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+            # Keyset pages wrap the list without its ORDER BY: PostgreSQL then folds it into the
+            # outer query and reads the order's index up to the LIMIT, instead of planning the
+            # whole list as a subquery.
+            unordered, unordered_params = qs.order_by().query.get_compiler(db).as_sql()
+            assert list(unordered_params) == list(params)  # noqa: S101 - the ORDER BY has none
+            compiled = self._compiled[db] = _Compiled(compiler, ordered, unordered, tuple(params), converters)
+        return compiled
+
+    def _run(self, db: str, sql: str, params: list) -> list[CardRow]:
+        compiled = self._compile(db)
+        with connections[db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        shown_count = len(cards.SHOWN_COLUMNS)
+        result = []
+        for row in rows:
+            shown = tuple(row[1 : 1 + shown_count])
+            if self.scores:
+                quality, discover = row[1 + shown_count : 3 + shown_count]
+                shown += ((quality, discover) if quality is not None else None,)
+            else:
+                shown += (None,)
+            result.append(CardRow(pk=row[0], digest=cards.digest_of(shown), position=(row[-2], row[-1])))
+        return result
+
+    def after(self, position: tuple | None, size: int) -> list[CardRow]:
+        """Up to `size` rows after `position` ((sort value, id); None: from the top), in the
+        keyset order: a stable page however the list changes under the reader."""
+        db = router.db_for_read(Review)
+        compiled = self._compile(db)
+        where = ""
+        params = list(compiled.params)
+        if position is not None:
+            # Written so an index on (sort value desc, id desc) serves it as a range.
+            where = " WHERE page.keyset_value <= %s AND (page.keyset_value < %s OR page.keyset_id < %s)"
+            params += [position[0], position[0], position[1]]
+        sql = (
+            f"SELECT * FROM ({compiled.unordered}) AS page{where}"  # noqa: S608  # nosec B608 - compiled by the ORM; values are parameters
+            f" ORDER BY page.keyset_value DESC, page.keyset_id DESC LIMIT {int(size)}"
+        )
+        return self._run(db, sql, params)
+
+    def at(self, offset: int, size: int) -> list[CardRow]:
+        """Up to `size` rows from `offset`, in the queryset's own order (numbered pages)."""
+        db = router.db_for_read(Review)
+        compiled = self._compile(db)
+        return self._run(db, f"{compiled.ordered} LIMIT {int(size)} OFFSET {int(offset)}", list(compiled.params))
+
+
+def card_rows(
+    key: Hashable, build: Callable[[], QuerySet[Review]], *, sort: str, sort_id: str = "id", scores: bool = False
+) -> CardRows:
+    """The CardRows of the list `build()` makes, built once per process for `key` (which names
+    everything the list depends on: it must hold nothing of a signed-in reader's)."""
+    rows = _CARD_ROWS.get(key)
+    if rows is None:
+        if len(_CARD_ROWS) >= VISITOR_LISTS_MAX:
+            _CARD_ROWS.clear()
+        rows = _CARD_ROWS[key] = CardRows(build(), sort=sort, sort_id=sort_id, scores=scores)
+    return rows
+
+
+_CARD_ROWS: dict[Hashable, CardRows] = {}
+
+
+def reviews_for_cards(ids: list[int]) -> list[Review]:
+    """The reviews `ids` with everything a card shows, for drawing the cards the card cache
+    lacks (in no particular order; one that has since been deleted is missing)."""
+    return list(
+        Review.objects.filter(pk__in=ids)
+        .select_related("author", "author__standing", "tester_assignment")
+        .prefetch_related(*LISTING_PREFETCHES)
+    )

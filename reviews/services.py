@@ -418,9 +418,20 @@ def vote_remove(*, user: User, review: Review) -> bool:
 _VOTE_LOCK = "SELECT pg_advisory_xact_lock(mod(%(voter)s, 2147483647)::int4, mod(%(review)s, 2147483647)::int4);"
 
 
+def _client_bound_cursor():
+    """A cursor of the connection that binds values client-side: two statements then travel in
+    one message. The connection's own cursors bind server-side when prepared statements are on
+    (DATABASE_PREPARE_THRESHOLD), and a prepared statement holds one command."""
+    from django.db.backends.postgresql.base import Cursor  # noqa: PLC0415 - PostgreSQL only
+
+    connection.ensure_connection()
+    raw = Cursor(connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
 def _vote_round_trip(statement: str, params: dict) -> tuple | None:
     """The pair's lock and one vote statement, sent together; the statement's row (None: none)."""
-    with connection.cursor() as cursor:
+    with _client_bound_cursor() as cursor:
         cursor.execute(_VOTE_LOCK + statement, params)
         cursor.nextset()  # past the lock's result
         return cursor.fetchone()

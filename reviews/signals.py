@@ -4,10 +4,12 @@ A product moved to another category (admin) marks its reviews changed too: their
 the category, which the category feeds and rankings read."""
 
 from django.db import connection
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from .models import HelpfulVote, Product, Review, VoteTally
+from config import localcache
+
+from .models import Category, HelpfulVote, Product, Review, VoteTally
 
 
 def review_votes_leave_tally(sender, instance: Review, **kwargs) -> None:
@@ -58,3 +60,7 @@ def connect() -> None:
     pre_save.connect(product_notes_category_move, sender=Product, dispatch_uid="reviews-product-category-move")
     post_save.connect(product_category_moved, sender=Product, dispatch_uid="reviews-product-category-moved")
     pre_delete.connect(voter_leaves_counters, sender=get_user_model(), dispatch_uid="reviews-voter-leaves-counters")
+    # The category menu every page shows is kept per process (reviews.selectors.categories).
+    forget_categories = localcache.forgetting("categories")
+    post_save.connect(forget_categories, sender=Category, dispatch_uid="reviews-categories-saved", weak=False)
+    post_delete.connect(forget_categories, sender=Category, dispatch_uid="reviews-categories-deleted", weak=False)

@@ -9,7 +9,7 @@ neither reviews nor ranking). The pages read ranking's selectors (quality order,
 "why it is ranked here"); the ranking itself is computed only in the ranking app.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
@@ -35,7 +35,7 @@ from reviews import cards, selectors, services
 from reviews.api.filters import ProductFilter, ReviewFilter
 
 from .forms import CommentForm, ReviewForm, SearchForm
-from .models import Category, Product, Review
+from .models import Product, Review
 
 PAGE_SIZE = 20
 PEOPLE_PAGE_SIZE = 40
@@ -49,6 +49,13 @@ PRODUCT_ORDERS = {
     "newest": ("Newest", ("-created_at", "-id")),
     "rating_high": ("Highest rating", ("-rating", "-helpful_count", "-id")),
     "rating_low": ("Lowest rating", ("rating", "-helpful_count", "-id")),
+}
+# The field each order sorts by first (selectors.CardRows reads it with the rows).
+PRODUCT_SORT_FIELD = {
+    "helpful": "score__quality",
+    "newest": "created_at",
+    "rating_high": "rating",
+    "rating_low": "rating",
 }
 PROFILE_TABS = ("reviews", "saved", "followers", "following")
 VOTE_CHOICES = {"helpful", "not_helpful", "clear"}
@@ -100,12 +107,16 @@ def render_list(request: HttpRequest, template: str, fragment: str, context: dic
     return response
 
 
-def attach_rows(request: HttpRequest, reviews: list[Review]) -> None:
+def attach_rows(request: HttpRequest, reviews: list) -> None:
     """Product-page rows from the card cache: the top for everyone, the vote and save links for
-    visitors (signed-in readers get their own forms, drawn per request)."""
-    kinds = ["row_top"] if request.user.is_authenticated else ["row_top", "row_actions_visitor"]
+    visitors (signed-in readers get their own forms, drawn per request). `reviews`: Review
+    instances, or for visitors the rows of selectors.CardRows."""
     # "today", "yesterday" in the row's date: a row drawn yesterday is not reused today.
-    cards.attach(reviews, kinds, extra=timezone.localdate().isoformat())
+    extra = timezone.localdate().isoformat()
+    if request.user.is_authenticated:
+        cards.attach(reviews, ["row_top"], extra=extra)
+    else:
+        cards.attach_rows(reviews, ["row_top", "row_actions_visitor"], selectors.reviews_for_cards, extra=extra)
 
 
 def refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -130,7 +141,7 @@ def discover(request: HttpRequest) -> HttpResponse:
     """The photo-card grid: everyone's reviews by quality (decaying with age), or the newest from
     the people you follow; by category."""
     tab = "following" if request.GET.get("tab") == "following" else "explore"
-    categories = list(Category.objects.all())
+    categories = selectors.categories()
     slug = request.GET.get("category", "")
     category = next((c for c in categories if c.slug == slug), None)
     if slug and category is None:
@@ -139,22 +150,35 @@ def discover(request: HttpRequest) -> HttpResponse:
         reviews = selectors.feed(request.user, following_only=True)
         if category is not None:
             reviews = reviews.filter(product__category=category)
-        lean = selectors.without_card_data(reviews)
-        ordering = ("-created_at", "-id")
+        try:
+            items, next_query = cursor_slice(request, selectors.without_card_data(reviews), ("-created_at", "-id"))
+        except BadCursor:
+            return refuse(request, "cursor: this page link is damaged; start again from Discover.", 400)
+        cards.attach(items, ["card"])
     else:
+        # The same cards for every reader: read as rows, cards from the card cache.
         category_slug = category.slug if category else None
-        lean = selectors.for_viewer(
-            request.user,
+        rows = selectors.card_rows(
             ("discover", category_slug),
-            lambda viewer: selectors.without_card_data(
-                ranking.discover_feed(viewer, category_slug=category_slug), scores=True
-            ),
+            lambda: ranking.discover_feed(None, category_slug=category_slug),
+            sort="score__discover",
+            sort_id="score__review_id",  # the id as the index of this order holds it
         )
-        ordering = ("-discover_key", "-id")
-    try:
-        items, next_query = cursor_slice(request, lean, ordering)
-    except BadCursor:
-        return refuse(request, "cursor: this page link is damaged; start again from Discover.", 400)
+        try:
+            after = paging.decode_cursor(request.GET["cursor"]) if "cursor" in request.GET else None
+        except paging.BadCursor:
+            return refuse(request, "cursor: this page link is damaged; start again from Discover.", 400)
+        items = rows.after(after, PAGE_SIZE + 1)
+        next_query = ""
+        if len(items) > PAGE_SIZE:
+            items = items[:PAGE_SIZE]
+            next_query = urlencode(
+                {
+                    **({"category": category_slug} if category_slug else {}),
+                    "cursor": paging.encode_cursor(items[-1].position),
+                }
+            )
+        cards.attach_rows(items, ["card"], selectors.reviews_for_cards)
     ranking_pending = False
     if tab == "explore" and not items and "cursor" not in request.GET:
         # Nothing scored yet (a fresh install before the first rerank): show the newest reviews
@@ -163,7 +187,7 @@ def discover(request: HttpRequest) -> HttpResponse:
         if category is not None:
             newest = newest.filter(product__category=category)
         items, next_query, ranking_pending = list(selectors.without_card_data(newest)[:PAGE_SIZE]), "", True
-    cards.attach(items, ["card"])
+        cards.attach(items, ["card"])
     context = {
         "reviews": items,
         "has_next": bool(next_query),
@@ -213,7 +237,9 @@ def render_review(
     }
 )
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    product = get_object_or_404(selectors.reused("products_with_stats", selectors.products_with_stats), slug=slug)
+    product = selectors.product_for_page(slug)
+    if product is None:
+        raise Http404("No such product.")
     order = request.GET.get("order", "helpful")
     if order not in PRODUCT_ORDERS:
         order = "helpful"
@@ -233,14 +259,24 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             reviews = reviews.order_by(*PRODUCT_ORDERS[order][1])
         return selectors.without_card_data(reviews, scores=order == "helpful")
 
-    reviews = selectors.for_viewer(request.user, ("product", product.pk, order), build)
-    if rating:
-        reviews = reviews.filter(rating=rating)
     page = page_number(request)
-    items, has_next = page_slice(reviews, page)
+    if request.user.is_authenticated:
+        reviews = build(request.user)
+        if rating:
+            reviews = reviews.filter(rating=rating)
+        items, has_next = page_slice(reviews, page)
+    else:
+        # A visitor's rows are everyone's: read as rows, every row from the card cache.
+        def visitor_list():
+            reviews = build(None)
+            return reviews.filter(rating=rating) if rating else reviews
+
+        rows = selectors.card_rows(("product", product.pk, order, rating), visitor_list, sort=PRODUCT_SORT_FIELD[order])
+        items = rows.at((page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+        items, has_next = items[:PAGE_SIZE], len(items) > PAGE_SIZE and page < MAX_PAGE
     attach_rows(request, items)
-    distribution = selectors.rating_distribution(product)
-    rank = ranking.product_rank(product)
+    distribution = product.distribution
+    rank = ranking.loaded_product_rank(product)
     context = {
         "product": product,
         "rank": {"position": rank[0], "category": rank[1]} if rank else None,

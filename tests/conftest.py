@@ -105,3 +105,14 @@ def browser():
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_local_cache():
+    """What a process keeps of the categories and announcements (config.localcache) does not
+    outlive the test's rolled-back rows."""
+    from config import localcache
+
+    localcache.clear()
+    yield
+    localcache.clear()

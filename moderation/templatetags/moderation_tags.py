@@ -15,7 +15,7 @@ register = template.Library()
 @register.simple_tag
 def pinned_announcements() -> list:
     """The pinned announcements running now: `{% pinned_announcements as announcements %}`."""
-    return list(selectors.live_announcements())
+    return selectors.pinned_announcements_now()
 
 
 @register.inclusion_tag("moderation/partials/editors_picks.html", takes_context=True)
