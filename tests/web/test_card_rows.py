@@ -101,7 +101,9 @@ def test_a_review_deleted_between_its_row_and_its_card_is_left_out():
     assert cards.fragment(rows[0], "card") == ""
 
 
-@pytest.mark.parametrize("query", ["", "?order=newest", "?order=rating_high", "?order=rating_low&rating=2", "?rating=5"])
+@pytest.mark.parametrize(
+    "query", ["", "?order=newest", "?order=rating_high", "?order=rating_low&rating=2", "?rating=5"]
+)
 def test_a_visitors_product_page_lists_what_a_members_lists(client, query):
     product = ProductFactory()
     for rating in (5, 2, 5, 4, 2, 1, 5):
