@@ -256,7 +256,8 @@ class CardRows:
             # outer query and reads the order's index up to the LIMIT, instead of planning the
             # whole list as a subquery.
             unordered, unordered_params = qs.order_by().query.get_compiler(db).as_sql()
-            assert list(unordered_params) == list(params)  # noqa: S101 - the ORDER BY has none
+            if list(unordered_params) != list(params):  # an ORDER BY with parameters: not a keyset list
+                raise ValueError("CardRows needs a list ordered by plain fields")
             compiled = self._compiled[db] = _Compiled(compiler, ordered, unordered, tuple(params), converters)
         return compiled
 
