@@ -63,10 +63,6 @@ def fetch(client, url: str):
     return response, len(queries.captured_queries)
 
 
-def strip_csrf(content: bytes) -> bytes:
-    return re.sub(rb'"X-CSRFToken": "[^"]+"', b"", content)
-
-
 def cache_status(response) -> str | None:
     return response.headers.get(pagecache.STATUS_HEADER)
 
@@ -97,21 +93,30 @@ def test_second_anonymous_request_is_a_hit_and_runs_no_query(urls):
         assert first_queries > 0
         assert cache_status(second) == "hit", url
         assert second_queries == 0, url
-        assert strip_csrf(second.content) == strip_csrf(first.content), url
+        assert second.content == first.content, url
         assert second["Content-Type"] == first["Content-Type"]
 
 
-def test_hit_has_the_same_body_apart_from_the_csrf_token(ranked):
+def test_a_hit_has_the_same_body_and_no_token_or_cookie_for_visitors(ranked):
     product, reviews = ranked
     first = Client().get(f"/p/{product.slug}/")
     second = Client().get(f"/p/{product.slug}/")
-    assert strip_csrf(first.content) == strip_csrf(second.content)
-    assert first.content != second.content  # each has its own token
+    assert cache_status(second) == "hit"
+    # Visitors' pages hold no form that posts: no CSRF token (and no cookie) is made for them.
+    assert first.content == second.content
+    assert b"X-CSRFToken" not in second.content and "csrftoken" not in second.cookies
     assert reviews[0].title.encode() in second.content
     api_first = Client().get("/api/v1/discover/")
     api_second = Client().get("/api/v1/discover/")
     assert api_first.json() == api_second.json()
     assert {r["id"] for r in api_second.json()["results"]} >= {r.pk for r in reviews}
+
+
+def test_a_signed_in_reader_gets_the_csrf_header_for_htmx(ranked):
+    member = Client()
+    member.force_login(UserFactory())
+    page = member.get("/").content.decode()
+    assert '"X-CSRFToken": "' in page
 
 
 def test_deeper_pages_and_unknown_parameters_are_never_cached(ranked):
@@ -248,13 +253,25 @@ def test_signed_in_pages_are_never_served_from_or_stored_in_the_cache(ranked):
     assert {r["viewer_vote"] for r in api_anonymous.json()["results"]} == {None}
 
 
-def test_each_anonymous_visitor_gets_a_csrf_token_of_their_own(ranked):
+def test_a_cached_page_with_a_form_gives_each_visitor_a_csrf_token_of_their_own(ranked):
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.test import RequestFactory
+
+    # No cached page shows visitors a form today; one that does gets a placeholder in the cache
+    # and each visitor's own token on the way out.
+    template = engines["django"].from_string('<form><input name="csrfmiddlewaretoken" value="{{ csrf_token }}"></form>')
+
+    @pagecache.cache_first_page()
+    def page_with_a_form(request):
+        return HttpResponse(template.render({}, request))
+
     tokens = []
     for _ in range(2):
-        visitor = Client(enforce_csrf_checks=True)
-        response = visitor.get("/")
-        token = re.search(rb'"X-CSRFToken": "([^"]+)"', response.content).group(1).decode()
-        secret = visitor.cookies["csrftoken"].value
+        request = RequestFactory().get("/a-page-with-a-form/")
+        response = page_with_a_form(request)
+        token = re.search(rb'value="([^"]+)"', response.content).group(1).decode()
+        secret = response.cookies["csrftoken"].value if "csrftoken" in response.cookies else request.META["CSRF_COOKIE"]
         assert _does_token_match(token, secret)
         tokens.append(_unmask_cipher_token(token))
     assert cache_status(response) == "hit"
