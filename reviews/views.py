@@ -282,7 +282,6 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "rank": {"position": rank[0], "category": rank[1]} if rank else None,
         "cover": None if product.image else selectors.product_cover_photo(product),
         "distribution": distribution,
-        "distribution_total": sum(distribution.values()),
         "orders": [(key, label) for key, (label, _fields) in PRODUCT_ORDERS.items()],
         "order": order,
         "rating": rating,

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from accounts import selectors as account_selectors
@@ -238,3 +238,73 @@ def unread_notifications(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return account_selectors.unread_notification_count(user)
+
+
+# --- the product page's filter and order links ------------------------------------------------
+# Drawn in Python rather than as template loops: each link's query string and labels took the
+# template engine ~0.25 ms, a third of the product page's drawing time.
+
+
+def _query_with(query, **changes) -> str:
+    """`{% querystring %}`: the query string `query` (a QueryDict) with `changes` (None removes
+    a key), "?..." or "" when both are empty."""
+    params = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    if not params and not query:
+        return ""
+    return f"?{params.urlencode()}"
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+@register.simple_tag(takes_context=True)
+def rating_bars(context, distribution: dict, rating: int | None) -> str:
+    """One bar per star (5 to 1) with its count, each a link showing only those reviews (the
+    current one: back to all)."""
+    query = context["request"].GET
+    total = sum(distribution.values())
+    bars = []
+    for stars_value, count in distribution.items():
+        current = rating == stars_value
+        bars.append(
+            (
+                _query_with(query, rating=None if current else stars_value, page=None),
+                mark_safe(' aria-current="true"') if current else "",  # nosec B308 B703 - a constant
+                f"{stars_value} star{_plural(stars_value)}: {count} review{_plural(count)}"
+                + (" (showing only these; select to show all)" if current else ""),
+                stars_value,
+                round(100 * count / total) if total else 0,
+                count,
+            )
+        )
+    return format_html_join(
+        "\n",
+        '<li><a href="{}"{} aria-label="{}"><span class="histo-label" aria-hidden="true">{}★</span>'
+        '<span class="histo-bar" aria-hidden="true"><span style="width: {}%"></span></span>'
+        '<span class="histo-count" aria-hidden="true">{}</span></a></li>',
+        bars,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def order_links(context, orders, current: str) -> str:
+    """The links ordering a list: `orders` as (key, label) pairs, `current` marked."""
+    query = context["request"].GET
+    return format_html_join(
+        "",
+        '<a href="{}"{}>{}</a>',
+        (
+            (
+                _query_with(query, order=key, page=None),
+                mark_safe(' aria-current="true"') if key == current else "",  # nosec B308 B703 - a constant
+                label,
+            )
+            for key, label in orders
+        ),
+    )
