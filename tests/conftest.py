@@ -110,9 +110,13 @@ def browser():
 @pytest.fixture(autouse=True)
 def fresh_local_cache():
     """What a process keeps of the categories and announcements (config.localcache) does not
-    outlive the test's rolled-back rows."""
+    outlive the test's rolled-back rows, nor its site chrome the test's settings."""
+    from django.core.cache import caches
+
     from config import localcache
 
     localcache.clear()
+    caches["fragments"].clear()
     yield
     localcache.clear()
+    caches["fragments"].clear()

@@ -163,6 +163,15 @@ else:
         "store_processed": False,
     }
 
+# Site chrome drawn once per process for visitors (templates/base.html's {% cache %} blocks):
+# the same for every visitor on a URL; only code and settings change it, and a deploy restarts
+# the processes.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "candor-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+
 # First pages of the ranked lists cached whole for anonymous visitors (config/pagecache.py),
 # dropped at each rerank and moderation action; this is also how stale a vote or comment count
 # on them may get. 0 turns the cache off.

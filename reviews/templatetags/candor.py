@@ -161,12 +161,18 @@ def fixed_url(name: str, optional: bool = False) -> str:
 @register.simple_tag
 def icon(name: str, label: str = "", css: str = "") -> str:
     """An icon from the sprite; decorative unless it has a label."""
+    return _icon_html(name, label, css, _sprite_url())
+
+
+@lru_cache(maxsize=512)
+def _icon_html(name: str, label: str, css: str, sprite_url: str) -> str:
+    # Kept per process: a page draws a dozen icons, each two format_html calls.
     aria = format_html('role="img" aria-label="{}"', label) if label else mark_safe('aria-hidden="true"')  # nosec B308 # a constant string
     return format_html(
         '<svg class="icon {}" {} focusable="false"><use href="{}#{}"></use></svg>',
         css,
         aria,
-        _sprite_url(),
+        sprite_url,
         name,
     )
 
@@ -230,6 +236,18 @@ def review_row(context, review) -> str:
     else:
         actions = cards.fragment(review, "row_actions_visitor")
     return mark_safe(f"{top}{actions}\n</article>")  # noqa: S308  # nosec B308 B703 - rendered templates
+
+
+@register.simple_tag
+def review_fragments(reviews, kind: str) -> str:
+    """review_fragment for every review of a list, joined (one tag call instead of one each)."""
+    return mark_safe("".join([cards.fragment(review, kind) for review in reviews]))  # noqa: S308  # nosec B308 B703 - rendered templates
+
+
+@register.simple_tag(takes_context=True)
+def review_rows(context, reviews) -> str:
+    """review_row for every review of a list, joined."""
+    return mark_safe("".join([review_row(context, review) for review in reviews]))  # noqa: S308  # nosec B308 B703 - rendered templates
 
 
 @register.simple_tag
@@ -307,4 +325,23 @@ def order_links(context, orders, current: str) -> str:
             )
             for key, label in orders
         ),
+    )
+
+
+@register.simple_tag
+def category_chips(categories, active, tab: str) -> str:
+    """The Discover page's category filter: "All", then each category, the active one marked;
+    on the Following tab the links stay on it."""
+    following = tab == "following"
+    current = mark_safe(' aria-current="true"')  # nosec B308 B703 - a constant
+    everything = format_html(
+        '<a class="chip" href="{}"{}>All</a>',
+        "?tab=following" if following else fixed_url("discover"),
+        "" if active else current,
+    )
+    prefix = "tab=following&" if following else ""
+    return everything + format_html_join(
+        "",
+        '<a class="chip" href="?{}category={}"{}>{}</a>',
+        ((prefix, category.slug, current if active == category else "", category.name) for category in categories),
     )

@@ -82,13 +82,17 @@ def private_redis():
 
 
 def redis_caches(url: str, backend: str = "config.cache.RedisCache") -> dict:
-    """CACHES for a Redis at `url`, with the short timeouts the fault tests rely on."""
+    """CACHES for a Redis at `url`, with the short timeouts the fault tests rely on (and the
+    per-process site chrome, as every settings module has it)."""
+    from django.conf import settings
+
     return {
+        "fragments": settings.CACHES["fragments"],
         "default": {
             "BACKEND": backend,
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
     }
 
 

@@ -14,7 +14,7 @@ from config import localcache
 from moderation import services as moderation
 from moderation.models import Announcement
 from reviews.models import Category
-from tests.factories import CategoryFactory, ReviewFactory
+from tests.factories import CategoryFactory, ReviewFactory, UserFactory
 from tests.moderation.conftest import make_moderator
 from tests.web.conftest import rerank
 
@@ -80,3 +80,37 @@ def test_the_feed_statement_is_prepared_after_two_runs(client):
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%keyset_value%"])
         assert cursor.fetchall(), "the feed's rows statement was not prepared"
+
+
+def template_names(response) -> list[str]:
+    return [template.name for template in response.templates]
+
+
+def test_a_visitors_header_is_drawn_once_per_url_and_shows_that_url(client):
+    CategoryFactory(slug="skincare")
+    first = client.get("/")
+    assert "partials/site_header.html" in template_names(first)
+    again = client.get("/")
+    assert "partials/site_header.html" not in template_names(again)  # kept from the first
+    assert again.content == first.content
+    page = again.content.decode()
+    assert 'href="/login/?next=/"' in page
+    assert '<a href="/" aria-current="page">Discover</a>' in page
+    # Another URL draws its own: its own way back after logging in, its own current tab.
+    other = client.get("/?category=skincare")
+    assert "partials/site_header.html" in template_names(other)
+    assert 'href="/login/?next=/%3Fcategory%3Dskincare"' in other.content.decode()
+    rankings = client.get("/rankings/").content.decode()
+    assert '<a href="/rankings/" aria-current="page">Rankings</a>' in rankings
+    assert '<a href="/" aria-current="page">' not in rankings
+    search = client.get("/search/?q=cream").content.decode()
+    assert 'value="cream"' in search
+
+
+def test_a_member_never_gets_a_visitors_header_nor_a_visitor_a_members(client):
+    member = Client()
+    member.force_login(UserFactory(username="mei"))
+    assert "Log in" in client.get("/").content.decode()
+    page = member.get("/").content.decode()
+    assert "Log out" in page and 'href="/u/mei/"' in page and "/login/?next=" not in page
+    assert "Log out" not in client.get("/").content.decode()
