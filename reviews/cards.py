@@ -28,6 +28,9 @@ Viewer-specific parts are never in an entry: the API's `viewer_vote` and `viewer
 on a copy for each request, and signed-in readers' vote and save forms (with their CSRF token)
 are drawn for them outside the cached fragment.
 
+Each process also keeps the HTML fragments it read or drew lately (CARD_LOCAL_ENTRIES): a page
+whose cards it has seen fetches only the current generation from Redis.
+
 With the cache unreachable (config/cache.py skips a failed Redis for a while) cards are rendered
 as before; a failed store is only logged.
 """
@@ -195,13 +198,39 @@ def _key_of(kind: str, extra: str, review_id: int, digest: str) -> str:
 
 
 def _fetch(keys: list[str]) -> tuple[int | None, dict]:
-    """(current generation or None, {key: payload} of the entries stored in it)."""
+    """(current generation or None, {key: payload} of the entries stored in it). Entries this
+    process read or stored before come from its own memory (_LOCAL): only the generation and the
+    other keys make the round trip to the cache."""
     generation_key = _generation_key()
-    found = cache.get_many([generation_key, *keys])
+    local = {key: _LOCAL[key] for key in keys if key in _LOCAL}
+    found = cache.get_many([generation_key, *(key for key in keys if key not in local)])
     current = found.pop(generation_key, None)
     if current is None:
         return None, {}
-    return current, {key: entry[1] for key, entry in found.items() if entry[0] == current}
+    stored = {key: entry[1] for key, entry in found.items() if entry[0] == current}
+    _remember(current, stored)
+    stored.update((key, entry[1]) for key, entry in local.items() if entry[0] == current)
+    return current, stored
+
+
+# key -> (generation, payload): the HTML fragments this process read or drew lately. Keys name
+# what the card shows and the generation is checked on every read, so an entry is never stale.
+# API dicts are not kept: each reader's copy must be its own.
+_LOCAL: dict[str, tuple[int, SafeString]] = {}
+
+
+def _remember(generation: int, payloads: dict) -> None:
+    limit = settings.CARD_LOCAL_ENTRIES
+    for key, payload in payloads.items():
+        if limit <= 0 or not isinstance(payload, str):
+            continue
+        if key not in _LOCAL and len(_LOCAL) >= limit:
+            del _LOCAL[next(iter(_LOCAL))]  # the oldest
+        _LOCAL[key] = (generation, payload)
+
+
+def forget_local() -> None:
+    _LOCAL.clear()
 
 
 def cached(
@@ -313,6 +342,7 @@ def _through_cache(
             if current is None:
                 current = _generation_now()
             cache.set_many({key: (current, payload) for key, payload in fresh.items()}, settings.CARD_CACHE_SECONDS)
+            _remember(current, fresh)
         except Exception as error:  # noqa: BLE001 - drawn again next time
             logger.warning("cards not stored, the cache is unavailable: %r", error)
     return result

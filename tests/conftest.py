@@ -114,9 +114,11 @@ def fresh_local_cache():
     from django.core.cache import caches
 
     from config import localcache
+    from reviews import cards
 
     localcache.clear()
     caches["fragments"].clear()
+    cards.forget_local()
     yield
     localcache.clear()
     caches["fragments"].clear()

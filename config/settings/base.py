@@ -180,6 +180,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 # keyed by what it shows, so it is never stale; this is only how long an unread one is kept (an
 # hour: the first pages stay warm, and a card's old versions leave Redis soon). 0 turns it off.
 CARD_CACHE_SECONDS = env.int("CARD_CACHE_SECONDS", default=60 * 60)
+# How many card fragments each process also keeps in its own memory (a few KB each), so a page
+# fetches only the cache generation from Redis for the cards it drew or read before. 0: none.
+CARD_LOCAL_ENTRIES = env.int("CARD_LOCAL_ENTRIES", default=4000)
 # The categories and pinned announcements every page shows, kept in each process this long
 # (config/localcache.py; a change is seen at once in its own process). 0: read per request.
 LOCAL_CACHE_SECONDS = env.int("LOCAL_CACHE_SECONDS", default=10)

@@ -89,6 +89,47 @@ def test_cards_come_from_the_cache_the_second_time(ranked, django_assert_num_que
     assert key is not None and cards.cache.get(key) is not None
 
 
+def test_cards_read_before_come_from_the_process_and_only_the_generation_from_redis(ranked, settings, monkeypatch):
+    product, _ = ranked
+    asked = []
+
+    class Spy:
+        def __init__(self, backend):
+            self.backend = backend
+
+        def __getattr__(self, name):
+            return getattr(self.backend, name)
+
+        def get_many(self, keys):
+            asked.append(list(keys))
+            return self.backend.get_many(keys)
+
+    monkeypatch.setattr(cards, "cache", Spy(cards.cache))
+    for url in ("/", f"/p/{product.slug}/", "/api/v1/discover/"):
+        first = Client().get(url).content
+        asked.clear()
+        assert Client().get(url).content == first
+        generation_only = asked == [[cards._generation_key()]]
+        # The API's dicts are per reader copies: never kept in the process.
+        assert generation_only == (not url.startswith("/api/")), (url, asked)
+    assert cards._LOCAL and all(isinstance(payload, str) for _generation, payload in cards._LOCAL.values())
+    # Off: every card key makes the round trip.
+    settings.CARD_LOCAL_ENTRIES = 0
+    cards.forget_local()
+    Client().get("/")
+    asked.clear()
+    Client().get("/")
+    assert len(asked) == 1 and len(asked[0]) > 1 and not cards._LOCAL
+
+
+def test_the_process_keeps_at_most_card_local_entries(ranked, settings):
+    settings.CARD_LOCAL_ENTRIES = 2
+    cards.forget_local()
+    product, _ = ranked
+    Client().get(f"/p/{product.slug}/")  # three rows, two fragments each
+    assert len(cards._LOCAL) == 2
+
+
 def cards_loaded(product):
     from ranking.selectors import most_helpful_reviews
     from reviews.selectors import without_card_data
