@@ -154,8 +154,9 @@ STARS = range(5, 0, -1)
 
 def product_for_page(slug: str) -> Product | None:
     """The product page's header in one query: the product with its brand and category, its
-    ranking row (`score`, with the category it is ranked in) and `distribution`, its published
-    reviews per star (5 to 1); `review_count` and `average_rating` follow from it."""
+    ranking row (`score`, with the category it is ranked in), `distribution`, its published
+    reviews per star (5 to 1), from which `review_count` and `average_rating` follow, and `cover`,
+    product_cover_photo() for a product without an image of its own (or None)."""
     found = _PRODUCT_HEADER.fetch(slug=slug)
     if not found:
         return None
@@ -164,7 +165,18 @@ def product_for_page(slug: str) -> Product | None:
     product.review_count = sum(product.distribution.values())
     total_stars = sum(stars * count for stars, count in product.distribution.items())
     product.average_rating = total_stars / product.review_count if product.review_count else None
+    product.cover = None
+    if not product.image and product.cover_id is not None:
+        product.cover = ReviewPhoto(
+            pk=product.cover_id, image=product.cover_image, width=product.cover_width, height=product.cover_height
+        )
     return product
+
+
+def _cover_photos():
+    return ReviewPhoto.objects.filter(review__product=OuterRef("pk"), review__status=Review.Status.PUBLISHED).order_by(
+        "-review__helpful_count", "review_id", "position"
+    )
 
 
 # Compiled once per process (config.compiled): the ORM took ~1.5 ms to write this SQL each time.
@@ -176,7 +188,11 @@ _PRODUCT_HEADER = CompiledQuery(
                 "reviews", filter=Q(reviews__status=Review.Status.PUBLISHED) & Q(reviews__rating=stars)
             )
             for stars in STARS
-        }
+        },
+        **{
+            f"cover_{field}": Subquery(_cover_photos().values(field)[:1])
+            for field in ("id", "image", "width", "height")
+        },
     )
     .filter(slug=Placeholder("slug"))
     .order_by()

@@ -280,7 +280,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "product": product,
         "rank": {"position": rank[0], "category": rank[1]} if rank else None,
-        "cover": None if product.image else selectors.product_cover_photo(product),
+        "cover": product.cover,
         "distribution": distribution,
         "orders": [(key, label) for key, (label, _fields) in PRODUCT_ORDERS.items()],
         "order": order,

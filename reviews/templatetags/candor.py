@@ -2,6 +2,7 @@
 
 import hashlib
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
@@ -265,16 +266,16 @@ def unread_notifications(user) -> int:
 
 def _query_with(query, **changes) -> str:
     """`{% querystring %}`: the query string `query` (a QueryDict) with `changes` (None removes
-    a key), "?..." or "" when both are empty."""
-    params = query.copy()
+    a key), "?..." or "" when both are empty. (QueryDict.copy() deep-copies: ~30 µs a link.)"""
+    params = dict(query.lists())
     for key, value in changes.items():
         if value is None:
             params.pop(key, None)
         else:
-            params[key] = value
+            params[key] = [value]
     if not params and not query:
         return ""
-    return f"?{params.urlencode()}"
+    return "?" + urlencode([(key, value) for key, values in params.items() for value in values])
 
 
 def _plural(count: int) -> str:

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from config import paging
 from ranking import selectors as ranking
 from ranking.models import ReviewScore
-from reviews import cards, selectors
+from reviews import cards, selectors, services
 from reviews.models import Review
-from tests.factories import ProductFactory, ReviewFactory, UserFactory
+from tests.factories import ProductFactory, ReviewFactory, UserFactory, image_upload
 from tests.web.conftest import rerank
 
 pytestmark = pytest.mark.django_db
@@ -128,5 +128,27 @@ def test_the_product_header_comes_from_one_query_and_matches_its_parts(client):
     assert loaded.distribution == selectors.rating_distribution(product) == {5: 2, 4: 1, 3: 0, 2: 1, 1: 0}
     assert loaded.review_count == 4 and loaded.average_rating == pytest.approx(4.0)
     assert ranking.loaded_product_rank(loaded) == ranking.product_rank(product)
+    assert loaded.cover is None  # no photos yet
     assert selectors.product_for_page("no-such-product") is None
     assert client.get("/p/no-such-product/").status_code == 404
+
+
+def test_the_product_header_brings_the_cover_photo_of_a_product_without_an_image():
+    product = ProductFactory()
+    plain = ReviewFactory(product=product, helpful_count=1)
+    services.review_add_photos(review=plain, user=plain.author, photos=[image_upload(), image_upload()])
+    helpful = ReviewFactory(product=product, helpful_count=5)
+    services.review_add_photos(review=helpful, user=helpful.author, photos=[image_upload()])
+    hidden = ReviewFactory(product=product, helpful_count=9)
+    services.review_add_photos(review=hidden, user=hidden.author, photos=[image_upload()])
+    Review.objects.filter(pk=hidden.pk).update(status=Review.Status.HIDDEN)
+    loaded = selectors.product_for_page(product.slug)
+    expected = selectors.product_cover_photo(product)
+    assert expected.review_id == helpful.pk
+    assert (loaded.cover.pk, loaded.cover.image.name, loaded.cover.width, loaded.cover.height) == (
+        expected.pk,
+        expected.image.name,
+        expected.width,
+        expected.height,
+    )
+    assert loaded.cover.image.url == expected.image.url

@@ -104,21 +104,21 @@ def test_product_page_runs_the_same_queries_for_any_number_of_reviews(django_ass
     add_reviews(1, product)
     rerank()
     client.get(product.get_absolute_url())  # the menu and announcements, read once per process
-    # the product with its ranking and histogram, its most helpful reviews (rows), the cover
-    # photo (it has no image); the reviews whose rows must be drawn, with their card data
+    # the product with its ranking, histogram and cover photo (it has no image of its own), its
+    # most helpful reviews (rows); the reviews whose rows must be drawn, with their card data
     cold_cards()
-    with django_assert_num_queries(3 + DRAWN_CARDS_QUERIES):
+    with django_assert_num_queries(2 + DRAWN_CARDS_QUERIES):
         client.get(product.get_absolute_url())
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         client.get(product.get_absolute_url())
     add_reviews(12, product)
     rerank()
     client.get(product.get_absolute_url())
     cold_cards()
-    with django_assert_num_queries(3 + DRAWN_CARDS_QUERIES):
+    with django_assert_num_queries(2 + DRAWN_CARDS_QUERIES):
         page = client.get(product.get_absolute_url())
     assert page.content.decode().count('class="review-row"') == 13
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         warm = client.get(product.get_absolute_url())
     assert without_csrf(warm.content) == without_csrf(page.content)  # the same cards, cached
 
