@@ -126,6 +126,10 @@ def refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
     return render(request, "refused.html", {"message": message}, status=status)
 
 
+def damaged_cursor(request: HttpRequest) -> HttpResponse:
+    return refuse(request, "cursor: this page link is damaged; start again from Discover.", 400)
+
+
 def published_review(request: HttpRequest, pk: int) -> Review:
     review = selectors.review_for_viewer(pk, request.user)
     if review is None or review.status != Review.Status.PUBLISHED:
@@ -153,7 +157,7 @@ def discover(request: HttpRequest) -> HttpResponse:
         try:
             items, next_query = cursor_slice(request, selectors.without_card_data(reviews), ("-created_at", "-id"))
         except BadCursor:
-            return refuse(request, "cursor: this page link is damaged; start again from Discover.", 400)
+            return damaged_cursor(request)
         cards.attach(items, ["card"])
     else:
         # The same cards for every reader: read as rows, cards from the card cache.
@@ -167,7 +171,7 @@ def discover(request: HttpRequest) -> HttpResponse:
         try:
             after = paging.decode_cursor(request.GET["cursor"]) if "cursor" in request.GET else None
         except paging.BadCursor:
-            return refuse(request, "cursor: this page link is damaged; start again from Discover.", 400)
+            return damaged_cursor(request)
         items = rows.after(after, PAGE_SIZE + 1)
         next_query = ""
         if len(items) > PAGE_SIZE:
