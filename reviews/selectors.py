@@ -5,7 +5,21 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import connections, router
-from django.db.models import Avg, BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import JSONObject
 
 from accounts.models import Follow, User
 from config import localcache
@@ -165,11 +179,8 @@ def product_for_page(slug: str) -> Product | None:
     product.review_count = sum(product.distribution.values())
     total_stars = sum(stars * count for stars, count in product.distribution.items())
     product.average_rating = total_stars / product.review_count if product.review_count else None
-    product.cover = None
-    if not product.image and product.cover_id is not None:
-        product.cover = ReviewPhoto(
-            pk=product.cover_id, image=product.cover_image, width=product.cover_width, height=product.cover_height
-        )
+    cover = product.cover_photo  # {"id", "image", "width", "height"}, or None
+    product.cover = None if product.image or cover is None else ReviewPhoto(**cover)
     return product
 
 
@@ -189,10 +200,11 @@ _PRODUCT_HEADER = CompiledQuery(
             )
             for stars in STARS
         },
-        **{
-            f"cover_{field}": Subquery(_cover_photos().values(field)[:1])
-            for field in ("id", "image", "width", "height")
-        },
+        # One subquery for the four columns a cover needs (four cost PostgreSQL more).
+        cover_photo=Subquery(
+            _cover_photos().values(json=JSONObject(id="pk", image="image", width="width", height="height"))[:1],
+            output_field=JSONField(),
+        ),
     )
     .filter(slug=Placeholder("slug"))
     .order_by()
