@@ -202,7 +202,7 @@ def _fetch(keys: list[str]) -> tuple[int | None, dict]:
     process read or stored before come from its own memory (_LOCAL): only the generation and the
     other keys make the round trip to the cache."""
     generation_key = _generation_key()
-    local = {key: _LOCAL[key] for key in keys if key in _LOCAL}
+    local = {key: entry for key in keys if (entry := _LOCAL.get(key)) is not None}
     found = cache.get_many([generation_key, *(key for key in keys if key not in local)])
     current = found.pop(generation_key, None)
     if current is None:
@@ -225,7 +225,7 @@ def _remember(generation: int, payloads: dict) -> None:
         if limit <= 0 or not isinstance(payload, str):
             continue
         if key not in _LOCAL and len(_LOCAL) >= limit:
-            del _LOCAL[next(iter(_LOCAL))]  # the oldest
+            _LOCAL.clear()  # rare (a few hundred pages of new cards); safe with threaded workers
         _LOCAL[key] = (generation, payload)
 
 
