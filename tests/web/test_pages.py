@@ -208,6 +208,34 @@ def test_product_page_shows_rating_histogram_and_orders_reviews(client, product)
     assert low.title in only_ones and high.title not in only_ones
 
 
+def test_product_page_filter_and_order_links_keep_the_other_parameters(client, product):
+    ReviewFactory(product=product, rating=5)
+    ReviewFactory(product=product, rating=4)
+    rerank()
+    page = client.get(f"{product.get_absolute_url()}?order=newest&rating=4&page=1&q=a%26b").content.decode()
+    # The current star filter links back to all; the others switch to theirs; page is dropped.
+    assert (
+        '<a href="?order=newest&amp;q=a%26b" aria-current="true" aria-label="4 stars: 1 review '
+        '(showing only these; select to show all)">'
+    ) in page
+    assert '<a href="?order=newest&amp;rating=5&amp;q=a%26b" aria-label="5 stars: 1 review">' in page
+    assert '<span style="width: 50%"></span>' in page
+    assert '<a href="?order=helpful&amp;rating=4&amp;q=a%26b">Most helpful</a>' in page
+    assert '<a href="?order=newest&amp;rating=4&amp;q=a%26b" aria-current="true">Newest</a>' in page
+    plain = client.get(product.get_absolute_url()).content.decode()
+    assert '<a href="?rating=5" aria-label="5 stars: 1 review">' in plain
+    assert '<a href="?order=helpful" aria-current="true">Most helpful</a>' in plain
+
+
+def test_discover_category_chips_mark_the_active_one_and_keep_the_tab(client, product):
+    page = client.get(f"/?category={product.category.slug}").content.decode()
+    assert '<a class="chip" href="/">All</a>' in page
+    assert f'<a class="chip" href="?category={product.category.slug}" aria-current="true">' in page
+    following = client.get("/?tab=following").content.decode()
+    assert '<a class="chip" href="?tab=following" aria-current="true">All</a>' in following
+    assert f'<a class="chip" href="?tab=following&amp;category={product.category.slug}">' in following
+
+
 def test_product_page_shows_its_category_rank_and_most_helpful_order(client, product):
     ReviewFactory.create_batch(3, product=product)
     rerank()
