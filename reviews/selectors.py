@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django.db import connections, router
 from django.db.models import (
@@ -27,6 +27,8 @@ from config.compiled import CompiledQuery, Placeholder, literal_sql
 
 from . import cards
 from .models import Category, Comment, HelpfulVote, Product, Review, ReviewPhoto, Save
+
+T = TypeVar("T")
 
 # What a card shows beyond the review row and its author: loaded with every list, or, for pages
 # using the card cache (reviews/cards.py), only onto the reviews whose cards must be drawn.
@@ -79,10 +81,21 @@ def without_card_data(qs: QuerySet[Review], *, scores: bool = False) -> QuerySet
     return qs.prefetch_related(None).only(*CARD_COLUMNS, *(SCORE_COLUMNS if scores else ()))
 
 
-# Lists visitors read, built once per process (see for_viewer). Bounded: one entry per category
-# or product someone visited; cleared whole when full.
-_VISITOR_LISTS: dict[Hashable, QuerySet] = {}
+# Lists visitors read, built once per process (querysets for for_viewer, CardRows for
+# card_rows). Bounded: an entry or two per category or product someone visited; cleared whole
+# when full.
+_VISITOR_LISTS: dict[Hashable, object] = {}
 VISITOR_LISTS_MAX = 1024
+
+
+def _kept(key: Hashable, build: Callable[[], T]) -> T:
+    """`build()`, made once per process for `key`."""
+    kept = _VISITOR_LISTS.get(key)
+    if kept is None:
+        if len(_VISITOR_LISTS) >= VISITOR_LISTS_MAX:
+            _VISITOR_LISTS.clear()
+        kept = _VISITOR_LISTS[key] = build()
+    return kept
 
 
 def for_viewer(viewer: User | None, key: Hashable, build: Callable[[User | None], QuerySet]) -> QuerySet:
@@ -102,12 +115,7 @@ def for_viewer(viewer: User | None, key: Hashable, build: Callable[[User | None]
 def reused(key: Hashable, build: Callable[[], QuerySet]) -> QuerySet:
     """A fresh clone of the queryset `build()` made for `key` earlier in this process (`key` names
     everything it depends on; nothing of a signed-in reader's)."""
-    base = _VISITOR_LISTS.get(key)
-    if base is None:
-        if len(_VISITOR_LISTS) >= VISITOR_LISTS_MAX:
-            _VISITOR_LISTS.clear()
-        base = _VISITOR_LISTS[key] = build()
-    return base.all()
+    return _kept(("queryset", key), build).all()
 
 
 def annotate_viewer_state(qs: QuerySet[Review], viewer: User | None) -> QuerySet[Review]:
@@ -355,15 +363,7 @@ def card_rows(
 ) -> CardRows:
     """The CardRows of the list `build()` makes, built once per process for `key` (which names
     everything the list depends on: it must hold nothing of a signed-in reader's)."""
-    rows = _CARD_ROWS.get(key)
-    if rows is None:
-        if len(_CARD_ROWS) >= VISITOR_LISTS_MAX:
-            _CARD_ROWS.clear()
-        rows = _CARD_ROWS[key] = CardRows(build(), sort=sort, sort_id=sort_id, scores=scores)
-    return rows
-
-
-_CARD_ROWS: dict[Hashable, CardRows] = {}
+    return _kept(("rows", key), lambda: CardRows(build(), sort=sort, sort_id=sort_id, scores=scores))
 
 
 def reviews_for_cards(ids: list[int]) -> list[Review]:
