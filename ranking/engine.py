@@ -523,6 +523,9 @@ class Engine:
     def _incremental(self, result: RunResult) -> None:
         self.progress("find changes")
         self.find_changes(result.since)
+        # Thousands of voters after a busy interval: without statistics PostgreSQL checks them
+        # against every standing (a merge join over 100 k rows) instead of probing the index.
+        self.analyze("rk_voter")
         # Candidate voters (new votes, 7-day birthdays, suspensions): only real weight changes
         # put reviews in scope.
         result.add("standings_created", self.ensure_standings("rk_voter"))
@@ -1590,11 +1593,20 @@ class Engine:
         depth = int(settings.RANKING_PRODUCT_RANK_DEPTH)
         categories = "SELECT id FROM reviews_category" if scope.table is None else f"SELECT id FROM {scope.table}"
         self.clear("rk_rank")
+        eligible = (
+            # Each category's top products read from the index "product_score_rank", not every
+            # eligible product of the category (50 k rows) numbered and cut.
+            f"({categories}) c CROSS JOIN LATERAL (SELECT ps.product_id, ps.category_id, ps.bayesian_score "
+            f"FROM {PSCORE} ps WHERE ps.eligible AND ps.category_id = c.id "
+            f"ORDER BY ps.bayesian_score DESC, ps.product_id LIMIT {depth}) ps"
+            if self.d.pg
+            else f"{PSCORE} ps WHERE ps.eligible AND ps.category_id IN ({categories})"
+        )
         self.x(
             "INSERT INTO rk_rank (id, rnk) SELECT t.product_id, t.rnk FROM ("
             "  SELECT ps.product_id, "
             "  ROW_NUMBER() OVER (PARTITION BY ps.category_id ORDER BY ps.bayesian_score DESC, ps.product_id) AS rnk "
-            f"  FROM {PSCORE} ps WHERE ps.eligible AND ps.category_id IN ({categories})"
+            f"  FROM {eligible}"
             f") t WHERE t.rnk <= {depth}"
         )
         changed = self.x(

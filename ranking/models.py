@@ -54,10 +54,22 @@ class ReviewScore(models.Model):
             models.Index(
                 fields=["category", "-discover", "-review"], condition=Q(ranked=True), name="score_discover_category"
             ),
+            # Covering: a product's score aggregates (count, ratings, quality sums) read the index
+            # alone, not one score row per review.
             models.Index(
-                fields=["product", "-quality", "-review"], condition=Q(ranked=True), name="score_most_helpful"
+                fields=["product", "-quality", "-review"],
+                include=["rating"],
+                condition=Q(ranked=True),
+                name="score_most_helpful",
             ),
-            models.Index(fields=["author", "category"], condition=Q(ranked=True), name="score_author"),
+            # Covering: reputation and category standings are sums of these columns per author
+            # (and category), read from the index in that order instead of the score rows.
+            models.Index(
+                fields=["author", "category"],
+                include=["created_at", "helpful_weight", "unhelpful_weight", "merit"],
+                condition=Q(ranked=True),
+                name="score_author",
+            ),
             models.Index(fields=["featured_until"], condition=Q(featured_until__isnull=False), name="score_featured"),
             models.Index(
                 fields=["featured_changed_at"],
