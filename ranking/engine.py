@@ -1304,10 +1304,8 @@ class Engine:
             ") a"
         )
         if scope.everything and self.d.pg:
-            # A million rows: built in parallel, with no index to maintain, then compared.
-            built = self.create_temp_as("rk_catstanding", values, self._time_params())
             changed = self._sync_all_category_standings(
-                built, ["reputation", "review_count", "helpful_weight_received", "is_expert"]
+                values, ["reputation", "review_count", "helpful_weight_received", "is_expert"]
             )
             result.add("category_standings", changed)
             return changed
@@ -1352,19 +1350,28 @@ class Engine:
         result.add("category_standings", changed)
         return changed
 
-    def _sync_all_category_standings(self, built: str, cols: list[str]) -> int:
-        """Full runs on PostgreSQL: one parallel pass lists the rows to insert or update (a left
-        join of the new figures with the stored ones) and the rows to delete (an anti-join the
-        other way); a FULL JOIN would do both but never runs in parallel before PostgreSQL 16."""
+    def _sync_all_category_standings(self, values: str, cols: list[str]) -> int:
+        """Full runs on PostgreSQL: one pass lists the rows to insert, update and delete.
+
+        Both sides arrive in (user, category) order from covering indexes: the new figures
+        aggregated as "score_author" streams the score rows (in parallel, pre-grouped in each
+        worker), the stored ones from the unique index "category_standing_once" (ranking
+        migration 0008). A merge full join then pairs them with no hash table of a million groups:
+        ~1.3 s on two cores, against ~3 s to hash-aggregate, store and hash-join them."""
         same_key = "t.user_id = cs.user_id AND t.category_id = cs.category_id"
         differs = self.d.any_distinct((f"cs.{c}", f"t.{c}") for c in cols)
+        sorted_inputs = ("enable_hashjoin", "enable_hashagg", "enable_sort")
+        for setting in sorted_inputs:
+            self.x(f"SET LOCAL {setting} = off")
         diff = self.create_temp_as(
             "rk_catdiff",
             f"SELECT cs.id AS stored_id, t.user_id, t.category_id, {', '.join('t.' + c for c in cols)} "
-            f"FROM {built} t LEFT JOIN {CATSTANDING} cs ON {same_key} WHERE cs.id IS NULL OR {differs} "
-            f"UNION ALL SELECT cs.id, NULL, NULL, {', '.join('NULL' for _ in cols)} FROM {CATSTANDING} cs "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {built} t WHERE {same_key})",
+            f"FROM ({values}) t FULL JOIN {CATSTANDING} cs ON {same_key} "
+            f"WHERE cs.id IS NULL OR t.user_id IS NULL OR {differs}",
+            self._time_params(),
         )
+        for setting in sorted_inputs:
+            self.x(f"SET LOCAL {setting} TO DEFAULT")
         changed = self.x(f"DELETE FROM {CATSTANDING} WHERE id IN (SELECT stored_id FROM {diff} WHERE user_id IS NULL)")
         changed += self.x(
             f"UPDATE {CATSTANDING} AS cs SET {', '.join(f'{c} = d.{c}' for c in cols)} FROM {diff} d "
