@@ -121,6 +121,8 @@ class Review(models.Model):
             models.UniqueConstraint(fields=["author", "product"], name="one_review_per_author_per_product"),
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"),
         ]
+        # On PostgreSQL, migration 0007 adds "review_score_inputs", a covering index of the
+        # columns the nightly rerank reads from every review.
         indexes = [
             models.Index(fields=["status", "-created_at", "-id"], name="review_feed_newest"),
             models.Index(fields=["product", "status", "-helpful_count"], name="review_product_helpful"),

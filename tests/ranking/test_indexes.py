@@ -1,7 +1,7 @@
-"""The rerank's covering indexes on PostgreSQL (ranking migrations 0007 and 0008): the reputation,
-category-standing and product sums read them alone, and the full run's category-standing diff
-merges two of them. A migration that lost a column would leave the results right but the runs
-several times slower, so the definitions are checked here."""
+"""The rerank's covering indexes on PostgreSQL (ranking migrations 0007 and 0008, reviews 0007): the
+score inputs, reputation, category-standing and product sums read them alone, and the full run's
+category-standing diff merges two of them. A migration that lost a column would leave the results
+right but the runs several times slower, so the definitions are checked here."""
 
 import pytest
 from django.db import connection
@@ -29,6 +29,11 @@ def index_definition(name: str) -> str:
         ("score_author", "(author_id, category_id)", "(created_at, helpful_weight, unhelpful_weight, merit)"),
         ("score_most_helpful", "(product_id, quality DESC, review_id DESC)", "(rating)"),
         (
+            "review_score_inputs",
+            "(id)",
+            "(product_id, author_id, created_at, rating, status, body_length)",
+        ),
+        (
             "category_standing_once",
             "(user_id, category_id)",
             "(id, reputation, review_count, helpful_weight_received, is_expert)",
@@ -54,10 +59,11 @@ def test_score_and_standing_tables_are_vacuumed_often():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relname, reloptions FROM pg_class "
-            "WHERE relname IN ('ranking_reviewscore', 'ranking_categorystanding') ORDER BY relname"
+            "WHERE relname IN ('ranking_reviewscore', 'ranking_categorystanding', 'reviews_review') ORDER BY relname"
         )
         options = dict(cursor.fetchall())
     assert options == {
         "ranking_categorystanding": ["autovacuum_vacuum_scale_factor=0.02"],
         "ranking_reviewscore": ["autovacuum_vacuum_scale_factor=0.02"],
+        "reviews_review": ["autovacuum_vacuum_scale_factor=0.02"],
     }
