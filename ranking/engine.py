@@ -1452,15 +1452,19 @@ class Engine:
             # The full run's one pass over the million score rows for products and categories
             # alike (in parallel): the categories sum their products' sums; product_scores(ALL)
             # reads the same table.
+            # Grouped by product alone, the sums stream from the covering index
+            # "score_most_helpful" (product, quality, rating): ~0.25 s against ~0.8 s for a hash
+            # aggregate over the score rows. The score step has just synced each score's copy of
+            # its product's category, so the products' own category is the same.
             self.product_agg = self.create_temp_as(
                 "rk_product_agg",
-                f"SELECT sc.product_id, sc.category_id, COUNT(*) AS n, SUM({self.d.dbl('sc.rating')}) AS ratings, "
+                f"SELECT sc.product_id, COUNT(*) AS n, SUM({self.d.dbl('sc.rating')}) AS ratings, "
                 f"SUM(sc.quality) AS w, SUM(sc.quality * sc.rating) AS wr FROM {SCORE} sc WHERE sc.ranked "
-                "GROUP BY sc.product_id, sc.category_id",
+                "GROUP BY sc.product_id",
             )
             by_category = (
-                "SELECT category_id, SUM(w) AS w, SUM(wr) AS wr, SUM(n) AS n "
-                f"FROM {self.product_agg} GROUP BY category_id"
+                "SELECT p.category_id, SUM(a.w) AS w, SUM(a.wr) AS wr, SUM(a.n) AS n "
+                f"FROM {self.product_agg} a JOIN {PRODUCT} p ON p.id = a.product_id GROUP BY p.category_id"
             )
         result.add(
             "category_priors",
@@ -1505,10 +1509,7 @@ class Engine:
         bulk = scope.everything and self.product_agg is not None
         if bulk:
             # See category_stats: the products' sums from its pass over the score rows.
-            by_product = (
-                "SELECT product_id, SUM(n) AS n, SUM(ratings) / SUM(n) AS avg_rating, SUM(w) AS w, SUM(wr) AS wr "
-                f"FROM {self.product_agg} GROUP BY product_id"
-            )
+            by_product = f"SELECT product_id, n, ratings / n AS avg_rating, w, wr FROM {self.product_agg}"
             self.product_agg = None
         values = (
             "SELECT p.id AS product_id, p.category_id, COALESCE(a.n, 0) AS review_count, "
