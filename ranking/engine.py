@@ -981,10 +981,13 @@ class Engine:
                 f"UPDATE {vote_agg} AS a SET hw = a.hw + c.hw, uw = a.uw + c.uw FROM ({corrections}) c "
                 "WHERE a.review_id = c.review_id"
             )
-        # Counted once: as a subquery, each parallel worker would count every photo again.
+        # Counted once: as a subquery, each parallel worker would count every photo again. Streamed
+        # from the photos' review index like the votes (~0.17 s against ~0.45 s hashed).
+        self.x("SET LOCAL enable_hashagg = off")
         photo_counts = self.create_temp_as(
             "rk_photo_counts", f"SELECT review_id, COUNT(*) AS n FROM {PHOTO} GROUP BY review_id"
         )
+        self.x("SET LOCAL enable_hashagg TO DEFAULT")
         inputs = self.score_inputs(
             ALL,
             f"SELECT review_id, hw, uw FROM {vote_agg}",
