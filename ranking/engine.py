@@ -523,9 +523,6 @@ class Engine:
     def _incremental(self, result: RunResult) -> None:
         self.progress("find changes")
         self.find_changes(result.since)
-        # Thousands of voters after a busy interval: without statistics PostgreSQL checks them
-        # against every standing (a merge join over 100 k rows) instead of probing the index.
-        self.analyze("rk_voter")
         # Candidate voters (new votes, 7-day birthdays, suspensions): only real weight changes
         # put reviews in scope.
         result.add("standings_created", self.ensure_standings("rk_voter"))
