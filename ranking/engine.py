@@ -1452,12 +1452,11 @@ class Engine:
         )
         if self.d.pg:
             # The full run's one pass over the million score rows for products and categories
-            # alike (in parallel): the categories sum their products' sums; product_scores(ALL)
-            # reads the same table.
-            # Grouped by product alone, the sums stream from the covering index
-            # "score_most_helpful" (product, quality, rating): ~0.25 s against ~0.8 s for a hash
-            # aggregate over the score rows. The score step has just synced each score's copy of
-            # its product's category, so the products' own category is the same.
+            # alike: the categories sum their products' sums; product_scores(ALL) reads the same
+            # table. Grouped by product alone, the sums stream (in parallel) from the covering
+            # index "score_most_helpful" (product, quality, rating): ~0.25 s against ~0.8 s for a
+            # hash aggregate over the score rows. The score step has just synced each score's
+            # copy of its product's category, so the product's own category is the same.
             self.product_agg = self.create_temp_as(
                 "rk_product_agg",
                 f"SELECT sc.product_id, COUNT(*) AS n, SUM({self.d.dbl('sc.rating')}) AS ratings, "
