@@ -192,8 +192,10 @@ def product_for_page(slug: str) -> Product | None:
     return product
 
 
-def _cover_photos():
-    return ReviewPhoto.objects.filter(review__product=OuterRef("pk"), review__status=Review.Status.PUBLISHED).order_by(
+def cover_photos(product) -> QuerySet[ReviewPhoto]:
+    """The photos that may stand for a product with no image of its own (`product`: a Product
+    or an OuterRef), best first: the most helpful published reviews' photos, each in its order."""
+    return ReviewPhoto.objects.filter(review__product=product, review__status=Review.Status.PUBLISHED).order_by(
         "-review__helpful_count", "review_id", "position"
     )
 
@@ -210,7 +212,9 @@ _PRODUCT_HEADER = CompiledQuery(
         },
         # One subquery for the four columns a cover needs (four cost PostgreSQL more).
         cover_photo=Subquery(
-            _cover_photos().values(json=JSONObject(id="pk", image="image", width="width", height="height"))[:1],
+            cover_photos(OuterRef("pk")).values(
+                json=JSONObject(id="pk", image="image", width="width", height="height")
+            )[:1],
             output_field=JSONField(),
         ),
     )
@@ -232,18 +236,13 @@ def rating_distribution(product: Product) -> dict[int, int]:
 def product_cover_photo(product: Product) -> ReviewPhoto | None:
     """A photo to show for a product that has no image of its own: the first photo of its most
     helpful published review that has one."""
-    return (
-        ReviewPhoto.objects.filter(review__product=product, review__status=Review.Status.PUBLISHED)
-        .order_by("-review__helpful_count", "review_id", "position")
-        .first()
-    )
+    return cover_photos(product).first()
 
 
 def annotate_cover_thumbnail(products: QuerySet[Product]) -> QuerySet[Product]:
     """Annotate `cover_thumbnail` (a stored file name, or None): the thumbnail of the first photo of
     each product's most helpful published review with photos. One subquery, any number of rows."""
-    photos = ReviewPhoto.objects.filter(review__product=OuterRef("pk"), review__status=Review.Status.PUBLISHED)
-    first = photos.order_by("-review__helpful_count", "review_id", "position").values("thumbnail")[:1]
+    first = cover_photos(OuterRef("pk")).values("thumbnail")[:1]
     return products.annotate(cover_thumbnail=Subquery(first))
 
 
