@@ -95,6 +95,16 @@ INPUT_COLUMNS = [
     "photo_count",
     "author_level",
 ]
+CATEGORY_STANDING_COLUMNS = ["reputation", "review_count", "helpful_weight_received", "is_expert"]
+# A standing's stored figures that standings() compares with the new ones (and its level).
+STORED_STANDING_COLUMNS = [
+    "reputation",
+    "review_count",
+    "recent_review_count",
+    "helpful_weight_received",
+    "unhelpful_weight_received",
+    "active_periods",
+]
 # Above this many user ids, vote weights are joined instead of passed as one array parameter.
 MAX_WEIGHT_ARRAY = 5_000_000
 
@@ -143,9 +153,18 @@ TEMP_TABLES = {
     "rk_rank": "id BIGINT PRIMARY KEY, rnk INTEGER",
     "rk_catrank": "user_id BIGINT, category_id BIGINT, rnk INTEGER, PRIMARY KEY (user_id, category_id)",
     "rk_cutoff": "category_id BIGINT PRIMARY KEY, cutoff DOUBLE PRECISION",
-    "rk_catnew": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
+    "rk_catdiff": (
+        "stored_id BIGINT, user_id BIGINT, category_id BIGINT, present BOOLEAN, reputation DOUBLE PRECISION, "
+        "review_count INTEGER, helpful_weight_received DOUBLE PRECISION, is_expert BOOLEAN"
+    ),
     # (author, category) pairs whose category standing a scoped run recomputes
     "rk_usercat": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
+    # score rows a scoped write changed, with their keys before and after (see _write_scores)
+    "rk_touched": (
+        "review_id BIGINT PRIMARY KEY, author_id BIGINT, product_id BIGINT, category_id BIGINT, "
+        "old_author_id BIGINT, old_product_id BIGINT, old_category_id BIGINT"
+    ),
+    "rk_old_keys": "review_id BIGINT PRIMARY KEY, author_id BIGINT, product_id BIGINT, category_id BIGINT",
 }
 
 
@@ -534,7 +553,6 @@ class Engine:
             return
         self.create_temp(TEMP_TABLES)
         self.analyze("rk_review", "rk_user", "rk_voter", "rk_product")
-        self.add_ids("rk_user", f"SELECT author_id AS id FROM {REVIEW} WHERE id IN (SELECT id FROM rk_review)")
         self.progress("vote pairs")
         self.pairs_incremental(result)
         self.progress("fraud signals")
@@ -544,8 +562,8 @@ class Engine:
         self.progress("review scores")
         self.analyze("rk_review", "rk_voter")
         self.score_reviews(Scope("rk_review"), result)
-        self.add_ids("rk_user", f"SELECT author_id AS id FROM {REVIEW} WHERE id IN (SELECT id FROM rk_review)")
-        self.add_ids("rk_product", f"SELECT product_id AS id FROM {REVIEW} WHERE id IN (SELECT id FROM rk_review)")
+        # Standings and product scores are sums over score rows: only the rows that changed move them.
+        self.add_touched()
         self.progress("reviewer standings")
         self.analyze("rk_user", "rk_product")
         self.standings(Scope("rk_user"), result)
@@ -680,10 +698,12 @@ class Engine:
         """Create missing standing rows for the users in `table`, with the weight their votes
         carry at level 1 (a new row's level)."""
         return self.x(
-            f"INSERT INTO {STANDING} (user_id, vote_weight) SELECT u.id, {self._weight('1')} FROM {USER} u "
-            # Only the missing rows: ON CONFLICT alone costs a speculative insertion per existing row.
-            f"WHERE u.id IN (SELECT id FROM {table}) AND NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = u.id) "
-            "ON CONFLICT (user_id) DO NOTHING",
+            f"INSERT INTO {STANDING} (user_id, vote_weight) SELECT u.id, {self._weight('1')} FROM ("
+            # Only the missing rows, found by probing the standings' key alone (joined with the
+            # users first, every user in the table was fetched); ON CONFLICT alone would cost a
+            # speculative insertion per existing row.
+            f"  SELECT k.id FROM {table} k WHERE NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = k.id)"
+            f") m JOIN {USER} u ON u.id = m.id WHERE TRUE ON CONFLICT (user_id) DO NOTHING",
             self._weight_params(),
         )
 
@@ -706,7 +726,8 @@ class Engine:
             "INSERT INTO rk_pair_cand (voter_id, author_id) SELECT DISTINCT q.voter_id, q.author_id FROM ("
             f"  SELECT v.user_id AS voter_id, r.author_id FROM {VOTE} v JOIN {REVIEW} r ON r.id = v.review_id "
             "   WHERE v.updated_at > %(since)s"
-            f"  UNION SELECT vp.voter_id, vp.author_id FROM {PAIR} vp WHERE vp.author_id IN (SELECT id FROM rk_user)"
+            f"  UNION SELECT vp.voter_id, vp.author_id FROM {PAIR} vp WHERE vp.author_id IN (SELECT id FROM rk_user) "
+            f"  OR EXISTS (SELECT 1 FROM {REVIEW} r JOIN rk_review k ON k.id = r.id WHERE r.author_id = vp.author_id)"
             ") q WHERE TRUE",
             {"since": self.dt(self.since)},
         )
@@ -867,17 +888,22 @@ class Engine:
         photos = photos or (
             f"SELECT ph.review_id, COUNT(*) AS n FROM {PHOTO} ph WHERE {scope.on('ph.review_id')} GROUP BY ph.review_id"
         )
+        if scope.table:
+            # A few thousand reviews: each author's level by its key, not a hash of every standing.
+            author_level, level_join = f"(SELECT sa.level FROM {STANDING} sa WHERE sa.user_id = r.author_id)", ""
+        else:
+            author_level, level_join = "sa.level", f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id "
         l1 = (
             "SELECT r.id AS review_id, r.product_id, pr.category_id, r.author_id, r.created_at, r.rating, "
             "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
             f"{rnd('COALESCE(va.hw, 0)')} AS helpful_weight, {rnd('COALESCE(va.uw, 0)')} AS unhelpful_weight, "
-            "r.body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE(sa.level, 1) AS author_level, "
+            f"r.body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE({author_level}, 1) AS author_level, "
             f"{d.epoch('r.created_at')} AS created_epoch "
             # The body's length is a stored generated column: the joins carry no review text.
             "FROM (SELECT id, product_id, author_id, created_at, rating, status, body_length "
             f"FROM {REVIEW} WHERE {scope.on('id')}{fence}) r JOIN {PRODUCT} pr ON pr.id = r.product_id "
             f"LEFT JOIN ({votes}) va ON va.review_id = r.id LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
-            f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id WHERE {scope.on('r.id')}{fence}"
+            f"{level_join}WHERE {scope.on('r.id')}{fence}"
         )
         return l1
 
@@ -927,15 +953,17 @@ class Engine:
     def score_reviews(self, scope: Scope, result: RunResult) -> int:
         """Write the new scores of the reviews in `scope` (only rows whose values differ)."""
         if scope.table:
+            # The ids without a score row first (a probe of the score key each), then only those
+            # reviews read: joined first, every review in scope was fetched to find the few new ones.
             self.x(
-                f"INSERT INTO {SCORE} ({SCORE_KEYS}) SELECT {SCORE_KEY_VALUES} "
-                f"FROM {REVIEW} r JOIN {PRODUCT} p ON p.id = r.product_id "
-                f"WHERE {scope.on('r.id')} AND NOT EXISTS (SELECT 1 FROM {SCORE} s WHERE s.review_id = r.id) "
-                "ON CONFLICT (review_id) DO NOTHING"
+                f"INSERT INTO {SCORE} ({SCORE_KEYS}) SELECT {SCORE_KEY_VALUES} FROM ("
+                f"  SELECT k.id FROM {scope.table} k WHERE NOT EXISTS (SELECT 1 FROM {SCORE} s WHERE s.review_id = k.id)"
+                f") m JOIN {REVIEW} r ON r.id = m.id JOIN {PRODUCT} p ON p.id = r.product_id "
+                "WHERE TRUE ON CONFLICT (review_id) DO NOTHING"
             )
         if scope.everything and self.d.pg:
             return self.score_all(result)
-        return self._write_scores(self.score_values(scope), {}, result)
+        return self._write_scores(self.score_values(scope), {}, result, record=scope if scope.table else None)
 
     def score_formula(self) -> str:
         """A fingerprint of the score formula (every expression and constant of score_layers and
@@ -1024,10 +1052,19 @@ class Engine:
             self.score_layers(f"SELECT * FROM {changed_inputs}"), {}, result, bulk=stale == "TRUE"
         )
 
-    def _write_scores(self, values_sql: str, params: dict, result: RunResult, *, bulk: bool = False) -> int:
+    def _write_scores(
+        self, values_sql: str, params: dict, result: RunResult, *, bulk: bool = False, record: Scope | None = None
+    ) -> int:
+        """Write the scores `values_sql` computes where they differ from the stored ones. With
+        `record` (a scoped write: the reviews in that scope), rk_touched receives the rows that
+        changed, with their keys before and after: only those change standings and products."""
         new = self._new_score_columns()
         changed = self.d.any_distinct((f"t.{c}", expr) for c, expr in new.items())
         params = {**params, "now": self.dt(self.now)}
+        if record is not None:
+            count = self._write_scores_recorded(values_sql, params, new, changed, record)
+            result.add("review_scores", count)
+            return count
         if bulk and self.d.pg:
             # A million rows: computed and compared with the stored ones by a parallel CREATE TABLE
             # AS; the (serial) UPDATE then only touches the rows that differ.
@@ -1053,6 +1090,54 @@ class Engine:
         if count > 10_000:
             self.analyze(SCORE)  # e.g. `ranked` flipped on a million rows: stale statistics mislead
         return count
+
+    def _write_scores_recorded(
+        self, values_sql: str, params: dict, new: dict[str, str], changed: str, record: Scope
+    ) -> int:
+        sets = ", ".join(f"{c} = {expr}" for c, expr in new.items())
+        touched_cols = "review_id, author_id, product_id, category_id, old_author_id, old_product_id, old_category_id"
+        self.clear("rk_touched")
+        if self.d.pg:
+            # The keys before the write come from the score rows as the statement's snapshot sees
+            # them; RETURNING gives those after.
+            return self.x(
+                f"WITH changed AS (UPDATE {SCORE} AS t SET {sets}, updated_at = %(now)s FROM ("
+                "  SELECT c.*, o.author_id AS old_author_id, o.product_id AS old_product_id, "
+                f"  o.category_id AS old_category_id FROM ({values_sql}) c JOIN {SCORE} o ON o.review_id = c.review_id"
+                f") c WHERE t.review_id = c.review_id AND {changed} "
+                "RETURNING t.review_id, t.author_id, t.product_id, t.category_id, "
+                "c.old_author_id, c.old_product_id, c.old_category_id"
+                f") INSERT INTO rk_touched ({touched_cols}) SELECT {touched_cols} FROM changed",
+                params,
+            )
+        # SQLite's RETURNING sees only the updated table: the old keys are copied first.
+        self.clear("rk_old_keys")
+        self.x(
+            "INSERT INTO rk_old_keys (review_id, author_id, product_id, category_id) "
+            f"SELECT review_id, author_id, product_id, category_id FROM {SCORE} WHERE {record.on('review_id')}"
+        )
+        ids = self.rows(
+            f"UPDATE {SCORE} AS t SET {sets}, updated_at = %(now)s FROM ({values_sql}) c "
+            f"WHERE t.review_id = c.review_id AND {changed} RETURNING review_id",
+            params,
+        )
+        if ids:
+            self.cursor.executemany("INSERT INTO rk_touched (review_id) VALUES (%s)", ids)
+            self.x(
+                "UPDATE rk_touched SET author_id = s.author_id, product_id = s.product_id, category_id = s.category_id, "
+                "old_author_id = o.author_id, old_product_id = o.product_id, old_category_id = o.category_id "
+                f"FROM {SCORE} s, rk_old_keys o WHERE s.review_id = rk_touched.review_id "
+                "AND o.review_id = rk_touched.review_id"
+            )
+        return len(ids)
+
+    def add_touched(self) -> None:
+        """Put the authors and products of the score rows the last scoped write changed (before
+        and after the write) in rk_user and rk_product."""
+        self.add_ids("rk_user", "SELECT author_id AS id FROM rk_touched UNION ALL SELECT old_author_id FROM rk_touched")
+        self.add_ids(
+            "rk_product", "SELECT product_id AS id FROM rk_touched UNION ALL SELECT old_product_id FROM rk_touched"
+        )
 
     # --- split full runs (ranking.tasks.rerank_part / rerank_split) ------------------------------
 
@@ -1238,7 +1323,8 @@ class Engine:
         reputation = rnd(f"CASE WHEN {raw} > 0 THEN {raw} ELSE {lit(0)} END")
         b = (
             "SELECT st.user_id, st.level AS old_level, COALESCE(a.review_count, 0) AS review_count, "
-            "COALESCE(a.recent_review_count, 0) AS recent_review_count, "
+            + "".join(f"st.{col} AS stored_{col}, " for col in STORED_STANDING_COLUMNS)
+            + "COALESCE(a.recent_review_count, 0) AS recent_review_count, "
             f"{rnd('COALESCE(a.hw, 0)')} AS helpful_weight_received, "
             f"{rnd('COALESCE(a.uw, 0)')} AS unhelpful_weight_received, "
             f"COALESCE(a.active_periods, 0) AS active_periods, {reputation} AS reputation "
@@ -1256,11 +1342,11 @@ class Engine:
         if scope.table:
             self.ensure_standings(scope.table)
         self.clear("rk_standing_new", "rk_level_changed")
+        stored = {col: f"c.stored_{col}" for col in STORED_STANDING_COLUMNS} | {"level": "c.old_level"}
         differing = (
             f"SELECT c.user_id, c.old_level, {', '.join('c.' + c for c in columns)} FROM ("
             f"  SELECT b.*, {level} AS level FROM ({b}) b"
-            f") c JOIN {STANDING} cur ON cur.user_id = c.user_id "
-            f"WHERE {d.any_distinct((f'cur.{col}', f'c.{col}') for col in columns)}"
+            f") c WHERE {d.any_distinct((stored[col], f'c.{col}') for col in columns)}"
         )
         if scope.everything and self.d.pg:
             # Every reviewer: compared in parallel (an INSERT ... SELECT never is).
@@ -1306,48 +1392,56 @@ class Engine:
             ") a"
         )
         if scope.everything and self.d.pg:
-            changed = self._sync_all_category_standings(
-                values, ["reputation", "review_count", "helpful_weight_received", "is_expert"]
-            )
+            changed = self._sync_all_category_standings(values, CATEGORY_STANDING_COLUMNS)
             result.add("category_standings", changed)
             return changed
-        if scope.everything:
-            self.create_temp_as("rk_catstanding", values, self._time_params())
-        else:
-            self.clear("rk_catstanding")
-            self.x(
-                "INSERT INTO rk_catstanding (user_id, category_id, reputation, review_count, "
-                f"helpful_weight_received, is_expert) {values}",
-                self._time_params(),
-            )
-            self.analyze("rk_catstanding")  # a few thousand rows: lets PostgreSQL probe the indexes
-        cols = ["reputation", "review_count", "helpful_weight_received", "is_expert"]
+        cols = CATEGORY_STANDING_COLUMNS
         same_key = "t.user_id = cs.user_id AND t.category_id = cs.category_id"
-        in_pairs = (
-            ""
-            if scope.everything
-            else "AND EXISTS (SELECT 1 FROM rk_usercat uc WHERE uc.user_id = cs.user_id AND uc.category_id = cs.category_id) "
+        differs = d.any_distinct((f"cs.{c}", f"t.{c}") for c in cols)
+        if scope.everything:
+            # SQLite's full run: every standing of every author.
+            self.create_temp_as("rk_catstanding", values, self._time_params())
+            return self._sync_category_standings(
+                "SELECT cs.id AS stored_id, t.user_id, t.category_id, TRUE AS present, "
+                f"{', '.join('t.' + c for c in cols)} FROM rk_catstanding t LEFT JOIN {CATSTANDING} cs ON {same_key} "
+                f"WHERE cs.id IS NULL OR {differs} "
+                "UNION ALL SELECT cs.id, cs.user_id, cs.category_id, FALSE, "
+                f"{', '.join('cs.' + c for c in cols)} FROM {CATSTANDING} cs "
+                "WHERE NOT EXISTS (SELECT 1 FROM rk_catstanding t WHERE t.user_id = cs.user_id AND t.category_id = cs.category_id)",
+                {},
+                result,
+            )
+        # Scoped: one pass over the (author, category) pairs lists what to insert, update and
+        # delete, each pair's stored row probed once by the unique index "category_standing_once".
+        return self._sync_category_standings(
+            "SELECT cs.id AS stored_id, uc.user_id, uc.category_id, t.user_id IS NOT NULL AS present, "
+            f"{', '.join('t.' + c for c in cols)} FROM rk_usercat uc "
+            f"LEFT JOIN ({values}) t ON t.user_id = uc.user_id AND t.category_id = uc.category_id "
+            f"LEFT JOIN {CATSTANDING} cs ON cs.user_id = uc.user_id AND cs.category_id = uc.category_id "
+            f"WHERE {scope.on('uc.user_id')} AND ((t.user_id IS NULL AND cs.id IS NOT NULL) "
+            f"OR (t.user_id IS NOT NULL AND (cs.id IS NULL OR {differs})))",
+            self._time_params(),
+            result,
         )
-        changed = self.x(
-            f"DELETE FROM {CATSTANDING} WHERE id IN (SELECT cs.id FROM {CATSTANDING} cs WHERE {scope.on('cs.user_id')} "
-            f"{in_pairs}AND NOT EXISTS (SELECT 1 FROM rk_catstanding t WHERE {same_key}))"
-        )
-        changed += self.x(
-            f"UPDATE {CATSTANDING} AS cs SET {', '.join(f'{c} = t.{c}' for c in cols)} FROM rk_catstanding t "
-            f"WHERE {same_key} AND {d.any_distinct((f'cs.{c}', f't.{c}') for c in cols)}"
-        )
-        # New pairs only: listed by a read-only anti-join first (never an anti-join on the table
-        # being filled), so a million existing rows are not each probed by ON CONFLICT.
-        self.clear("rk_catnew")
+
+    def _sync_category_standings(self, diff_sql: str, params: dict, result: RunResult) -> int:
+        """Apply `diff_sql`'s rows (stored_id, user_id, category_id, present, figures) to the
+        category standings: a pair with no new figures (not `present`) is deleted, one with no
+        stored row (no stored_id) inserted, the others updated by their id."""
+        cols = CATEGORY_STANDING_COLUMNS
+        self.clear("rk_catdiff")
         self.x(
-            "INSERT INTO rk_catnew (user_id, category_id) SELECT t.user_id, t.category_id FROM rk_catstanding t "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {CATSTANDING} cs WHERE {same_key})"
+            f"INSERT INTO rk_catdiff (stored_id, user_id, category_id, present, {', '.join(cols)}) {diff_sql}", params
+        )
+        changed = self.x(f"DELETE FROM {CATSTANDING} WHERE id IN (SELECT stored_id FROM rk_catdiff WHERE NOT present)")
+        changed += self.x(
+            f"UPDATE {CATSTANDING} AS cs SET {', '.join(f'{c} = d.{c}' for c in cols)} FROM rk_catdiff d "
+            "WHERE cs.id = d.stored_id AND d.present"
         )
         changed += self.x(
             f"INSERT INTO {CATSTANDING} (user_id, category_id, {', '.join(cols)}) "
-            f"SELECT t.user_id, t.category_id, {', '.join('t.' + c for c in cols)} FROM rk_catstanding t "
-            "JOIN rk_catnew n ON n.user_id = t.user_id AND n.category_id = t.category_id "
-            "WHERE TRUE ON CONFLICT (user_id, category_id) DO NOTHING"
+            f"SELECT d.user_id, d.category_id, {', '.join('d.' + c for c in cols)} FROM rk_catdiff d "
+            "WHERE d.stored_id IS NULL AND d.present ON CONFLICT (user_id, category_id) DO NOTHING"
         )
         result.add("category_standings", changed)
         return changed
@@ -1387,13 +1481,16 @@ class Engine:
         return changed
 
     def usercat_of_reviews(self, *, pending: bool = False) -> None:
-        """Fill rk_usercat with the (author, category) pairs of the reviews in rk_review: a
-        category standing depends only on its author's reviews in that category. With `pending`,
-        also every category of the authors of deleted reviews (RerankPending)."""
+        """Fill rk_usercat with the (author, category) pairs of the score rows the last scoped
+        write changed (rk_touched, before and after): a category standing depends only on its
+        author's score rows in that category. With `pending`, also every category of the authors
+        of deleted reviews (RerankPending)."""
         self.clear("rk_usercat")
         self.x(
-            "INSERT INTO rk_usercat (user_id, category_id) SELECT DISTINCT sc.author_id, sc.category_id "
-            f"FROM {SCORE} sc WHERE sc.review_id IN (SELECT id FROM rk_review)"
+            "INSERT INTO rk_usercat (user_id, category_id) SELECT DISTINCT q.user_id, q.category_id FROM ("
+            "  SELECT author_id AS user_id, category_id FROM rk_touched "
+            "  UNION ALL SELECT old_author_id, old_category_id FROM rk_touched"
+            ") q WHERE TRUE"
         )
         if pending:
             self.x(
@@ -1422,13 +1519,8 @@ class Engine:
             )
             self.analyze("rk_review")
             self.score_reviews(Scope("rk_review"), result)
-            self.add_ids(
-                "rk_user", f"SELECT r.author_id AS id FROM {REVIEW} r WHERE r.id IN (SELECT id FROM rk_review)"
-            )
+            self.add_touched()
             self.analyze("rk_user")
-            self.add_ids(
-                "rk_product", f"SELECT r.product_id AS id FROM {REVIEW} r WHERE r.id IN (SELECT id FROM rk_review)"
-            )
             changed_total += self.standings(Scope("rk_user"), result)
             self.usercat_of_reviews()
             self.category_standings(Scope("rk_user"), result)
