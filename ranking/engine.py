@@ -125,11 +125,12 @@ SCORE_COLUMNS = INPUT_COLUMNS + FIGURE_COLUMNS
 
 # Temporary tables: (name, columns), dropped at the end of the run. Finding changes needs only
 # CORE_TEMP_TABLES; an incremental run with nothing to do never creates the others.
-CORE_TEMP_TABLES = ("rk_review", "rk_user", "rk_voter", "rk_product", "rk_weight_new")
+CORE_TEMP_TABLES = ("rk_review", "rk_user", "rk_voter", "rk_new_voter", "rk_product", "rk_weight_new")
 TEMP_TABLES = {
     "rk_review": "id BIGINT PRIMARY KEY",  # reviews to score in this round
     "rk_user": "id BIGINT PRIMARY KEY",  # standings to recompute in this round
     "rk_voter": "id BIGINT PRIMARY KEY",  # vote weights to recompute in this round
+    "rk_new_voter": "id BIGINT PRIMARY KEY",  # voters of new or changed votes (they need a standing row)
     "rk_product": "id BIGINT PRIMARY KEY",  # products to recompute at the end
     "rk_pcategory": "id BIGINT PRIMARY KEY",  # categories whose product ranks to refresh
     "rk_level_changed": "id BIGINT PRIMARY KEY",
@@ -542,9 +543,9 @@ class Engine:
     def _incremental(self, result: RunResult) -> None:
         self.progress("find changes")
         self.find_changes(result.since)
-        # Candidate voters (new votes, 7-day birthdays, suspensions): only real weight changes
-        # put reviews in scope.
-        result.add("standings_created", self.ensure_standings("rk_voter"))
+        # Candidate voters (7-day birthdays, suspensions, level changes left over): only real
+        # weight changes put reviews in scope.
+        result.add("standings_created", self.ensure_standings("rk_new_voter"))
         if self.vote_weights(Scope("rk_voter"), result):
             self.add_ids(
                 "rk_review", f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id"
@@ -601,7 +602,9 @@ class Engine:
             "OR suspended_until > %(since)s OR is_active = FALSE",
             p,
         )
-        self.add_ids("rk_voter", f"SELECT user_id AS id FROM {VOTE} WHERE updated_at > %(since)s", p)
+        # Casting a vote never changes the voter's weight (level, age, suspension do, above and
+        # in settle): voters of new votes only need a standing row, so their votes count at all.
+        self.add_ids("rk_new_voter", f"SELECT user_id AS id FROM {VOTE} WHERE updated_at > %(since)s", p)
         # Left over by earlier runs: deleted reviews and unsettled level changes.
         self.add_ids(
             "rk_user", "SELECT user_id AS id FROM ranking_rerankpending WHERE id <= %(pmax)s AND user_id IS NOT NULL", p
@@ -727,7 +730,10 @@ class Engine:
             f"  SELECT v.user_id AS voter_id, r.author_id FROM {VOTE} v JOIN {REVIEW} r ON r.id = v.review_id "
             "   WHERE v.updated_at > %(since)s"
             f"  UNION SELECT vp.voter_id, vp.author_id FROM {PAIR} vp WHERE vp.author_id IN (SELECT id FROM rk_user) "
-            f"  OR EXISTS (SELECT 1 FROM {REVIEW} r JOIN rk_review k ON k.id = r.id WHERE r.author_id = vp.author_id)"
+            # Per tracked pair, its author's reviews probed in rk_review (a few hundred pairs),
+            # rather than every changed review looked up for its author.
+            f"  OR EXISTS (SELECT 1 FROM {REVIEW} r WHERE r.author_id = vp.author_id "
+            "AND EXISTS (SELECT 1 FROM rk_review k WHERE k.id = r.id))"
             ") q WHERE TRUE",
             {"since": self.dt(self.since)},
         )

@@ -7,7 +7,7 @@ Other apps reach these rows through the reverse accessors (`review.score`,
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from reviews.models import Category, HelpfulVote, Product, Review
@@ -127,6 +127,9 @@ class ReviewerStanding(models.Model):
             models.Index(fields=["-reputation", "user"], name="standing_reputation"),
             models.Index(fields=["overall_rank"], condition=Q(overall_rank__isnull=False), name="standing_ranked"),
             models.Index(fields=["user"], condition=Q(is_tester=True), name="standing_testers"),
+            # The level-ups not yet announced (ranking.levels): a few rows, read after each run
+            # that changed standings instead of a scan of every standing.
+            models.Index(fields=["user"], condition=Q(level__gt=F("announced_level")), name="standing_unannounced"),
         ]
 
     def __str__(self) -> str:
