@@ -5,7 +5,7 @@ only the changes under test are in scope."""
 import pytest
 from django.utils import timezone
 
-from ranking.models import CategoryStanding
+from ranking.models import CategoryStanding, ProductScore
 from reviews import services as review_services
 from reviews.models import Review
 from tests.factories import CategoryFactory, ProductFactory
@@ -84,3 +84,21 @@ def test_a_full_run_inserts_updates_and_deletes_category_standings(category):
     assert pairs == {(author.pk, skincare.pk), (newcomer.pk, skincare.pk)}
     assert CategoryStanding.objects.get(user=author, category=skincare).reputation > before
     assert rerank(full=True).changes.get("category_standings", 0) == 0
+
+
+def test_a_review_moved_to_another_product_refreshes_both_products_and_categories(category):
+    """A scoped run recomputes what the changed score rows touched before and after the change:
+    the product and category a review leaves as well as the ones it joins."""
+    author, voters, skincare, haircare, reviews = two_category_author()
+    moved = reviews[skincare][0]
+    leaving, joining = moved.product, ProductFactory(category=haircare)
+    assert ProductScore.objects.get(product=leaving).review_count == 1
+    Review.objects.filter(pk=moved.pk).update(product=joining, changed_at=timezone.now())
+    result = rerank()
+    assert result.kind == "incremental"
+    assert ProductScore.objects.get(product=leaving).review_count == 0
+    assert ProductScore.objects.get(product=joining).review_count == 1
+    counts = dict(CategoryStanding.objects.filter(user=author).values_list("category_id", "review_count"))
+    assert counts == {skincare.pk: 1, haircare.pk: 3}
+    assert_full_run_agrees()
+    assert ProductScore.objects.get(product=leaving).review_count == 0
