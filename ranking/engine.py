@@ -95,6 +95,15 @@ INPUT_COLUMNS = [
     "photo_count",
     "author_level",
 ]
+PRODUCT_SCORE_COLUMNS = [
+    "category_id",
+    "review_count",
+    "average_rating",
+    "weight_sum",
+    "weighted_rating_sum",
+    "bayesian_score",
+    "eligible",
+]
 CATEGORY_STANDING_COLUMNS = ["reputation", "review_count", "helpful_weight_received", "is_expert"]
 # A standing's stored figures that standings() compares with the new ones (and its level).
 STORED_STANDING_COLUMNS = [
@@ -163,9 +172,19 @@ TEMP_TABLES = {
     # score rows a scoped write changed, with their keys before and after (see _write_scores)
     "rk_touched": (
         "review_id BIGINT PRIMARY KEY, author_id BIGINT, product_id BIGINT, category_id BIGINT, "
-        "old_author_id BIGINT, old_product_id BIGINT, old_category_id BIGINT"
+        "quality DOUBLE PRECISION, rating INTEGER, ranked BOOLEAN, "
+        "old_author_id BIGINT, old_product_id BIGINT, old_category_id BIGINT, "
+        "old_quality DOUBLE PRECISION, old_rating INTEGER, old_ranked BOOLEAN"
     ),
-    "rk_old_keys": "review_id BIGINT PRIMARY KEY, author_id BIGINT, product_id BIGINT, category_id BIGINT",
+    "rk_old_keys": (
+        "review_id BIGINT PRIMARY KEY, author_id BIGINT, product_id BIGINT, category_id BIGINT, "
+        "quality DOUBLE PRECISION, rating INTEGER, ranked BOOLEAN"
+    ),
+    # what the changed score rows add to (or take from) their products' sums, over the run
+    "rk_product_delta": (
+        "product_id BIGINT, n INTEGER, ratings DOUBLE PRECISION, w DOUBLE PRECISION, wr DOUBLE PRECISION"
+    ),
+    "rk_product_recount": "id BIGINT PRIMARY KEY",  # products whose sums are counted again
 }
 
 
@@ -1101,26 +1120,34 @@ class Engine:
         self, values_sql: str, params: dict, new: dict[str, str], changed: str, record: Scope
     ) -> int:
         sets = ", ".join(f"{c} = {expr}" for c, expr in new.items())
-        touched_cols = "review_id, author_id, product_id, category_id, old_author_id, old_product_id, old_category_id"
+        kept = ["author_id", "product_id", "category_id", "quality", "rating", "ranked"]
+        touched_cols = ", ".join(["review_id", *kept, *(f"old_{c}" for c in kept)])
         self.clear("rk_touched")
         if self.d.pg:
-            # The keys before the write come from the score rows as the statement's snapshot sees
-            # them; RETURNING gives those after.
-            return self.x(
+            # The values before the write come from the score rows as the statement's snapshot
+            # sees them; RETURNING gives those after.
+            count = self.x(
                 f"WITH changed AS (UPDATE {SCORE} AS t SET {sets}, updated_at = %(now)s FROM ("
-                "  SELECT c.*, o.author_id AS old_author_id, o.product_id AS old_product_id, "
-                f"  o.category_id AS old_category_id FROM ({values_sql}) c JOIN {SCORE} o ON o.review_id = c.review_id"
+                f"  SELECT c.*, {', '.join(f'o.{c} AS old_{c}' for c in kept)} "
+                f"  FROM ({values_sql}) c JOIN {SCORE} o ON o.review_id = c.review_id"
                 f") c WHERE t.review_id = c.review_id AND {changed} "
-                "RETURNING t.review_id, t.author_id, t.product_id, t.category_id, "
-                "c.old_author_id, c.old_product_id, c.old_category_id"
+                f"RETURNING t.review_id, {', '.join(f't.{c}' for c in kept)}, {', '.join(f'c.old_{c}' for c in kept)}"
                 f") INSERT INTO rk_touched ({touched_cols}) SELECT {touched_cols} FROM changed",
                 params,
             )
-        # SQLite's RETURNING sees only the updated table: the old keys are copied first.
+        else:
+            count = self._write_scores_recorded_sqlite(values_sql, params, sets, changed, record, kept)
+        self.record_product_deltas()
+        return count
+
+    def _write_scores_recorded_sqlite(
+        self, values_sql: str, params: dict, sets: str, changed: str, record: Scope, kept: list[str]
+    ) -> int:
+        # SQLite's RETURNING sees only the updated table: the values before are copied first.
         self.clear("rk_old_keys")
         self.x(
-            "INSERT INTO rk_old_keys (review_id, author_id, product_id, category_id) "
-            f"SELECT review_id, author_id, product_id, category_id FROM {SCORE} WHERE {record.on('review_id')}"
+            f"INSERT INTO rk_old_keys (review_id, {', '.join(kept)}) "
+            f"SELECT review_id, {', '.join(kept)} FROM {SCORE} WHERE {record.on('review_id')}"
         )
         ids = self.rows(
             f"UPDATE {SCORE} AS t SET {sets}, updated_at = %(now)s FROM ({values_sql}) c "
@@ -1130,12 +1157,24 @@ class Engine:
         if ids:
             self.cursor.executemany("INSERT INTO rk_touched (review_id) VALUES (%s)", ids)
             self.x(
-                "UPDATE rk_touched SET author_id = s.author_id, product_id = s.product_id, category_id = s.category_id, "
-                "old_author_id = o.author_id, old_product_id = o.product_id, old_category_id = o.category_id "
+                f"UPDATE rk_touched SET {', '.join(f'{c} = s.{c}, old_{c} = o.{c}' for c in kept)} "
                 f"FROM {SCORE} s, rk_old_keys o WHERE s.review_id = rk_touched.review_id "
                 "AND o.review_id = rk_touched.review_id"
             )
         return len(ids)
+
+    def record_product_deltas(self) -> None:
+        """Add what the score rows just changed (rk_touched) add to and take from their products'
+        sums. Exact: every quality is rounded to ROUND_DIGITS decimals, so a sum moved by the
+        differences and rounded again equals the sum recounted (see product_scores). A score row
+        created in this run is not ranked before its first write, so it takes nothing away."""
+        d = self.d
+        self.x(
+            "INSERT INTO rk_product_delta (product_id, n, ratings, w, wr) "
+            f"SELECT product_id, 1, {d.dbl('rating')}, quality, quality * rating FROM rk_touched WHERE ranked "
+            f"UNION ALL SELECT old_product_id, -1, -{d.dbl('old_rating')}, -old_quality, -(old_quality * old_rating) "
+            "FROM rk_touched WHERE old_ranked"
+        )
 
     def add_touched(self) -> None:
         """Put the authors and products of the score rows the last scoped write changed (before
@@ -1578,28 +1617,37 @@ class Engine:
             ),
         )
 
-    def product_scores(self, scope: Scope, result: RunResult) -> None:
-        d, lit, rnd = self.d, self.d.lit, self.d.rnd
+    def _bayes(self, w: str, wr: str) -> str:
+        """A product's Bayesian score from its rounded weight sums `w` and `wr` (and `cs`, its
+        category's stats), the same expression whether the sums were recounted or moved."""
+        lit = self.d.lit
         prior = lit(S.PRODUCT_PRIOR_WEIGHT)
-        bayes = rnd(
-            f"({prior} * COALESCE(cs.mean_rating, {lit(S.DEFAULT_CATEGORY_MEAN)}) + COALESCE(a.wr, 0)) "
-            f"/ ({prior} + COALESCE(a.w, 0))"
+        return self.d.rnd(
+            f"({prior} * COALESCE(cs.mean_rating, {lit(S.DEFAULT_CATEGORY_MEAN)}) + {wr}) / ({prior} + {w})"
         )
+
+    def product_scores(self, scope: Scope, result: RunResult) -> None:
+        d, rnd = self.d, self.d.rnd
+        bayes = self._bayes(rnd("COALESCE(a.w, 0)"), rnd("COALESCE(a.wr, 0)"))
         if scope.table:
             self.x(
-                f"INSERT INTO {PSCORE} (product_id, category_id) SELECT p.id, p.category_id FROM {PRODUCT} p "
-                f"WHERE {scope.on('p.id')} AND NOT EXISTS (SELECT 1 FROM {PSCORE} s WHERE s.product_id = p.id) "
-                "ON CONFLICT (product_id) DO NOTHING"
+                f"INSERT INTO {PSCORE} (product_id, category_id) SELECT p.id, p.category_id FROM ("
+                f"  SELECT k.id FROM {scope.table} k WHERE NOT EXISTS (SELECT 1 FROM {PSCORE} s WHERE s.product_id = k.id)"
+                f") m JOIN {PRODUCT} p ON p.id = m.id WHERE TRUE ON CONFLICT (product_id) DO NOTHING"
             )
-        columns = [
-            "category_id",
-            "review_count",
-            "average_rating",
-            "weight_sum",
-            "weighted_rating_sum",
-            "bayesian_score",
-            "eligible",
-        ]
+            # Products that lost reviews (deleted: their score rows are gone) are counted again
+            # from their score rows; the others' sums are moved by what their rows changed.
+            self.clear("rk_product_recount")
+            self.add_ids(
+                "rk_product_recount",
+                "SELECT product_id AS id FROM ranking_rerankpending WHERE id <= %(pmax)s AND product_id IS NOT NULL "
+                f"UNION ALL SELECT k.id FROM {scope.table} k "
+                "WHERE NOT EXISTS (SELECT 1 FROM rk_product_delta pd WHERE pd.product_id = k.id)",
+                {"pmax": self.pending_max},
+            )
+            self.move_product_sums(result)
+            scope = Scope("rk_product_recount")
+        columns = PRODUCT_SCORE_COLUMNS
         by_product = (
             f"SELECT sc.product_id, COUNT(*) AS n, AVG({d.dbl('sc.rating')}) AS avg_rating, SUM(sc.quality) AS w, "
             f"SUM(sc.quality * sc.rating) AS wr FROM {SCORE} sc "
@@ -1634,6 +1682,36 @@ class Engine:
         result.add("product_scores", changed)
         if changed > 10_000:
             self.analyze(PSCORE)
+
+    def move_product_sums(self, result: RunResult) -> None:
+        """Scoped runs: update the products in rk_product_delta (but not those recounted) by the
+        differences their changed score rows recorded, instead of summing every score row of
+        each product again. Rounded like the recount, so both give the same figures."""
+        d, lit, rnd = self.d, self.d.lit, self.d.rnd
+        moved = (
+            "SELECT ps.product_id, ps.review_count + a.n AS n, "
+            f"COALESCE(ROUND(ps.average_rating * ps.review_count), {lit(0)}) + a.ratings AS ratings, "
+            f"{rnd('ps.weight_sum + a.w')} AS w, {rnd('ps.weighted_rating_sum + a.wr')} AS wr FROM ("
+            "  SELECT product_id, SUM(n) AS n, SUM(ratings) AS ratings, SUM(w) AS w, SUM(wr) AS wr "
+            "  FROM rk_product_delta GROUP BY product_id"
+            f") a JOIN {PSCORE} ps ON ps.product_id = a.product_id "
+            "WHERE a.product_id NOT IN (SELECT id FROM rk_product_recount)"
+        )
+        values = (
+            "SELECT m.product_id, p.category_id, m.n AS review_count, "
+            f"CASE WHEN m.n > 0 THEN {rnd('m.ratings / m.n')} END AS average_rating, "
+            f"m.w AS weight_sum, m.wr AS weighted_rating_sum, {self._bayes('m.w', 'm.wr')} AS bayesian_score, "
+            f"CASE WHEN m.n >= {int(settings.RANKING_PRODUCT_MIN_REVIEWS)} THEN TRUE ELSE FALSE END AS eligible "
+            f"FROM ({moved}) m JOIN {PRODUCT} p ON p.id = m.product_id "
+            f"LEFT JOIN {CATSTATS} cs ON cs.category_id = p.category_id"
+        )
+        differs = d.any_distinct((f"t.{c}", f"c.{c}") for c in PRODUCT_SCORE_COLUMNS)
+        changed = self.x(
+            f"UPDATE {PSCORE} AS t SET {', '.join(f'{c} = c.{c}' for c in PRODUCT_SCORE_COLUMNS)}, updated_at = %(now)s "
+            f"FROM ({values}) c WHERE t.product_id = c.product_id AND {differs}",
+            {"now": self.dt(self.now)},
+        )
+        result.add("product_scores", changed)
 
     # --- ranks ------------------------------------------------------------------------------------
 
