@@ -29,8 +29,13 @@ data writes nothing.
    author's prior and the weight of their votes, so the run settles: it re-scores what those
    changes touch, up to SETTLE_ROUNDS times, and leaves anything left over in RerankPending for
    the next run.
+   A scoped score write records the rows it changed, with their values before and after
+   (rk_touched): only their authors, (author, category) pairs and products are recomputed.
 5. Product scores for touched products (full runs first refresh the category priors), then
-   exact ranks for the top reviewers overall, per touched category, and the top products.
+   exact ranks for the top reviewers overall, per touched category, and the top products. A
+   scoped run moves a product's sums by the differences its changed score rows recorded (exact:
+   every summand is rounded to scoring.ROUND_DIGITS decimals, and so is each sum); products that
+   lost reviews are counted again from their score rows.
 6. Full runs only: invited-tester promotion and demotion (ranking.testers).
 
 A full run can be split across workers (Split, stage_part, score_reviews_split): each part
