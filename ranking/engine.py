@@ -754,10 +754,11 @@ class Engine:
             f"  SELECT v.user_id AS voter_id, r.author_id FROM {VOTE} v JOIN {REVIEW} r ON r.id = v.review_id "
             "   WHERE v.updated_at > %(since)s"
             f"  UNION SELECT vp.voter_id, vp.author_id FROM {PAIR} vp WHERE vp.author_id IN (SELECT id FROM rk_user) "
-            # Per tracked pair, its author's reviews probed in rk_review (a few hundred pairs),
-            # rather than every changed review looked up for its author.
-            f"  OR EXISTS (SELECT 1 FROM {REVIEW} r WHERE r.author_id = vp.author_id "
-            "AND EXISTS (SELECT 1 FROM rk_review k WHERE k.id = r.id))"
+            # Per tracked pair (a few hundred), its author's reviews probed in rk_review, rather
+            # than every changed review looked up for its author: a scalar subquery with LIMIT,
+            # which PostgreSQL cannot turn into a hashed list of every changed review's author.
+            f"  OR (SELECT 1 FROM {REVIEW} r JOIN rk_review k ON k.id = r.id "
+            "WHERE r.author_id = vp.author_id LIMIT 1) IS NOT NULL"
             ") q WHERE TRUE",
             {"since": self.dt(self.since)},
         )
