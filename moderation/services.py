@@ -473,6 +473,9 @@ def _change_member(
     User.objects.filter(pk=member.pk).update(**fields)
     for name, value in fields.items():
         setattr(member, name, value)
+    if {"is_active", "suspended_until"} & fields.keys():
+        # Their votes' weight changes with no vote changing: the next rerank must be told.
+        ranking_services.voter_changed(user=member)
     audit_record(
         actor=moderator,
         action=action,

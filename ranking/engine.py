@@ -640,7 +640,8 @@ class Engine:
         )
         self.add_ids(
             "rk_voter",
-            "SELECT user_id AS id FROM ranking_rerankpending WHERE id <= %(pmax)s AND reason = 'level_changed'",
+            "SELECT user_id AS id FROM ranking_rerankpending WHERE id <= %(pmax)s "
+            "AND reason IN ('level_changed', 'voter_changed')",
             p,
         )
         self.add_ids(

@@ -302,12 +302,14 @@ class RerankRun(models.Model):
 
 class RerankPending(models.Model):
     """Work the next incremental run must pick up that no timestamp reveals: a deleted review
-    (its author's reputation and its product's score must be recomputed) or a level change
-    whose consequences a run could not finish propagating."""
+    (its author's reputation and its product's score must be recomputed), a level change
+    whose consequences a run could not finish propagating, or a moderator's decision that
+    changes what a member's votes weigh (a suspension lifted, a ban, an unban)."""
 
     class Reason(models.TextChoices):
         REVIEW_DELETED = "review_deleted", "Review deleted"
         LEVEL_CHANGED = "level_changed", "Level changed"
+        VOTER_CHANGED = "voter_changed", "Vote weight changed"
 
     reason = models.CharField(max_length=16, choices=Reason.choices)
     user_id = models.BigIntegerField(null=True, blank=True)

@@ -28,6 +28,7 @@ from reviews.models import Review
 from .engine import PG_ADVISORY_KEY, Busy, Engine, RunResult, Split
 from .models import (
     FraudFlag,
+    RerankPending,
     RerankRun,
     ReviewerStanding,
     ReviewScore,
@@ -218,6 +219,13 @@ def rerank_split_in_process(*, parts: int, progress: Callable[[str], None] | Non
         rerank_split_abort(key=split.run_key)
         raise
     return rerank_split_finish(key=split.run_key, progress=progress)
+
+
+def voter_changed(*, user: User) -> None:
+    """Tell the next rerank that what `user`'s votes weigh may have changed with no vote or
+    review changing (a suspension set or lifted, a ban, an unban). Runs in the caller's
+    transaction, so it lands exactly when the change does."""
+    RerankPending.objects.create(reason=RerankPending.Reason.VOTER_CHANGED, user_id=user.pk)
 
 
 def _ensure_moderator(user: User) -> None:

@@ -14,6 +14,7 @@ from ranking.models import FlaggedVote, FraudFlag, ReviewScore
 from tests.conftest import client_for
 from tests.moderation.conftest import make_moderator
 from tests.ranking.conftest import BASE_WEIGHT, add_votes, make_review, rerank, seasoned_user
+from tests.ranking.test_split import settle_in_the_past
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,24 @@ def test_featured_review_gets_the_boost_at_the_next_rerank(moderator, product):
     services.review_feature(review=review, moderator=moderator, until=timezone.now() + timedelta(days=3))
     rerank()
     assert ReviewScore.objects.get(pk=review.pk).discover == pytest.approx(plain + math.log(S.FEATURE_BOOST), abs=1e-5)
+
+
+@pytest.mark.parametrize("lift", ["unsuspend", "unban"])
+def test_a_lifted_suspension_or_ban_counts_again_long_after_the_votes(moderator, product, lift):
+    """Lifting a suspension or a ban changes no vote and no review: the moderation service tells
+    the next rerank (RerankPending), however long ago the votes were cast."""
+    review = make_review(product=product)
+    voters = [seasoned_user() for _ in range(2)]
+    add_votes(review, helpful=2, voters=voters)
+    rerank(full=True)
+    if lift == "unsuspend":
+        services.user_suspend(user=voters[0], moderator=moderator, days=7, reason="Spam")
+    else:
+        services.user_ban(user=voters[0], moderator=moderator, reason="Sock puppet")
+    rerank()
+    assert helpful_weight(review) == pytest.approx(BASE_WEIGHT, abs=1e-6)
+    settle_in_the_past()  # the votes and the last run lie far outside the watermark overlap
+    getattr(services, f"user_{lift}")(user=voters[0], moderator=moderator, reason="Appeal")
+    result = rerank()
+    assert result.kind == "incremental"
+    assert helpful_weight(review) == pytest.approx(2 * BASE_WEIGHT, abs=1e-6)
