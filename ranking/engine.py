@@ -174,14 +174,15 @@ TEMP_TABLES = {
     ),
     # (author, category) pairs whose category standing a scoped run recomputes
     "rk_usercat": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
-    # score rows a scoped write changed, with their keys before and after (see _write_scores)
+    # score rows a scoped write changed, with their keys and product inputs before and after
+    # (see _write_scores); SQLite copies the values before into rk_old_values first
     "rk_touched": (
         "review_id BIGINT PRIMARY KEY, author_id BIGINT, product_id BIGINT, category_id BIGINT, "
         "quality DOUBLE PRECISION, rating INTEGER, ranked BOOLEAN, "
         "old_author_id BIGINT, old_product_id BIGINT, old_category_id BIGINT, "
         "old_quality DOUBLE PRECISION, old_rating INTEGER, old_ranked BOOLEAN"
     ),
-    "rk_old_keys": (
+    "rk_old_values": (
         "review_id BIGINT PRIMARY KEY, author_id BIGINT, product_id BIGINT, category_id BIGINT, "
         "quality DOUBLE PRECISION, rating INTEGER, ranked BOOLEAN"
     ),
@@ -1089,7 +1090,8 @@ class Engine:
     ) -> int:
         """Write the scores `values_sql` computes where they differ from the stored ones. With
         `record` (a scoped write: the reviews in that scope), rk_touched receives the rows that
-        changed, with their keys before and after: only those change standings and products."""
+        changed, with their keys and product inputs before and after: only those change
+        standings and products (see add_touched and record_product_deltas)."""
         new = self._new_score_columns()
         changed = self.d.any_distinct((f"t.{c}", expr) for c, expr in new.items())
         params = {**params, "now": self.dt(self.now)}
@@ -1151,9 +1153,9 @@ class Engine:
         self, values_sql: str, params: dict, sets: str, changed: str, record: Scope, kept: list[str]
     ) -> int:
         # SQLite's RETURNING sees only the updated table: the values before are copied first.
-        self.clear("rk_old_keys")
+        self.clear("rk_old_values")
         self.x(
-            f"INSERT INTO rk_old_keys (review_id, {', '.join(kept)}) "
+            f"INSERT INTO rk_old_values (review_id, {', '.join(kept)}) "
             f"SELECT review_id, {', '.join(kept)} FROM {SCORE} WHERE {record.on('review_id')}"
         )
         ids = self.rows(
@@ -1165,7 +1167,7 @@ class Engine:
             self.cursor.executemany("INSERT INTO rk_touched (review_id) VALUES (%s)", ids)
             self.x(
                 f"UPDATE rk_touched SET {', '.join(f'{c} = s.{c}, old_{c} = o.{c}' for c in kept)} "
-                f"FROM {SCORE} s, rk_old_keys o WHERE s.review_id = rk_touched.review_id "
+                f"FROM {SCORE} s, rk_old_values o WHERE s.review_id = rk_touched.review_id "
                 "AND o.review_id = rk_touched.review_id"
             )
         return len(ids)
