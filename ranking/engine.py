@@ -1626,18 +1626,8 @@ class Engine:
             ),
         )
 
-    def _bayes(self, w: str, wr: str) -> str:
-        """A product's Bayesian score from its rounded weight sums `w` and `wr` (and `cs`, its
-        category's stats), the same expression whether the sums were recounted or moved."""
-        lit = self.d.lit
-        prior = lit(S.PRODUCT_PRIOR_WEIGHT)
-        return self.d.rnd(
-            f"({prior} * COALESCE(cs.mean_rating, {lit(S.DEFAULT_CATEGORY_MEAN)}) + {wr}) / ({prior} + {w})"
-        )
-
     def product_scores(self, scope: Scope, result: RunResult) -> None:
-        d, rnd = self.d, self.d.rnd
-        bayes = self._bayes(rnd("COALESCE(a.w, 0)"), rnd("COALESCE(a.wr, 0)"))
+        d = self.d
         if scope.table:
             self.x(
                 f"INSERT INTO {PSCORE} (product_id, category_id) SELECT p.id, p.category_id FROM ("
@@ -1656,7 +1646,6 @@ class Engine:
             )
             self.move_product_sums(result)
             scope = Scope("rk_product_recount")
-        columns = PRODUCT_SCORE_COLUMNS
         by_product = (
             f"SELECT sc.product_id, COUNT(*) AS n, AVG({d.dbl('sc.rating')}) AS avg_rating, SUM(sc.quality) AS w, "
             f"SUM(sc.quality * sc.rating) AS wr FROM {SCORE} sc "
@@ -1667,15 +1656,46 @@ class Engine:
             # See category_stats: the products' sums from its pass over the score rows.
             by_product = f"SELECT product_id, n, ratings / n AS avg_rating, w, wr FROM {self.product_agg}"
             self.product_agg = None
-        values = (
+        self._update_product_scores(self._product_values(by_product, scope.on("p.id")), result, bulk=bulk)
+
+    def move_product_sums(self, result: RunResult) -> None:
+        """Scoped runs: update the products in rk_product_delta (but not those recounted) by the
+        differences their changed score rows recorded, instead of summing every score row of
+        each product again. The figures come from the same expressions as a recount's."""
+        lit = self.d.lit
+        moved = (
+            "SELECT ps.product_id, ps.review_count + a.n AS n, "
+            f"CASE WHEN ps.review_count + a.n > 0 THEN (COALESCE(ROUND(ps.average_rating * ps.review_count), {lit(0)}) "
+            "+ a.ratings) / (ps.review_count + a.n) END AS avg_rating, "
+            "ps.weight_sum + a.w AS w, ps.weighted_rating_sum + a.wr AS wr FROM ("
+            "  SELECT product_id, SUM(n) AS n, SUM(ratings) AS ratings, SUM(w) AS w, SUM(wr) AS wr "
+            "  FROM rk_product_delta GROUP BY product_id"
+            f") a JOIN {PSCORE} ps ON ps.product_id = a.product_id"
+        )
+        where = "p.id IN (SELECT product_id FROM rk_product_delta) AND p.id NOT IN (SELECT id FROM rk_product_recount)"
+        self._update_product_scores(self._product_values(moved, where), result)
+
+    def _product_values(self, by_product: str, where: str) -> str:
+        """SQL for each product's stored figures (PRODUCT_SCORE_COLUMNS, plus product_id) from
+        `by_product`'s sums over its ranked reviews (product_id, n, avg_rating, w, wr), for the
+        products `where` selects. Every figure is rounded, the Bayesian score computed from the
+        rounded sums, so moved sums and recounted ones give the same figures."""
+        lit, rnd = self.d.lit, self.d.rnd
+        prior = lit(S.PRODUCT_PRIOR_WEIGHT)
+        w, wr = rnd("COALESCE(a.w, 0)"), rnd("COALESCE(a.wr, 0)")
+        bayes = rnd(f"({prior} * COALESCE(cs.mean_rating, {lit(S.DEFAULT_CATEGORY_MEAN)}) + {wr}) / ({prior} + {w})")
+        return (
             "SELECT p.id AS product_id, p.category_id, COALESCE(a.n, 0) AS review_count, "
-            f"{rnd('a.avg_rating')} AS average_rating, {rnd('COALESCE(a.w, 0)')} AS weight_sum, "
-            f"{rnd('COALESCE(a.wr, 0)')} AS weighted_rating_sum, {bayes} AS bayesian_score, "
+            f"{rnd('a.avg_rating')} AS average_rating, {w} AS weight_sum, "
+            f"{wr} AS weighted_rating_sum, {bayes} AS bayesian_score, "
             f"CASE WHEN COALESCE(a.n, 0) >= {int(settings.RANKING_PRODUCT_MIN_REVIEWS)} THEN TRUE ELSE FALSE END AS eligible "
             f"FROM {PRODUCT} p LEFT JOIN ({by_product}) a ON a.product_id = p.id "
-            f"LEFT JOIN {CATSTATS} cs ON cs.category_id = p.category_id WHERE {scope.on('p.id')}"
+            f"LEFT JOIN {CATSTATS} cs ON cs.category_id = p.category_id WHERE {where}"
         )
-        differs = d.any_distinct((f"t.{c}", f"c.{c}") for c in columns)
+
+    def _update_product_scores(self, values: str, result: RunResult, *, bulk: bool = False) -> None:
+        columns = PRODUCT_SCORE_COLUMNS
+        differs = self.d.any_distinct((f"t.{c}", f"c.{c}") for c in columns)
         if bulk:
             # Compared in parallel; the (serial) UPDATE then writes only the products that differ.
             diff = self.create_temp_as(
@@ -1691,36 +1711,6 @@ class Engine:
         result.add("product_scores", changed)
         if changed > 10_000:
             self.analyze(PSCORE)
-
-    def move_product_sums(self, result: RunResult) -> None:
-        """Scoped runs: update the products in rk_product_delta (but not those recounted) by the
-        differences their changed score rows recorded, instead of summing every score row of
-        each product again. Rounded like the recount, so both give the same figures."""
-        d, lit, rnd = self.d, self.d.lit, self.d.rnd
-        moved = (
-            "SELECT ps.product_id, ps.review_count + a.n AS n, "
-            f"COALESCE(ROUND(ps.average_rating * ps.review_count), {lit(0)}) + a.ratings AS ratings, "
-            f"{rnd('ps.weight_sum + a.w')} AS w, {rnd('ps.weighted_rating_sum + a.wr')} AS wr FROM ("
-            "  SELECT product_id, SUM(n) AS n, SUM(ratings) AS ratings, SUM(w) AS w, SUM(wr) AS wr "
-            "  FROM rk_product_delta GROUP BY product_id"
-            f") a JOIN {PSCORE} ps ON ps.product_id = a.product_id "
-            "WHERE a.product_id NOT IN (SELECT id FROM rk_product_recount)"
-        )
-        values = (
-            "SELECT m.product_id, p.category_id, m.n AS review_count, "
-            f"CASE WHEN m.n > 0 THEN {rnd('m.ratings / m.n')} END AS average_rating, "
-            f"m.w AS weight_sum, m.wr AS weighted_rating_sum, {self._bayes('m.w', 'm.wr')} AS bayesian_score, "
-            f"CASE WHEN m.n >= {int(settings.RANKING_PRODUCT_MIN_REVIEWS)} THEN TRUE ELSE FALSE END AS eligible "
-            f"FROM ({moved}) m JOIN {PRODUCT} p ON p.id = m.product_id "
-            f"LEFT JOIN {CATSTATS} cs ON cs.category_id = p.category_id"
-        )
-        differs = d.any_distinct((f"t.{c}", f"c.{c}") for c in PRODUCT_SCORE_COLUMNS)
-        changed = self.x(
-            f"UPDATE {PSCORE} AS t SET {', '.join(f'{c} = c.{c}' for c in PRODUCT_SCORE_COLUMNS)}, updated_at = %(now)s "
-            f"FROM ({values}) c WHERE t.product_id = c.product_id AND {differs}",
-            {"now": self.dt(self.now)},
-        )
-        result.add("product_scores", changed)
 
     # --- ranks ------------------------------------------------------------------------------------
 
