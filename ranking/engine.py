@@ -118,6 +118,7 @@ STORED_STANDING_COLUMNS = [
     "helpful_weight_received",
     "unhelpful_weight_received",
     "active_periods",
+    "review_points",
 ]
 # Above this many user ids, vote weights are joined instead of passed as one array parameter.
 MAX_WEIGHT_ARRAY = 5_000_000
@@ -137,6 +138,21 @@ FIGURE_COLUMNS = [
 # Every stored score column score_values() yields (and ranking_stagedscore holds).
 SCORE_COLUMNS = INPUT_COLUMNS + FIGURE_COLUMNS
 
+# What a scoped score write records of each row it changed, before and after (rk_touched): what
+# moves the sums of its author's standing and of its product, and what says where it belongs.
+TOUCHED_COLUMNS = {
+    "author_id": "BIGINT",
+    "product_id": "BIGINT",
+    "category_id": "BIGINT",
+    "created_at": "TIMESTAMP WITH TIME ZONE",
+    "ranked": "BOOLEAN",
+    "rating": "INTEGER",
+    "quality": "DOUBLE PRECISION",
+    "helpful_weight": "DOUBLE PRECISION",
+    "unhelpful_weight": "DOUBLE PRECISION",
+    "merit": "DOUBLE PRECISION",
+}
+
 # Temporary tables: (name, columns), dropped at the end of the run. Finding changes needs only
 # CORE_TEMP_TABLES; an incremental run with nothing to do never creates the others.
 CORE_TEMP_TABLES = ("rk_review", "rk_user", "rk_voter", "rk_product", "rk_weight_new")
@@ -151,7 +167,7 @@ TEMP_TABLES = {
     "rk_standing_new": (
         "user_id BIGINT PRIMARY KEY, reputation DOUBLE PRECISION, level INTEGER, old_level INTEGER, "
         "review_count INTEGER, recent_review_count INTEGER, helpful_weight_received DOUBLE PRECISION, "
-        "unhelpful_weight_received DOUBLE PRECISION, active_periods INTEGER"
+        "unhelpful_weight_received DOUBLE PRECISION, active_periods INTEGER, review_points DOUBLE PRECISION"
     ),
     "rk_catstanding": (
         "user_id BIGINT, category_id BIGINT, reputation DOUBLE PRECISION, review_count INTEGER, "
@@ -175,16 +191,11 @@ TEMP_TABLES = {
     "rk_usercat": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
     # score rows a scoped write changed, with their keys and product inputs before and after
     # (see _write_scores); SQLite copies the values before into rk_old_values first
-    "rk_touched": (
-        "review_id BIGINT PRIMARY KEY, author_id BIGINT, product_id BIGINT, category_id BIGINT, "
-        "quality DOUBLE PRECISION, rating INTEGER, ranked BOOLEAN, "
-        "old_author_id BIGINT, old_product_id BIGINT, old_category_id BIGINT, "
-        "old_quality DOUBLE PRECISION, old_rating INTEGER, old_ranked BOOLEAN"
-    ),
-    "rk_old_values": (
-        "review_id BIGINT PRIMARY KEY, author_id BIGINT, product_id BIGINT, category_id BIGINT, "
-        "quality DOUBLE PRECISION, rating INTEGER, ranked BOOLEAN"
-    ),
+    "rk_touched": "review_id BIGINT PRIMARY KEY, "
+    + ", ".join(f"{c} {t}, old_{c} {t}" for c, t in TOUCHED_COLUMNS.items()),
+    "rk_old_values": "review_id BIGINT PRIMARY KEY, " + ", ".join(f"{c} {t}" for c, t in TOUCHED_COLUMNS.items()),
+    # authors in rk_user whose standing is counted again from their score rows (see standings)
+    "rk_user_recount": "id BIGINT PRIMARY KEY",
     # what the changed score rows add to (or take from) their products' sums, over the run
     "rk_product_delta": (
         "product_id BIGINT, n INTEGER, ratings DOUBLE PRECISION, w DOUBLE PRECISION, wr DOUBLE PRECISION"
@@ -1141,7 +1152,7 @@ class Engine:
         self, values_sql: str, params: dict, new: dict[str, str], changed: str, record: Scope
     ) -> int:
         sets = ", ".join(f"{c} = {expr}" for c, expr in new.items())
-        kept = ["author_id", "product_id", "category_id", "quality", "rating", "ranked"]
+        kept = list(TOUCHED_COLUMNS)
         touched_cols = ", ".join(["review_id", *kept, *(f"old_{c}" for c in kept)])
         self.clear("rk_touched")
         if self.d.pg:
@@ -1313,13 +1324,15 @@ class Engine:
 
     # --- reviewer standings ---------------------------------------------------------------------
 
-    def _review_points(self) -> str:
-        """Reputation points of one ranked review `sc` of review `r` (see scoring.py)."""
+    def _review_points(self, row: str = "sc.") -> str:
+        """Reputation points of one ranked score row (see scoring.py): `row` prefixes its columns
+        ("sc." for a score row, "t.old_" for the values before a write in rk_touched). Rounded,
+        so sums moved by differences equal sums recounted (see standings)."""
         lit = self.d.lit
-        return (
-            f"(({lit(S.VOTE_POINTS)} * (sc.helpful_weight - {lit(S.UNHELPFUL_PENALTY)} * sc.unhelpful_weight) "
-            f"+ {lit(S.MERIT_POINTS)} * sc.merit) "
-            f"* CASE WHEN sc.created_at >= %(old)s THEN {lit(1)} ELSE {lit(S.OLD_REVIEW_FACTOR)} END)"
+        return self.d.rnd(
+            f"({lit(S.VOTE_POINTS)} * ({row}helpful_weight - {lit(S.UNHELPFUL_PENALTY)} * {row}unhelpful_weight) "
+            f"+ {lit(S.MERIT_POINTS)} * {row}merit) "
+            f"* CASE WHEN {row}created_at >= %(old)s THEN {lit(1)} ELSE {lit(S.OLD_REVIEW_FACTOR)} END"
         )
 
     def _time_params(self) -> dict:
@@ -1361,7 +1374,7 @@ class Engine:
                 "  SELECT sc.author_id, COUNT(*) AS review_count, "
                 "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent_review_count, "
                 f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points, "
-                f"  BIT_OR({bit}) AS periods FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} "
+                f"  BIT_OR({bit}) AS periods FROM {SCORE} sc WHERE sc.ranked AND {{scope}} "
                 "  GROUP BY sc.author_id"
                 ") p"
             )
@@ -1378,24 +1391,34 @@ class Engine:
                 f"  SELECT sc.author_id, {period} AS period, COUNT(*) AS n, "
                 "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent, "
                 f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points "
-                f"  FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} GROUP BY sc.author_id, {period}"
+                f"  FROM {SCORE} sc WHERE sc.ranked AND {{scope}} GROUP BY sc.author_id, {period}"
                 ") p GROUP BY p.author_id"
             )
+        moved = None
         if scope.everything:
             # A million score rows: aggregated once, in parallel where the database can.
+            agg = agg.replace("{scope}", scope.on("sc.author_id"))
             author_agg = self.create_temp_as("rk_author_agg", agg, self._time_params())
             agg = f"SELECT * FROM {author_agg}"
-        raw = f"COALESCE(a.points, 0) + {lit(S.ACTIVITY_POINTS)} * COALESCE(a.active_periods, 0)"
-        reputation = rnd(f"CASE WHEN {raw} > 0 THEN {raw} ELSE {lit(0)} END")
-        b = (
-            "SELECT st.user_id, st.level AS old_level, COALESCE(a.review_count, 0) AS review_count, "
-            + "".join(f"st.{col} AS stored_{col}, " for col in STORED_STANDING_COLUMNS)
-            + "COALESCE(a.recent_review_count, 0) AS recent_review_count, "
+        elif scope.table:
+            self.ensure_standings(f"SELECT id FROM {scope.table}")
+            moved = self._moved_standings(scope.table)
+            scope = Scope("rk_user_recount")
+            result.notes["standings_recounted"] = result.notes.get("standings_recounted", 0) + self.count(scope.table)
+        stored_cols = "".join(f"st.{col} AS stored_{col}, " for col in STORED_STANDING_COLUMNS)
+        figures = (
+            f"SELECT st.user_id, st.level AS old_level, {stored_cols}"
+            "COALESCE(a.review_count, 0) AS review_count, COALESCE(a.recent_review_count, 0) AS recent_review_count, "
             f"{rnd('COALESCE(a.hw, 0)')} AS helpful_weight_received, "
             f"{rnd('COALESCE(a.uw, 0)')} AS unhelpful_weight_received, "
-            f"COALESCE(a.active_periods, 0) AS active_periods, {reputation} AS reputation "
-            f"FROM {STANDING} st LEFT JOIN ({agg}) a ON a.author_id = st.user_id WHERE {scope.on('st.user_id')}"
+            f"COALESCE(a.active_periods, 0) AS active_periods, {rnd('COALESCE(a.points, 0)')} AS review_points "
+            f"FROM {STANDING} st LEFT JOIN ({agg.replace('{scope}', scope.on('sc.author_id'))}) a "
+            f"ON a.author_id = st.user_id WHERE {scope.on('st.user_id')}"
         )
+        if moved:
+            figures = f"{figures} UNION ALL {moved}"
+        raw = f"f.review_points + {lit(S.ACTIVITY_POINTS)} * f.active_periods"
+        b = f"SELECT f.*, {rnd(f'CASE WHEN {raw} > 0 THEN {raw} ELSE {lit(0)} END')} AS reputation FROM ({figures}) f"
         columns = [
             "reputation",
             "level",
@@ -1404,11 +1427,15 @@ class Engine:
             "helpful_weight_received",
             "unhelpful_weight_received",
             "active_periods",
+            "review_points",
         ]
-        if scope.table:
-            self.ensure_standings(f"SELECT id FROM {scope.table}")
         self.clear("rk_standing_new", "rk_level_changed")
-        stored = {col: f"c.stored_{col}" for col in STORED_STANDING_COLUMNS} | {"level": "c.old_level"}
+        # A standing never summed (review_points NULL) and with nothing to sum is left as it is:
+        # a scoped run counts it from its score rows when it has some.
+        stored = {col: f"c.stored_{col}" for col in STORED_STANDING_COLUMNS} | {
+            "level": "c.old_level",
+            "review_points": f"COALESCE(c.stored_review_points, {lit(0)})",
+        }
         differing = (
             f"SELECT c.user_id, c.old_level, {', '.join('c.' + c for c in columns)} FROM ("
             f"  SELECT b.*, {level} AS level FROM ({b}) b"
@@ -1433,6 +1460,47 @@ class Engine:
         if changed > 10_000:
             self.analyze(STANDING)
         return changed
+
+    def _moved_standings(self, scope_table: str) -> str:
+        """Scoped runs: SQL for the new figures (as standings() lists them) of the authors in
+        `scope_table` whose changed score rows (rk_touched) only moved their sums: each changed
+        row stayed ranked (or unranked), by the same author, with the same date, so the counts and
+        active periods stand and the sums move by what the rows add and take (exact: every
+        summand is rounded, see _review_points). The other authors of `scope_table` land in
+        rk_user_recount, counted again from their score rows: rows that came, went or moved,
+        deleted reviews (RerankPending), standings never summed (review_points NULL).
+
+        Like the time-only changes of untouched authors, a review crossing the recent-review
+        boundary between its runs is weighed anew by the nightly full run."""
+        d = self.d
+        structural = d.any_distinct((f"t.{c}", f"t.old_{c}") for c in ("author_id", "ranked", "created_at"))
+        self.clear("rk_user_recount")
+        self.add_ids(
+            "rk_user_recount",
+            f"SELECT k.id FROM {scope_table} k WHERE NOT EXISTS (SELECT 1 FROM rk_touched t WHERE t.author_id = k.id) "
+            f"UNION ALL SELECT t.author_id FROM rk_touched t WHERE {structural} "
+            f"UNION ALL SELECT t.old_author_id FROM rk_touched t WHERE {structural} "
+            "UNION ALL SELECT user_id FROM ranking_rerankpending WHERE id <= %(pmax)s AND user_id IS NOT NULL "
+            f"UNION ALL SELECT st.user_id FROM {scope_table} k JOIN {STANDING} st ON st.user_id = k.id "
+            "WHERE st.review_points IS NULL",
+            {"pmax": self.pending_max},
+        )
+        self.analyze("rk_user_recount")
+        stored_cols = "".join(f"st.{col} AS stored_{col}, " for col in STORED_STANDING_COLUMNS)
+        return (
+            f"SELECT st.user_id, st.level AS old_level, {stored_cols}"
+            "st.review_count, st.recent_review_count, "
+            f"{d.rnd('st.helpful_weight_received + m.hw')} AS helpful_weight_received, "
+            f"{d.rnd('st.unhelpful_weight_received + m.uw')} AS unhelpful_weight_received, "
+            f"st.active_periods, {d.rnd('st.review_points + m.points')} AS review_points FROM ("
+            "  SELECT t.author_id, SUM(t.helpful_weight - t.old_helpful_weight) AS hw, "
+            "  SUM(t.unhelpful_weight - t.old_unhelpful_weight) AS uw, "
+            f"  SUM({self._review_points('t.')} - {self._review_points('t.old_')}) AS points "
+            "  FROM rk_touched t WHERE t.ranked AND t.old_ranked GROUP BY t.author_id"
+            f") m JOIN {STANDING} st ON st.user_id = m.author_id "
+            f"WHERE m.author_id IN (SELECT id FROM {scope_table}) "
+            "AND m.author_id NOT IN (SELECT id FROM rk_user_recount)"
+        )
 
     def category_standings(self, scope: Scope, result: RunResult) -> int:
         """Recompute category standings: all of them, or (scoped) the (author, category) pairs in

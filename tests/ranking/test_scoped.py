@@ -5,7 +5,7 @@ only the changes under test are in scope."""
 import pytest
 from django.utils import timezone
 
-from ranking.models import CategoryStanding, ProductScore
+from ranking.models import CategoryStanding, ProductScore, ReviewerStanding
 from reviews import services as review_services
 from reviews.models import Review
 from tests.factories import CategoryFactory, ProductFactory
@@ -140,3 +140,59 @@ def test_product_sums_moved_by_scoped_runs_equal_a_full_recount(category):
         settle_in_the_past()
     # Ranked on `shared`: the edited review, the moved one and the new one (one hidden, one deleted).
     assert ProductScore.objects.get(product=shared).review_count == 3
+
+
+def standing_figures():
+    return sorted(
+        ReviewerStanding.objects.values_list(
+            "user_id",
+            "reputation",
+            "level",
+            "review_points",
+            "review_count",
+            "recent_review_count",
+            "helpful_weight_received",
+            "unhelpful_weight_received",
+            "active_periods",
+        )
+    )
+
+
+def test_standings_moved_by_scoped_runs_equal_a_full_recount(category):
+    """A scoped run moves an author's sums by what their changed score rows add and take when
+    the rows only changed figures (votes, a vote changed or withdrawn, an edit), and counts the
+    author again when a row came, went or changed author or ranking; either way the standings are
+    exactly those a full run counts from every score row."""
+    author, voters, skincare, haircare, reviews = two_category_author()
+    first, second = reviews[skincare]
+    late_voters = [seasoned_user() for _ in range(3)]
+    rerank(full=True)
+    settle_in_the_past()
+    steps = [
+        ("moved", lambda: add_votes(first, helpful=2, unhelpful=1, voters=late_voters)),
+        ("moved", lambda: review_services.vote_cast(user=late_voters[2], review=first, helpful=True)),
+        ("moved", lambda: review_services.vote_remove(user=late_voters[0], review=first)),
+        ("moved", lambda: review_services.review_update(review=second, editor=author, body="Short now.")),
+        (
+            "recounted",
+            lambda: Review.objects.filter(pk=second.pk).update(status=Review.Status.HIDDEN, changed_at=timezone.now()),
+        ),
+        (
+            "recounted",
+            lambda: add_votes(
+                make_review(author=author, product=ProductFactory(category=haircare)), helpful=1, voters=late_voters[:1]
+            ),
+        ),
+        ("recounted", lambda: review_services.review_delete(review=reviews[haircare][0], user=author)),
+    ]
+    for path, step in steps:
+        step()
+        result = rerank()
+        assert result.kind == "incremental"
+        assert bool(result.notes.get("standings_recounted")) == (path == "recounted"), (path, result.notes)
+        scoped = standing_figures()
+        assert rerank(full=True).changes.get("standings", 0) == 0, path
+        known = {row[0] for row in scoped}  # (a full run also gives new users a standing)
+        assert [row for row in standing_figures() if row[0] in known] == scoped, path
+        settle_in_the_past()
+    assert ReviewerStanding.objects.get(user=author).review_count == 3
