@@ -122,6 +122,8 @@ STORED_STANDING_COLUMNS = [
     "active_periods",
     "review_points",
 ]
+# ... as the new figures' rows carry them (st: the standing), to compare with.
+STORED_STANDING_SELECT = ", ".join(f"st.{col} AS stored_{col}" for col in STORED_STANDING_COLUMNS)
 # Above this many user ids, vote weights are joined instead of passed as one array parameter.
 MAX_WEIGHT_ARRAY = 5_000_000
 
@@ -191,8 +193,8 @@ TEMP_TABLES = {
     ),
     # (author, category) pairs whose category standing a scoped run recomputes
     "rk_usercat": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
-    # score rows a scoped write changed, with their keys and product inputs before and after
-    # (see _write_scores); SQLite copies the values before into rk_old_values first
+    # score rows a scoped write changed, with TOUCHED_COLUMNS before and after (see
+    # _write_scores); SQLite copies the values before into rk_old_values first
     "rk_touched": "review_id BIGINT PRIMARY KEY, "
     + ", ".join(f"{c} {t}, old_{c} {t}" for c, t in TOUCHED_COLUMNS.items()),
     "rk_old_values": "review_id BIGINT PRIMARY KEY, " + ", ".join(f"{c} {t}" for c, t in TOUCHED_COLUMNS.items()),
@@ -1358,6 +1360,13 @@ class Engine:
             )
             + " ELSE 1 END"
         )
+        moved = None
+        if scope.table:
+            self.ensure_standings(f"SELECT id FROM {scope.table}")
+            # Authors whose sums only moved come from the differences; the others are summed below.
+            moved = self._moved_standings(scope.table)
+            scope = Scope("rk_user_recount")
+            result.notes["standings_recounted"] = result.notes.get("standings_recounted", 0) + self.count(scope.table)
         now_epoch = lit(self.now.timestamp())
         if self.d.pg:
             # One level of grouping: the active periods travel as a bit set per author (bit k + 1
@@ -1376,7 +1385,7 @@ class Engine:
                 "  SELECT sc.author_id, COUNT(*) AS review_count, "
                 "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent_review_count, "
                 f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points, "
-                f"  BIT_OR({bit}) AS periods FROM {SCORE} sc WHERE sc.ranked AND {{scope}} "
+                f"  BIT_OR({bit}) AS periods FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} "
                 "  GROUP BY sc.author_id"
                 ") p"
             )
@@ -1393,28 +1402,20 @@ class Engine:
                 f"  SELECT sc.author_id, {period} AS period, COUNT(*) AS n, "
                 "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent, "
                 f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points "
-                f"  FROM {SCORE} sc WHERE sc.ranked AND {{scope}} GROUP BY sc.author_id, {period}"
+                f"  FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} GROUP BY sc.author_id, {period}"
                 ") p GROUP BY p.author_id"
             )
-        moved = None
         if scope.everything:
             # A million score rows: aggregated once, in parallel where the database can.
-            agg = agg.replace("{scope}", scope.on("sc.author_id"))
             author_agg = self.create_temp_as("rk_author_agg", agg, self._time_params())
             agg = f"SELECT * FROM {author_agg}"
-        elif scope.table:
-            self.ensure_standings(f"SELECT id FROM {scope.table}")
-            moved = self._moved_standings(scope.table)
-            scope = Scope("rk_user_recount")
-            result.notes["standings_recounted"] = result.notes.get("standings_recounted", 0) + self.count(scope.table)
-        stored_cols = "".join(f"st.{col} AS stored_{col}, " for col in STORED_STANDING_COLUMNS)
         figures = (
-            f"SELECT st.user_id, st.level AS old_level, {stored_cols}"
+            f"SELECT st.user_id, st.level AS old_level, {STORED_STANDING_SELECT}, "
             "COALESCE(a.review_count, 0) AS review_count, COALESCE(a.recent_review_count, 0) AS recent_review_count, "
             f"{rnd('COALESCE(a.hw, 0)')} AS helpful_weight_received, "
             f"{rnd('COALESCE(a.uw, 0)')} AS unhelpful_weight_received, "
             f"COALESCE(a.active_periods, 0) AS active_periods, {rnd('COALESCE(a.points, 0)')} AS review_points "
-            f"FROM {STANDING} st LEFT JOIN ({agg.replace('{scope}', scope.on('sc.author_id'))}) a "
+            f"FROM {STANDING} st LEFT JOIN ({agg}) a "
             f"ON a.author_id = st.user_id WHERE {scope.on('st.user_id')}"
         )
         if moved:
@@ -1488,9 +1489,8 @@ class Engine:
             {"pmax": self.pending_max},
         )
         self.analyze("rk_user_recount")
-        stored_cols = "".join(f"st.{col} AS stored_{col}, " for col in STORED_STANDING_COLUMNS)
         return (
-            f"SELECT st.user_id, st.level AS old_level, {stored_cols}"
+            f"SELECT st.user_id, st.level AS old_level, {STORED_STANDING_SELECT}, "
             "st.review_count, st.recent_review_count, "
             f"{d.rnd('st.helpful_weight_received + m.hw')} AS helpful_weight_received, "
             f"{d.rnd('st.unhelpful_weight_received + m.uw')} AS unhelpful_weight_received, "
