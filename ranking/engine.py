@@ -111,7 +111,14 @@ PRODUCT_SCORE_COLUMNS = [
     "bayesian_score",
     "eligible",
 ]
-CATEGORY_STANDING_COLUMNS = ["reputation", "review_count", "helpful_weight_received", "is_expert"]
+CATEGORY_STANDING_TYPES = {
+    "reputation": "DOUBLE PRECISION",
+    "review_count": "INTEGER",
+    "helpful_weight_received": "DOUBLE PRECISION",
+    "is_expert": "BOOLEAN",
+    "review_points": "DOUBLE PRECISION",
+}
+CATEGORY_STANDING_COLUMNS = list(CATEGORY_STANDING_TYPES)
 # A standing's stored figures that standings() compares with the new ones (and its level).
 STORED_STANDING_COLUMNS = [
     "reputation",
@@ -175,7 +182,8 @@ TEMP_TABLES = {
     ),
     "rk_catstanding": (
         "user_id BIGINT, category_id BIGINT, reputation DOUBLE PRECISION, review_count INTEGER, "
-        "helpful_weight_received DOUBLE PRECISION, is_expert BOOLEAN, PRIMARY KEY (user_id, category_id)"
+        "helpful_weight_received DOUBLE PRECISION, is_expert BOOLEAN, review_points DOUBLE PRECISION, "
+        "PRIMARY KEY (user_id, category_id)"
     ),
     "rk_pair_cand": "voter_id BIGINT, author_id BIGINT, PRIMARY KEY (voter_id, author_id)",
     "rk_pair_new": "voter_id BIGINT, author_id BIGINT, votes INTEGER, helpful_votes INTEGER, PRIMARY KEY (voter_id, author_id)",
@@ -189,10 +197,17 @@ TEMP_TABLES = {
     "rk_cutoff": "category_id BIGINT PRIMARY KEY, cutoff DOUBLE PRECISION",
     "rk_catdiff": (
         "stored_id BIGINT, user_id BIGINT, category_id BIGINT, present BOOLEAN, reputation DOUBLE PRECISION, "
-        "review_count INTEGER, helpful_weight_received DOUBLE PRECISION, is_expert BOOLEAN"
+        "review_count INTEGER, helpful_weight_received DOUBLE PRECISION, is_expert BOOLEAN, "
+        "review_points DOUBLE PRECISION"
     ),
     # (author, category) pairs whose category standing a scoped run recomputes
     "rk_usercat": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
+    # ... and of those, the pairs counted again from their score rows (see category_standings)
+    "rk_usercat_recount": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
+    # ... and the others, with their stored figures and those moved by the differences
+    "rk_catmoved": "stored_id BIGINT, user_id BIGINT, category_id BIGINT, "
+    + ", ".join(f"{c} {t}, stored_{c} {t}" for c, t in CATEGORY_STANDING_TYPES.items())
+    + ", PRIMARY KEY (user_id, category_id)",
     # score rows a scoped write changed, with TOUCHED_COLUMNS before and after (see
     # _write_scores); SQLite copies the values before into rk_old_values first
     "rk_touched": "review_id BIGINT PRIMARY KEY, "
@@ -1506,26 +1521,21 @@ class Engine:
 
     def category_standings(self, scope: Scope, result: RunResult) -> int:
         """Recompute category standings: all of them, or (scoped) the (author, category) pairs in
-        rk_usercat (see usercat_of_reviews) of the authors in `scope`."""
-        d, lit, rnd = self.d, self.d.lit, self.d.rnd
+        rk_usercat (see usercat_of_reviews) of the authors in `scope`. A scoped run moves the
+        sums of a pair whose changed score rows only changed figures by their differences, as
+        standings() does (see _moved_category_standings), and counts the others again."""
+        d, rnd = self.d, self.d.rnd
         pairs_join = (
             ""
             if scope.everything
-            else "JOIN rk_usercat uc ON uc.user_id = sc.author_id AND uc.category_id = sc.category_id"
+            else "JOIN rk_usercat_recount uc ON uc.user_id = sc.author_id AND uc.category_id = sc.category_id"
         )
-        points = f"SUM({self._review_points()})"
-        cat_reputation = rnd(f"CASE WHEN {points} > 0 THEN {points} ELSE {lit(0)} END")
-        values = (
-            "SELECT a.user_id, a.category_id, a.reputation, a.review_count, a.hw AS helpful_weight_received, "
-            f"CASE WHEN a.review_count >= {int(settings.RANKING_EXPERT_MIN_REVIEWS)} "
-            f"AND a.reputation >= {lit(settings.RANKING_EXPERT_MIN_REPUTATION)} THEN TRUE ELSE FALSE END AS is_expert "
-            "FROM ("
-            "  SELECT sc.author_id AS user_id, sc.category_id, COUNT(*) AS review_count, "
-            f"  {rnd('SUM(sc.helpful_weight)')} AS hw, "
-            f"  {cat_reputation} AS reputation "
-            f"  FROM {SCORE} sc {pairs_join} WHERE sc.ranked AND {scope.on('sc.author_id')} "
-            "  GROUP BY sc.author_id, sc.category_id"
-            ") a"
+        values = self._category_figures(
+            "SELECT sc.author_id AS user_id, sc.category_id, COUNT(*) AS review_count, "
+            f"{rnd('SUM(sc.helpful_weight)')} AS helpful_weight_received, "
+            f"{rnd(f'SUM({self._review_points()})')} AS review_points "
+            f"FROM {SCORE} sc {pairs_join} WHERE sc.ranked AND {scope.on('sc.author_id')} "
+            "GROUP BY sc.author_id, sc.category_id"
         )
         if scope.everything and self.d.pg:
             changed = self._sync_all_category_standings(values, CATEGORY_STANDING_COLUMNS)
@@ -1547,17 +1557,94 @@ class Engine:
                 {},
                 result,
             )
-        # Scoped: one pass over the (author, category) pairs lists what to insert, update and
-        # delete, each pair's stored row probed once by the unique index "category_standing_once".
+        moved = self._moved_category_standings(scope)
+        result.notes["category_standings_recounted"] = result.notes.get("category_standings_recounted", 0) + self.count(
+            "rk_usercat_recount"
+        )
+        # Scoped: one pass over the pairs counted again lists what to insert, update and delete,
+        # each pair's stored row probed once by the unique index "category_standing_once".
         return self._sync_category_standings(
             "SELECT cs.id AS stored_id, uc.user_id, uc.category_id, t.user_id IS NOT NULL AS present, "
-            f"{', '.join('t.' + c for c in cols)} FROM rk_usercat uc "
+            f"{', '.join('t.' + c for c in cols)} FROM rk_usercat_recount uc "
             f"LEFT JOIN ({values}) t ON t.user_id = uc.user_id AND t.category_id = uc.category_id "
             f"LEFT JOIN {CATSTANDING} cs ON cs.user_id = uc.user_id AND cs.category_id = uc.category_id "
             f"WHERE {scope.on('uc.user_id')} AND ((t.user_id IS NULL AND cs.id IS NOT NULL) "
-            f"OR (t.user_id IS NOT NULL AND (cs.id IS NULL OR {differs})))",
+            f"OR (t.user_id IS NOT NULL AND (cs.id IS NULL OR {differs}))) "
+            f"UNION ALL {moved}",
             self._time_params(),
             result,
+        )
+
+    def _category_figures(self, sums_sql: str) -> str:
+        """SQL for a category standing's figures (user_id, category_id, CATEGORY_STANDING_COLUMNS)
+        from `sums_sql`'s rows (user_id, category_id, review_count, helpful_weight_received,
+        review_points, and any others, passed on)."""
+        lit = self.d.lit
+        expert = (
+            f"CASE WHEN b.review_count >= {int(settings.RANKING_EXPERT_MIN_REVIEWS)} "
+            f"AND b.reputation >= {lit(settings.RANKING_EXPERT_MIN_REPUTATION)} THEN TRUE ELSE FALSE END"
+        )
+        return (
+            f"SELECT b.*, {expert} AS is_expert FROM ("
+            f"  SELECT a.*, CASE WHEN a.review_points > 0 THEN a.review_points ELSE {lit(0)} END AS reputation "
+            f"  FROM ({sums_sql}) a"
+            ") b"
+        )
+
+    def _moved_category_standings(self, scope: Scope) -> str:
+        """Scoped runs: fill rk_usercat_recount with the pairs of rk_usercat counted again from
+        their score rows (a row came, went, changed author, category or ranking; deleted reviews;
+        no stored row or one never summed) and return SQL for the rows to update of the others,
+        whose helpful weight and points move by what their changed rows add and take (exact:
+        every summand is rounded, see _review_points)."""
+        d = self.d
+        cols = CATEGORY_STANDING_COLUMNS
+        structural = d.any_distinct((f"t.{c}", f"t.old_{c}") for c in ("author_id", "category_id", "ranked"))
+        self.clear("rk_usercat_recount", "rk_catmoved")
+        recount = (
+            "INSERT INTO rk_usercat_recount (user_id, category_id) SELECT DISTINCT q.user_id, q.category_id "
+            "FROM ({}) q WHERE q.user_id IS NOT NULL ON CONFLICT (user_id, category_id) DO NOTHING"
+        )
+        self.x(
+            recount.format(
+                f"SELECT t.author_id AS user_id, t.category_id FROM rk_touched t WHERE {structural} "
+                f"UNION ALL SELECT t.old_author_id, t.old_category_id FROM rk_touched t WHERE {structural} "
+                "UNION ALL SELECT uc.user_id, uc.category_id FROM rk_usercat uc WHERE uc.user_id IN "
+                "(SELECT user_id FROM ranking_rerankpending WHERE id <= %(pmax)s AND user_id IS NOT NULL)"
+            ),
+            {"pmax": self.pending_max},
+        )
+        # Each stored row is read once (its page is likely dirty from the last run: a heap fetch).
+        figures = self._category_figures(
+            "SELECT cs.id AS stored_id, "
+            + ", ".join(f"cs.{c} AS stored_{c}" for c in cols)
+            + ", cs.user_id, cs.category_id, cs.review_count, "
+            f"{d.rnd('cs.helpful_weight_received + m.hw')} AS helpful_weight_received, "
+            f"{d.rnd('cs.review_points + m.points')} AS review_points FROM ("
+            "  SELECT t.author_id, t.category_id, SUM(t.helpful_weight - t.old_helpful_weight) AS hw, "
+            f"  SUM({self._review_points('t.')} - {self._review_points('t.old_')}) AS points "
+            "  FROM rk_touched t WHERE t.ranked AND t.old_ranked GROUP BY t.author_id, t.category_id"
+            f") m JOIN {CATSTANDING} cs ON cs.user_id = m.author_id AND cs.category_id = m.category_id "
+            f"WHERE cs.review_points IS NOT NULL AND {scope.on('m.author_id')} AND NOT EXISTS "
+            "(SELECT 1 FROM rk_usercat_recount k WHERE k.user_id = m.author_id AND k.category_id = m.category_id)"
+        )
+        moved_cols = ["stored_id", "user_id", "category_id", *cols, *(f"stored_{c}" for c in cols)]
+        self.x(
+            f"INSERT INTO rk_catmoved ({', '.join(moved_cols)}) SELECT {', '.join('f.' + c for c in moved_cols)} "
+            f"FROM ({figures}) f",
+            self._time_params(),
+        )
+        # The rest of rk_usercat: pairs with no stored sums to move, or only rows that stayed unranked.
+        self.x(
+            recount.format(
+                "SELECT uc.user_id, uc.category_id FROM rk_usercat uc WHERE NOT EXISTS (SELECT 1 FROM rk_catmoved k "
+                "WHERE k.user_id = uc.user_id AND k.category_id = uc.category_id)"
+            )
+        )
+        self.analyze("rk_usercat_recount")
+        return (
+            f"SELECT f.stored_id, f.user_id, f.category_id, TRUE, {', '.join('f.' + c for c in cols)} "
+            f"FROM rk_catmoved f WHERE {d.any_distinct((f'f.stored_{c}', f'f.{c}') for c in cols)}"
         )
 
     def _sync_category_standings(self, diff_sql: str, params: dict, result: RunResult) -> int:

@@ -153,6 +153,9 @@ class CategoryStanding(models.Model):
     helpful_weight_received = models.FloatField(default=0.0)
     is_expert = models.BooleanField(default=False)
     rank = models.PositiveIntegerField(null=True, blank=True)
+    # The sum of the reviews' points before the floor at zero (reputation); NULL until a rerank
+    # has summed it. Scoped reruns move it by the differences of the changed score rows.
+    review_points = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "category"], name="category_standing_once")]

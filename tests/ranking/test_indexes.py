@@ -36,7 +36,7 @@ def index_definition(name: str) -> str:
         (
             "category_standing_once",
             "(user_id, category_id)",
-            "(id, reputation, review_count, helpful_weight_received, is_expert)",
+            "(id, reputation, review_count, helpful_weight_received, is_expert, review_points)",
         ),
     ],
 )

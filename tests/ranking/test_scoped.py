@@ -196,3 +196,66 @@ def test_standings_moved_by_scoped_runs_equal_a_full_recount(category):
         assert [row for row in standing_figures() if row[0] in known] == scoped, path
         settle_in_the_past()
     assert ReviewerStanding.objects.get(user=author).review_count == 3
+
+
+def category_figures():
+    return sorted(
+        CategoryStanding.objects.values_list(
+            "user_id",
+            "category_id",
+            "reputation",
+            "review_points",
+            "review_count",
+            "helpful_weight_received",
+            "is_expert",
+        )
+    )
+
+
+def hide(review):
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.HIDDEN, changed_at=timezone.now())
+
+
+def test_category_standings_moved_by_scoped_runs_equal_a_full_recount(category):
+    """As for the standings: an (author, category) pair whose changed score rows only changed
+    figures has its sums moved by the differences, any other change counts the pair again, and
+    either way the category standings are exactly those a full run counts."""
+    author, voters, skincare, haircare, reviews = two_category_author()
+    first, second = reviews[skincare]
+    late_voters = [seasoned_user() for _ in range(3)]
+    rerank(full=True)
+    settle_in_the_past()
+    assert all(row[3] is not None for row in category_figures())  # summed by the full run
+    steps = [
+        ("moved", lambda: add_votes(first, helpful=2, unhelpful=1, voters=late_voters)),
+        ("moved", lambda: review_services.vote_cast(user=late_voters[2], review=first, helpful=True)),
+        ("moved", lambda: review_services.vote_remove(user=late_voters[0], review=first)),
+        ("moved", lambda: review_services.review_update(review=second, editor=author, body="Short now.")),
+        # A row leaving or joining the pair, beside another one whose figures only moved.
+        ("recounted", lambda: (hide(second), add_votes(first, helpful=1, voters=[seasoned_user()]))),
+        (
+            "recounted",
+            lambda: (
+                add_votes(
+                    make_review(author=author, product=ProductFactory(category=haircare)),
+                    helpful=1,
+                    voters=late_voters[:1],
+                ),
+                add_votes(reviews[haircare][1], helpful=1, voters=late_voters[1:2]),
+            ),
+        ),
+        ("recounted", lambda: review_services.review_delete(review=reviews[haircare][0], user=author)),
+    ]
+    for path, step in steps:
+        before = category_figures()
+        step()
+        result = rerank()
+        assert result.kind == "incremental"
+        assert bool(result.notes.get("category_standings_recounted")) == (path == "recounted"), (path, result.notes)
+        scoped = category_figures()
+        assert scoped != before, path
+        assert rerank(full=True).changes.get("category_standings", 0) == 0, path
+        assert category_figures() == scoped, path
+        settle_in_the_past()
+    counts = dict(CategoryStanding.objects.filter(user=author).values_list("category_id", "review_count"))
+    assert counts == {skincare.pk: 1, haircare.pk: 2}
