@@ -67,3 +67,12 @@ def test_score_and_standing_tables_are_vacuumed_often():
         "ranking_reviewscore": ["autovacuum_vacuum_scale_factor=0.02"],
         "reviews_review": ["autovacuum_vacuum_scale_factor=0.02"],
     }
+
+
+def test_votes_per_review_are_estimated_from_a_larger_sample():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'reviews_helpfulvote'::regclass AND attname = 'review_id'"
+        )
+        assert cursor.fetchone() == (1000,)
