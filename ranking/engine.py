@@ -111,14 +111,7 @@ PRODUCT_SCORE_COLUMNS = [
     "bayesian_score",
     "eligible",
 ]
-CATEGORY_STANDING_TYPES = {
-    "reputation": "DOUBLE PRECISION",
-    "review_count": "INTEGER",
-    "helpful_weight_received": "DOUBLE PRECISION",
-    "is_expert": "BOOLEAN",
-    "review_points": "DOUBLE PRECISION",
-}
-CATEGORY_STANDING_COLUMNS = list(CATEGORY_STANDING_TYPES)
+CATEGORY_STANDING_COLUMNS = ["reputation", "review_count", "helpful_weight_received", "is_expert", "review_points"]
 # A standing's stored figures that standings() compares with the new ones (and its level).
 STORED_STANDING_COLUMNS = [
     "reputation",
@@ -204,10 +197,8 @@ TEMP_TABLES = {
     "rk_usercat": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
     # ... and of those, the pairs counted again from their score rows (see category_standings)
     "rk_usercat_recount": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
-    # ... and the others, with their stored figures and those moved by the differences
-    "rk_catmoved": "stored_id BIGINT, user_id BIGINT, category_id BIGINT, "
-    + ", ".join(f"{c} {t}, stored_{c} {t}" for c, t in CATEGORY_STANDING_TYPES.items())
-    + ", PRIMARY KEY (user_id, category_id)",
+    # ... and the pairs whose sums were moved by the differences instead
+    "rk_catmoved": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
     # score rows a scoped write changed, with TOUCHED_COLUMNS before and after (see
     # _write_scores); SQLite copies the values before into rk_old_values first
     "rk_touched": "review_id BIGINT PRIMARY KEY, "
@@ -1557,20 +1548,20 @@ class Engine:
                 {},
                 result,
             )
-        moved = self._moved_category_standings(scope)
+        moved = self._move_category_standings(scope)
+        result.add("category_standings", moved)
         result.notes["category_standings_recounted"] = result.notes.get("category_standings_recounted", 0) + self.count(
             "rk_usercat_recount"
         )
         # Scoped: one pass over the pairs counted again lists what to insert, update and delete,
         # each pair's stored row probed once by the unique index "category_standing_once".
-        return self._sync_category_standings(
+        return moved + self._sync_category_standings(
             "SELECT cs.id AS stored_id, uc.user_id, uc.category_id, t.user_id IS NOT NULL AS present, "
             f"{', '.join('t.' + c for c in cols)} FROM rk_usercat_recount uc "
             f"LEFT JOIN ({values}) t ON t.user_id = uc.user_id AND t.category_id = uc.category_id "
             f"LEFT JOIN {CATSTANDING} cs ON cs.user_id = uc.user_id AND cs.category_id = uc.category_id "
             f"WHERE {scope.on('uc.user_id')} AND ((t.user_id IS NULL AND cs.id IS NOT NULL) "
-            f"OR (t.user_id IS NOT NULL AND (cs.id IS NULL OR {differs}))) "
-            f"UNION ALL {moved}",
+            f"OR (t.user_id IS NOT NULL AND (cs.id IS NULL OR {differs})))",
             self._time_params(),
             result,
         )
@@ -1580,25 +1571,28 @@ class Engine:
         from `sums_sql`'s rows (user_id, category_id, review_count, helpful_weight_received,
         review_points, and any others, passed on)."""
         lit = self.d.lit
-        expert = (
-            f"CASE WHEN b.review_count >= {int(settings.RANKING_EXPERT_MIN_REVIEWS)} "
-            f"AND b.reputation >= {lit(settings.RANKING_EXPERT_MIN_REPUTATION)} THEN TRUE ELSE FALSE END"
-        )
         return (
-            f"SELECT b.*, {expert} AS is_expert FROM ("
+            f"SELECT b.*, {self._expert('b.review_count', 'b.reputation')} AS is_expert FROM ("
             f"  SELECT a.*, CASE WHEN a.review_points > 0 THEN a.review_points ELSE {lit(0)} END AS reputation "
             f"  FROM ({sums_sql}) a"
             ") b"
         )
 
-    def _moved_category_standings(self, scope: Scope) -> str:
-        """Scoped runs: fill rk_usercat_recount with the pairs of rk_usercat counted again from
-        their score rows (a row came, went, changed author, category or ranking; deleted reviews;
-        no stored row or one never summed) and return SQL for the rows to update of the others,
-        whose helpful weight and points move by what their changed rows add and take (exact:
-        every summand is rounded, see _review_points)."""
+    def _expert(self, review_count: str, reputation: str) -> str:
+        lit = self.d.lit
+        return (
+            f"CASE WHEN {review_count} >= {int(settings.RANKING_EXPERT_MIN_REVIEWS)} "
+            f"AND {reputation} >= {lit(settings.RANKING_EXPERT_MIN_REPUTATION)} THEN TRUE ELSE FALSE END"
+        )
+
+    def _move_category_standings(self, scope: Scope) -> int:
+        """Scoped runs: move the sums of the (author, category) pairs of rk_usercat whose changed
+        score rows only changed figures by what those rows add and take (exact: every summand is
+        rounded, see _review_points), in one UPDATE that reads each stored row once; returns the
+        rows changed. The other pairs land in rk_usercat_recount, to be counted again from their
+        score rows: a row came, went, changed author, category or ranking; deleted reviews; no
+        stored row, or one never summed."""
         d = self.d
-        cols = CATEGORY_STANDING_COLUMNS
         structural = d.any_distinct((f"t.{c}", f"t.old_{c}") for c in ("author_id", "category_id", "ranked"))
         self.clear("rk_usercat_recount", "rk_catmoved")
         recount = (
@@ -1610,42 +1604,60 @@ class Engine:
                 f"SELECT t.author_id AS user_id, t.category_id FROM rk_touched t WHERE {structural} "
                 f"UNION ALL SELECT t.old_author_id, t.old_category_id FROM rk_touched t WHERE {structural} "
                 "UNION ALL SELECT uc.user_id, uc.category_id FROM rk_usercat uc WHERE uc.user_id IN "
-                "(SELECT user_id FROM ranking_rerankpending WHERE id <= %(pmax)s AND user_id IS NOT NULL)"
+                "(SELECT user_id FROM ranking_rerankpending WHERE id <= %(pmax)s AND user_id IS NOT NULL) "
+                # pairs with no row that stayed ranked: nothing to move (only rows that stayed unranked)
+                "UNION ALL SELECT uc.user_id, uc.category_id FROM rk_usercat uc WHERE NOT EXISTS (SELECT 1 "
+                "FROM rk_touched t WHERE t.author_id = uc.user_id AND t.category_id = uc.category_id "
+                "AND t.ranked AND t.old_ranked)"
             ),
             {"pmax": self.pending_max},
         )
-        # Each stored row is read once (its page is likely dirty from the last run: a heap fetch).
-        figures = self._category_figures(
-            "SELECT cs.id AS stored_id, "
-            + ", ".join(f"cs.{c} AS stored_{c}" for c in cols)
-            + ", cs.user_id, cs.category_id, cs.review_count, "
-            f"{d.rnd('cs.helpful_weight_received + m.hw')} AS helpful_weight_received, "
-            f"{d.rnd('cs.review_points + m.points')} AS review_points FROM ("
-            "  SELECT t.author_id, t.category_id, SUM(t.helpful_weight - t.old_helpful_weight) AS hw, "
-            f"  SUM({self._review_points('t.')} - {self._review_points('t.old_')}) AS points "
-            "  FROM rk_touched t WHERE t.ranked AND t.old_ranked GROUP BY t.author_id, t.category_id"
-            f") m JOIN {CATSTANDING} cs ON cs.user_id = m.author_id AND cs.category_id = m.category_id "
-            f"WHERE cs.review_points IS NOT NULL AND {scope.on('m.author_id')} AND NOT EXISTS "
-            "(SELECT 1 FROM rk_usercat_recount k WHERE k.user_id = m.author_id AND k.category_id = m.category_id)"
+        moves = (
+            "SELECT t.author_id, t.category_id, SUM(t.helpful_weight - t.old_helpful_weight) AS hw, "
+            f"SUM({self._review_points('t.')} - {self._review_points('t.old_')}) AS points "
+            "FROM rk_touched t WHERE t.ranked AND t.old_ranked AND NOT EXISTS (SELECT 1 FROM rk_usercat_recount k "
+            "WHERE k.user_id = t.author_id AND k.category_id = t.category_id) GROUP BY t.author_id, t.category_id"
         )
-        moved_cols = ["stored_id", "user_id", "category_id", *cols, *(f"stored_{c}" for c in cols)]
-        self.x(
-            f"INSERT INTO rk_catmoved ({', '.join(moved_cols)}) SELECT {', '.join('f.' + c for c in moved_cols)} "
-            f"FROM ({figures}) f",
-            self._time_params(),
+        points = d.rnd("cs.review_points + m.points")
+        reputation = f"CASE WHEN {points} > 0 THEN {points} ELSE {d.lit(0)} END"
+        new = {
+            "reputation": reputation,
+            "helpful_weight_received": d.rnd("cs.helpful_weight_received + m.hw"),
+            "is_expert": self._expert("cs.review_count", reputation),
+            "review_points": points,
+        }
+        update = (
+            f"UPDATE {CATSTANDING} AS cs SET {', '.join(f'{c} = {e}' for c, e in new.items())} FROM ({moves}) m "
+            f"WHERE cs.user_id = m.author_id AND cs.category_id = m.category_id AND {scope.on('m.author_id')} "
+            f"AND cs.review_points IS NOT NULL AND ({d.any_distinct((f'cs.{c}', e) for c, e in new.items())}) "
+            # (SQLite's RETURNING knows the updated table by its own name only)
+            + ("RETURNING cs.user_id, cs.category_id" if d.pg else "RETURNING user_id, category_id")
         )
-        # The rest of rk_usercat: pairs with no stored sums to move, or only rows that stayed unranked.
+        params = self._time_params()
+        if d.pg:
+            moved = self.x(
+                f"WITH moved AS ({update}) INSERT INTO rk_catmoved (user_id, category_id) "
+                "SELECT user_id, category_id FROM moved",
+                params,
+            )
+        else:
+            keys = self.rows(update, params)
+            if keys:
+                self.cursor.executemany("INSERT INTO rk_catmoved (user_id, category_id) VALUES (%s, %s)", keys)
+            moved = len(keys)
+        # Pairs with sums to move that the update did not write because their differences added up
+        # to nothing (an author's prior moves quality, not points) are done; those with no stored
+        # row, or one never summed, are counted again.
         self.x(
             recount.format(
-                "SELECT uc.user_id, uc.category_id FROM rk_usercat uc WHERE NOT EXISTS (SELECT 1 FROM rk_catmoved k "
-                "WHERE k.user_id = uc.user_id AND k.category_id = uc.category_id)"
+                "SELECT t.author_id AS user_id, t.category_id FROM rk_touched t WHERE t.ranked AND t.old_ranked "
+                "AND NOT EXISTS (SELECT 1 FROM rk_catmoved k WHERE k.user_id = t.author_id "
+                f"AND k.category_id = t.category_id) AND NOT EXISTS (SELECT 1 FROM {CATSTANDING} cs "
+                "WHERE cs.user_id = t.author_id AND cs.category_id = t.category_id AND cs.review_points IS NOT NULL)"
             )
         )
         self.analyze("rk_usercat_recount")
-        return (
-            f"SELECT f.stored_id, f.user_id, f.category_id, TRUE, {', '.join('f.' + c for c in cols)} "
-            f"FROM rk_catmoved f WHERE {d.any_distinct((f'f.stored_{c}', f'f.{c}') for c in cols)}"
-        )
+        return moved
 
     def _sync_category_standings(self, diff_sql: str, params: dict, result: RunResult) -> int:
         """Apply `diff_sql`'s rows (stored_id, user_id, category_id, present, figures) to the
