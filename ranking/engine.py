@@ -159,9 +159,12 @@ TOUCHED_COLUMNS = {
 
 # Temporary tables: (name, columns), dropped at the end of the run. Finding changes needs only
 # CORE_TEMP_TABLES; an incremental run with nothing to do never creates the others.
-CORE_TEMP_TABLES = ("rk_review", "rk_user", "rk_voter", "rk_product", "rk_weight_new")
+CORE_TEMP_TABLES = ("rk_review", "rk_user", "rk_voter", "rk_product", "rk_weight_new", "rk_new_vote")
 TEMP_TABLES = {
     "rk_review": "id BIGINT PRIMARY KEY",  # reviews to score in this round
+    # votes cast or changed since the last run: counted here, so later statements plan for them
+    # (PostgreSQL guesses a handful of rows for a range of recent timestamps)
+    "rk_new_vote": "user_id BIGINT, review_id BIGINT",
     "rk_user": "id BIGINT PRIMARY KEY",  # standings to recompute in this round
     "rk_voter": "id BIGINT PRIMARY KEY",  # vote weights to recompute in this round
     "rk_product": "id BIGINT PRIMARY KEY",  # products to recompute at the end
@@ -594,8 +597,7 @@ class Engine:
         result.add(
             "standings_created",
             self.ensure_standings(
-                f"SELECT DISTINCT user_id AS id FROM {VOTE} WHERE updated_at > %(since)s",
-                {"since": self.dt(result.since)},
+                "SELECT DISTINCT user_id AS id FROM rk_new_vote",
             ),
         )
         # Candidate voters (7-day birthdays, suspensions, level changes left over): only real
@@ -682,7 +684,13 @@ class Engine:
         """Add to rk_review the reviews whose own rows, votes, features or flags changed."""
         p = {"since": self.dt(since), "now": self.dt(self.now)}
         self.add_ids("rk_review", f"SELECT id FROM {REVIEW} WHERE changed_at > %(since)s", p)
-        self.add_ids("rk_review", f"SELECT review_id AS id FROM {VOTE} WHERE updated_at > %(since)s", p)
+        self.clear("rk_new_vote")
+        self.x(
+            f"INSERT INTO rk_new_vote (user_id, review_id) SELECT user_id, review_id FROM {VOTE} WHERE updated_at > %(since)s",
+            p,
+        )
+        self.analyze("rk_new_vote")
+        self.add_ids("rk_review", "SELECT review_id AS id FROM rk_new_vote")
         self.add_ids("rk_review", f"SELECT review_id AS id FROM {SCORE} WHERE featured_changed_at > %(since)s", p)
         self.add_ids(
             "rk_review",
@@ -786,8 +794,11 @@ class Engine:
         # whose reviews changed (a deleted vote leaves only its review's changed_at behind).
         self.x(
             "INSERT INTO rk_pair_cand (voter_id, author_id) SELECT DISTINCT q.voter_id, q.author_id FROM ("
-            f"  SELECT v.user_id AS voter_id, r.author_id FROM {VOTE} v JOIN {REVIEW} r ON r.id = v.review_id "
-            "   WHERE v.updated_at > %(since)s"
+            # Each changed review's author looked up once (a vote's review is in rk_review), not once
+            # per vote: the review rows were just rewritten by the votes, so each lookup is a heap fetch.
+            f"  SELECT v.user_id AS voter_id, a.author_id FROM rk_new_vote v JOIN ("
+            f"    SELECT r.id, r.author_id FROM rk_review k JOIN {REVIEW} r ON r.id = k.id"
+            "   ) a ON a.id = v.review_id"
             f"  UNION SELECT vp.voter_id, vp.author_id FROM {PAIR} vp WHERE vp.author_id IN (SELECT id FROM rk_user) "
             # Per tracked pair (a few hundred), its author's reviews probed in rk_review, rather
             # than every changed review looked up for its author: a scalar subquery with LIMIT,
