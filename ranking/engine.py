@@ -157,7 +157,7 @@ TOUCHED_COLUMNS = {
     "merit": "DOUBLE PRECISION",
 }
 
-# Temporary tables: (name, columns), dropped at the end of the run. Finding changes needs only
+# Temporary tables: (name, columns), emptied at the end of the run. Finding changes needs only
 # CORE_TEMP_TABLES; an incremental run with nothing to do never creates the others.
 CORE_TEMP_TABLES = ("rk_review", "rk_user", "rk_voter", "rk_product", "rk_weight_new", "rk_new_vote")
 TEMP_TABLES = {
@@ -258,7 +258,9 @@ class Dialect:
 
     def create_temp(self, name: str, columns: str) -> str:
         if self.pg:
-            return f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}) ON COMMIT DROP"
+            # Kept for the session (a worker's connection runs every rerank), emptied at commit:
+            # creating and dropping ~30 tables cost each run ~25 ms.
+            return f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}) ON COMMIT DELETE ROWS"
         return f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})"
 
 
@@ -376,6 +378,7 @@ class Engine:
         self.pending_max = 0
         self.tester_event_ids: list[int] = []
         self.temp_tables: list[str] = []
+        self.dropped_at_end: list[str] = []  # the scratch tables, and SQLite's temporary ones
         self.backend_pid: int | None = None
         self.formula: str | None = None  # score_formula(), set by a full run's score step
         self.product_agg: str | None = None  # see category_stats
@@ -412,6 +415,8 @@ class Engine:
                 self.x(self.d.create_temp(name, TEMP_TABLES[name]))
                 self.clear(name)  # a run nested in an outer transaction (tests) may find it filled
                 self.temp_tables.append(name)
+                if not self.d.pg:
+                    self.dropped_at_end.append(name)
 
     def create_temp_as(self, name: str, select_sql: str, params: dict | None = None) -> str:
         """A scratch table filled by one SELECT; returns its name. PostgreSQL can run CREATE
@@ -432,6 +437,7 @@ class Engine:
             self.x(f"CREATE TEMP TABLE {table} AS {select_sql}", params)
         if table not in self.temp_tables:
             self.temp_tables.append(table)
+            self.dropped_at_end.append(table)
         self.analyze(table, sample=True)
         return table
 
@@ -517,7 +523,7 @@ class Engine:
                 self.progress("finish")
                 if self.pending_max:
                     RerankPending.objects.filter(id__lte=self.pending_max).delete()
-                for name in self.temp_tables:
+                for name in self.dropped_at_end:
                     self.x(f"DROP TABLE IF EXISTS {name}")
                 self.progress("")  # closes the "finish" step
                 result.step_ms.pop("", None)
@@ -1281,9 +1287,9 @@ class Engine:
                     {"key": key},
                 )
                 rows = self.stage_scores(Scope(None, low, high), key)
-                for name in self.temp_tables:
+                for name in self.dropped_at_end:
                     self.x(f"DROP TABLE IF EXISTS {name}")
-                self.temp_tables = []
+                self.temp_tables, self.dropped_at_end = [], []
             StagedPart.objects.filter(run_key=key, low_id=low).delete()
             StagedPart.objects.create(
                 run_key=key, low_id=low, high_id=high, started_at=began, finished_at=timezone.now(), rows=rows
