@@ -31,8 +31,8 @@ data writes nothing.
    the next run.
    A scoped score write records the rows it changed, with their values before and after
    (rk_touched): only their authors, (author, category) pairs and products are recomputed, and an
-   author whose changed rows only changed figures has their sums moved by the differences
-   (_moved_standings) instead of counted again.
+   author (or an author's category) whose changed rows only changed figures has their sums moved
+   by the differences (_moved_standings, _move_category_standings) instead of counted again.
 5. Product scores for touched products (full runs first refresh the category priors), then
    exact ranks for the top reviewers overall, per touched category, and the top products. A
    scoped run moves a product's sums by the differences its changed score rows recorded (exact:
