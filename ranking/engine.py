@@ -1531,7 +1531,7 @@ class Engine:
         """Recompute category standings: all of them, or (scoped) the (author, category) pairs in
         rk_usercat (see usercat_of_reviews) of the authors in `scope`. A scoped run moves the
         sums of a pair whose changed score rows only changed figures by their differences, as
-        standings() does (see _moved_category_standings), and counts the others again."""
+        standings() does (see _move_category_standings), and counts the others again."""
         d, rnd = self.d, self.d.rnd
         pairs_join = (
             ""
