@@ -1238,9 +1238,17 @@ class Engine:
     def add_touched(self) -> None:
         """Put the authors and products of the score rows the last scoped write changed (before
         and after the write) in rk_user and rk_product."""
-        self.add_ids("rk_user", "SELECT author_id AS id FROM rk_touched UNION ALL SELECT old_author_id FROM rk_touched")
+        # (The "before" side only where it differs: a row seldom changes author or product.)
+        d = self.d
         self.add_ids(
-            "rk_product", "SELECT product_id AS id FROM rk_touched UNION ALL SELECT old_product_id FROM rk_touched"
+            "rk_user",
+            "SELECT author_id AS id FROM rk_touched "
+            f"UNION ALL SELECT old_author_id FROM rk_touched WHERE {d.distinct('old_author_id', 'author_id')}",
+        )
+        self.add_ids(
+            "rk_product",
+            "SELECT product_id AS id FROM rk_touched "
+            f"UNION ALL SELECT old_product_id FROM rk_touched WHERE {d.distinct('old_product_id', 'product_id')}",
         )
 
     # --- split full runs (ranking.tasks.rerank_part / rerank_split) ------------------------------
@@ -1741,8 +1749,9 @@ class Engine:
         self.x(
             "INSERT INTO rk_usercat (user_id, category_id) SELECT DISTINCT q.user_id, q.category_id FROM ("
             "  SELECT author_id AS user_id, category_id FROM rk_touched "
-            "  UNION ALL SELECT old_author_id, old_category_id FROM rk_touched"
-            ") q WHERE TRUE"
+            "  UNION ALL SELECT old_author_id, old_category_id FROM rk_touched WHERE "
+            + self.d.any_distinct([("old_author_id", "author_id"), ("old_category_id", "category_id")])
+            + ") q WHERE TRUE"
         )
         if pending:
             self.x(
