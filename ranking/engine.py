@@ -1868,34 +1868,57 @@ class Engine:
     def move_product_sums(self, result: RunResult) -> None:
         """Scoped runs: update the products in rk_product_delta (but not those recounted) by the
         differences their changed score rows recorded, instead of summing every score row of
-        each product again. The figures come from the same expressions as a recount's."""
+        each product again: one UPDATE that reads each stored row once. The figures come from the
+        same expressions as a recount's (_product_figures)."""
         lit = self.d.lit
-        moved = (
-            "SELECT ps.product_id, ps.review_count + a.n AS n, "
-            f"CASE WHEN ps.review_count + a.n > 0 THEN (COALESCE(ROUND(ps.average_rating * ps.review_count), {lit(0)}) "
-            "+ a.ratings) / (ps.review_count + a.n) END AS avg_rating, "
-            "ps.weight_sum + a.w AS w, ps.weighted_rating_sum + a.wr AS wr FROM ("
-            "  SELECT product_id, SUM(n) AS n, SUM(ratings) AS ratings, SUM(w) AS w, SUM(wr) AS wr "
-            "  FROM rk_product_delta GROUP BY product_id"
-            f") a JOIN {PSCORE} ps ON ps.product_id = a.product_id"
+        n = "(t.review_count + a.n)"
+        figures = self._product_figures(
+            n=n,
+            avg_rating=f"CASE WHEN {n} > 0 THEN (COALESCE(ROUND(t.average_rating * t.review_count), {lit(0)}) "
+            f"+ a.ratings) / {n} END",
+            w="t.weight_sum + a.w",
+            wr="t.weighted_rating_sum + a.wr",
         )
-        where = "p.id IN (SELECT product_id FROM rk_product_delta) AND p.id NOT IN (SELECT id FROM rk_product_recount)"
-        self._update_product_scores(self._product_values(moved, where), result)
+        changed = self.x(
+            f"UPDATE {PSCORE} AS t SET {', '.join(f'{c} = {e}' for c, e in figures.items())}, updated_at = %(now)s "
+            "FROM (SELECT product_id, SUM(n) AS n, SUM(ratings) AS ratings, SUM(w) AS w, SUM(wr) AS wr "
+            f"FROM rk_product_delta GROUP BY product_id) a JOIN {PRODUCT} p ON p.id = a.product_id "
+            f"LEFT JOIN {CATSTATS} cs ON cs.category_id = p.category_id "
+            "WHERE t.product_id = a.product_id AND a.product_id NOT IN (SELECT id FROM rk_product_recount) "
+            f"AND {self.d.any_distinct((f't.{c}', e) for c, e in figures.items())}",
+            {"now": self.dt(self.now)},
+        )
+        result.add("product_scores", changed)
+
+    def _product_figures(self, *, n: str, avg_rating: str, w: str, wr: str) -> dict[str, str]:
+        """SQL for each stored product figure (PRODUCT_SCORE_COLUMNS) from the product `p`, its
+        category's prior `cs` and the sums over its ranked reviews: count `n`, average rating,
+        weights `w` and weighted ratings `wr`. Every figure is rounded, the Bayesian score
+        computed from the rounded sums, so moved sums and recounted ones give the same figures."""
+        lit, rnd = self.d.lit, self.d.rnd
+        prior = lit(S.PRODUCT_PRIOR_WEIGHT)
+        w, wr = rnd(w), rnd(wr)
+        return {
+            "category_id": "p.category_id",
+            "review_count": n,
+            "average_rating": rnd(avg_rating),
+            "weight_sum": w,
+            "weighted_rating_sum": wr,
+            "bayesian_score": rnd(
+                f"({prior} * COALESCE(cs.mean_rating, {lit(S.DEFAULT_CATEGORY_MEAN)}) + {wr}) / ({prior} + {w})"
+            ),
+            "eligible": f"CASE WHEN {n} >= {int(settings.RANKING_PRODUCT_MIN_REVIEWS)} THEN TRUE ELSE FALSE END",
+        }
 
     def _product_values(self, by_product: str, where: str) -> str:
         """SQL for each product's stored figures (PRODUCT_SCORE_COLUMNS, plus product_id) from
         `by_product`'s sums over its ranked reviews (product_id, n, avg_rating, w, wr), for the
-        products `where` selects. Every figure is rounded, the Bayesian score computed from the
-        rounded sums, so moved sums and recounted ones give the same figures."""
-        lit, rnd = self.d.lit, self.d.rnd
-        prior = lit(S.PRODUCT_PRIOR_WEIGHT)
-        w, wr = rnd("COALESCE(a.w, 0)"), rnd("COALESCE(a.wr, 0)")
-        bayes = rnd(f"({prior} * COALESCE(cs.mean_rating, {lit(S.DEFAULT_CATEGORY_MEAN)}) + {wr}) / ({prior} + {w})")
+        products `where` selects."""
+        figures = self._product_figures(
+            n="COALESCE(a.n, 0)", avg_rating="a.avg_rating", w="COALESCE(a.w, 0)", wr="COALESCE(a.wr, 0)"
+        )
         return (
-            "SELECT p.id AS product_id, p.category_id, COALESCE(a.n, 0) AS review_count, "
-            f"{rnd('a.avg_rating')} AS average_rating, {w} AS weight_sum, "
-            f"{wr} AS weighted_rating_sum, {bayes} AS bayesian_score, "
-            f"CASE WHEN COALESCE(a.n, 0) >= {int(settings.RANKING_PRODUCT_MIN_REVIEWS)} THEN TRUE ELSE FALSE END AS eligible "
+            f"SELECT p.id AS product_id, {', '.join(f'{e} AS {c}' for c, e in figures.items())} "
             f"FROM {PRODUCT} p LEFT JOIN ({by_product}) a ON a.product_id = p.id "
             f"LEFT JOIN {CATSTATS} cs ON cs.category_id = p.category_id WHERE {where}"
         )
