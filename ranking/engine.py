@@ -379,6 +379,7 @@ class Engine:
         self.tester_event_ids: list[int] = []
         self.temp_tables: list[str] = []
         self.dropped_at_end: list[str] = []  # the scratch tables, and SQLite's temporary ones
+        self.temp_tables_empty = False  # see run()
         self.backend_pid: int | None = None
         self.formula: str | None = None  # score_formula(), set by a full run's score step
         self.product_agg: str | None = None  # see category_stats
@@ -413,7 +414,8 @@ class Engine:
         for name in names:
             if name not in self.temp_tables:
                 self.x(self.d.create_temp(name, TEMP_TABLES[name]))
-                self.clear(name)  # a run nested in an outer transaction (tests) may find it filled
+                if not self.temp_tables_empty:
+                    self.clear(name)
                 self.temp_tables.append(name)
                 if not self.d.pg:
                     self.dropped_at_end.append(name)
@@ -481,6 +483,9 @@ class Engine:
     def run(self, *, full: bool, split: Split | None = None) -> RunResult:
         started = time.monotonic()
         outermost = not connection.in_atomic_block
+        # PostgreSQL's temporary tables are emptied at each commit: a run in a transaction of its
+        # own finds them empty; one nested in an outer transaction (tests) may not.
+        self.temp_tables_empty = outermost and self.d.pg
         with transaction.atomic():
             with connection.cursor() as cursor:
                 self.cursor = cursor
