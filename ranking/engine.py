@@ -1530,14 +1530,22 @@ class Engine:
             "st.review_count, st.recent_review_count, "
             f"{d.rnd('st.helpful_weight_received + m.hw')} AS helpful_weight_received, "
             f"{d.rnd('st.unhelpful_weight_received + m.uw')} AS unhelpful_weight_received, "
-            f"st.active_periods, {d.rnd('st.review_points + m.points')} AS review_points FROM ("
-            "  SELECT t.author_id, SUM(t.helpful_weight - t.old_helpful_weight) AS hw, "
-            "  SUM(t.unhelpful_weight - t.old_unhelpful_weight) AS uw, "
-            f"  SUM({self._review_points('t.')} - {self._review_points('t.old_')}) AS points "
-            "  FROM rk_touched t WHERE t.ranked AND t.old_ranked GROUP BY t.author_id"
-            f") m JOIN {STANDING} st ON st.user_id = m.author_id "
+            f"st.active_periods, {d.rnd('st.review_points + m.points')} AS review_points "
+            f"FROM ({self._score_row_moves('t.author_id')}) m JOIN {STANDING} st ON st.user_id = m.author_id "
             f"WHERE m.author_id IN (SELECT id FROM {scope_table}) "
             "AND m.author_id NOT IN (SELECT id FROM rk_user_recount)"
+        )
+
+    def _score_row_moves(self, keys: str, where: str = "TRUE") -> str:
+        """SQL for what the score rows a scoped write changed (rk_touched `t`) add to and take
+        from the sums of each group `keys`: helpful weight (hw), not-helpful weight (uw) and
+        review points. Only rows ranked before and after count; where a row joined or left the
+        ranking, the group is counted again instead (see _moved_standings)."""
+        return (
+            f"SELECT {keys}, SUM(t.helpful_weight - t.old_helpful_weight) AS hw, "
+            "SUM(t.unhelpful_weight - t.old_unhelpful_weight) AS uw, "
+            f"SUM({self._review_points('t.')} - {self._review_points('t.old_')}) AS points "
+            f"FROM rk_touched t WHERE t.ranked AND t.old_ranked AND {where} GROUP BY {keys}"
         )
 
     def category_standings(self, scope: Scope, result: RunResult) -> int:
@@ -1642,11 +1650,10 @@ class Engine:
             ),
             {"pmax": self.pending_max},
         )
-        moves = (
-            "SELECT t.author_id, t.category_id, SUM(t.helpful_weight - t.old_helpful_weight) AS hw, "
-            f"SUM({self._review_points('t.')} - {self._review_points('t.old_')}) AS points "
-            "FROM rk_touched t WHERE t.ranked AND t.old_ranked AND NOT EXISTS (SELECT 1 FROM rk_usercat_recount k "
-            "WHERE k.user_id = t.author_id AND k.category_id = t.category_id) GROUP BY t.author_id, t.category_id"
+        moves = self._score_row_moves(
+            "t.author_id, t.category_id",
+            "NOT EXISTS (SELECT 1 FROM rk_usercat_recount k WHERE k.user_id = t.author_id "
+            "AND k.category_id = t.category_id)",
         )
         points = d.rnd("cs.review_points + m.points")
         reputation = f"CASE WHEN {points} > 0 THEN {points} ELSE {d.lit(0)} END"
