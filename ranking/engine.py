@@ -1978,30 +1978,22 @@ class Engine:
         depth = int(settings.RANKING_REVIEWER_RANK_DEPTH)
         categories = "SELECT id FROM reviews_category" if scope.table is None else f"SELECT id FROM {scope.table}"
         self.clear("rk_catrank", "rk_cutoff")
-        # Each category's cut-off (its depth-th reputation) comes from the index, one category at
-        # a time, so only the top of each category is sorted. Materialised first: inlined into
-        # the join, PostgreSQL would evaluate the subquery once per standing.
+        # No index orders the standings by reputation (so that the runs' updates of the figures
+        # are HOT updates, ranking 0013), and sorting a million standings takes a second. The
+        # previous top filters instead: where a category has `depth` ranked rows, a row below the
+        # lowest of their reputations (as they are now) is beaten by all of them, so only rows at
+        # or above it are numbered. Where it has fewer, every row with a reputation is.
         self.x(
-            "INSERT INTO rk_cutoff (category_id, cutoff) "
-            f"SELECT c.id, COALESCE((SELECT c2.reputation FROM {CATSTANDING} c2 "
-            "WHERE c2.category_id = c.id AND c2.reputation > 0 "
-            f"ORDER BY c2.reputation DESC, c2.user_id LIMIT 1 OFFSET {depth - 1}), 0) FROM ({categories}) c"
-        )
-        top = (
-            # Each category's top rows read from the index "category_standing_rep", not a scan of
-            # every standing (a million rows) hashed against the cut-offs.
-            f"rk_cutoff k CROSS JOIN LATERAL (SELECT cs.user_id, cs.category_id, cs.reputation FROM {CATSTANDING} cs "
-            "WHERE cs.category_id = k.category_id AND cs.reputation > 0 AND cs.reputation >= k.cutoff "
-            f"ORDER BY cs.reputation DESC, cs.user_id LIMIT {depth}) cs"
-            if self.d.pg
-            else f"{CATSTANDING} cs JOIN rk_cutoff k ON k.category_id = cs.category_id "
-            "WHERE cs.reputation > 0 AND cs.reputation >= k.cutoff"
+            "INSERT INTO rk_cutoff (category_id, cutoff) SELECT cs.category_id, "
+            f"CASE WHEN COUNT(*) >= {depth} THEN MIN(cs.reputation) ELSE 0 END FROM {CATSTANDING} cs "
+            f"WHERE cs.rank IS NOT NULL AND cs.category_id IN ({categories}) GROUP BY cs.category_id"
         )
         self.x(
             "INSERT INTO rk_catrank (user_id, category_id, rnk) SELECT t.user_id, t.category_id, t.rnk FROM ("
             "  SELECT cs.user_id, cs.category_id, "
             "  ROW_NUMBER() OVER (PARTITION BY cs.category_id ORDER BY cs.reputation DESC, cs.user_id) AS rnk "
-            f"  FROM {top}"
+            f"  FROM {CATSTANDING} cs LEFT JOIN rk_cutoff k ON k.category_id = cs.category_id "
+            f"  WHERE cs.reputation > 0 AND cs.reputation >= COALESCE(k.cutoff, 0) AND cs.category_id IN ({categories})"
             f") t WHERE t.rnk <= {depth}"
         )
         changed = self.x(

@@ -126,8 +126,9 @@ class ReviewerStanding(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, db_default=models.functions.Now())
 
     class Meta:
+        # No index on reputation: an update of the figures (most of the rerank's writes here) is
+        # then a HOT update that enters no index; the full run sorts the top for the ranks.
         indexes = [
-            models.Index(fields=["-reputation", "user"], name="standing_reputation"),
             models.Index(fields=["overall_rank"], condition=Q(overall_rank__isnull=False), name="standing_ranked"),
             models.Index(fields=["user"], condition=Q(is_tester=True), name="standing_testers"),
             # The level-ups not yet announced (ranking.levels): a few rows, read after each run
@@ -142,8 +143,9 @@ class ReviewerStanding(models.Model):
 class CategoryStanding(models.Model):
     """A member's reputation within one category (for per-category badges and experts)."""
 
-    # No single-column indexes: "category_standing_once" serves user lookups and
-    # "category_standing_rep" category ones, and each index costs every rerank update.
+    # Indexed on keys only ("category_standing_once", "category_standing_ranked"): an update of
+    # the figures, the rerank's most frequent write, is then a HOT update that enters no index.
+    # The full run sorts each category's top for its ranks (Engine.category_ranks).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_standings", db_index=False
     )
@@ -160,7 +162,6 @@ class CategoryStanding(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "category"], name="category_standing_once")]
         indexes = [
-            models.Index(fields=["category", "-reputation", "user"], name="category_standing_rep"),
             models.Index(fields=["category", "rank"], condition=Q(rank__isnull=False), name="category_standing_ranked"),
         ]
 

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from ranking import scoring as S
 from ranking import selectors
-from ranking.models import CategoryStats, ProductScore, RerankPending, ReviewerStanding, ReviewScore
+from ranking.models import CategoryStanding, CategoryStats, ProductScore, RerankPending, ReviewerStanding, ReviewScore
 from reviews import services as review_services
+from reviews.models import Review
 from tests.factories import ProductFactory
 from tests.ranking.conftest import add_votes, make_review, rerank, seasoned_user
 
@@ -184,3 +185,41 @@ def test_a_level_up_is_announced_once(category, settings):
     rerank()
     rerank(full=True)
     assert notes.count() == 1
+
+
+def expected_category_ranks(category, depth: int) -> dict[int, int | None]:
+    rows = sorted(
+        CategoryStanding.objects.filter(category=category).values_list("user_id", "reputation"),
+        key=lambda row: (-row[1], row[0]),
+    )
+    top = [user_id for user_id, reputation in rows if reputation > 0][:depth]
+    return {user_id: (top.index(user_id) + 1 if user_id in top else None) for user_id, _ in rows}
+
+
+def test_category_ranks_follow_the_top_as_it_changes(category, settings):
+    """The full run numbers each category's top from the rows at or above the previous top's
+    lowest reputation: a newcomer overtaking, a ranked member falling out and a member falling
+    below the rest all end in the ranks a plain sort of every standing gives."""
+    settings.RANKING_REVIEWER_RANK_DEPTH = 2
+    authors = [seasoned_user() for _ in range(4)]
+    reviews = {}
+    for votes, author in zip((9, 6, 3, 1), authors, strict=True):
+        reviews[author] = make_review(author=author, product=ProductFactory(category=category))
+        add_votes(reviews[author], helpful=votes)
+    rerank(full=True)
+    ranks = lambda: dict(CategoryStanding.objects.filter(category=category).values_list("user_id", "rank"))  # noqa: E731
+    assert ranks() == expected_category_ranks(category, 2)
+    assert ranks()[authors[0].pk] == 1 and ranks()[authors[1].pk] == 2
+    steps = [
+        lambda: add_votes(reviews[authors[3]], helpful=20),  # the last overtakes everyone
+        lambda: add_votes(reviews[authors[3]], unhelpful=60),  # ... and falls below all again
+        lambda: Review.objects.filter(pk=reviews[authors[0]].pk).update(status=Review.Status.HIDDEN),
+    ]
+    seen = [ranks()]
+    for step in steps:
+        step()
+        rerank(full=True)
+        assert ranks() == expected_category_ranks(category, 2)
+        seen.append(ranks())
+    assert seen[1][authors[3].pk] == 1 and seen[2][authors[3].pk] is None
+    assert seen[3].get(authors[0].pk) is None and seen[3][authors[1].pk] == 1

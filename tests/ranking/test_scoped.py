@@ -3,6 +3,7 @@ still reach what a full run computes. Every write is dated past the watermark ov
 only the changes under test are in scope."""
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from ranking.models import CategoryStanding, ProductScore, ReviewerStanding
@@ -259,3 +260,40 @@ def test_category_standings_moved_by_scoped_runs_equal_a_full_recount(category):
         settle_in_the_past()
     counts = dict(CategoryStanding.objects.filter(user=author).values_list("category_id", "review_count"))
     assert counts == {skincare.pk: 1, haircare.pk: 2}
+
+
+def hot_and_all_updates(table: str) -> tuple[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_stat_get_xact_tuples_hot_updated(%s::regclass), pg_stat_get_xact_tuples_updated(%s::regclass)",
+            [table, table],
+        )
+        return cursor.fetchone()
+
+
+def test_incremental_runs_move_standings_in_place(category):
+    """With no index on a figure a run moves (ranking 0013), PostgreSQL updates those rows on their
+    own page and enters no index (a HOT update): half the cost of the run's biggest writes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: HOT updates are PostgreSQL's")
+    author, voters, skincare, haircare, reviews = two_category_author()
+    rerank(full=True)
+    settle_in_the_past()
+    before = {t: hot_and_all_updates(t) for t in ("ranking_categorystanding", "ranking_reviewerstanding")}
+    add_votes(reviews[skincare][0], helpful=2, voters=[seasoned_user() for _ in range(2)])
+    result = rerank()
+    assert result.kind == "incremental" and result.changes.get("category_standings")
+    hot, updated = (
+        a - b
+        for a, b in zip(
+            hot_and_all_updates("ranking_categorystanding"), before["ranking_categorystanding"], strict=True
+        )
+    )
+    assert updated >= 1 and hot == updated
+    hot, updated = (
+        a - b
+        for a, b in zip(
+            hot_and_all_updates("ranking_reviewerstanding"), before["ranking_reviewerstanding"], strict=True
+        )
+    )
+    assert updated >= 1 and hot >= 1
