@@ -20,8 +20,9 @@ data writes nothing.
    (RerankPending), and voters whose weight may have changed without any row changing (7-day
    birthdays, suspensions starting or ending).
 2. Voter/author pairs beyond the cap (VotePair) are refreshed from reviews.VoteTally, which
-   the vote services keep exact per voter and author (all pairs on a full run, the touched ones
-   otherwise); pairs whose count changed put the voter's other votes on that author back in scope.
+   the vote services keep exact per voter and author (every run compares all pairs over the cap,
+   a few hundred read through a partial index); pairs whose count changed put the voter's other
+   votes on that author back in scope.
 3. Serial voting is detected on those pairs (ring detection runs on full runs).
 4. Vote weights, review scores, reviewer standings and per-category standings are recomputed for
    the scope. (A full run on PostgreSQL recomputes every score's inputs in parallel and its
@@ -181,7 +182,6 @@ TEMP_TABLES = {
         "helpful_weight_received DOUBLE PRECISION, is_expert BOOLEAN, review_points DOUBLE PRECISION, "
         "PRIMARY KEY (user_id, category_id)"
     ),
-    "rk_pair_cand": "voter_id BIGINT, author_id BIGINT, PRIMARY KEY (voter_id, author_id)",
     "rk_pair_new": "voter_id BIGINT, author_id BIGINT, votes INTEGER, helpful_votes INTEGER, PRIMARY KEY (voter_id, author_id)",
     "rk_pair_changed": "voter_id BIGINT, author_id BIGINT, PRIMARY KEY (voter_id, author_id)",
     "rk_pair_vote": (
@@ -793,39 +793,19 @@ class Engine:
     def pairs_full(self, result: RunResult) -> None:
         # reviews.VoteTally counts every voter's votes per author, kept exact in each vote's own
         # transaction: the pairs over the cap are read from it, not regrouped from every vote.
+        # They are few (a few hundred of ten million tallies) and read through the partial index
+        # "tally_repeat_voters", so every run compares all of them with the tracked pairs.
         self.x(
             "INSERT INTO rk_pair_new (voter_id, author_id, votes, helpful_votes) "
             f"SELECT t.voter_id, t.author_id, t.votes, t.helpful_votes FROM {TALLY} t "
             f"WHERE t.votes >= {S.PAIR_MIN_VOTES}"
         )
-        self.sync_pairs(None, result)
+        self.sync_pairs(result)
 
     def pairs_incremental(self, result: RunResult) -> None:
-        # Touched pairs: the pairs of new or changed votes, and the tracked pairs of every author
-        # whose reviews changed (a deleted vote leaves only its review's changed_at behind).
-        self.x(
-            "INSERT INTO rk_pair_cand (voter_id, author_id) SELECT DISTINCT q.voter_id, q.author_id FROM ("
-            # Each changed review's author looked up once (a vote's review is in rk_review), not once
-            # per vote: the review rows were just rewritten by the votes, so each lookup is a heap fetch.
-            f"  SELECT v.user_id AS voter_id, a.author_id FROM rk_new_vote v JOIN ("
-            f"    SELECT r.id, r.author_id FROM rk_review k JOIN {REVIEW} r ON r.id = k.id"
-            "   ) a ON a.id = v.review_id"
-            f"  UNION SELECT vp.voter_id, vp.author_id FROM {PAIR} vp WHERE vp.author_id IN (SELECT id FROM rk_user) "
-            # Per tracked pair (a few hundred), its author's reviews probed in rk_review, rather
-            # than every changed review looked up for its author: a scalar subquery with LIMIT,
-            # which PostgreSQL cannot turn into a hashed list of every changed review's author.
-            f"  OR (SELECT 1 FROM {REVIEW} r JOIN rk_review k ON k.id = r.id "
-            "WHERE r.author_id = vp.author_id LIMIT 1) IS NOT NULL"
-            ") q WHERE TRUE",
-            {"since": self.dt(self.since)},
-        )
-        self.analyze("rk_pair_cand")
-        self.x(
-            "INSERT INTO rk_pair_new (voter_id, author_id, votes, helpful_votes) "
-            f"SELECT t.voter_id, t.author_id, t.votes, t.helpful_votes FROM rk_pair_cand c JOIN {TALLY} t "
-            f"ON t.voter_id = c.voter_id AND t.author_id = c.author_id WHERE t.votes >= {S.PAIR_MIN_VOTES}"
-        )
-        self.sync_pairs("rk_pair_cand", result)
+        # All pairs over the cap, as on a full run: cheaper than finding the pairs of the new votes
+        # (ten thousand lookups of their reviews' authors) to compare only those.
+        self.pairs_full(result)
         # A pair whose count changed changes the weight of the voter's other votes on that author.
         self.add_ids(
             "rk_review",
@@ -833,16 +813,13 @@ class Engine:
             f"JOIN {VOTE} v ON v.review_id = r.id AND v.user_id = c.voter_id",
         )
 
-    def sync_pairs(self, candidates: str | None, result: RunResult) -> None:
-        in_scope = (
-            "TRUE"
-            if candidates is None
-            else f"EXISTS (SELECT 1 FROM {candidates} c WHERE c.voter_id = vp.voter_id AND c.author_id = vp.author_id)"
-        )
+    def sync_pairs(self, result: RunResult) -> None:
+        """Make the tracked pairs (VotePair) those of rk_pair_new; rk_pair_changed receives the
+        pairs that came, went or changed."""
         same = "n.voter_id = vp.voter_id AND n.author_id = vp.author_id"
         self.x(
             "INSERT INTO rk_pair_changed (voter_id, author_id) "
-            f"SELECT vp.voter_id, vp.author_id FROM {PAIR} vp WHERE {in_scope} AND NOT EXISTS "
+            f"SELECT vp.voter_id, vp.author_id FROM {PAIR} vp WHERE NOT EXISTS "
             f"(SELECT 1 FROM rk_pair_new n WHERE {same} AND n.votes = vp.votes AND n.helpful_votes = vp.helpful_votes)"
         )
         self.x(
@@ -852,8 +829,8 @@ class Engine:
             "ON CONFLICT (voter_id, author_id) DO NOTHING"
         )
         changed = self.x(
-            f"DELETE FROM {PAIR} WHERE id IN (SELECT vp.id FROM {PAIR} vp WHERE {in_scope} "
-            f"AND NOT EXISTS (SELECT 1 FROM rk_pair_new n WHERE {same}))"
+            f"DELETE FROM {PAIR} WHERE id IN (SELECT vp.id FROM {PAIR} vp "
+            f"WHERE NOT EXISTS (SELECT 1 FROM rk_pair_new n WHERE {same}))"
         )
         changed += self.x(
             f"UPDATE {PAIR} AS vp SET votes = n.votes, helpful_votes = n.helpful_votes FROM rk_pair_new n "
