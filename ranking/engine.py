@@ -1988,21 +1988,25 @@ class Engine:
     def product_ranks(self, scope: Scope, result: RunResult) -> None:
         depth = int(settings.RANKING_PRODUCT_RANK_DEPTH)
         categories = "SELECT id FROM reviews_category" if scope.table is None else f"SELECT id FROM {scope.table}"
-        self.clear("rk_rank")
-        eligible = (
-            # Each category's top products read from the index "product_score_rank", not every
-            # eligible product of the category (50 k rows) numbered and cut.
-            f"({categories}) c CROSS JOIN LATERAL (SELECT ps.product_id, ps.category_id, ps.bayesian_score "
-            f"FROM {PSCORE} ps WHERE ps.eligible AND ps.category_id = c.id "
-            f"ORDER BY ps.bayesian_score DESC, ps.product_id LIMIT {depth}) ps"
-            if self.d.pg
-            else f"{PSCORE} ps WHERE ps.eligible AND ps.category_id IN ({categories})"
+        self.clear("rk_rank", "rk_cutoff")
+        # As for the category standings (category_ranks): no index orders the product scores
+        # (their updates are HOT updates, ranking 0014), so only the eligible products at or above
+        # the lowest score of the previous top (those still eligible, when `depth` of them are)
+        # are numbered; every other eligible product is beaten by all of that top.
+        self.x(
+            "INSERT INTO rk_cutoff (category_id, cutoff) SELECT ps.category_id, "
+            f"CASE WHEN SUM(CASE WHEN ps.eligible THEN 1 ELSE 0 END) >= {depth} "
+            "THEN MIN(CASE WHEN ps.eligible THEN ps.bayesian_score END) END "
+            f"FROM {PSCORE} ps WHERE ps.category_rank IS NOT NULL AND ps.category_id IN ({categories}) "
+            "GROUP BY ps.category_id"
         )
         self.x(
             "INSERT INTO rk_rank (id, rnk) SELECT t.product_id, t.rnk FROM ("
             "  SELECT ps.product_id, "
             "  ROW_NUMBER() OVER (PARTITION BY ps.category_id ORDER BY ps.bayesian_score DESC, ps.product_id) AS rnk "
-            f"  FROM {eligible}"
+            f"  FROM {PSCORE} ps LEFT JOIN rk_cutoff k ON k.category_id = ps.category_id "
+            f"  WHERE ps.eligible AND ps.category_id IN ({categories}) "
+            "  AND (k.cutoff IS NULL OR ps.bayesian_score >= k.cutoff)"
             f") t WHERE t.rnk <= {depth}"
         )
         changed = self.x(

@@ -197,10 +197,9 @@ class ProductScore(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, db_default=models.functions.Now())
 
     class Meta:
+        # No index on a figure (ranking 0014): the rerank's updates of the figures are HOT
+        # updates that enter no index; the ranks come from a sort of each category's top.
         indexes = [
-            models.Index(
-                fields=["category", "-bayesian_score", "product"], condition=Q(eligible=True), name="product_score_rank"
-            ),
             models.Index(
                 fields=["category", "category_rank"], condition=Q(category_rank__isnull=False), name="product_ranked"
             ),

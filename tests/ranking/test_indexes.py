@@ -56,12 +56,14 @@ def test_score_and_standing_tables_are_vacuumed_often():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relname, reloptions FROM pg_class "
-            "WHERE relname IN ('ranking_reviewscore', 'ranking_categorystanding', 'ranking_reviewerstanding', 'reviews_review') "
+            "WHERE relname IN ('ranking_reviewscore', 'ranking_categorystanding', 'ranking_reviewerstanding', "
+            "'ranking_productscore', 'reviews_review') "
             "ORDER BY relname"
         )
         options = dict(cursor.fetchall())
     assert options == {
         "ranking_categorystanding": ["autovacuum_vacuum_scale_factor=0.02", "fillfactor=90"],
+        "ranking_productscore": ["fillfactor=90"],
         "ranking_reviewerstanding": ["fillfactor=90"],
         "ranking_reviewscore": ["autovacuum_vacuum_scale_factor=0.02"],
         "reviews_review": ["autovacuum_vacuum_scale_factor=0.02"],
@@ -92,6 +94,15 @@ MOVED_FIGURES = {
         "updated_at",
     },
     "ranking_categorystanding": {"reputation", "review_count", "helpful_weight_received", "is_expert", "review_points"},
+    "ranking_productscore": {
+        "review_count",
+        "average_rating",
+        "weight_sum",
+        "weighted_rating_sum",
+        "bayesian_score",
+        "eligible",
+        "updated_at",
+    },
 }
 
 

@@ -223,3 +223,45 @@ def test_category_ranks_follow_the_top_as_it_changes(category, settings):
         seen.append(ranks())
     assert seen[1][authors[3].pk] == 1 and seen[2][authors[3].pk] is None
     assert seen[3].get(authors[0].pk) is None and seen[3][authors[1].pk] == 1
+
+
+def test_product_ranks_follow_the_top_as_it_changes(category, settings):
+    """Product ranks are numbered from the eligible products at or above the previous top's lowest
+    score: a product overtaking, one falling below the rest and one no longer eligible all end
+    in the ranks a plain sort of every product score gives."""
+    settings.RANKING_PRODUCT_RANK_DEPTH = 2
+    settings.RANKING_PRODUCT_MIN_REVIEWS = 2
+    products = [ProductFactory(category=category) for _ in range(4)]
+    reviews = {}
+    for rating, product in zip((5, 4, 3, 2), products, strict=True):
+        reviews[product] = [make_review(product=product, rating=rating) for _ in range(2)]
+        for review in reviews[product]:
+            add_votes(review, helpful=3)
+
+    def ranks():
+        return dict(ProductScore.objects.filter(category=category).values_list("product_id", "category_rank"))
+
+    def expected():
+        rows = ProductScore.objects.filter(category=category, eligible=True).values_list("product_id", "bayesian_score")
+        top = [pid for pid, _ in sorted(rows, key=lambda row: (-row[1], row[0]))][:2]
+        return {pid: (top.index(pid) + 1 if pid in top else None) for pid in ranks()}
+
+    rerank(full=True)
+    assert ranks() == expected() and ranks()[products[0].pk] == 1
+    steps = [
+        # the last overtakes everyone, rated 5 by many
+        lambda: [add_votes(make_review(product=products[3], rating=5), helpful=3) for _ in range(6)],
+        # the first falls below the rest
+        lambda: [add_votes(make_review(product=products[0], rating=1), helpful=3) for _ in range(12)],
+        # the second is no longer eligible
+        lambda: Review.objects.filter(product=products[1]).update(status=Review.Status.HIDDEN),
+    ]
+    seen = []
+    for step in steps:
+        step()
+        rerank()
+        assert ranks() == expected()
+        seen.append(ranks())
+    assert seen[0][products[3].pk] == 1
+    assert seen[1][products[0].pk] is None
+    assert seen[2][products[1].pk] is None
