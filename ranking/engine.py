@@ -29,7 +29,8 @@ data writes nothing.
    figures where the inputs or the formula changed: see score_all.) A level change changes the
    author's prior and the weight of their votes, so the run settles: it re-scores what those
    changes touch, up to SETTLE_ROUNDS times, and leaves anything left over in RerankPending for
-   the next run.
+   the next run. (Only the reviews whose voters' weights changed have their votes summed again;
+   the others keep the sums already on their score row.)
    A scoped score write records the rows it changed, with their values before and after
    (rk_touched): only their authors, (author, category) pairs and products are recomputed, and an
    author (or an author's category) whose changed rows only changed figures has their sums moved
@@ -163,6 +164,8 @@ TOUCHED_COLUMNS = {
 CORE_TEMP_TABLES = ("rk_review", "rk_user", "rk_voter", "rk_product", "rk_weight_new", "rk_new_vote")
 TEMP_TABLES = {
     "rk_review": "id BIGINT PRIMARY KEY",  # reviews to score in this round
+    # ... and of those, the reviews whose votes are summed again (settle)
+    "rk_review_votes": "id BIGINT PRIMARY KEY",
     # votes cast or changed since the last run: counted here, so later statements plan for them
     # (PostgreSQL guesses a handful of rows for a range of recent timestamps)
     "rk_new_vote": "user_id BIGINT, review_id BIGINT",
@@ -883,16 +886,18 @@ class Engine:
 
     # --- review scores ----------------------------------------------------------------------------
 
-    def score_values(self, scope: Scope) -> str:
+    def score_values(self, scope: Scope, votes_scope: Scope | None = None) -> str:
         """SQL for the new score columns (SCORE_COLUMNS, plus review_id) of the reviews in
         `scope`, with `discover` before a moderator's feature boost (added by _write_scores from
-        the score row, so this never reads the score table). Parameter: %(now)s."""
-        votes, _ = self._vote_sums(scope)
+        the score row, so this never reads the score table but for `votes_scope`). With
+        `votes_scope` (a table of review ids), only those reviews' votes are summed again; the
+        others keep the sums on their score row. Parameter: %(now)s."""
+        votes, _ = self._vote_sums(votes_scope or scope)
         if scope.table is None:
             # Every vote (or a part's range of them): aggregate once, in parallel where it can.
             vote_agg = self.create_temp_as("rk_vote_agg", votes)
             votes = f"SELECT review_id, hw, uw FROM {vote_agg}"
-        return self.score_layers(self.score_inputs(scope, votes, fenced=True))
+        return self.score_layers(self.score_inputs(scope, votes, fenced=True, votes_scope=votes_scope))
 
     def _vote_sums(self, scope: Scope, weights: str | None = None) -> tuple[str, str | None]:
         """SQL for each review's weighted helpful and not-helpful sums (review_id, hw, uw).
@@ -944,7 +949,9 @@ class Engine:
             ") q GROUP BY q.review_id"
         ), None
 
-    def score_inputs(self, scope: Scope, votes: str, *, fenced: bool, photos: str | None = None) -> str:
+    def score_inputs(
+        self, scope: Scope, votes: str, *, fenced: bool, photos: str | None = None, votes_scope: Scope | None = None
+    ) -> str:
         """SQL for what a review's score is computed from (review_id, INPUT_COLUMNS,
         created_epoch): the review's own fields, its weighted vote sums (`votes`), photos and the
         author's level. `fenced` keeps PostgreSQL from merging it into the layers above."""
@@ -958,17 +965,23 @@ class Engine:
             author_level, level_join = f"(SELECT sa.level FROM {STANDING} sa WHERE sa.user_id = r.author_id)", ""
         else:
             author_level, level_join = "sa.level", f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id "
+        hw, uw, kept_join = rnd("COALESCE(va.hw, 0)"), rnd("COALESCE(va.uw, 0)"), ""
+        if votes_scope is not None:
+            # Reviews outside `votes_scope` keep the weighted sums their score row holds.
+            hw = f"CASE WHEN vs.id IS NULL THEN ks.helpful_weight ELSE {hw} END"
+            uw = f"CASE WHEN vs.id IS NULL THEN ks.unhelpful_weight ELSE {uw} END"
+            kept_join = f"LEFT JOIN {votes_scope.table} vs ON vs.id = r.id LEFT JOIN {SCORE} ks ON ks.review_id = r.id "
         l1 = (
             "SELECT r.id AS review_id, r.product_id, pr.category_id, r.author_id, r.created_at, r.rating, "
             "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
-            f"{rnd('COALESCE(va.hw, 0)')} AS helpful_weight, {rnd('COALESCE(va.uw, 0)')} AS unhelpful_weight, "
+            f"{hw} AS helpful_weight, {uw} AS unhelpful_weight, "
             f"r.body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE({author_level}, 1) AS author_level, "
             f"{d.epoch('r.created_at')} AS created_epoch "
             # The body's length is a stored generated column: the joins carry no review text.
             "FROM (SELECT id, product_id, author_id, created_at, rating, status, body_length "
             f"FROM {REVIEW} WHERE {scope.on('id')}{fence}) r JOIN {PRODUCT} pr ON pr.id = r.product_id "
             f"LEFT JOIN ({votes}) va ON va.review_id = r.id LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
-            f"{level_join}WHERE {scope.on('r.id')}{fence}"
+            f"{level_join}{kept_join}WHERE {scope.on('r.id')}{fence}"
         )
         return l1
 
@@ -1015,8 +1028,12 @@ class Engine:
         l5 = f"SELECT l4.*, {discover} AS discover FROM ({l4}) l4{d.fence()}"
         return l5
 
-    def score_reviews(self, scope: Scope, result: RunResult) -> int:
-        """Write the new scores of the reviews in `scope` (only rows whose values differ)."""
+    def score_reviews(self, scope: Scope, result: RunResult, votes_scope: Scope | None = None) -> int:
+        """Write the new scores of the reviews in `scope` (only rows whose values differ). With
+        `votes_scope`, only its reviews' votes are summed again (see score_values)."""
+        if votes_scope is not None:
+            # A score row created now holds no sums yet.
+            self.add_ids(votes_scope.table, self.missing(f"SELECT id FROM {scope.table}", SCORE, "review_id"))
         if scope.table:
             # The ids without a score row first (a probe of the score key each), then only those
             # reviews read: joined first, every review in scope was fetched to find the few new ones.
@@ -1028,7 +1045,9 @@ class Engine:
             )
         if scope.everything and self.d.pg:
             return self.score_all(result)
-        return self._write_scores(self.score_values(scope), {}, result, record=scope if scope.table else None)
+        return self._write_scores(
+            self.score_values(scope, votes_scope), {}, result, record=scope if scope.table else None
+        )
 
     def score_formula(self) -> str:
         """A fingerprint of the score formula (every expression and constant of score_layers and
@@ -1759,17 +1778,21 @@ class Engine:
         for _round in range(SETTLE_ROUNDS):
             if not self.count("rk_level_changed"):
                 return changed_total
-            self.clear("rk_voter", "rk_review", "rk_user")
+            self.clear("rk_voter", "rk_review", "rk_user", "rk_review_votes")
             self.x("INSERT INTO rk_voter (id) SELECT id FROM rk_level_changed")
             self.vote_weights(Scope("rk_voter"), result)
+            # The reviews these voters voted on have new vote sums; those of the authors whose
+            # level changed have a new prior only, and keep the sums this run already wrote.
             self.add_ids(
-                "rk_review", f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id"
+                "rk_review_votes",
+                f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id",
             )
+            self.add_ids("rk_review", "SELECT id FROM rk_review_votes")
             self.add_ids(
                 "rk_review", f"SELECT r.id FROM {REVIEW} r WHERE r.author_id IN (SELECT id FROM rk_level_changed)"
             )
-            self.analyze("rk_review")
-            self.score_reviews(Scope("rk_review"), result)
+            self.analyze("rk_review", "rk_review_votes")
+            self.score_reviews(Scope("rk_review"), result, votes_scope=Scope("rk_review_votes"))
             self.add_touched()
             self.analyze("rk_user")
             changed_total += self.standings(Scope("rk_user"), result)

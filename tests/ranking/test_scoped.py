@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from ranking.models import CategoryStanding, ProductScore, ReviewerStanding
+from ranking.models import CategoryStanding, ProductScore, ReviewerStanding, ReviewScore
 from reviews import services as review_services
 from reviews.models import Review
 from tests.factories import CategoryFactory, ProductFactory
@@ -293,3 +293,27 @@ def test_incremental_runs_move_standings_in_place(category):
     for table in ("ranking_reviewerstanding", "ranking_productscore"):
         hot, updated = moved[table]
         assert updated >= 1 and hot >= 1, table
+
+
+def test_a_level_change_scores_an_unseen_review_of_its_author_with_its_votes(category, settings):
+    """The settle round keeps the stored vote sums of reviews whose voters' weights did not
+    change; a review of the author with no score row yet (written by a bulk path, outside any
+    run's scope) has none stored, so its votes are summed."""
+    settings.RANKING_LEVEL_THRESHOLDS = [0, 5, 10, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000]
+    author = seasoned_user()
+    first = make_review(author=author, product=ProductFactory(category=category))
+    add_votes(first, helpful=1)
+    voters = [seasoned_user() for _ in range(3)]
+    rerank(full=True)  # (which gives the voters their standing and weight)
+    unseen = make_review(author=author, product=ProductFactory(category=category))
+    add_votes(unseen, helpful=2, unhelpful=1, voters=voters)
+    settle_in_the_past()  # the unseen review and its votes are older than the next run's window
+    ReviewScore.objects.filter(review=unseen).delete()
+    level_before = ReviewerStanding.objects.get(user=author).level
+    add_votes(first, helpful=4)
+    assert rerank().kind == "incremental"
+    assert ReviewerStanding.objects.get(user=author).level > level_before  # the settle round ran
+    scoped = ReviewScore.objects.values("helpful_weight", "unhelpful_weight", "quality").get(review=unseen)
+    assert scoped["helpful_weight"] > 0 and scoped["unhelpful_weight"] > 0
+    rerank(full=True)
+    assert ReviewScore.objects.values("helpful_weight", "unhelpful_weight", "quality").get(review=unseen) == scoped
