@@ -1,4 +1,4 @@
-"""The rerank's indexes on PostgreSQL (ranking migrations 0007, 0008 and 0013, reviews 0007): the
+"""The rerank's indexes on PostgreSQL (ranking migrations 0007, 0008, 0013 and 0014, reviews 0007): the
 score inputs, reputation and product sums read covering indexes alone, while the standings that
 every incremental run moves are indexed on their keys only, so that moving their figures is a HOT
 update that enters no index. A migration that got either wrong would leave the results right but
@@ -6,6 +6,8 @@ the runs slower, so the definitions are checked here."""
 
 import pytest
 from django.db import connection
+
+from ranking.engine import CATEGORY_STANDING_COLUMNS, PRODUCT_SCORE_COLUMNS, STORED_STANDING_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
@@ -79,30 +81,14 @@ def test_votes_per_review_are_estimated_from_a_larger_sample():
         assert cursor.fetchone() == (1000,)
 
 
-# What an incremental run moves on a standing: an index holding any of these would make each such
-# update enter every index of the table again (no HOT update).
+# What an incremental run moves on a standing or product score (the engine's own column lists, so
+# a figure added there is checked here too): an index holding any of these would make each such
+# update enter every index of the table again (no HOT update). A product score's category is
+# rewritten with its own value, which keeps an update in place.
 MOVED_FIGURES = {
-    "ranking_reviewerstanding": {
-        "reputation",
-        "review_count",
-        "recent_review_count",
-        "helpful_weight_received",
-        "unhelpful_weight_received",
-        "active_periods",
-        "review_points",
-        "vote_weight",
-        "updated_at",
-    },
-    "ranking_categorystanding": {"reputation", "review_count", "helpful_weight_received", "is_expert", "review_points"},
-    "ranking_productscore": {
-        "review_count",
-        "average_rating",
-        "weight_sum",
-        "weighted_rating_sum",
-        "bayesian_score",
-        "eligible",
-        "updated_at",
-    },
+    "ranking_reviewerstanding": {*STORED_STANDING_COLUMNS, "vote_weight", "updated_at"},
+    "ranking_categorystanding": set(CATEGORY_STANDING_COLUMNS),
+    "ranking_productscore": {*PRODUCT_SCORE_COLUMNS, "updated_at"} - {"category_id"},
 }
 
 
