@@ -15,7 +15,8 @@ data writes nothing.
 
 1. Scope. A full run covers every row. An incremental run starts from what changed since the
    previous successful run's start (minus settings.RANKING_WATERMARK_OVERLAP): reviews whose
-   `changed_at` moved (edits, votes, comments, saves, photos), votes whose `updated_at` moved,
+   `changed_at` moved (edits, votes, comments, saves, photos), the vote events it takes
+   (ranking.models.VoteEvent: every vote cast, changed or withdrawn, recorded by a trigger),
    fraud flags a moderator decided, features set or expired, deleted reviews
    (RerankPending), and voters whose weight may have changed without any row changing (7-day
    birthdays, suspensions starting or ending).
@@ -30,7 +31,8 @@ data writes nothing.
    author's prior and the weight of their votes, so the run settles: it re-scores what those
    changes touch, up to SETTLE_ROUNDS times, and leaves anything left over in RerankPending for
    the next run. (Only the reviews whose voters' weights changed have their votes summed again;
-   the others keep the sums already on their score row.)
+   the others keep the sums already on their score row.) Likewise the first pass adds a review's
+   new votes to its stored sums (vote_deltas) unless something else about its votes changed.
    A scoped score write records the rows it changed, with their values before and after
    (rk_touched): only their authors, (author, category) pairs and products are recomputed, and an
    author (or an author's category) whose changed rows only changed figures has their sums moved
@@ -52,6 +54,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -85,6 +88,8 @@ TALLY = "reviews_votetally"
 STAGED = "ranking_stagedscore"
 FLAG = "ranking_fraudflag"
 FLAGGED = "ranking_flaggedvote"
+EVENT = "ranking_voteevent"
+EVENT_COLUMNS = "vote_id, user_id, review_id, helpful, kind"
 # A score row copies what the aggregates need from its review, so they never read the (wide)
 # reviews table: product, category, author, creation time, rating.
 SCORE_KEYS = "review_id, product_id, category_id, author_id, created_at, rating"
@@ -126,6 +131,8 @@ STORED_STANDING_COLUMNS = [
 ]
 # ... as the new figures' rows carry them (st: the standing), to compare with.
 STORED_STANDING_SELECT = ", ".join(f"st.{col} AS stored_{col}" for col in STORED_STANDING_COLUMNS)
+# The tables a statement inserts into (see Engine.known_empty).
+INSERTED_INTO = re.compile(r"\bINSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 # Above this many user ids, vote weights are joined instead of passed as one array parameter.
 MAX_WEIGHT_ARRAY = 5_000_000
 
@@ -161,14 +168,26 @@ TOUCHED_COLUMNS = {
 
 # Temporary tables: (name, columns), emptied at the end of the run. Finding changes needs only
 # CORE_TEMP_TABLES; an incremental run with nothing to do never creates the others.
-CORE_TEMP_TABLES = ("rk_review", "rk_user", "rk_voter", "rk_product", "rk_weight_new", "rk_new_vote")
+CORE_TEMP_TABLES = (
+    "rk_review",
+    "rk_review_votes",
+    "rk_user",
+    "rk_voter",
+    "rk_product",
+    "rk_weight_new",
+    "rk_new_vote",
+)
 TEMP_TABLES = {
     "rk_review": "id BIGINT PRIMARY KEY",  # reviews to score in this round
-    # ... and of those, the reviews whose votes are summed again (settle)
+    # ... and of those, the reviews whose votes are all summed again; the others keep the sums on
+    # their score row, plus what their new votes add (rk_vote_delta)
     "rk_review_votes": "id BIGINT PRIMARY KEY",
-    # votes cast or changed since the last run: counted here, so later statements plan for them
-    # (PostgreSQL guesses a handful of rows for a range of recent timestamps)
-    "rk_new_vote": "user_id BIGINT, review_id BIGINT",
+    # votes cast or changed since the last run: the vote events an incremental run took (see
+    # take_vote_events), or the votes a split run's parts may not have seen (kind 'update')
+    "rk_new_vote": "vote_id BIGINT, user_id BIGINT, review_id BIGINT, helpful BOOLEAN, kind VARCHAR(6)",
+    # what the new votes of reviews outside rk_review_votes add to their stored sums
+    # (`complete`: every voter had a standing; the others are summed again)
+    "rk_vote_delta": "review_id BIGINT PRIMARY KEY, hw DOUBLE PRECISION, uw DOUBLE PRECISION, complete BOOLEAN",
     "rk_user": "id BIGINT PRIMARY KEY",  # standings to recompute in this round
     "rk_voter": "id BIGINT PRIMARY KEY",  # vote weights to recompute in this round
     "rk_product": "id BIGINT PRIMARY KEY",  # products to recompute at the end
@@ -383,6 +402,9 @@ class Engine:
         self.temp_tables: list[str] = []
         self.dropped_at_end: list[str] = []  # the scratch tables, and SQLite's temporary ones
         self.temp_tables_empty = False  # see run()
+        # Temporary tables known to be empty (created or cleared, nothing inserted since): add_ids
+        # fills those without ON CONFLICT, whose speculative insertion doubles an insert's cost.
+        self.known_empty: set[str] = set()
         self.backend_pid: int | None = None
         self.formula: str | None = None  # score_formula(), set by a full run's score step
         self.product_agg: str | None = None  # see category_stats
@@ -403,11 +425,27 @@ class Engine:
 
     def x(self, sql: str, params: dict | None = None) -> int:
         self.cursor.execute(sql, params or {})
-        return max(self.cursor.rowcount, 0)
+        count = self.cursor.rowcount
+        self._note_inserts(sql, count)
+        return max(count, 0)
 
     def rows(self, sql: str, params: dict | None = None) -> list[tuple]:
         self.cursor.execute(sql, params or {})
+        self._note_inserts(sql, -1)
         return self.cursor.fetchall()
+
+    def insert_many(self, sql: str, rows: list[tuple]) -> None:
+        self.cursor.executemany(sql, rows)
+        self._note_inserts(sql, -1)
+
+    def _note_inserts(self, sql: str, count: int) -> None:
+        """Forget that a table is empty once a statement may have inserted into it. A plain
+        INSERT's row count says whether it did; any other statement naming one counts as one that did."""
+        if self.known_empty:
+            targets = INSERTED_INTO.findall(sql)
+            if len(targets) == 1 and count == 0 and re.match(r"\s*INSERT\s", sql, re.IGNORECASE):
+                return
+            self.known_empty.difference_update(targets)
 
     def scalar(self, sql: str, params: dict | None = None):
         rows = self.rows(sql, params)
@@ -419,6 +457,7 @@ class Engine:
                 self.x(self.d.create_temp(name, TEMP_TABLES[name]))
                 if not self.temp_tables_empty:
                     self.clear(name)
+                self.known_empty.add(name)
                 self.temp_tables.append(name)
                 if not self.d.pg:
                     self.dropped_at_end.append(name)
@@ -449,9 +488,14 @@ class Engine:
     def clear(self, *tables: str) -> None:
         for table in tables:
             self.x(f"DELETE FROM {table}")
+            self.known_empty.add(table)
 
     def add_ids(self, table: str, select_sql: str, params: dict | None = None) -> int:
         """Insert the ids `select_sql` yields into a temporary id table, skipping duplicates."""
+        if table in self.known_empty:
+            return self.x(
+                f"INSERT INTO {table} (id) SELECT DISTINCT q.id FROM ({select_sql}) q WHERE q.id IS NOT NULL", params
+            )
         # ON CONFLICT rather than NOT EXISTS on the table being filled: PostgreSQL may plan the
         # latter as a nested loop over a growing table (quadratic).
         return self.x(
@@ -556,6 +600,8 @@ class Engine:
         return result
 
     def _full(self, result: RunResult, split: Split | None = None) -> None:
+        # Every review's votes are summed from the votes themselves: the events are only taken.
+        self.take_vote_events(into=None)
         if split is not None:
             # The parts counted these voters' votes at no weight (no standing row yet); the rows
             # created below give them one, so their reviews are rescored (score_reviews_split).
@@ -617,9 +663,7 @@ class Engine:
         # Candidate voters (7-day birthdays, suspensions, level changes left over): only real
         # weight changes put reviews in scope.
         if self.vote_weights(Scope("rk_voter"), result):
-            self.add_ids(
-                "rk_review", f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id"
-            )
+            self.resum_reviews(f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id")
         if not any(self.count(t) for t in ("rk_review", "rk_user", "rk_product")):
             return
         self.create_temp(TEMP_TABLES)
@@ -631,8 +675,9 @@ class Engine:
 
         fraud.detect_serial(self, result, pairs_scope="rk_pair_changed")
         self.progress("review scores")
+        self.vote_deltas(result)
         self.analyze("rk_review", "rk_voter")
-        self.score_reviews(Scope("rk_review"), result)
+        self.score_reviews(Scope("rk_review"), result, votes_scope=Scope("rk_review_votes"), deltas="rk_vote_delta")
         # Standings and product scores are sums over score rows: only the rows that changed move them.
         self.add_touched()
         self.progress("reviewer standings")
@@ -656,7 +701,7 @@ class Engine:
 
     def find_changes(self, since: datetime) -> None:
         """Fill rk_review / rk_voter / rk_user / rk_product with what changed since `since`."""
-        self.find_changed_reviews(since)
+        self.find_changed_reviews(since, events=True)
         p = {
             "since": self.dt(since),
             "now": self.dt(self.now),
@@ -694,15 +739,22 @@ class Engine:
             p,
         )
 
-    def find_changed_reviews(self, since: datetime) -> None:
-        """Add to rk_review the reviews whose own rows, votes, features or flags changed."""
+    def find_changed_reviews(self, since: datetime, *, events: bool = False) -> None:
+        """Add to rk_review the reviews whose own rows, votes, features or flags changed. The
+        changed votes are the vote events this run takes (`events`), or else every vote updated
+        after `since` (a split run's final step: whatever its parts may not have seen)."""
         p = {"since": self.dt(since), "now": self.dt(self.now)}
         self.add_ids("rk_review", f"SELECT id FROM {REVIEW} WHERE changed_at > %(since)s", p)
         self.clear("rk_new_vote")
-        self.x(
-            f"INSERT INTO rk_new_vote (user_id, review_id) SELECT user_id, review_id FROM {VOTE} WHERE updated_at > %(since)s",
-            p,
-        )
+        if events:
+            self.take_vote_events(into="rk_new_vote")
+        else:
+            self.x(
+                f"INSERT INTO rk_new_vote ({EVENT_COLUMNS}) SELECT id, user_id, review_id, helpful, 'update' "
+                f"FROM {VOTE} WHERE updated_at > %(since)s",
+                p,
+            )
+        # Counted, so later statements plan for them.
         self.analyze("rk_new_vote")
         self.add_ids("rk_review", "SELECT review_id AS id FROM rk_new_vote")
         self.add_ids("rk_review", f"SELECT review_id AS id FROM {SCORE} WHERE featured_changed_at > %(since)s", p)
@@ -711,12 +763,73 @@ class Engine:
             f"SELECT review_id AS id FROM {SCORE} WHERE featured_until > %(since)s AND featured_until <= %(now)s",
             p,
         )
-        self.add_ids(
-            "rk_review",
+        self.resum_reviews(
             f"SELECT v.review_id AS id FROM {FLAGGED} fv JOIN {FLAG} f ON f.id = fv.flag_id "
             f"JOIN {VOTE} v ON v.id = fv.vote_id WHERE f.updated_at > %(since)s",
             p,
         )
+
+    def take_vote_events(self, *, into: str | None) -> None:
+        """Take the vote events this run's snapshot sees: deleted, so the next run takes only
+        later ones (a run that rolls back leaves them), and copied `into` a temporary table."""
+        if self.d.pg:
+            # Under the run's one snapshot, DELETE removes exactly the events it sees; those of
+            # votes committed meanwhile stay, as their votes stay unseen by this run.
+            if into is None:
+                self.x(f"DELETE FROM {EVENT}")
+            else:
+                self.x(
+                    f"WITH taken AS (DELETE FROM {EVENT} RETURNING {EVENT_COLUMNS}) "
+                    f"INSERT INTO {into} ({EVENT_COLUMNS}) SELECT {EVENT_COLUMNS} FROM taken"
+                )
+            return
+        # SQLite has one writer at a time and increasing ids: the events up to the last one seen.
+        last = self.scalar(f"SELECT MAX(id) FROM {EVENT}")
+        if last is None:
+            return
+        if into is not None:
+            self.x(
+                f"INSERT INTO {into} ({EVENT_COLUMNS}) SELECT {EVENT_COLUMNS} FROM {EVENT} WHERE id <= %(last)s",
+                {"last": last},
+            )
+        self.x(f"DELETE FROM {EVENT} WHERE id <= %(last)s", {"last": last})
+
+    def resum_reviews(self, select_sql: str, params: dict | None = None) -> None:
+        """Put the reviews `select_sql` yields in scope with all their votes summed again: what
+        some of their votes weigh changed (a voter's weight, a cap, a fraud flag)."""
+        self.add_ids("rk_review", select_sql, params)
+        self.add_ids("rk_review_votes", select_sql, params)
+
+    def vote_deltas(self, result: RunResult) -> None:
+        """What the votes cast since the last run (rk_new_vote) add to their reviews' stored sums
+        (rk_vote_delta). Exact: a vote counts at its voter's weight, rounded like every summand.
+        The reviews where that is not all that changed have all their votes summed again
+        (rk_review_votes): a vote changed or withdrawn, a new vote that is capped or flagged, or
+        one whose voter has no standing (find_changes gave one to every voter of a new vote, so
+        the voter is gone). Every vote a stored sum holds was an event taken by an earlier run,
+        which gave its voter a standing: a standing created by this run holds no earlier vote."""
+        self.add_ids("rk_review_votes", "SELECT review_id AS id FROM rk_new_vote WHERE kind <> 'insert'")
+        self.add_ids(
+            "rk_review_votes",
+            f"SELECT e.review_id AS id FROM rk_new_vote e JOIN {PAIR} vp ON vp.voter_id = e.user_id "
+            f"JOIN {REVIEW} r ON r.id = e.review_id AND r.author_id = vp.author_id "
+            f"UNION ALL SELECT e.review_id FROM rk_new_vote e JOIN {FLAGGED} fv ON fv.vote_id = e.vote_id",
+        )
+        self.clear("rk_vote_delta")
+        # Each voter's weight by its key (a few thousand probes, not a hash of every standing);
+        # NULL for a voter with no standing.
+        w, zero = "e.weight", self.d.lit(0)
+        self.x(
+            "INSERT INTO rk_vote_delta (review_id, hw, uw, complete) "
+            f"SELECT e.review_id, SUM(CASE WHEN e.helpful THEN {w} ELSE {zero} END), "
+            f"SUM(CASE WHEN e.helpful THEN {zero} ELSE {w} END), COUNT(e.weight) = COUNT(*) FROM ("
+            f"  SELECT n.review_id, n.helpful, (SELECT st.vote_weight FROM {STANDING} st WHERE st.user_id = n.user_id) "
+            "  AS weight FROM rk_new_vote n WHERE n.review_id NOT IN (SELECT id FROM rk_review_votes)"
+            ") e GROUP BY e.review_id"
+        )
+        self.add_ids("rk_review_votes", "SELECT review_id AS id FROM rk_vote_delta WHERE NOT complete")
+        moved = self.scalar("SELECT COUNT(*) FROM rk_vote_delta WHERE complete") or 0
+        result.notes["reviews_moved_by_new_votes"] = result.notes.get("reviews_moved_by_new_votes", 0) + moved
 
     def ensure_rows_full(self, result: RunResult, *, scores: bool = True) -> None:
         # Reviews without a score row are listed first (a read), then inserted: an anti-join on
@@ -810,8 +923,7 @@ class Engine:
         # (ten thousand lookups of their reviews' authors) to compare only those.
         self.pairs_full(result)
         # A pair whose count changed changes the weight of the voter's other votes on that author.
-        self.add_ids(
-            "rk_review",
+        self.resum_reviews(
             f"SELECT v.review_id AS id FROM rk_pair_changed c JOIN {REVIEW} r ON r.author_id = c.author_id "
             f"JOIN {VOTE} v ON v.review_id = r.id AND v.user_id = c.voter_id",
         )
@@ -886,18 +998,19 @@ class Engine:
 
     # --- review scores ----------------------------------------------------------------------------
 
-    def score_values(self, scope: Scope, votes_scope: Scope | None = None) -> str:
+    def score_values(self, scope: Scope, votes_scope: Scope | None = None, deltas: str | None = None) -> str:
         """SQL for the new score columns (SCORE_COLUMNS, plus review_id) of the reviews in
         `scope`, with `discover` before a moderator's feature boost (added by _write_scores from
         the score row, so this never reads the score table but for `votes_scope`). With
         `votes_scope` (a table of review ids), only those reviews' votes are summed again; the
-        others keep the sums on their score row. Parameter: %(now)s."""
+        others keep the sums on their score row, plus what `deltas` (see vote_deltas) adds.
+        Parameter: %(now)s."""
         votes, _ = self._vote_sums(votes_scope or scope)
         if scope.table is None:
             # Every vote (or a part's range of them): aggregate once, in parallel where it can.
             vote_agg = self.create_temp_as("rk_vote_agg", votes)
             votes = f"SELECT review_id, hw, uw FROM {vote_agg}"
-        return self.score_layers(self.score_inputs(scope, votes, fenced=True, votes_scope=votes_scope))
+        return self.score_layers(self.score_inputs(scope, votes, fenced=True, votes_scope=votes_scope, deltas=deltas))
 
     def _vote_sums(self, scope: Scope, weights: str | None = None) -> tuple[str, str | None]:
         """SQL for each review's weighted helpful and not-helpful sums (review_id, hw, uw).
@@ -950,7 +1063,14 @@ class Engine:
         ), None
 
     def score_inputs(
-        self, scope: Scope, votes: str, *, fenced: bool, photos: str | None = None, votes_scope: Scope | None = None
+        self,
+        scope: Scope,
+        votes: str,
+        *,
+        fenced: bool,
+        photos: str | None = None,
+        votes_scope: Scope | None = None,
+        deltas: str | None = None,
     ) -> str:
         """SQL for what a review's score is computed from (review_id, INPUT_COLUMNS,
         created_epoch): the review's own fields, its weighted vote sums (`votes`), photos and the
@@ -961,25 +1081,36 @@ class Engine:
             f"SELECT ph.review_id, COUNT(*) AS n FROM {PHOTO} ph WHERE {scope.on('ph.review_id')} GROUP BY ph.review_id"
         )
         if scope.table:
-            # A few thousand reviews: each author's level by its key, not a hash of every standing.
+            # A few thousand reviews: each author's level and product's category by its key, not a
+            # hash of every standing and product.
             author_level, level_join = f"(SELECT sa.level FROM {STANDING} sa WHERE sa.user_id = r.author_id)", ""
+            category, product_join = f"(SELECT pr.category_id FROM {PRODUCT} pr WHERE pr.id = r.product_id)", ""
         else:
             author_level, level_join = "sa.level", f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id "
+            category, product_join = "pr.category_id", f"JOIN {PRODUCT} pr ON pr.id = r.product_id "
         hw, uw, kept_join = rnd("COALESCE(va.hw, 0)"), rnd("COALESCE(va.uw, 0)"), ""
         if votes_scope is not None:
-            # Reviews outside `votes_scope` keep the weighted sums their score row holds.
-            hw = f"CASE WHEN vs.id IS NULL THEN ks.helpful_weight ELSE {hw} END"
-            uw = f"CASE WHEN vs.id IS NULL THEN ks.unhelpful_weight ELSE {uw} END"
+            # Reviews outside `votes_scope` keep the weighted sums their score row holds (moved by
+            # what their new votes add, with `deltas`).
+            kept_hw, kept_uw = "ks.helpful_weight", "ks.unhelpful_weight"
             kept_join = f"LEFT JOIN {votes_scope.table} vs ON vs.id = r.id LEFT JOIN {SCORE} ks ON ks.review_id = r.id "
+            if deltas:
+                kept_hw, kept_uw = (
+                    rnd("ks.helpful_weight + COALESCE(vd.hw, 0)"),
+                    rnd("ks.unhelpful_weight + COALESCE(vd.uw, 0)"),
+                )
+                kept_join += f"LEFT JOIN {deltas} vd ON vd.review_id = r.id "
+            hw = f"CASE WHEN vs.id IS NULL THEN {kept_hw} ELSE {hw} END"
+            uw = f"CASE WHEN vs.id IS NULL THEN {kept_uw} ELSE {uw} END"
         l1 = (
-            "SELECT r.id AS review_id, r.product_id, pr.category_id, r.author_id, r.created_at, r.rating, "
+            f"SELECT r.id AS review_id, r.product_id, {category} AS category_id, r.author_id, r.created_at, r.rating, "
             "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
             f"{hw} AS helpful_weight, {uw} AS unhelpful_weight, "
             f"r.body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE({author_level}, 1) AS author_level, "
             f"{d.epoch('r.created_at')} AS created_epoch "
             # The body's length is a stored generated column: the joins carry no review text.
             "FROM (SELECT id, product_id, author_id, created_at, rating, status, body_length "
-            f"FROM {REVIEW} WHERE {scope.on('id')}{fence}) r JOIN {PRODUCT} pr ON pr.id = r.product_id "
+            f"FROM {REVIEW} WHERE {scope.on('id')}{fence}) r {product_join}"
             f"LEFT JOIN ({votes}) va ON va.review_id = r.id LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
             f"{level_join}{kept_join}WHERE {scope.on('r.id')}{fence}"
         )
@@ -1028,7 +1159,9 @@ class Engine:
         l5 = f"SELECT l4.*, {discover} AS discover FROM ({l4}) l4{d.fence()}"
         return l5
 
-    def score_reviews(self, scope: Scope, result: RunResult, votes_scope: Scope | None = None) -> int:
+    def score_reviews(
+        self, scope: Scope, result: RunResult, votes_scope: Scope | None = None, deltas: str | None = None
+    ) -> int:
         """Write the new scores of the reviews in `scope` (only rows whose values differ). With
         `votes_scope`, only its reviews' votes are summed again (see score_values)."""
         if votes_scope is not None:
@@ -1046,7 +1179,7 @@ class Engine:
         if scope.everything and self.d.pg:
             return self.score_all(result)
         return self._write_scores(
-            self.score_values(scope, votes_scope), {}, result, record=scope if scope.table else None
+            self.score_values(scope, votes_scope, deltas), {}, result, record=scope if scope.table else None
         )
 
     def score_formula(self) -> str:
@@ -1215,7 +1348,7 @@ class Engine:
             params,
         )
         if ids:
-            self.cursor.executemany("INSERT INTO rk_touched (review_id) VALUES (%s)", ids)
+            self.insert_many("INSERT INTO rk_touched (review_id) VALUES (%s)", ids)
             self.x(
                 f"UPDATE rk_touched SET {', '.join(f'{c} = s.{c}, old_{c} = o.{c}' for c in kept)} "
                 f"FROM {SCORE} s, rk_old_values o WHERE s.review_id = rk_touched.review_id "
@@ -1676,7 +1809,7 @@ class Engine:
         else:
             keys = self.rows(update, params)
             if keys:
-                self.cursor.executemany("INSERT INTO rk_catmoved (user_id, category_id) VALUES (%s, %s)", keys)
+                self.insert_many("INSERT INTO rk_catmoved (user_id, category_id) VALUES (%s, %s)", keys)
             moved = len(keys)
         # Pairs with sums to move that the update did not write because their differences added up
         # to nothing (an author's prior moves quality, not points) are done; those with no stored
@@ -1779,6 +1912,9 @@ class Engine:
             if not self.count("rk_level_changed"):
                 return changed_total
             self.clear("rk_voter", "rk_review", "rk_user", "rk_review_votes")
+            # Counted, so the authors' reviews below are found by their key: a guess of thousands
+            # of authors made PostgreSQL read every review instead (~0.2 s).
+            self.analyze("rk_level_changed")
             self.x("INSERT INTO rk_voter (id) SELECT id FROM rk_level_changed")
             self.vote_weights(Scope("rk_voter"), result)
             # The reviews these voters voted on have new vote sums; those of the authors whose

@@ -57,8 +57,7 @@ def _rescore_flag_votes(engine: Engine, flag_ids: list[int]) -> None:
     if not flag_ids:
         return
     placeholders, params = _in_list("f", flag_ids)
-    engine.add_ids(
-        "rk_review",
+    engine.resum_reviews(
         f"SELECT v.review_id AS id FROM ranking_flaggedvote fv JOIN {VOTE} v ON v.id = fv.vote_id "
         f"WHERE fv.flag_id IN ({placeholders})",
         params,

@@ -326,6 +326,28 @@ class RerankPending(models.Model):
         return f"{self.reason}: user {self.user_id}, product {self.product_id}"
 
 
+class VoteEvent(models.Model):
+    """A vote cast, changed or withdrawn since the last rerank, written by a database trigger on
+    reviews_helpfulvote (ranking 0015) so that every path that writes votes records one. Each run
+    takes (and deletes) the events its snapshot sees: an incremental run adds a new vote's weight
+    to its review's stored sums instead of summing all of that review's votes again."""
+
+    class Kind(models.TextChoices):
+        INSERT = "insert", "Vote cast"
+        UPDATE = "update", "Vote changed"
+        DELETE = "delete", "Vote withdrawn"
+
+    # Plain ids, no foreign keys: the vote (or its review) may be gone when the run reads this.
+    vote_id = models.BigIntegerField()
+    review_id = models.BigIntegerField()
+    user_id = models.BigIntegerField()
+    helpful = models.BooleanField()
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+
+    def __str__(self) -> str:
+        return f"{self.kind} of vote {self.vote_id} on review {self.review_id}"
+
+
 class TesterEvent(models.Model):
     """A promotion to invited tester, a warning, or a demotion, with the reason and the figures
     behind it. Shown to the reviewer."""

@@ -115,11 +115,13 @@ def test_every_model_has_an_admin():
         if m not in admin.site._registry
     ]
     # Photos and brand memberships are inlines of their parents; flagged votes are listed on the
-    # moderation fraud-flag page; staged parts and scores are a split rerank's scratch rows.
+    # moderation fraud-flag page; staged parts and scores are a split rerank's scratch rows, vote
+    # events the queue each rerank empties.
     assert sorted(missing) == [
         "ranking.FlaggedVote",
         "ranking.StagedPart",
         "ranking.StagedScore",
+        "ranking.VoteEvent",
         "reviews.BrandMembership",
         "reviews.ReviewPhoto",
     ]

@@ -2,15 +2,25 @@
 still reach what a full run computes. Every write is dated past the watermark overlap first, so
 only the changes under test are in scope."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from ranking.models import CategoryStanding, ProductScore, ReviewerStanding, ReviewScore
+from ranking.models import (
+    CategoryStanding,
+    FlaggedVote,
+    FraudFlag,
+    ProductScore,
+    ReviewerStanding,
+    ReviewScore,
+    VoteEvent,
+)
 from reviews import services as review_services
-from reviews.models import Review
+from reviews.models import HelpfulVote, Review
 from tests.factories import CategoryFactory, ProductFactory
-from tests.ranking.conftest import add_votes, make_review, rerank, seasoned_user
+from tests.ranking.conftest import BASE_WEIGHT, add_votes, make_review, rerank, seasoned_user
 from tests.ranking.test_job import FULL_ONLY, snapshot
 from tests.ranking.test_split import settle_in_the_past
 
@@ -317,3 +327,76 @@ def test_a_level_change_scores_an_unseen_review_of_its_author_with_its_votes(cat
     assert scoped["helpful_weight"] > 0 and scoped["unhelpful_weight"] > 0
     rerank(full=True)
     assert ReviewScore.objects.values("helpful_weight", "unhelpful_weight", "quality").get(review=unseen) == scoped
+
+
+def score_sums(review) -> dict:
+    return ReviewScore.objects.values("helpful_weight", "unhelpful_weight", "quality", "discover").get(review=review)
+
+
+def test_new_votes_move_their_reviews_stored_sums_exactly(category):
+    """An incremental run adds what a review's new votes weigh to the sums its score row holds
+    instead of summing all of its votes again; the figures are exactly those a full run counts.
+    (The author's four regular voters are over the cap, the two newcomers are not.)"""
+    author, voters, skincare, haircare, reviews = two_category_author()
+    target = reviews[skincare][0]
+    before = score_sums(target)
+    add_votes(target, helpful=1, unhelpful=1, voters=voters[4:6])
+    assert VoteEvent.objects.count() == 2
+    result = rerank()
+    assert result.kind == "incremental"
+    assert result.notes["reviews_moved_by_new_votes"] == 1
+    assert VoteEvent.objects.count() == 0  # taken by the run
+    moved = score_sums(target)
+    assert moved["helpful_weight"] == pytest.approx(before["helpful_weight"] + BASE_WEIGHT)
+    assert moved["unhelpful_weight"] == pytest.approx(before["unhelpful_weight"] + BASE_WEIGHT)
+    full = rerank(full=True)
+    assert set(full.changes) <= FULL_ONLY, full.changes
+    assert score_sums(target) == moved
+
+
+def assert_summed_again_like_a_full_run(reviews_to_check, allowed=frozenset()):
+    result = rerank()
+    assert result.kind == "incremental"
+    assert result.notes.get("reviews_moved_by_new_votes", 0) == 0
+    figures = {review.pk: score_sums(review) for review in reviews_to_check}
+    full = rerank(full=True)
+    assert set(full.changes) <= FULL_ONLY | allowed, full.changes
+    assert {review.pk: score_sums(review) for review in reviews_to_check} == figures
+    return figures
+
+
+def test_a_changed_or_withdrawn_vote_has_its_review_summed_again(category):
+    """Only a vote cast moves stored sums by its weight: a vote changed or withdrawn (its old
+    weight is not on record) has its review's votes all summed again, as a full run counts them."""
+    author, voters, skincare, haircare, reviews = two_category_author()
+    changed, withdrawn = reviews[skincare]
+    add_votes(changed, helpful=1, voters=voters[4:5])  # voters under the cap
+    add_votes(withdrawn, helpful=1, voters=voters[5:6])
+    rerank(full=True)
+    settle_in_the_past()
+    HelpfulVote.objects.filter(review=changed, user=voters[4]).update(helpful=False)
+    HelpfulVote.objects.filter(review=withdrawn, user=voters[5]).delete()
+    Review.objects.filter(pk__in=[changed.pk, withdrawn.pk]).update(changed_at=timezone.now())
+    assert sorted(VoteEvent.objects.values_list("kind", flat=True)) == ["delete", "update"]
+    figures = assert_summed_again_like_a_full_run([changed, withdrawn])
+    assert figures[changed.pk]["unhelpful_weight"] == pytest.approx(BASE_WEIGHT)
+
+
+def test_capped_or_flagged_new_votes_have_their_reviews_summed_again(category):
+    """A new vote that counts at a fraction of its voter's weight has its review's votes all
+    summed again, even when nothing else says so: here a vote written without its tally (the
+    voter's pair with the author is over the cap already, and its count does not move) and a vote
+    linked to a fraud flag that did not change. The figures equal a full recount."""
+    author, voters, skincare, haircare, reviews = two_category_author()
+    flagged = reviews[haircare][0]
+    capped = make_review(author=author, product=ProductFactory(category=skincare))
+    flag = FraudFlag.objects.create(kind=FraudFlag.Kind.SERIAL_VOTING, key="test:flagged", evidence={})
+    rerank(full=True)
+    settle_in_the_past()
+    FraudFlag.objects.filter(pk=flag.pk).update(updated_at=timezone.now() - timedelta(hours=2))
+    HelpfulVote.objects.create(user=voters[0], review=capped, helpful=True)  # voters[0] has 4 on the author
+    (flag_vote,) = add_votes(flagged, helpful=1, voters=voters[5:6])
+    FlaggedVote.objects.create(flag=flag, vote=flag_vote)
+    Review.objects.filter(pk=capped.pk).update(changed_at=timezone.now())
+    figures = assert_summed_again_like_a_full_run([capped, flagged])
+    assert figures[capped.pk]["helpful_weight"] < BASE_WEIGHT  # at the cap's fraction
