@@ -176,6 +176,7 @@ CORE_TEMP_TABLES = (
     "rk_product",
     "rk_weight_new",
     "rk_new_vote",
+    "rk_event_voter",
 )
 TEMP_TABLES = {
     "rk_review": "id BIGINT PRIMARY KEY",  # reviews to score in this round
@@ -185,6 +186,8 @@ TEMP_TABLES = {
     # votes cast or changed since the last run: the vote events an incremental run took (see
     # take_vote_events), or the votes a split run's parts may not have seen (kind 'update')
     "rk_new_vote": "vote_id BIGINT, user_id BIGINT, review_id BIGINT, helpful BOOLEAN, kind VARCHAR(6)",
+    # the voters of those votes, with their vote weight (NULL: no standing)
+    "rk_event_voter": "user_id BIGINT PRIMARY KEY, weight DOUBLE PRECISION",
     # what the new votes of reviews outside rk_review_votes add to their stored sums
     # (`complete`: every voter had a standing; the others are summed again)
     "rk_vote_delta": "review_id BIGINT PRIMARY KEY, hw DOUBLE PRECISION, uw DOUBLE PRECISION, complete BOOLEAN",
@@ -653,13 +656,18 @@ class Engine:
         self.find_changes(result.since)
         # Casting a vote never changes the voter's weight (level, age, suspension do, found by
         # find_changes and settle): voters of new votes only need a standing row, so their votes
-        # count at all.
-        result.add(
-            "standings_created",
-            self.ensure_standings(
-                "SELECT DISTINCT user_id AS id FROM rk_new_vote",
-            ),
+        # count at all. Their weights are read once, for this and for vote_deltas.
+        self.x(
+            "INSERT INTO rk_event_voter (user_id, weight) SELECT v.user_id, st.vote_weight "
+            f"FROM (SELECT DISTINCT user_id FROM rk_new_vote) v LEFT JOIN {STANDING} st ON st.user_id = v.user_id"
         )
+        created = self.ensure_standings("SELECT user_id AS id FROM rk_event_voter WHERE weight IS NULL")
+        if created:
+            self.x(
+                f"UPDATE rk_event_voter SET weight = (SELECT st.vote_weight FROM {STANDING} st "
+                "WHERE st.user_id = rk_event_voter.user_id) WHERE weight IS NULL"
+            )
+        result.add("standings_created", created)
         # Candidate voters (7-day birthdays, suspensions, level changes left over): only real
         # weight changes put reviews in scope.
         if self.vote_weights(Scope("rk_voter"), result):
@@ -816,15 +824,16 @@ class Engine:
             f"UNION ALL SELECT e.review_id FROM rk_new_vote e JOIN {FLAGGED} fv ON fv.vote_id = e.vote_id",
         )
         self.clear("rk_vote_delta")
-        # Each voter's weight by its key (a few thousand probes, not a hash of every standing);
-        # NULL for a voter with no standing.
+        # Each voter's weight as rk_event_voter read it (a voter whose weight changed since has all
+        # their votes summed again); NULL for a voter with no standing.
         w, zero = "e.weight", self.d.lit(0)
         self.x(
             "INSERT INTO rk_vote_delta (review_id, hw, uw, complete) "
             f"SELECT e.review_id, SUM(CASE WHEN e.helpful THEN {w} ELSE {zero} END), "
             f"SUM(CASE WHEN e.helpful THEN {zero} ELSE {w} END), COUNT(e.weight) = COUNT(*) FROM ("
-            f"  SELECT n.review_id, n.helpful, (SELECT st.vote_weight FROM {STANDING} st WHERE st.user_id = n.user_id) "
-            "  AS weight FROM rk_new_vote n WHERE n.review_id NOT IN (SELECT id FROM rk_review_votes)"
+            "  SELECT n.review_id, n.helpful, ev.weight FROM rk_new_vote n "
+            "  LEFT JOIN rk_event_voter ev ON ev.user_id = n.user_id "
+            "  WHERE n.review_id NOT IN (SELECT id FROM rk_review_votes)"
             ") e GROUP BY e.review_id"
         )
         self.add_ids("rk_review_votes", "SELECT review_id AS id FROM rk_vote_delta WHERE NOT complete")
