@@ -1097,7 +1097,7 @@ class Engine:
         else:
             author_level, level_join = "sa.level", f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id "
             category, product_join = "pr.category_id", f"JOIN {PRODUCT} pr ON pr.id = r.product_id "
-        hw, uw, kept_join = rnd("COALESCE(va.hw, 0)"), rnd("COALESCE(va.uw, 0)"), ""
+        hw, uw, kept_join, old = rnd("COALESCE(va.hw, 0)"), rnd("COALESCE(va.uw, 0)"), "", ""
         if votes_scope is not None:
             # Reviews outside `votes_scope` keep the weighted sums their score row holds (moved by
             # what their new votes add, with `deltas`).
@@ -1109,13 +1109,15 @@ class Engine:
                     rnd("ks.unhelpful_weight + COALESCE(vd.uw, 0)"),
                 )
                 kept_join += f"LEFT JOIN {deltas} vd ON vd.review_id = r.id "
+            # ... and carry what a scoped write records of the row before it (see _write_scores).
+            old = "".join(f"ks.{c} AS old_{c}, " for c in TOUCHED_COLUMNS)
             hw = f"CASE WHEN vs.id IS NULL THEN {kept_hw} ELSE {hw} END"
             uw = f"CASE WHEN vs.id IS NULL THEN {kept_uw} ELSE {uw} END"
         l1 = (
             f"SELECT r.id AS review_id, r.product_id, {category} AS category_id, r.author_id, r.created_at, r.rating, "
             "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
             f"{hw} AS helpful_weight, {uw} AS unhelpful_weight, "
-            f"r.body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE({author_level}, 1) AS author_level, "
+            f"r.body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE({author_level}, 1) AS author_level, {old}"
             f"{d.epoch('r.created_at')} AS created_epoch "
             # The body's length is a stored generated column: the joins carry no review text.
             "FROM (SELECT id, product_id, author_id, created_at, rating, status, body_length "
@@ -1173,22 +1175,34 @@ class Engine:
     ) -> int:
         """Write the new scores of the reviews in `scope` (only rows whose values differ). With
         `votes_scope`, only its reviews' votes are summed again (see score_values)."""
-        if votes_scope is not None:
-            # A score row created now holds no sums yet.
-            self.add_ids(votes_scope.table, self.missing(f"SELECT id FROM {scope.table}", SCORE, "review_id"))
         if scope.table:
             # The ids without a score row first (a probe of the score key each), then only those
             # reviews read: joined first, every review in scope was fetched to find the few new ones.
-            self.x(
+            create = (
                 f"INSERT INTO {SCORE} ({SCORE_KEYS}) SELECT {SCORE_KEY_VALUES} FROM ("
                 f"{self.missing(f'SELECT id FROM {scope.table}', SCORE, 'review_id')}"
                 f") m JOIN {REVIEW} r ON r.id = m.id JOIN {PRODUCT} p ON p.id = r.product_id "
                 "WHERE TRUE ON CONFLICT (review_id) DO NOTHING"
             )
+            if votes_scope is None:
+                self.x(create)
+            elif self.d.pg:
+                # A score row created now holds no sums yet: its votes are summed.
+                self.x(
+                    f"WITH created AS ({create} RETURNING review_id) INSERT INTO {votes_scope.table} (id) "
+                    "SELECT review_id FROM created ON CONFLICT (id) DO NOTHING"
+                )
+            else:
+                self.add_ids(votes_scope.table, self.missing(f"SELECT id FROM {scope.table}", SCORE, "review_id"))
+                self.x(create)
         if scope.everything and self.d.pg:
             return self.score_all(result)
         return self._write_scores(
-            self.score_values(scope, votes_scope, deltas), {}, result, record=scope if scope.table else None
+            self.score_values(scope, votes_scope, deltas),
+            {},
+            result,
+            record=scope if scope.table else None,
+            old_in_values=votes_scope is not None,
         )
 
     def score_formula(self) -> str:
@@ -1279,7 +1293,14 @@ class Engine:
         )
 
     def _write_scores(
-        self, values_sql: str, params: dict, result: RunResult, *, bulk: bool = False, record: Scope | None = None
+        self,
+        values_sql: str,
+        params: dict,
+        result: RunResult,
+        *,
+        bulk: bool = False,
+        record: Scope | None = None,
+        old_in_values: bool = False,
     ) -> int:
         """Write the scores `values_sql` computes where they differ from the stored ones. With
         `record` (a scoped write: the reviews in that scope), rk_touched receives the rows that
@@ -1289,7 +1310,7 @@ class Engine:
         changed = self.d.any_distinct((f"t.{c}", expr) for c, expr in new.items())
         params = {**params, "now": self.dt(self.now)}
         if record is not None:
-            count = self._write_scores_recorded(values_sql, params, new, changed, record)
+            count = self._write_scores_recorded(values_sql, params, new, changed, record, old_in_values)
             result.add("review_scores", count)
             return count
         if bulk and self.d.pg:
@@ -1319,7 +1340,7 @@ class Engine:
         return count
 
     def _write_scores_recorded(
-        self, values_sql: str, params: dict, new: dict[str, str], changed: str, record: Scope
+        self, values_sql: str, params: dict, new: dict[str, str], changed: str, record: Scope, old_in_values: bool
     ) -> int:
         sets = ", ".join(f"{c} = {expr}" for c, expr in new.items())
         kept = list(TOUCHED_COLUMNS)
@@ -1327,11 +1348,19 @@ class Engine:
         self.clear("rk_touched")
         if self.d.pg:
             # The values before the write come from the score rows as the statement's snapshot
-            # sees them; RETURNING gives those after.
+            # sees them (carried by the values from the score row they read, `old_in_values`);
+            # RETURNING gives those after.
+            with_old = (
+                values_sql
+                if old_in_values
+                else (
+                    f"SELECT c.*, {', '.join(f'o.{c} AS old_{c}' for c in kept)} "
+                    f"FROM ({values_sql}) c JOIN {SCORE} o ON o.review_id = c.review_id"
+                )
+            )
             count = self.x(
                 f"WITH changed AS (UPDATE {SCORE} AS t SET {sets}, updated_at = %(now)s FROM ("
-                f"  SELECT c.*, {', '.join(f'o.{c} AS old_{c}' for c in kept)} "
-                f"  FROM ({values_sql}) c JOIN {SCORE} o ON o.review_id = c.review_id"
+                f"  {with_old}"
                 f") c WHERE t.review_id = c.review_id AND {changed} "
                 f"RETURNING t.review_id, {', '.join(f't.{c}' for c in kept)}, {', '.join(f'c.old_{c}' for c in kept)}"
                 f") INSERT INTO rk_touched ({touched_cols}) SELECT {touched_cols} FROM changed",
