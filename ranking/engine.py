@@ -813,7 +813,7 @@ class Engine:
         (rk_vote_delta). Exact: a vote counts at its voter's weight, rounded like every summand.
         The reviews where that is not all that changed have all their votes summed again
         (rk_review_votes): a vote changed or withdrawn, a new vote that is capped or flagged, or
-        one whose voter has no standing (find_changes gave one to every voter of a new vote, so
+        one whose voter has no standing (_incremental gave one to every voter of a new vote, so
         the voter is gone). Every vote a stored sum holds was an event taken by an earlier run,
         which gave its voter a standing: a standing created by this run holds no earlier vote."""
         self.add_ids("rk_review_votes", "SELECT review_id AS id FROM rk_new_vote WHERE kind <> 'insert'")
