@@ -21,13 +21,21 @@ LEVEL_UPS_SQL = """
 """
 
 
-def announce_level_ups(engine, *, now: datetime) -> int:
-    """Notify every reviewer whose level rose above the last one announced. Returns how many."""
+# An incremental run lists the reviewers whose level it raised (the engine's rk_level_up):
+# probing their standings is cheaper than scanning all of them, as the nightly full run does.
+RAISED_BY_THIS_RUN = " AND s.user_id IN (SELECT id FROM rk_level_up)"
+MARK_ANNOUNCED_SQL = "UPDATE ranking_reviewerstanding AS s SET announced_level = level WHERE level > announced_level"
+
+
+def announce_level_ups(engine, *, now: datetime, only_raised_by_this_run: bool = False) -> int:
+    """Notify every reviewer whose level rose above the last one announced (or only those whose
+    level this run raised). Returns how many."""
     function = "jsonb_build_object" if engine.d.pg else "json_object"
+    among = RAISED_BY_THIS_RUN if only_raised_by_this_run else ""
     inserted = engine.x(
-        LEVEL_UPS_SQL.replace("JSON_OBJECT_FUNCTION", function),
+        LEVEL_UPS_SQL.replace("JSON_OBJECT_FUNCTION", function) + among,
         {"kind": Notification.Kind.LEVEL_UP, "now": engine.dt(now)},
     )
     if inserted:
-        engine.x("UPDATE ranking_reviewerstanding SET announced_level = level WHERE level > announced_level")
+        engine.x(MARK_ANNOUNCED_SQL + among)
     return inserted

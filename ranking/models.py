@@ -348,6 +348,21 @@ class VoteEvent(models.Model):
         return f"{self.kind} of vote {self.vote_id} on review {self.review_id}"
 
 
+class ReviewChange(models.Model):
+    """A review whose ranking inputs changed since the last rerank: created, edited (product,
+    author, date, rating, status, text length), a photo added or removed, or its product moved to
+    another category. Written by database triggers (ranking 0016), so no path (the services, the
+    admin, a bulk update) changes an input unseen. Each run takes (and deletes) the rows its
+    snapshot sees; an incremental run reads those reviews' inputs again and keeps, for a review in
+    scope only for its votes, the inputs its score row holds."""
+
+    # A plain id, no foreign key: the review may be gone when the run reads this.
+    review_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"change to review {self.review_id}"
+
+
 class TesterEvent(models.Model):
     """A promotion to invited tester, a warning, or a demotion, with the reason and the figures
     behind it. Shown to the reviewer."""
