@@ -1044,6 +1044,7 @@ class Engine:
         votes_scope: Scope | None = None,
         deltas: str | None = None,
         inputs_scope: Scope | None = None,
+        levels_scope: Scope | None = None,
     ) -> str:
         """SQL for the new score columns (SCORE_COLUMNS, plus review_id) of the reviews in
         `scope`, with `discover` before a moderator's feature boost (added by _write_scores from
@@ -1053,13 +1054,21 @@ class Engine:
         `inputs_scope` too, only its reviews have their other inputs read again (see score_inputs).
         Parameter: %(now)s."""
         votes, _ = self._vote_sums(votes_scope or scope)
-        if scope.table is None:
+        if votes_scope is not None and not self.count(votes_scope.table):
+            votes = None  # no review's votes to sum again: every one keeps its stored sums
+        elif scope.table is None:
             # Every vote (or a part's range of them): aggregate once, in parallel where it can.
             vote_agg = self.create_temp_as("rk_vote_agg", votes)
             votes = f"SELECT review_id, hw, uw FROM {vote_agg}"
         return self.score_layers(
             self.score_inputs(
-                scope, votes, fenced=True, votes_scope=votes_scope, deltas=deltas, inputs_scope=inputs_scope
+                scope,
+                votes,
+                fenced=True,
+                votes_scope=votes_scope,
+                deltas=deltas,
+                inputs_scope=inputs_scope,
+                levels_scope=levels_scope,
             )
         )
 
@@ -1116,13 +1125,14 @@ class Engine:
     def score_inputs(
         self,
         scope: Scope,
-        votes: str,
+        votes: str | None,
         *,
         fenced: bool,
         photos: str | None = None,
         votes_scope: Scope | None = None,
         deltas: str | None = None,
         inputs_scope: Scope | None = None,
+        levels_scope: Scope | None = None,
     ) -> str:
         """SQL for what a review's score is computed from (review_id, INPUT_COLUMNS,
         created_epoch): the review's own fields, its weighted vote sums (`votes`), photos and the
@@ -1133,9 +1143,10 @@ class Engine:
         the score row's figures before the write (see _write_scores). With `inputs_scope` too,
         only the reviews in it have their own fields, photos, category and author's level read
         again; the others (a review in scope only for its votes) keep those their score row holds,
-        which every change to them puts in `inputs_scope` (see ReviewChange)."""
+        which every change to them puts in `inputs_scope` (see ReviewChange), but for the level of
+        an author in `levels_scope`, read again."""
         if votes_scope is not None and inputs_scope is not None:
-            return self._score_inputs_kept(scope, votes, votes_scope, deltas, inputs_scope)
+            return self._score_inputs_kept(scope, votes, votes_scope, deltas, inputs_scope, levels_scope)
         d, rnd = self.d, self.d.rnd
         fence = d.fence() if fenced else ""
         photos = photos or self._photo_counts(scope)
@@ -1148,10 +1159,12 @@ class Engine:
             author_level, level_join = "sa.level", f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id "
             category, product_join = "pr.category_id", f"JOIN {PRODUCT} pr ON pr.id = r.product_id "
         hw, uw, kept_join, old = rnd("COALESCE(va.hw, 0)"), rnd("COALESCE(va.uw, 0)"), "", ""
+        votes_join = f"LEFT JOIN ({votes}) va ON va.review_id = r.id "
         if votes_scope is not None:
-            hw, uw, kept_join = self._kept_sums("r.id", votes_scope, deltas)
+            hw, uw, kept_join = self._kept_sums("r.id", votes, votes_scope, deltas)
             kept_join += f"LEFT JOIN {SCORE} ks ON ks.review_id = r.id "
             old = "".join(f"ks.{c} AS old_{c}, " for c in TOUCHED_COLUMNS)
+            votes_join = ""
         l1 = (
             f"SELECT r.id AS review_id, r.product_id, {category} AS category_id, r.author_id, r.created_at, r.rating, "
             "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
@@ -1160,20 +1173,26 @@ class Engine:
             f"{d.epoch('r.created_at')} AS created_epoch "
             # The body's length is a stored generated column: the joins carry no review text.
             f"FROM ({self._review_fields(scope)}{fence}) r {product_join}"
-            f"LEFT JOIN ({votes}) va ON va.review_id = r.id LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
+            f"{votes_join}LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
             f"{level_join}{kept_join}WHERE {scope.on('r.id')}{fence}"
         )
         return l1
 
     def _score_inputs_kept(
-        self, scope: Scope, votes: str, votes_scope: Scope, deltas: str | None, inputs_scope: Scope
+        self,
+        scope: Scope,
+        votes: str | None,
+        votes_scope: Scope,
+        deltas: str | None,
+        inputs_scope: Scope,
+        levels_scope: Scope | None,
     ) -> str:
         """score_inputs() for scoped runs: driven by the score rows of `scope` (each review in
         scope has one by now, see score_reviews); the review's own row, photos, category and
         author's level are read only for the reviews in `inputs_scope`. On the benchmark that
         spares ~5 k probes of each of the reviews, photos, products and standings (~60 ms)."""
         d = self.d
-        hw, uw, kept_join = self._kept_sums("ks.review_id", votes_scope, deltas)
+        hw, uw, kept_join = self._kept_sums("ks.review_id", votes, votes_scope, deltas)
 
         def pick(column: str, read: str) -> str:
             return f"CASE WHEN r.id IS NULL THEN ks.{column} ELSE {read} END"
@@ -1181,6 +1200,12 @@ class Engine:
         created_at = pick("created_at", "r.created_at")
         ranked = pick("ranked", "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END")
         author_level = pick("author_level", f"COALESCE({self._author_level('r')}, 1)")
+        if levels_scope is not None:
+            # (a settle round: the authors whose level this run changed)
+            author_level = (
+                f"CASE WHEN r.id IS NULL AND {levels_scope.on('ks.author_id')} "
+                f"THEN COALESCE({self._author_level('ks')}, 1) ELSE {author_level} END"
+            )
         return (
             f"SELECT ks.review_id, {pick('product_id', 'r.product_id')} AS product_id, "
             f"{pick('category_id', self._category('r'))} AS category_id, {pick('author_id', 'r.author_id')} AS author_id, "
@@ -1192,26 +1217,26 @@ class Engine:
             + "".join(f"ks.{c} AS old_{c}, " for c in TOUCHED_COLUMNS)
             + f"{d.epoch(created_at)} AS created_epoch "
             f"FROM {SCORE} ks LEFT JOIN ({self._review_fields(inputs_scope)}{d.fence()}) r ON r.id = ks.review_id "
-            f"LEFT JOIN ({votes}) va ON va.review_id = ks.review_id "
             f"LEFT JOIN ({self._photo_counts(inputs_scope)}) ph ON ph.review_id = ks.review_id "
             f"{kept_join}WHERE {scope.on('ks.review_id')}{d.fence()}"
         )
 
-    def _kept_sums(self, review_id: str, votes_scope: Scope, deltas: str | None) -> tuple[str, str, str]:
+    def _kept_sums(
+        self, review_id: str, votes: str | None, votes_scope: Scope, deltas: str | None
+    ) -> tuple[str, str, str]:
         """The weighted sums of a scoped run (SQL for hw and uw, and the joins they need): summed
-        again (`va`) for the reviews in `votes_scope`; for the others, those on the score row `ks`
-        plus what `deltas` (see vote_deltas) adds."""
+        again by `votes` for the reviews in `votes_scope` (None: it is empty); for the others,
+        those on the score row `ks` plus what `deltas` (see vote_deltas) adds."""
         rnd = self.d.rnd
-        kept_hw, kept_uw = "ks.helpful_weight", "ks.unhelpful_weight"
-        joins = f"LEFT JOIN {votes_scope.table} vs ON vs.id = {review_id} "
+        hw, uw, joins = "ks.helpful_weight", "ks.unhelpful_weight", ""
         if deltas:
-            kept_hw, kept_uw = (
-                rnd("ks.helpful_weight + COALESCE(vd.hw, 0)"),
-                rnd("ks.unhelpful_weight + COALESCE(vd.uw, 0)"),
-            )
+            hw, uw = rnd("ks.helpful_weight + COALESCE(vd.hw, 0)"), rnd("ks.unhelpful_weight + COALESCE(vd.uw, 0)")
             joins += f"LEFT JOIN {deltas} vd ON vd.review_id = {review_id} "
-        hw = f"CASE WHEN vs.id IS NULL THEN {kept_hw} ELSE {rnd('COALESCE(va.hw, 0)')} END"
-        uw = f"CASE WHEN vs.id IS NULL THEN {kept_uw} ELSE {rnd('COALESCE(va.uw, 0)')} END"
+        if votes is not None:
+            joins += f"LEFT JOIN {votes_scope.table} vs ON vs.id = {review_id} "
+            joins += f"LEFT JOIN ({votes}) va ON va.review_id = {review_id} "
+            hw = f"CASE WHEN vs.id IS NULL THEN {hw} ELSE {rnd('COALESCE(va.hw, 0)')} END"
+            uw = f"CASE WHEN vs.id IS NULL THEN {uw} ELSE {rnd('COALESCE(va.uw, 0)')} END"
         return hw, uw, joins
 
     @staticmethod
@@ -1285,10 +1310,12 @@ class Engine:
         votes_scope: Scope | None = None,
         deltas: str | None = None,
         inputs_scope: Scope | None = None,
+        levels_scope: Scope | None = None,
     ) -> int:
         """Write the new scores of the reviews in `scope` (only rows whose values differ). With
         `votes_scope`, only its reviews' votes are summed again, and with `inputs_scope` only its
-        reviews' other inputs read again (see score_values)."""
+        reviews' other inputs (and the levels of the authors in `levels_scope`) read again (see
+        score_values)."""
         if scope.table:
             # The ids without a score row first (a probe of the score key each), then only those
             # reviews read: joined first, every review in scope was fetched to find the few new ones.
@@ -1322,7 +1349,7 @@ class Engine:
         if scope.everything and self.d.pg:
             return self.score_all(result)
         return self._write_scores(
-            self.score_values(scope, votes_scope, deltas, inputs_scope),
+            self.score_values(scope, votes_scope, deltas, inputs_scope, levels_scope),
             {},
             result,
             record=scope if scope.table else None,
@@ -1689,7 +1716,14 @@ class Engine:
         )
         moved = None
         if scope.table:
-            self.ensure_standings(f"SELECT id FROM {scope.table}")
+            # Only an author of a score row created in this run (it holds a quality of 0 before its
+            # first write: every computed quality is at least QUALITY_FLOOR) or of one that changed
+            # author can lack a standing: the run that first wrote any other row gave its author
+            # one. Probing every author in scope cost ~12 ms on the benchmark.
+            self.ensure_standings(
+                "SELECT author_id AS id FROM rk_touched "
+                f"WHERE old_quality < {self.d.lit(S.QUALITY_FLOOR / 2)} OR {self.d.distinct('old_author_id', 'author_id')}"
+            )
             # Authors whose sums only moved come from the differences; the others are summed below.
             moved = self._moved_standings(scope.table)
             scope = Scope("rk_user_recount")
@@ -2091,18 +2125,17 @@ class Engine:
                 f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id",
             )
             self.add_ids("rk_review", "SELECT id FROM rk_review_votes")
-            # (Their inputs are read again: the author's level is one.)
+            # (Their other inputs are those on their score rows, but for the author's level.)
             self.add_ids(
-                "rk_review_inputs",
-                f"SELECT r.id FROM {REVIEW} r WHERE r.author_id IN (SELECT id FROM rk_level_changed)",
+                "rk_review", f"SELECT r.id FROM {REVIEW} r WHERE r.author_id IN (SELECT id FROM rk_level_changed)"
             )
-            self.add_ids("rk_review", "SELECT id FROM rk_review_inputs")
-            self.analyze("rk_review", "rk_review_votes", "rk_review_inputs")
+            self.analyze("rk_review", "rk_review_votes")
             self.score_reviews(
                 Scope("rk_review"),
                 result,
                 votes_scope=Scope("rk_review_votes"),
                 inputs_scope=Scope("rk_review_inputs"),
+                levels_scope=Scope("rk_level_changed"),
             )
             self.add_touched()
             self.analyze("rk_user")
