@@ -91,7 +91,8 @@ STAGED = "ranking_stagedscore"
 FLAG = "ranking_fraudflag"
 FLAGGED = "ranking_flaggedvote"
 EVENT = "ranking_voteevent"
-EVENT_COLUMNS = "vote_id, user_id, review_id, helpful, kind"
+EVENT_COLUMNS = "vote_id, user_id, review_id, helpful, kind, weight, weight_version"
+WEIGHT_VERSION = "ranking_voteweightversion"
 REVIEW_CHANGE = "ranking_reviewchange"
 # A score row copies what the aggregates need from its review, so they never read the (wide)
 # reviews table: product, category, author, creation time, rating.
@@ -193,7 +194,10 @@ TEMP_TABLES = {
     "rk_review_inputs": "id BIGINT PRIMARY KEY",
     # votes cast or changed since the last run: the vote events an incremental run took (see
     # take_events), or the votes a split run's parts may not have seen (kind 'update')
-    "rk_new_vote": "vote_id BIGINT, user_id BIGINT, review_id BIGINT, helpful BOOLEAN, kind VARCHAR(6)",
+    "rk_new_vote": (
+        "vote_id BIGINT, user_id BIGINT, review_id BIGINT, helpful BOOLEAN, kind VARCHAR(6), "
+        "weight DOUBLE PRECISION, weight_version BIGINT"
+    ),
     # the voters of those votes, with their vote weight (NULL: no standing)
     "rk_event_voter": "user_id BIGINT PRIMARY KEY, weight DOUBLE PRECISION",
     # what the new votes of reviews outside rk_review_votes add to their stored sums
@@ -668,13 +672,7 @@ class Engine:
         # Casting a vote never changes the voter's weight (level, age, suspension do, found by
         # find_changes and settle): voters of new votes only need a standing row, so their votes
         # count at all. Their weights are read once, for this and for vote_deltas.
-        # A probe of the standing's key per voter (a scalar subquery): as a join, PostgreSQL hashed
-        # all 100 k standings for 10 k voters (~35 ms against ~10 ms).
-        self.x(
-            "INSERT INTO rk_event_voter (user_id, weight) SELECT v.user_id, "
-            f"(SELECT st.vote_weight FROM {STANDING} st WHERE st.user_id = v.user_id) "
-            "FROM (SELECT DISTINCT user_id FROM rk_new_vote) v"
-        )
+        self.event_voter_weights(result)
         created = self.ensure_standings("SELECT user_id AS id FROM rk_event_voter WHERE weight IS NULL")
         if created:
             self.x(
@@ -787,7 +785,7 @@ class Engine:
             self.take_events(EVENT, EVENT_COLUMNS, into="rk_new_vote")
         else:
             self.x(
-                f"INSERT INTO rk_new_vote ({EVENT_COLUMNS}) SELECT id, user_id, review_id, helpful, 'update' "
+                f"INSERT INTO rk_new_vote ({EVENT_COLUMNS}) SELECT id, user_id, review_id, helpful, 'update', NULL, NULL "
                 f"FROM {VOTE} WHERE updated_at > %(since)s",
                 p,
             )
@@ -832,6 +830,24 @@ class Engine:
         if into is not None:
             self.x(copy.format(f"(SELECT {columns} FROM {table} WHERE id <= %(last)s) taken"), {"last": last})
         self.x(f"DELETE FROM {table} WHERE id <= %(last)s", {"last": last})
+
+    def event_voter_weights(self, result: RunResult) -> None:
+        """Fill rk_event_voter with each voter of the taken vote events and their vote weight
+        (NULL: no standing). An event recorded its voter's weight with the vote-weight version,
+        read together (ranking 0017); every change of a vote weight moves the version on in its
+        own transaction, so while this run's snapshot shows the event's version, the event's
+        weight is the voter's. Only the voters of older events (cast while an earlier run was
+        changing weights) are looked up: on the benchmark that spares ~10 k standing probes."""
+        version = self.scalar(f"SELECT version FROM {WEIGHT_VERSION} WHERE id = 1")
+        self.x(
+            "INSERT INTO rk_event_voter (user_id, weight) SELECT user_id, CASE WHEN MIN(CASE WHEN weight IS NOT NULL "
+            "AND weight_version = %(version)s THEN 1 ELSE 0 END) = 1 THEN MAX(weight) END FROM rk_new_vote GROUP BY user_id",
+            {"version": version},
+        )
+        result.notes["voter_weights_looked_up"] = result.notes.get("voter_weights_looked_up", 0) + self.x(
+            f"UPDATE rk_event_voter SET weight = (SELECT st.vote_weight FROM {STANDING} st "
+            "WHERE st.user_id = rk_event_voter.user_id) WHERE weight IS NULL"
+        )
 
     def resum_reviews(self, select_sql: str, params: dict | None = None) -> None:
         """Put the reviews `select_sql` yields in scope with all their votes summed again: what
@@ -1023,14 +1039,15 @@ class Engine:
         """Recompute what each voter's votes count for; returns how many changed (in rk_weight_new)."""
         weight = self._weight("st.level")
         self.clear("rk_weight_new")
-        self.x(
+        differing = self.x(
             "INSERT INTO rk_weight_new (user_id, weight) SELECT c.user_id, c.weight FROM ("
             f"  SELECT st.user_id, st.vote_weight AS old_weight, {weight} AS weight "
             f"  FROM {STANDING} st JOIN {USER} u ON u.id = st.user_id WHERE {scope.on('st.user_id')}"
             f") c WHERE {self.d.distinct('c.old_weight', 'c.weight')}",
             self._weight_params(),
         )
-        changed = self.x(
+        # (Not even an empty UPDATE: each moves the vote-weight version on, see event_voter_weights.)
+        changed = differing and self.x(
             f"UPDATE {STANDING} AS st SET vote_weight = w.weight FROM rk_weight_new w WHERE st.user_id = w.user_id"
         )
         result.add("vote_weights", changed)

@@ -343,9 +343,25 @@ class VoteEvent(models.Model):
     user_id = models.BigIntegerField()
     helpful = models.BooleanField()
     kind = models.CharField(max_length=6, choices=Kind.choices)
+    # The voter's vote weight and the VoteWeightVersion when the vote was written (ranking 0017),
+    # read together: while the version is still current, the weight is too, and the run need not
+    # look the voter's standing up. NULL: no standing (or no version row) then.
+    weight = models.FloatField(null=True, blank=True)
+    weight_version = models.BigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.kind} of vote {self.vote_id} on review {self.review_id}"
+
+
+class VoteWeightVersion(models.Model):
+    """One row: a number that every change of any voter's vote weight moves on, in the same
+    transaction (a trigger on the standings, ranking 0017). A vote event that read the current
+    version read the current weight of its voter."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"vote weights, version {self.version}"
 
 
 class ReviewChange(models.Model):

@@ -116,13 +116,14 @@ def test_every_model_has_an_admin():
     ]
     # Photos and brand memberships are inlines of their parents; flagged votes are listed on the
     # moderation fraud-flag page; staged parts and scores are a split rerank's scratch rows, vote
-    # events and review changes the queues each rerank empties.
+    # events and review changes the queues each rerank empties, the vote-weight version a counter.
     assert sorted(missing) == [
         "ranking.FlaggedVote",
         "ranking.ReviewChange",
         "ranking.StagedPart",
         "ranking.StagedScore",
         "ranking.VoteEvent",
+        "ranking.VoteWeightVersion",
         "reviews.BrandMembership",
         "reviews.ReviewPhoto",
     ]
