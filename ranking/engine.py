@@ -503,8 +503,11 @@ class Engine:
 
     def clear(self, *tables: str) -> None:
         for table in tables:
-            self.x(f"DELETE FROM {table}")
-            self.known_empty.add(table)
+            # (A table nothing was inserted into since it was created or cleared needs no DELETE:
+            # ~15 of them per run, ~0.3 ms each.)
+            if table not in self.known_empty:
+                self.x(f"DELETE FROM {table}")
+                self.known_empty.add(table)
 
     def add_ids(self, table: str, select_sql: str, params: dict | None = None) -> int:
         """Insert the ids `select_sql` yields into a temporary id table, skipping duplicates."""
