@@ -198,7 +198,8 @@ TEMP_TABLES = {
         "vote_id BIGINT, user_id BIGINT, review_id BIGINT, helpful BOOLEAN, kind VARCHAR(6), "
         "weight DOUBLE PRECISION, weight_version BIGINT"
     ),
-    # the voters of those votes, with their vote weight (NULL: no standing)
+    # the voters of those votes whose weight their events do not tell, with their vote weight
+    # (NULL: no standing; see event_voter_weights)
     "rk_event_voter": "user_id BIGINT PRIMARY KEY, weight DOUBLE PRECISION",
     # what the new votes of reviews outside rk_review_votes add to their stored sums
     # (`complete`: every voter had a standing; the others are summed again)
@@ -423,6 +424,7 @@ class Engine:
         self.known_empty: set[str] = set()
         self.backend_pid: int | None = None
         self.coarse_statistics = False  # see analyze()
+        self.weight_version: int | None = None  # see event_voter_weights
         self.formula: str | None = None  # score_formula(), set by a full run's score step
         self.product_agg: str | None = None  # see category_stats
 
@@ -679,7 +681,8 @@ class Engine:
         self.find_changes(result.since)
         # Casting a vote never changes the voter's weight (level, age, suspension do, found by
         # find_changes and settle): voters of new votes only need a standing row, so their votes
-        # count at all. Their weights are read once, for this and for vote_deltas.
+        # count at all. Those whose weight the events do not tell are looked up once, for this and
+        # for vote_deltas.
         self.event_voter_weights(result)
         created = self.ensure_standings("SELECT user_id AS id FROM rk_event_voter WHERE weight IS NULL")
         if created:
@@ -847,21 +850,30 @@ class Engine:
         self.x(f"DELETE FROM {table} WHERE id <= %(last)s", {"last": last})
 
     def event_voter_weights(self, result: RunResult) -> None:
-        """Fill rk_event_voter with each voter of the taken vote events and their vote weight
-        (NULL: no standing). An event recorded its voter's weight with the vote-weight version,
-        read together (ranking 0017); every change of a vote weight moves the version on in its
-        own transaction, so while this run's snapshot shows the event's version, the event's
-        weight is the voter's. Only the voters of older events (cast while an earlier run was
-        changing weights) are looked up: on the benchmark that spares ~10 k standing probes."""
-        version = self.scalar(f"SELECT version FROM {WEIGHT_VERSION} WHERE id = 1")
-        self.x(
-            "INSERT INTO rk_event_voter (user_id, weight) SELECT user_id, CASE WHEN MIN(CASE WHEN weight IS NOT NULL "
-            "AND weight_version = %(version)s THEN 1 ELSE 0 END) = 1 THEN MAX(weight) END FROM rk_new_vote GROUP BY user_id",
-            {"version": version},
-        )
+        """Fill rk_event_voter with the voters of the taken vote events whose weight the events
+        do not tell, and their vote weight (NULL: no standing). An event recorded its voter's
+        weight with the vote-weight version, read together (ranking 0017); every change of a vote
+        weight moves the version on in its own transaction, so while this run's snapshot shows
+        the event's version, the event's weight is the voter's (see event_weight). Only the
+        voters of other events (cast while an earlier run was changing weights, or before the
+        voter had a standing) are looked up: on the benchmark that spares ~10 k standing probes."""
+        self.weight_version = self.scalar(f"SELECT version FROM {WEIGHT_VERSION} WHERE id = 1")
         result.notes["voter_weights_looked_up"] = result.notes.get("voter_weights_looked_up", 0) + self.x(
-            f"UPDATE rk_event_voter SET weight = (SELECT st.vote_weight FROM {STANDING} st "
-            "WHERE st.user_id = rk_event_voter.user_id) WHERE weight IS NULL"
+            "INSERT INTO rk_event_voter (user_id, weight) SELECT v.user_id, "
+            f"(SELECT st.vote_weight FROM {STANDING} st WHERE st.user_id = v.user_id) FROM ("
+            "  SELECT DISTINCT user_id FROM rk_new_vote "
+            f"  WHERE weight IS NULL OR {self.d.distinct('weight_version', '%(version)s')}"
+            ") v",
+            {"version": self.weight_version},
+        )
+
+    def event_weight(self, event: str, looked_up: str) -> str:
+        """SQL for the weight of the voter of vote event `event` (a row of rk_new_vote): the one it
+        recorded while its version is current, else the one looked up (`looked_up`, a row of
+        rk_event_voter). Parameter: %(version)s."""
+        return (
+            f"CASE WHEN {event}.weight IS NOT NULL AND {event}.weight_version = %(version)s "
+            f"THEN {event}.weight ELSE {looked_up}.weight END"
         )
 
     def resum_reviews(self, select_sql: str, params: dict | None = None) -> None:
@@ -886,17 +898,18 @@ class Engine:
             f"UNION ALL SELECT e.review_id FROM rk_new_vote e JOIN {FLAGGED} fv ON fv.vote_id = e.vote_id",
         )
         self.clear("rk_vote_delta")
-        # Each voter's weight as rk_event_voter read it (a voter whose weight changed since has all
-        # their votes summed again); NULL for a voter with no standing.
+        # Each voter's weight as the run began (a voter whose weight changed since has all their
+        # votes summed again); NULL for a voter with no standing.
         w, zero = "e.weight", self.d.lit(0)
         self.x(
             "INSERT INTO rk_vote_delta (review_id, hw, uw, complete) "
             f"SELECT e.review_id, SUM(CASE WHEN e.helpful THEN {w} ELSE {zero} END), "
             f"SUM(CASE WHEN e.helpful THEN {zero} ELSE {w} END), COUNT(e.weight) = COUNT(*) FROM ("
-            "  SELECT n.review_id, n.helpful, ev.weight FROM rk_new_vote n "
+            f"  SELECT n.review_id, n.helpful, {self.event_weight('n', 'ev')} AS weight FROM rk_new_vote n "
             "  LEFT JOIN rk_event_voter ev ON ev.user_id = n.user_id "
             "  WHERE n.review_id NOT IN (SELECT id FROM rk_review_votes)"
-            ") e GROUP BY e.review_id"
+            ") e GROUP BY e.review_id",
+            {"version": self.weight_version},
         )
         self.add_ids("rk_review_votes", "SELECT review_id AS id FROM rk_vote_delta WHERE NOT complete")
         moved = self.scalar("SELECT COUNT(*) FROM rk_vote_delta WHERE complete") or 0
