@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from ranking import engine
-from ranking.models import RerankPending, ReviewChange, ReviewerStanding, ReviewScore
+from ranking.models import ProductScore, RerankPending, ReviewChange, ReviewerStanding, ReviewScore
 from reviews import services as review_services
 from reviews.models import Product, Review, ReviewPhoto
 from tests.factories import CategoryFactory, ProductFactory
@@ -74,6 +74,7 @@ def test_inputs_changed_behind_the_services_back_are_read_by_the_next_incrementa
     score = ReviewScore.objects.get(review=target)
     assert (score.rating, score.photo_count) == (1, 1)
     assert ReviewScore.objects.get(review=moved).category_id == skincare.pk
+    assert ProductScore.objects.get(product_id=moved.product_id).category_id == skincare.pk
     state = snapshot(ranks=False)
     full = rerank(full=True)
     assert set(full.changes) <= FULL_ONLY, full.changes
