@@ -236,7 +236,6 @@ TEMP_TABLES = {
         "review_points DOUBLE PRECISION"
     ),
     # (author, category) pairs whose category standing a scoped run recomputes
-    "rk_usercat": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
     # ... and of those, the pairs counted again from their score rows (see category_standings)
     "rk_usercat_recount": "user_id BIGINT, category_id BIGINT, PRIMARY KEY (user_id, category_id)",
     # ... and the pairs whose sums were moved by the differences instead
@@ -726,7 +725,6 @@ class Engine:
         self.analyze("rk_user", "rk_product")
         self.standings(Scope("rk_user"), result)
         self.progress("category standings")
-        self.usercat_of_reviews(pending=True)
         self.category_standings(Scope("rk_user"), result)
         self.progress("settle levels")
         self.settle(result)
@@ -1978,8 +1976,10 @@ class Engine:
         )
 
     def category_standings(self, scope: Scope, result: RunResult) -> int:
-        """Recompute category standings: all of them, or (scoped) the (author, category) pairs in
-        rk_usercat (see usercat_of_reviews) of the authors in `scope`. A scoped run moves the
+        """Recompute category standings: all of them, or (scoped) the (author, category) pairs of
+        the score rows the last scoped write changed (rk_touched, before and after: a category
+        standing depends only on its author's score rows in that category) and every pair of the
+        authors of deleted reviews, for the authors in `scope`. A scoped run moves the
         sums of a pair whose changed score rows only changed figures by their differences, as
         standings() does (see _move_category_standings), and counts the others again."""
         d, rnd = self.d, self.d.rnd
@@ -2053,7 +2053,7 @@ class Engine:
         )
 
     def _move_category_standings(self, scope: Scope) -> int:
-        """Scoped runs: move the sums of the (author, category) pairs of rk_usercat whose changed
+        """Scoped runs: move the sums of the (author, category) pairs of rk_touched whose changed
         score rows only changed figures by what those rows add and take (exact: every summand is
         rounded, see _review_points), in one UPDATE that reads each stored row once; returns the
         rows changed. The other pairs land in rk_usercat_recount, to be counted again from their
@@ -2070,12 +2070,11 @@ class Engine:
             recount.format(
                 f"SELECT t.author_id AS user_id, t.category_id FROM rk_touched t WHERE {structural} "
                 f"UNION ALL SELECT t.old_author_id, t.old_category_id FROM rk_touched t WHERE {structural} "
-                "UNION ALL SELECT uc.user_id, uc.category_id FROM rk_usercat uc WHERE uc.user_id IN "
-                "(SELECT user_id FROM ranking_rerankpending WHERE id <= %(pmax)s AND user_id IS NOT NULL) "
-                # pairs with no row that stayed ranked: nothing to move (only rows that stayed unranked)
-                "UNION ALL SELECT uc.user_id, uc.category_id FROM rk_usercat uc WHERE NOT EXISTS (SELECT 1 "
-                "FROM rk_touched t WHERE t.author_id = uc.user_id AND t.category_id = uc.category_id "
-                "AND t.ranked AND t.old_ranked)"
+                # every category of the authors of deleted reviews
+                f"UNION ALL SELECT cs.user_id, cs.category_id FROM {CATSTANDING} cs WHERE cs.user_id IN "
+                "(SELECT user_id FROM ranking_rerankpending WHERE id <= %(pmax)s AND user_id IS NOT NULL)"
+                # (A pair whose changed rows all stayed unranked has nothing to move nor to count
+                # again: only ranked rows count.)
             ),
             {"pmax": self.pending_max},
         )
@@ -2184,28 +2183,6 @@ class Engine:
         )
         return changed
 
-    def usercat_of_reviews(self, *, pending: bool = False) -> None:
-        """Fill rk_usercat with the (author, category) pairs of the score rows the last scoped
-        write changed (rk_touched, before and after): a category standing depends only on its
-        author's score rows in that category. With `pending`, also every category of the authors
-        of deleted reviews (RerankPending)."""
-        self.clear("rk_usercat")
-        self.x(
-            "INSERT INTO rk_usercat (user_id, category_id) SELECT DISTINCT q.user_id, q.category_id FROM ("
-            "  SELECT author_id AS user_id, category_id FROM rk_touched "
-            "  UNION ALL SELECT old_author_id, old_category_id FROM rk_touched WHERE "
-            + self.d.any_distinct([("old_author_id", "author_id"), ("old_category_id", "category_id")])
-            + ") q WHERE TRUE"
-        )
-        if pending:
-            self.x(
-                "INSERT INTO rk_usercat (user_id, category_id) SELECT DISTINCT cs.user_id, cs.category_id "
-                f"FROM {CATSTANDING} cs WHERE cs.user_id IN (SELECT user_id FROM ranking_rerankpending "
-                "WHERE id <= %(pmax)s AND user_id IS NOT NULL) ON CONFLICT (user_id, category_id) DO NOTHING",
-                {"pmax": self.pending_max},
-            )
-        self.analyze("rk_usercat")
-
     def settle(self, result: RunResult) -> int:
         """Propagate level changes: a new level changes the author's prior (their reviews) and the
         weight of their votes (the reviews they voted on). Returns standings changed."""
@@ -2241,7 +2218,6 @@ class Engine:
             self.add_touched()
             self.analyze("rk_user")
             changed_total += self.standings(Scope("rk_user"), result)
-            self.usercat_of_reviews()
             self.category_standings(Scope("rk_user"), result)
         leftover = [row[0] for row in self.rows("SELECT id FROM rk_level_changed")]
         if leftover:
