@@ -8,7 +8,9 @@ incremental rerank after 10,000 new votes on
 5,000 reviews (inserted the way reviews.services.vote_cast writes them), an incremental run right
 after it (the 10,000 votes are still inside the watermark overlap, so they are re-read but nothing
 is written), an incremental run with nothing changed at all (after waiting out the overlap),
-and another incremental rerank after 10,000 new votes, on a new database session. Prints a Markdown report with the machine, per-step and slowest-statement timings. With
+--repeat more incremental reranks, each after 10,000 new votes (the steady state: an incremental
+run follows the one before, every few minutes, rather than a full run), with their median, and
+one more on a new database session. Prints a Markdown report with the machine, per-step and slowest-statement timings. With
 --explain-ms N it also logs the plans of statements slower than N ms to the PostgreSQL server log
 (auto_explain). As in production, the votes are cast on another database session and the runs
 share one session, as the ranking worker's do (its connections outlive the beat interval, see
@@ -122,7 +124,7 @@ def new_session() -> None:
             cursor.execute("SET auto_explain.log_buffers = on")
 
 
-def measure(label: str, full: bool, rows: list[str], details: list[str], split: int = 0, new: bool = False) -> None:
+def measure(label: str, full: bool, rows: list[str], details: list[str], split: int = 0, new: bool = False) -> float:
     if new or new_sessions or connection.connection is None:
         new_session()
     statements.clear()
@@ -137,6 +139,7 @@ def measure(label: str, full: bool, rows: list[str], details: list[str], split: 
     details.append("slowest statements:\n")
     details.extend(f"- {ms:,.0f} ms: `{sql[:160]}…`" for ms, sql in slowest)
     print(rows[-1], flush=True)
+    return wall
 
 
 def add_votes_elsewhere(count: int, reviews: int) -> int:
@@ -210,6 +213,7 @@ def main() -> None:
     parser.add_argument("--split", type=int, default=0, help="also time a full run split into N parallel parts")
     parser.add_argument("--explain-ms", type=int, default=0, help="log plans of statements slower than this")
     parser.add_argument("--new-sessions", action="store_true", help="start every run on a new database session")
+    parser.add_argument("--repeat", type=int, default=5, help="incremental runs timed in the steady state")
     args = parser.parse_args()
     name = connection.settings_dict["NAME"]
     if connection.vendor != "postgresql" or "bench" not in name:
@@ -238,6 +242,14 @@ def main() -> None:
     time.sleep(wait)
     services.rerank()
     measure("incremental, nothing changed", False, rows, details)
+    steady = []
+    for attempt in range(1, args.repeat + 1):
+        inserted = add_votes_elsewhere(args.new_votes, args.touched_reviews)
+        label = f"incremental after {inserted:,} new votes on {args.touched_reviews:,} reviews, steady state #{attempt}"
+        steady.append(measure(label, False, rows, details))
+    if steady:
+        median = sorted(steady)[len(steady) // 2]
+        rows.append(f"| steady state: median of the {len(steady)} runs above | incremental | {median:,.0f} ms | |")
     inserted = add_votes_elsewhere(args.new_votes, args.touched_reviews)
     label = f"incremental after {inserted:,} new votes on {args.touched_reviews:,} reviews, on a new session"
     measure(label, False, rows, details, new=True)
