@@ -206,7 +206,7 @@ TEMP_TABLES = {
     "rk_vote_delta": "review_id BIGINT PRIMARY KEY, hw DOUBLE PRECISION, uw DOUBLE PRECISION, complete BOOLEAN",
     "rk_user": "id BIGINT PRIMARY KEY",  # standings to recompute in this round
     "rk_voter": "id BIGINT PRIMARY KEY",  # vote weights to recompute in this round
-    "rk_product": "id BIGINT PRIMARY KEY",  # products to recompute at the end
+    "rk_product": "id BIGINT PRIMARY KEY",  # products of deleted reviews, to count again
     "rk_pcategory": "id BIGINT PRIMARY KEY",  # categories whose product ranks to refresh
     "rk_level_changed": "id BIGINT PRIMARY KEY",
     "rk_level_up": "id BIGINT PRIMARY KEY",  # every reviewer whose level this run raised
@@ -722,7 +722,7 @@ class Engine:
         # Standings and product scores are sums over score rows: only the rows that changed move them.
         self.add_touched()
         self.progress("reviewer standings")
-        self.analyze("rk_user", "rk_product")
+        self.analyze("rk_user")
         self.standings(Scope("rk_user"), result)
         self.progress("category standings")
         self.category_standings(Scope("rk_user"), result)
@@ -730,7 +730,7 @@ class Engine:
         self.settle(result)
         self.progress("product scores")
         self.ensure_category_stats()
-        self.product_scores(Scope("rk_product"), result)
+        self.product_scores(Scope("rk_product"), result)  # (rk_product: the deleted reviews' products)
         self.progress("ranks")
         # Reviewer ranks (the top-N badges) are refreshed by the nightly full run, like a daily
         # reviewer rank; product ranks of the touched categories are refreshed now.
@@ -1624,19 +1624,15 @@ class Engine:
         )
 
     def add_touched(self) -> None:
-        """Put the authors, products and categories of the score rows the last scoped write
-        changed (before and after the write) in rk_user, rk_product and rk_pcategory."""
+        """Put the authors and categories of the score rows the last scoped write changed (before
+        and after the write) in rk_user and rk_pcategory. (Their products' sums move by what
+        record_product_deltas recorded; a product whose rows stayed unranked has nothing to move.)"""
         # (The "before" side only where it differs: a row seldom changes author or product.)
         d = self.d
         self.add_ids(
             "rk_user",
             "SELECT author_id AS id FROM rk_touched "
             f"UNION ALL SELECT old_author_id FROM rk_touched WHERE {d.distinct('old_author_id', 'author_id')}",
-        )
-        self.add_ids(
-            "rk_product",
-            "SELECT product_id AS id FROM rk_touched "
-            f"UNION ALL SELECT old_product_id FROM rk_touched WHERE {d.distinct('old_product_id', 'product_id')}",
         )
         # (A score row carries its product's category: the product ranks to number again.)
         self.add_ids(
@@ -2270,19 +2266,16 @@ class Engine:
     def product_scores(self, scope: Scope, result: RunResult) -> None:
         d = self.d
         if scope.table:
-            # Products that lost reviews (deleted: their score rows are gone) or moved to another
-            # category are counted again from their score rows; the others' sums are moved by what
-            # their rows changed. (Those of score rows written in this run have a product score
-            # row already, see record_product_deltas.)
+            # The products in `scope` (those that lost reviews: deleted, their score rows are gone)
+            # and those moved to another category are counted again from their score rows; the
+            # others' sums are moved by what their rows changed (rk_product_delta; a product whose
+            # changed rows stayed unranked has nothing to move). Those of score rows written in
+            # this run have a product score row already (see record_product_deltas).
             self.clear("rk_product_recount")
             self.add_ids(
                 "rk_product_recount",
-                "SELECT product_id AS id FROM ranking_rerankpending WHERE id <= %(pmax)s AND product_id IS NOT NULL "
-                f"UNION ALL SELECT k.id FROM {scope.table} k "
-                "WHERE NOT EXISTS (SELECT 1 FROM rk_product_delta pd WHERE pd.product_id = k.id) "
-                "UNION ALL SELECT product_id FROM rk_product_delta GROUP BY product_id "
-                "HAVING MIN(category_id) <> MAX(category_id)",
-                {"pmax": self.pending_max},
+                f"SELECT id FROM {scope.table} UNION ALL SELECT product_id FROM rk_product_delta "
+                "GROUP BY product_id HAVING MIN(category_id) <> MAX(category_id)",
             )
             self.x(
                 f"INSERT INTO {PSCORE} (product_id, category_id) SELECT p.id, p.category_id FROM ("
