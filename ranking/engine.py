@@ -1939,8 +1939,8 @@ class Engine:
         self.clear("rk_user_recount")
         self.add_ids(
             "rk_user_recount",
-            f"SELECT k.id FROM {scope_table} k WHERE NOT EXISTS (SELECT 1 FROM rk_touched t WHERE t.author_id = k.id) "
-            f"UNION ALL SELECT t.author_id FROM rk_touched t WHERE {structural} "
+            # (An author in scope with no changed row is one of a deleted review, listed below.)
+            f"SELECT t.author_id AS id FROM rk_touched t WHERE {structural} "
             f"UNION ALL SELECT t.old_author_id FROM rk_touched t WHERE {structural} "
             "UNION ALL SELECT user_id FROM ranking_rerankpending WHERE id <= %(pmax)s AND user_id IS NOT NULL "
             f"UNION ALL SELECT st.user_id FROM {scope_table} k JOIN {STANDING} st ON st.user_id = k.id "
@@ -1954,9 +1954,9 @@ class Engine:
             f"{d.rnd('st.helpful_weight_received + m.hw')} AS helpful_weight_received, "
             f"{d.rnd('st.unhelpful_weight_received + m.uw')} AS unhelpful_weight_received, "
             f"st.active_periods, {d.rnd('st.review_points + m.points')} AS review_points "
+            # (Every author of rk_touched is in `scope_table`: add_touched put them there.)
             f"FROM ({self._score_row_moves('t.author_id')}) m JOIN {STANDING} st ON st.user_id = m.author_id "
-            f"WHERE m.author_id IN (SELECT id FROM {scope_table}) "
-            "AND m.author_id NOT IN (SELECT id FROM rk_user_recount)"
+            "WHERE m.author_id NOT IN (SELECT id FROM rk_user_recount)"
         )
 
     def _score_row_moves(self, keys: str, where: str = "TRUE") -> str:
