@@ -2453,7 +2453,12 @@ class Engine:
             "  ROW_NUMBER() OVER (PARTITION BY ps.category_id ORDER BY ps.bayesian_score DESC, ps.product_id) AS rnk "
             f"  FROM {PSCORE} ps LEFT JOIN rk_cutoff k ON k.category_id = ps.category_id "
             f"  WHERE ps.eligible AND ps.category_id IN ({categories}) "
-            "  AND (k.cutoff IS NULL OR ps.bayesian_score >= k.cutoff)"
+            "  AND (k.cutoff IS NULL OR ps.bayesian_score >= k.cutoff) "
+            # ... and, computed once and checked as the scan reads each row, at or above the lowest
+            # cut-off of them all (none when a category has no cut-off): ~2 k rows reach the join
+            # instead of 50 k.
+            "  AND ps.bayesian_score >= COALESCE((SELECT CASE WHEN COUNT(k2.cutoff) = COUNT(*) THEN MIN(k2.cutoff) END "
+            f"  FROM ({categories}) c2 LEFT JOIN rk_cutoff k2 ON k2.category_id = c2.id), {self.d.lit(-1e308)})"
             f") t WHERE t.rnk <= {depth}"
         )
         changed = self.x(

@@ -10,7 +10,7 @@ from ranking import selectors
 from ranking.models import CategoryStanding, CategoryStats, ProductScore, RerankPending, ReviewerStanding, ReviewScore
 from reviews import services as review_services
 from reviews.models import Review
-from tests.factories import ProductFactory
+from tests.factories import CategoryFactory, ProductFactory
 from tests.ranking.conftest import add_votes, make_review, rerank, seasoned_user
 
 pytestmark = pytest.mark.django_db
@@ -265,3 +265,34 @@ def test_product_ranks_follow_the_top_as_it_changes(category, settings):
     assert seen[0][products[3].pk] == 1
     assert seen[1][products[0].pk] is None
     assert seen[2][products[1].pk] is None
+
+
+def test_product_ranks_keep_each_touched_categorys_own_cutoff(category, settings):
+    """An incremental run numbers every touched category from its own previous top: a category
+    whose whole top scores below another's is still ranked in full."""
+    settings.RANKING_PRODUCT_RANK_DEPTH = 2
+    settings.RANKING_PRODUCT_MIN_REVIEWS = 2
+    low_category = CategoryFactory()
+    products = {category: [], low_category: []}
+    for cat, ratings in ((category, (5, 5, 4)), (low_category, (2, 1, 1))):
+        for rating in ratings:
+            product = ProductFactory(category=cat)
+            products[cat].append(product)
+            for _ in range(2):
+                add_votes(make_review(product=product, rating=rating), helpful=3)
+
+    def ranks(cat):
+        return dict(ProductScore.objects.filter(category=cat).values_list("product_id", "category_rank"))
+
+    def expected(cat):
+        rows = ProductScore.objects.filter(category=cat, eligible=True).values_list("product_id", "bayesian_score")
+        top = [pid for pid, _ in sorted(rows, key=lambda row: (-row[1], row[0]))][:2]
+        return {pid: (top.index(pid) + 1 if pid in top else None) for pid in ranks(cat)}
+
+    rerank(full=True)
+    for cat, ratings in ((category, 5), (low_category, 3)):  # both categories touched
+        add_votes(make_review(product=products[cat][2], rating=ratings), helpful=3)
+    assert rerank().kind == "incremental"
+    for cat in products:
+        assert ranks(cat) == expected(cat)
+    assert sorted(rank for rank in ranks(low_category).values() if rank) == [1, 2]
