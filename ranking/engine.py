@@ -1797,44 +1797,7 @@ class Engine:
             moved = self._moved_standings(scope.table)
             scope = Scope("rk_user_recount")
             result.notes["standings_recounted"] = result.notes.get("standings_recounted", 0) + self.count(scope.table)
-        now_epoch = lit(self.now.timestamp())
-        if self.d.pg:
-            # One level of grouping: the active periods travel as a bit set per author (bit k + 1
-            # for period k, bit 0 for a review dated after `now`, which the two-level grouping
-            # below also counts as a period of its own), so PostgreSQL can pre-aggregate in each
-            # worker (two levels cost the full run ~1 s more).
-            bit = (
-                f"CASE WHEN sc.created_at >= %(act)s THEN CAST(1 AS INTEGER) << (1 + GREATEST(-1, CAST(FLOOR(("
-                f"{now_epoch} - {d.epoch('sc.created_at')}) / {lit(S.ACTIVITY_PERIOD_SECONDS)}) AS INTEGER))) "
-                "ELSE 0 END"
-            )
-            periods = " + ".join(f"((p.periods >> {k}) & 1)" for k in range(S.ACTIVITY_PERIODS + 2))
-            agg = (
-                "SELECT p.author_id, p.review_count, p.recent_review_count, p.hw, p.uw, p.points, "
-                f"{periods} AS active_periods FROM ("
-                "  SELECT sc.author_id, COUNT(*) AS review_count, "
-                "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent_review_count, "
-                f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points, "
-                f"  BIT_OR({bit}) AS periods FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} "
-                "  GROUP BY sc.author_id"
-                ") p"
-            )
-        else:
-            # Two levels instead of COUNT(DISTINCT period): the inner one groups by (author, active
-            # period or NULL), so both levels can hash instead of sorting.
-            period = (
-                f"CASE WHEN sc.created_at >= %(act)s THEN FLOOR(({now_epoch} - {d.epoch('sc.created_at')}) "
-                f"/ {lit(S.ACTIVITY_PERIOD_SECONDS)}) END"
-            )
-            agg = (
-                "SELECT p.author_id, SUM(p.n) AS review_count, SUM(p.recent) AS recent_review_count, "
-                "SUM(p.hw) AS hw, SUM(p.uw) AS uw, SUM(p.points) AS points, COUNT(p.period) AS active_periods FROM ("
-                f"  SELECT sc.author_id, {period} AS period, COUNT(*) AS n, "
-                "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent, "
-                f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points "
-                f"  FROM {SCORE} sc WHERE sc.ranked AND {scope.on('sc.author_id')} GROUP BY sc.author_id, {period}"
-                ") p GROUP BY p.author_id"
-            )
+        agg = self._standing_sums(scope.on("sc.author_id"))
         if scope.everything:
             # A million score rows: aggregated once, in parallel where the database can.
             author_agg = self.create_temp_as("rk_author_agg", agg, self._time_params())
@@ -1917,6 +1880,50 @@ class Engine:
             self.analyze(STANDING)
         return changed
 
+    def _standing_sums(self, where: str) -> str:
+        """SQL for the sums over the ranked score rows `sc` that `where` selects, per author
+        (author_id, review_count, recent_review_count, hw, uw, points, active_periods).
+        Parameters: see _time_params."""
+        d, lit = self.d, self.d.lit
+        now_epoch = lit(self.now.timestamp())
+        if self.d.pg:
+            # One level of grouping: the active periods travel as a bit set per author (bit k + 1
+            # for period k, bit 0 for a review dated after `now`, which the two-level grouping
+            # below also counts as a period of its own), so PostgreSQL can pre-aggregate in each
+            # worker (two levels cost the full run ~1 s more).
+            bit = (
+                f"CASE WHEN sc.created_at >= %(act)s THEN CAST(1 AS INTEGER) << (1 + GREATEST(-1, CAST(FLOOR(("
+                f"{now_epoch} - {d.epoch('sc.created_at')}) / {lit(S.ACTIVITY_PERIOD_SECONDS)}) AS INTEGER))) "
+                "ELSE 0 END"
+            )
+            periods = " + ".join(f"((p.periods >> {k}) & 1)" for k in range(S.ACTIVITY_PERIODS + 2))
+            return (
+                "SELECT p.author_id, p.review_count, p.recent_review_count, p.hw, p.uw, p.points, "
+                f"{periods} AS active_periods FROM ("
+                "  SELECT sc.author_id, COUNT(*) AS review_count, "
+                "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent_review_count, "
+                f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points, "
+                f"  BIT_OR({bit}) AS periods FROM {SCORE} sc WHERE sc.ranked AND {where} "
+                "  GROUP BY sc.author_id"
+                ") p"
+            )
+        else:
+            # Two levels instead of COUNT(DISTINCT period): the inner one groups by (author, active
+            # period or NULL), so both levels can hash instead of sorting.
+            period = (
+                f"CASE WHEN sc.created_at >= %(act)s THEN FLOOR(({now_epoch} - {d.epoch('sc.created_at')}) "
+                f"/ {lit(S.ACTIVITY_PERIOD_SECONDS)}) END"
+            )
+            return (
+                "SELECT p.author_id, SUM(p.n) AS review_count, SUM(p.recent) AS recent_review_count, "
+                "SUM(p.hw) AS hw, SUM(p.uw) AS uw, SUM(p.points) AS points, COUNT(p.period) AS active_periods FROM ("
+                f"  SELECT sc.author_id, {period} AS period, COUNT(*) AS n, "
+                "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent, "
+                f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points "
+                f"  FROM {SCORE} sc WHERE sc.ranked AND {where} GROUP BY sc.author_id, {period}"
+                ") p GROUP BY p.author_id"
+            )
+
     def _row_address(self, row: str) -> str:
         """PostgreSQL: `row`'s physical address (ctid) as a column `tid`, with a trailing comma;
         elsewhere nothing. Within the run's one snapshot, an UPDATE finds the row again by it
@@ -1930,7 +1937,10 @@ class Engine:
         active periods stand and the sums move by what the rows add and take (exact: every
         summand is rounded, see _review_points). The other authors of `scope_table` land in
         rk_user_recount, counted again from their score rows: rows that came, went or moved,
-        deleted reviews (RerankPending), standings never summed (review_points NULL).
+        deleted reviews (RerankPending). A standing never summed (review_points NULL) is counted
+        again too: on PostgreSQL by the figures themselves, from a lateral sum that runs for
+        such a standing only (a probe of every author's standing to find them cost ~12 ms on the
+        benchmark, where there are none); on SQLite by that probe.
 
         Like the time-only changes of untouched authors, a review crossing the recent-review
         boundary between its runs is weighed anew by the nightly full run."""
@@ -1943,20 +1953,46 @@ class Engine:
             f"SELECT t.author_id AS id FROM rk_touched t WHERE {structural} "
             f"UNION ALL SELECT t.old_author_id FROM rk_touched t WHERE {structural} "
             "UNION ALL SELECT user_id FROM ranking_rerankpending WHERE id <= %(pmax)s AND user_id IS NOT NULL "
-            f"UNION ALL SELECT st.user_id FROM {scope_table} k JOIN {STANDING} st ON st.user_id = k.id "
-            "WHERE st.review_points IS NULL",
+            + (
+                ""
+                if d.pg
+                else f"UNION ALL SELECT st.user_id FROM {scope_table} k JOIN {STANDING} st ON st.user_id = k.id "
+                "WHERE st.review_points IS NULL"
+            ),
             {"pmax": self.pending_max},
         )
         self.analyze("rk_user_recount")
+        figures = {
+            "review_count": "st.review_count",
+            "recent_review_count": "st.recent_review_count",
+            "helpful_weight_received": d.rnd("st.helpful_weight_received + m.hw"),
+            "unhelpful_weight_received": d.rnd("st.unhelpful_weight_received + m.uw"),
+            "active_periods": "st.active_periods",
+            "review_points": d.rnd("st.review_points + m.points"),
+        }
+        never_summed = ""
+        if d.pg:
+            # (The lateral sum's condition on the outer row alone is checked once per row: for a
+            # summed standing it reads nothing.)
+            sums = {
+                "review_count": "COALESCE(ns.review_count, 0)",
+                "recent_review_count": "COALESCE(ns.recent_review_count, 0)",
+                "helpful_weight_received": d.rnd("COALESCE(ns.hw, 0)"),
+                "unhelpful_weight_received": d.rnd("COALESCE(ns.uw, 0)"),
+                "active_periods": "COALESCE(ns.active_periods, 0)",
+                "review_points": d.rnd("COALESCE(ns.points, 0)"),
+            }
+            figures = {c: f"CASE WHEN st.review_points IS NULL THEN {sums[c]} ELSE {e} END" for c, e in figures.items()}
+            never_summed = (
+                f"LEFT JOIN LATERAL ({self._standing_sums('sc.author_id = st.user_id AND st.review_points IS NULL')}) "
+                "ns ON TRUE "
+            )
         return (
             f"SELECT st.user_id, st.level AS old_level, {STORED_STANDING_SELECT}, {self._row_address('st')}"
-            "st.review_count, st.recent_review_count, "
-            f"{d.rnd('st.helpful_weight_received + m.hw')} AS helpful_weight_received, "
-            f"{d.rnd('st.unhelpful_weight_received + m.uw')} AS unhelpful_weight_received, "
-            f"st.active_periods, {d.rnd('st.review_points + m.points')} AS review_points "
+            + ", ".join(f"{e} AS {c}" for c, e in figures.items())
             # (Every author of rk_touched is in `scope_table`: add_touched put them there.)
-            f"FROM ({self._score_row_moves('t.author_id')}) m JOIN {STANDING} st ON st.user_id = m.author_id "
-            "WHERE m.author_id NOT IN (SELECT id FROM rk_user_recount)"
+            + f" FROM ({self._score_row_moves('t.author_id')}) m JOIN {STANDING} st ON st.user_id = m.author_id "
+            f"{never_summed}WHERE m.author_id NOT IN (SELECT id FROM rk_user_recount)"
         )
 
     def _score_row_moves(self, keys: str, where: str = "TRUE") -> str:

@@ -209,6 +209,23 @@ def test_standings_moved_by_scoped_runs_equal_a_full_recount(category):
     assert ReviewerStanding.objects.get(user=author).review_count == 3
 
 
+def test_a_standing_never_summed_is_counted_again_not_moved(category):
+    """A standing with no review points on record (never summed: written before the column
+    existed) holds no sums to move: when its author's reviews only change figures, the scoped run
+    counts it from every score row, as a full run does."""
+    author, voters, skincare, haircare, reviews = two_category_author()
+    ReviewerStanding.objects.filter(user=author).update(
+        review_points=None, helpful_weight_received=0, review_count=0, active_periods=0, reputation=0
+    )
+    add_votes(reviews[skincare][0], helpful=1, voters=voters[5:6])
+    assert rerank().kind == "incremental"
+    scoped = standing_figures()
+    standing = ReviewerStanding.objects.get(user=author)
+    assert standing.review_points is not None and standing.review_count == 4
+    assert rerank(full=True).changes.get("standings", 0) == 0
+    assert standing_figures() == scoped
+
+
 def category_figures():
     return sorted(
         CategoryStanding.objects.values_list(
