@@ -33,8 +33,10 @@ data writes nothing.
    author's prior and the weight of their votes, so the run settles: it re-scores what those
    changes touch, up to SETTLE_ROUNDS times, and leaves anything left over in RerankPending for
    the next run. (Only the reviews whose voters' weights changed have their votes summed again;
-   the others keep the sums already on their score row.) Likewise the first pass adds a review's
-   new votes to its stored sums (vote_deltas) unless something else about its votes changed.
+   the others keep the sums already on their score row, and of their inputs only the author's
+   level is read again.) Likewise the first pass adds a review's new votes to its stored sums
+   (vote_deltas), at the weight each vote event recorded while it is still current (see
+   event_voter_weights), unless something else about its votes changed.
    A scoped score write records the rows it changed, with their values before and after
    (rk_touched): only their authors, (author, category) pairs and products are recomputed, and an
    author (or an author's category) whose changed rows only changed figures has their sums moved
@@ -43,7 +45,7 @@ data writes nothing.
    exact ranks for the top reviewers overall, per touched category, and the top products. A
    scoped run moves a product's sums by the differences its changed score rows recorded (exact:
    every summand is rounded to scoring.ROUND_DIGITS decimals, and so is each sum); products that
-   lost reviews are counted again from their score rows.
+   lost reviews or changed category are counted again from their score rows.
 6. Full runs only: invited-tester promotion and demotion (ranking.testers).
 
 A full run can be split across workers (Split, stage_part, score_reviews_split): each part
