@@ -1909,22 +1909,21 @@ class Engine:
                 "  GROUP BY sc.author_id"
                 ") p"
             )
-        else:
-            # Two levels instead of COUNT(DISTINCT period): the inner one groups by (author, active
-            # period or NULL), so both levels can hash instead of sorting.
-            period = (
-                f"CASE WHEN sc.created_at >= %(act)s THEN FLOOR(({now_epoch} - {d.epoch('sc.created_at')}) "
-                f"/ {lit(S.ACTIVITY_PERIOD_SECONDS)}) END"
-            )
-            return (
-                "SELECT p.author_id, SUM(p.n) AS review_count, SUM(p.recent) AS recent_review_count, "
-                "SUM(p.hw) AS hw, SUM(p.uw) AS uw, SUM(p.points) AS points, COUNT(p.period) AS active_periods FROM ("
-                f"  SELECT sc.author_id, {period} AS period, COUNT(*) AS n, "
-                "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent, "
-                f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points "
-                f"  FROM {SCORE} sc WHERE sc.ranked AND {where} GROUP BY sc.author_id, {period}"
-                ") p GROUP BY p.author_id"
-            )
+        # Two levels instead of COUNT(DISTINCT period): the inner one groups by (author, active
+        # period or NULL), so both levels can hash instead of sorting.
+        period = (
+            f"CASE WHEN sc.created_at >= %(act)s THEN FLOOR(({now_epoch} - {d.epoch('sc.created_at')}) "
+            f"/ {lit(S.ACTIVITY_PERIOD_SECONDS)}) END"
+        )
+        return (
+            "SELECT p.author_id, SUM(p.n) AS review_count, SUM(p.recent) AS recent_review_count, "
+            "SUM(p.hw) AS hw, SUM(p.uw) AS uw, SUM(p.points) AS points, COUNT(p.period) AS active_periods FROM ("
+            f"  SELECT sc.author_id, {period} AS period, COUNT(*) AS n, "
+            "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent, "
+            f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points "
+            f"  FROM {SCORE} sc WHERE sc.ranked AND {where} GROUP BY sc.author_id, {period}"
+            ") p GROUP BY p.author_id"
+        )
 
     def _row_address(self, row: str) -> str:
         """PostgreSQL: `row`'s physical address (ctid) as a column `tid`, with a trailing comma;
