@@ -1192,12 +1192,14 @@ class Engine:
 
         With `votes_scope` (scoped runs), the reviews outside it keep the weighted sums their
         score row holds (moved by what their new votes add, with `deltas`), and the values carry
-        the score row's figures before the write (see _write_scores). With `inputs_scope` too,
+        the score row's figures before the write (see _write_scores). With `inputs_scope` (given with it),
         only the reviews in it have their own fields, photos, category and author's level read
         again; the others (a review in scope only for its votes) keep those their score row holds,
         which every change to them puts in `inputs_scope` (see ReviewChange), but for the level of
         an author in `levels_scope`, read again."""
-        if votes_scope is not None and inputs_scope is not None:
+        if votes_scope is not None:
+            if inputs_scope is None:
+                raise ValueError("a scoped score write that keeps stored sums keeps stored inputs too")
             return self._score_inputs_kept(scope, votes, votes_scope, deltas, inputs_scope, levels_scope)
         d, rnd = self.d, self.d.rnd
         fence = d.fence() if fenced else ""
@@ -1210,25 +1212,17 @@ class Engine:
         else:
             author_level, level_join = "sa.level", f"LEFT JOIN {STANDING} sa ON sa.user_id = r.author_id "
             category, product_join = "pr.category_id", f"JOIN {PRODUCT} pr ON pr.id = r.product_id "
-        hw, uw, kept_join, old = rnd("COALESCE(va.hw, 0)"), rnd("COALESCE(va.uw, 0)"), "", ""
-        votes_join = f"LEFT JOIN ({votes}) va ON va.review_id = r.id "
-        if votes_scope is not None:
-            hw, uw, kept_join = self._kept_sums("r.id", votes, votes_scope, deltas)
-            kept_join += f"LEFT JOIN {SCORE} ks ON ks.review_id = r.id "
-            old = "".join(f"ks.{c} AS old_{c}, " for c in TOUCHED_COLUMNS)
-            votes_join = ""
-        l1 = (
+        return (
             f"SELECT r.id AS review_id, r.product_id, {category} AS category_id, r.author_id, r.created_at, r.rating, "
             "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
-            f"{hw} AS helpful_weight, {uw} AS unhelpful_weight, "
-            f"r.body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE({author_level}, 1) AS author_level, {old}"
+            f"{rnd('COALESCE(va.hw, 0)')} AS helpful_weight, {rnd('COALESCE(va.uw, 0)')} AS unhelpful_weight, "
+            f"r.body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE({author_level}, 1) AS author_level, "
             f"{d.epoch('r.created_at')} AS created_epoch "
             # The body's length is a stored generated column: the joins carry no review text.
             f"FROM ({self._review_fields(scope)}{fence}) r {product_join}"
-            f"{votes_join}LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
-            f"{level_join}{kept_join}WHERE {scope.on('r.id')}{fence}"
+            f"LEFT JOIN ({votes}) va ON va.review_id = r.id LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
+            f"{level_join}WHERE {scope.on('r.id')}{fence}"
         )
-        return l1
 
     def _score_inputs_kept(
         self,
