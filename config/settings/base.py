@@ -73,7 +73,8 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # DATABASE_URL selects PostgreSQL in production and CI; the embedded default is SQLite in WAL
 # mode with IMMEDIATE transactions so concurrent writers queue instead of failing.
-DATABASE_URL = env("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'candor.sqlite3'}")
+# Unset or empty both mean the embedded default (production refuses either: production.py).
+DATABASE_URL = env("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'candor.sqlite3'}"
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {

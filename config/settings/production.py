@@ -1,6 +1,18 @@
 """Production: PostgreSQL and Redis are required, secrets only from the environment."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
+
+# base.py falls back to the embedded default (SQLite, the file cache, kombu's filesystem broker)
+# when these are unset: right for `make run`, silently wrong for a production deployment, where
+# every web process and worker would keep its own data. Refuse to start instead.
+for _variable, _what in (("DATABASE_URL", "the PostgreSQL database"), ("REDIS_URL", "the Redis cache and broker")):
+    if not env.str(_variable, default=""):  # noqa: F405
+        raise ImproperlyConfigured(
+            f"Set the {_variable} environment variable to {_what}: production settings do not fall "
+            "back to the embedded default (docs/deploy.md)."
+        )
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # noqa: F405

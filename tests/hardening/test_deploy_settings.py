@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -46,3 +48,37 @@ def test_production_refuses_to_start_without_a_secret_key_from_the_environment()
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def _import_production_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", "import config.settings.production"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize("unset", [pytest.param(True, id="unset"), pytest.param(False, id="empty")])
+def test_production_refuses_to_start_without_its_database_and_broker(variable, unset):
+    # Without them base.py would fall back to SQLite, the file cache and the filesystem broker.
+    env = _production_env()
+    if unset:
+        del env[variable]
+    else:
+        env[variable] = ""
+    imported = _import_production_settings(env)
+    assert imported.returncode != 0
+    assert "ImproperlyConfigured" in imported.stderr
+    assert f"Set the {variable} environment variable" in imported.stderr
+    checked = _manage("check", "--deploy", env=env)
+    assert checked.returncode != 0
+    assert variable in checked.stderr
+
+
+def test_production_settings_import_with_database_and_broker_set():
+    imported = _import_production_settings(_production_env())
+    assert imported.returncode == 0, imported.stderr
