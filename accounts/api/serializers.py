@@ -8,7 +8,9 @@ from config.fields import SlugRelatedField
 class RegisterInputSerializer(serializers.Serializer):
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150, min_length=3)
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    # No default: `''` is not an email, so as a schema default it made the schema invalid (the
+    # service defaults a missing email to none).
+    email = serializers.EmailField(required=False, allow_blank=True)
     display_name = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
 
 

@@ -282,7 +282,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",  # error responses declared once
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     # Abuse limits (config/throttling.py), per user or, signed out, per client IP. `<scope>_new`
     # applies to accounts younger than THROTTLE_NEW_ACCOUNT_DAYS. The web pages use the same.
@@ -324,6 +324,8 @@ SPECTACULAR_SETTINGS = {
         "FraudFlagKindEnum": "ranking.models.FraudFlag.Kind",
         "StatusEnum": "reviews.models.Review.Status",
         "InvitationStatusEnum": "brands.models.Invitation.Status",
+        "CampaignEventKindEnum": "brands.models.CampaignEvent.Kind",
+        "ResolutionEnum": "moderation.models.QueueItem.Resolution",
     },
 }
 

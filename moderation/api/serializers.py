@@ -100,6 +100,14 @@ class CommentTargetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice stored as '' when unset (a CharField with blank=True) answered as null, so the
+    value is always one of the choices or null, as the schema says."""
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
 class QueueItemSerializer(serializers.ModelSerializer):
     """A reported review or comment, with the figures that order the queue and its reports."""
 
@@ -108,6 +116,9 @@ class QueueItemSerializer(serializers.ModelSerializer):
     comment = CommentTargetSerializer(read_only=True, allow_null=True)
     reports = QueueReportSerializer(source="shown_reports", many=True, read_only=True)
     closed_by = serializers.CharField(source="closed_by.username", read_only=True, allow_null=True, default=None)
+    resolution = BlankAsNullChoiceField(
+        choices=QueueItem.Resolution.choices, read_only=True, allow_null=True, help_text="null while the item is open."
+    )
 
     class Meta:
         model = QueueItem
