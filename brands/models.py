@@ -77,6 +77,8 @@ class Invitation(models.Model):
         RECEIVED = "received", "Received"
         OVERDUE = "overdue", "Review overdue"
         REVIEWED = "reviewed", "Reviewed"
+        # Unanswered when the tester joined a brand: people who speak for a brand do not test.
+        WITHDRAWN = "withdrawn", "Withdrawn (the tester joined a brand)"
 
     # Invitations that hold one of the campaign's units.
     HOLDING_UNIT = (
@@ -151,7 +153,14 @@ class CampaignEvent(models.Model):
         BRAND_REGISTERED = "brand_registered", "Brand registered"
         BRAND_VERIFIED = "brand_verified", "Brand verified"
         BRAND_UNVERIFIED = "brand_unverified", "Brand verification withdrawn"
-        MEMBER_ADDED = "member_added", "Member added"
+        MEMBER_ADDED = "member_added", "Member added"  # before invitations: kept for history
+        MEMBER_INVITED = "member_invited", "Member invited"
+        MEMBER_JOINED = "member_joined", "Member joined (invitation accepted)"
+        MEMBER_DECLINED = "member_declined", "Membership invitation declined"
+        INVITE_WITHDRAWN = "invite_withdrawn", "Membership invitation withdrawn"
+        MEMBER_LEFT = "member_left", "Member left"
+        MEMBER_REMOVED = "member_removed", "Member removed"
+        OWNER_CHANGED = "owner_changed", "Owner made or unmade"
         PRODUCT_CREATED = "product_created", "Product added"
         PRODUCT_UPDATED = "product_updated", "Product updated"
         CAMPAIGN_CREATED = "campaign_created", "Campaign created"
@@ -167,6 +176,7 @@ class CampaignEvent(models.Model):
         REMINDER_SENT = "reminder_sent", "Review reminder sent"
         OVERDUE = "overdue", "Review overdue"
         TESTER_DEMOTED = "tester_demoted", "Tester demoted for overdue reviews"
+        WITHDRAWN = "withdrawn", "Invitation withdrawn (the tester joined a brand)"
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="campaign_events")
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
@@ -188,6 +198,46 @@ class CampaignEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.brand_id}/{self.campaign_id})"
+
+
+class MembershipInvitation(models.Model):
+    """A brand's invitation to a person to speak for it. Nobody joins a brand without accepting
+    one (brands.services.brand_invitation_accept); at most one is pending per brand and person."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        # By an owner, or by Candor when the person joined a brand (this one or another).
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="membership_invitations")
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand_membership_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "invitee"],
+                condition=Q(status="pending"),
+                name="membership_invitation_one_pending",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["invitee", "status"], name="membership_invitation_invitee"),
+            models.Index(fields=["brand", "-created_at"], name="membership_invitation_brand"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitee_id} to {self.brand_id}: {self.status}"
 
 
 class InvitationEmail(models.Model):

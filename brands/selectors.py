@@ -29,8 +29,10 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
@@ -49,7 +51,7 @@ from ranking.models import CategoryStanding, ReviewScore
 from reviews.models import Brand, BrandMembership, HelpfulVote, Product, Review
 from reviews.selectors import reviews_for_listing
 
-from .models import Campaign, CampaignEvent, Invitation
+from .models import Campaign, CampaignEvent, Invitation, MembershipInvitation
 
 # --- a tester's record ---------------------------------------------------------------------------
 
@@ -268,6 +270,48 @@ def brand_of(user: User) -> Brand | None:
         return None
     membership = BrandMembership.objects.filter(user=user).select_related("brand").first()
     return membership.brand if membership else None
+
+
+def brand_membership(user: User) -> BrandMembership | None:
+    """The caller's membership (with its brand), or None."""
+    if not user.is_authenticated:
+        return None
+    return BrandMembership.objects.filter(user=user).select_related("brand").first()
+
+
+def brand_members(brand: Brand) -> QuerySet[BrandMembership]:
+    """The brand's members, earliest first."""
+    return BrandMembership.objects.filter(brand=brand).select_related("user").order_by("created_at", "id")
+
+
+def brand_membership_invitations(brand: Brand) -> QuerySet[MembershipInvitation]:
+    """The invitations the brand sent, pending first, then newest first."""
+    pending_first = Q(status=MembershipInvitation.Status.PENDING)
+    return (
+        MembershipInvitation.objects.filter(brand=brand)
+        .select_related("brand", "invitee", "invited_by")
+        .annotate(is_pending=ExpressionWrapper(pending_first, output_field=BooleanField()))
+        .order_by("-is_pending", "-created_at", "-id")
+    )
+
+
+def membership_invitations_for(user: User) -> QuerySet[MembershipInvitation]:
+    """The invitations a person received to speak for a brand, newest first."""
+    return (
+        MembershipInvitation.objects.filter(invitee=user)
+        .select_related("brand", "invitee", "invited_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def brand_events(brand: Brand) -> QuerySet[CampaignEvent]:
+    """The brand's record: membership, verification, products and campaigns, newest first (a
+    campaign's own steps are on its record, campaign_events)."""
+    return (
+        CampaignEvent.objects.filter(brand=brand, invitation__isnull=True)
+        .select_related("actor", "campaign")
+        .order_by("-created_at", "-id")
+    )
 
 
 def campaigns_for_brand(brand: Brand) -> QuerySet[Campaign]:

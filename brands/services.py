@@ -14,6 +14,7 @@ item is not in a state that allows the step, e.g. accepted twice (409).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
@@ -25,15 +26,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Notification, User
+from accounts.names import TOO_SIMILAR, name_key, name_problem, normalise_name
 from accounts.services import notify
 from config.tasks import enqueue_on_commit
 from ranking import services as ranking_services
 from ranking.models import TesterEvent
 from reviews import services as review_services
-from reviews.models import Brand, BrandMembership, Category, Product, Review
+from reviews.models import Brand, BrandMembership, Category, HelpfulVote, Product, Review
 
 from . import selectors
-from .models import Campaign, CampaignEvent, Invitation, InvitationEmail
+from .models import Campaign, CampaignEvent, Invitation, InvitationEmail, MembershipInvitation
 
 
 class TransitionRefused(Exception):
@@ -93,55 +95,335 @@ def _brand_url() -> str:
 
 @transaction.atomic
 def brand_register(*, user: User, name: str, description: str = "", website: str = "") -> Brand:
-    """A new, unverified brand with `user` as its first member. Existing brands are joined only
-    by a moderator or an existing member (brand_member_add), never claimed."""
-    name = name.strip()
+    """A new, unverified brand with `user` as its first member and owner. Existing brands are
+    joined only by an owner's invitation, accepted (brand_member_invite), never claimed."""
+    # Stored normalised and refused when it looks like an existing brand (accounts.names); the
+    # unique Brand.name_key settles a race between two such registrations.
+    name = normalise_name(name)
     if not name:
         raise ValidationError({"name": ["A brand needs a name."]})
+    if len(name) > Brand._meta.get_field("name").max_length:
+        raise ValidationError({"name": ["Use at most 120 characters."]})
     if BrandMembership.objects.filter(user=user).exists():
         raise ValidationError({"name": ["You already speak for a brand."]})
-    slug = slugify(name)[:120]
-    if not slug:
+    key = name_key(name)
+    if not key:
         raise ValidationError({"name": ["Use letters or digits in the name."]})
+    # Addresses are ASCII: a name with no Latin letters or digits (小红) gets one from its key.
+    slug = slugify(name)[:120] or f"brand-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
     if Brand.objects.filter(name__iexact=name).exists() or Brand.objects.filter(slug=slug).exists():
         raise ValidationError(
             {"name": ["This brand is already on Candor; ask a moderator or one of its members to add you."]}
         )
+    if Brand.objects.filter(name_key=key).exists():
+        raise ValidationError({"name": [TOO_SIMILAR]})
+    problem = name_problem(name)
+    if problem:
+        raise ValidationError({"name": [problem]})
     try:
         with transaction.atomic():
             brand = Brand.objects.create(name=name, slug=slug, description=description.strip(), website=website)
-            BrandMembership.objects.create(brand=brand, user=user)
+            BrandMembership.objects.create(brand=brand, user=user, is_owner=True)
     except IntegrityError:
-        raise ValidationError({"name": ["This brand is already on Candor."]}) from None
+        raise ValidationError({"name": [TOO_SIMILAR]}) from None
     _event(CampaignEvent.Kind.BRAND_REGISTERED, brand=brand, actor=user, data={"name": name})
     return brand
 
 
+# --- membership: by invitation and consent ------------------------------------------------------
+#
+# A brand's owner invites a person by username; the person accepts or declines. Nobody is made a
+# member without accepting, moderators never speak for a brand (the roles stay apart), and a
+# person speaks for one brand at most. Members leave when they like; an owner removes members
+# and makes other members owners. Every step is a CampaignEvent of the brand (its record).
+
+
+def _membership(user: User) -> BrandMembership | None:
+    if not user.is_authenticated:
+        return None
+    return BrandMembership.objects.select_related("brand").filter(user=user).first()
+
+
+def _ensure_owner(user: User) -> BrandMembership:
+    """The caller's membership when they own their brand; PermissionDenied otherwise."""
+    membership = _membership(user)
+    if membership is None:
+        raise PermissionDenied("You are not a member of a brand.")
+    if not membership.is_owner:
+        raise PermissionDenied(f"Only an owner of {membership.brand.name} can do this.")
+    return membership
+
+
+def _refuse_as_member(user: User, field: str) -> None:
+    """Moderators and people who already speak for a brand cannot join one."""
+    if user.is_moderator:
+        raise ValidationError({field: [f"{user.username} is a moderator; moderators do not speak for brands."]})
+    if BrandMembership.objects.filter(user=user).exists():
+        raise ValidationError({field: [f"{user.username} already speaks for a brand."]})
+
+
 @transaction.atomic
-def brand_member_add(*, actor: User, brand: Brand, username: str) -> BrandMembership:
-    """Add a member: by a moderator, or by a member of the (verified) brand."""
-    is_member = BrandMembership.objects.filter(user=actor, brand=brand).exists()
-    if not (actor.is_authenticated and (actor.is_moderator or (is_member and brand.is_verified))):
-        raise PermissionDenied("Only moderators and members of a verified brand can add its members.")
-    member = User.objects.filter(username=username, is_active=True).first()
-    if member is None:
+def brand_member_invite(*, actor: User, username: str) -> MembershipInvitation:
+    """An owner of a verified brand invites `username` to speak for it. The invitee is notified
+    and becomes a member only by accepting (brand_invitation_accept)."""
+    owner = _ensure_owner(actor)
+    brand = owner.brand
+    _ensure_verified(brand)
+    invitee = User.objects.filter(username=username, is_active=True).first()
+    if invitee is None:
         raise ValidationError({"username": [f"No member is called {username}."]})
-    if BrandMembership.objects.filter(user=member).exists():
-        raise ValidationError({"username": [f"{username} already speaks for a brand."]})
+    _refuse_as_member(invitee, "username")
+    if MembershipInvitation.objects.filter(
+        brand=brand, invitee=invitee, status=MembershipInvitation.Status.PENDING
+    ).exists():
+        raise ValidationError({"username": [f"{username} already has a pending invitation from {brand.name}."]})
+    now = timezone.now()
     try:
         with transaction.atomic():
-            membership = BrandMembership.objects.create(brand=brand, user=member)
-    except IntegrityError:
-        raise ValidationError({"username": [f"{username} already speaks for a brand."]}) from None
-    _event(CampaignEvent.Kind.MEMBER_ADDED, brand=brand, actor=actor, data={"username": username})
+            invitation = MembershipInvitation.objects.create(
+                brand=brand, invitee=invitee, invited_by=actor, created_at=now
+            )
+    except IntegrityError:  # a concurrent invitation of the same person
+        raise ValidationError(
+            {"username": [f"{username} already has a pending invitation from {brand.name}."]}
+        ) from None
+    _event(CampaignEvent.Kind.MEMBER_INVITED, brand=brand, actor=actor, data={"username": username}, now=now)
     notify(
-        recipient=member,
+        recipient=invitee,
         kind=Notification.Kind.OTHER,
-        title=f"You now speak for {brand.name} on Candor",
-        url=_brand_url(),
-        data={"brand": brand.slug},
+        title=f"{brand.name} invites you to speak for it on Candor",
+        body="Accept to manage its products and tester campaigns with its other members, or decline. "
+        "Members of a brand cannot vote on reviews of its products or test products.",
+        url=_invitations_url(),
+        data={"brand": brand.slug, "membership_invitation": invitation.pk},
     )
+    return invitation
+
+
+def _invitations_url() -> str:
+    return "/brand-invitations/"
+
+
+def _lock_invitation(invitation: MembershipInvitation) -> MembershipInvitation:
+    return MembershipInvitation.objects.select_for_update().select_related("brand").get(pk=invitation.pk)
+
+
+def _ensure_pending(invitation: MembershipInvitation) -> None:
+    if invitation.status != MembershipInvitation.Status.PENDING:
+        raise TransitionRefused(f"This invitation is {invitation.get_status_display().lower()}; it is no longer open.")
+
+
+@transaction.atomic
+def brand_invitation_accept(*, user: User, invitation: MembershipInvitation) -> BrandMembership:
+    """The invitee joins the brand, in one transaction:
+    - refused for a moderator, for someone who already speaks for a brand, and while they test a
+      product of this brand (accepted and not yet reviewed): they review it first, as themselves;
+    - their other pending membership invitations are withdrawn (one brand per person);
+    - their unanswered tester invitations, from every brand, are withdrawn (people who speak for
+      a brand are not testers: see selectors' matching), freeing the units;
+    - their helpful votes on reviews of the brand's products are withdrawn (brand members never
+      vote on them: brands.signals refuses new ones);
+    - each change is a CampaignEvent; whoever invited them is notified."""
+    if invitation.invitee_id != user.pk:
+        raise PermissionDenied("This invitation is someone else's.")
+    inv = _lock_invitation(invitation)
+    _ensure_pending(inv)
+    _refuse_as_member(user, "invitation")
+    brand = inv.brand
+    testing = (
+        Invitation.objects.filter(tester=user, campaign__brand=brand, status__in=Invitation.LINKABLE)
+        .select_related("campaign__product")
+        .first()
+    )
+    if testing is not None:
+        raise ValidationError(
+            {
+                "invitation": [
+                    f"You are testing {testing.campaign.product.name} for {brand.name}: review it before you "
+                    "join the brand, so your review stays an independent tester's."
+                ]
+            }
+        )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            membership = BrandMembership.objects.create(brand=brand, user=user, created_at=now)
+    except IntegrityError:  # joined another brand at the same moment
+        raise ValidationError({"invitation": [f"{user.username} already speaks for a brand."]}) from None
+    MembershipInvitation.objects.filter(pk=inv.pk).update(status=MembershipInvitation.Status.ACCEPTED, responded_at=now)
+    for other in MembershipInvitation.objects.select_for_update().filter(
+        invitee=user, status=MembershipInvitation.Status.PENDING
+    ):
+        MembershipInvitation.objects.filter(pk=other.pk).update(
+            status=MembershipInvitation.Status.WITHDRAWN, responded_at=now
+        )
+        _event(
+            CampaignEvent.Kind.INVITE_WITHDRAWN,
+            brand=other.brand_id,
+            data={"username": user.username, "reason": "joined another brand"},
+            now=now,
+        )
+    _withdraw_tester_invitations(user, now)
+    votes_withdrawn = 0
+    for vote in HelpfulVote.objects.filter(user=user, review__product__brand=brand).select_related("review"):
+        votes_withdrawn += review_services.vote_remove(user=user, review=vote.review)
+    _event(
+        CampaignEvent.Kind.MEMBER_JOINED,
+        brand=brand,
+        actor=user,
+        data={
+            "username": user.username,
+            "invited_by": inv.invited_by.username if inv.invited_by else None,
+            "votes_withdrawn": votes_withdrawn,
+        },
+        now=now,
+    )
+    if inv.invited_by is not None:
+        notify(
+            recipient=inv.invited_by,
+            kind=Notification.Kind.OTHER,
+            title=f"{user.public_name} joined {brand.name}",
+            url=_brand_url(),
+            data={"brand": brand.slug, "membership_invitation": inv.pk},
+        )
     return membership
+
+
+def _withdraw_tester_invitations(user: User, now: datetime) -> None:
+    pending = (
+        Invitation.objects.select_for_update()
+        .select_related("campaign")
+        .filter(tester=user, status=Invitation.Status.INVITED)
+    )
+    for inv in pending:
+        Invitation.objects.filter(pk=inv.pk, status=Invitation.Status.INVITED).update(
+            status=Invitation.Status.WITHDRAWN, responded_at=now
+        )
+        _event(
+            CampaignEvent.Kind.WITHDRAWN,
+            brand=inv.campaign.brand_id,
+            campaign=inv.campaign,
+            invitation=inv,
+            data={"tester": user.username, "reason": "joined a brand"},
+            now=now,
+        )
+
+
+@transaction.atomic
+def brand_invitation_decline(*, user: User, invitation: MembershipInvitation) -> MembershipInvitation:
+    if invitation.invitee_id != user.pk:
+        raise PermissionDenied("This invitation is someone else's.")
+    inv = _lock_invitation(invitation)
+    _ensure_pending(inv)
+    now = timezone.now()
+    MembershipInvitation.objects.filter(pk=inv.pk).update(status=MembershipInvitation.Status.DECLINED, responded_at=now)
+    _event(CampaignEvent.Kind.MEMBER_DECLINED, brand=inv.brand, actor=user, data={"username": user.username}, now=now)
+    inv.refresh_from_db()
+    return inv
+
+
+@transaction.atomic
+def brand_invitation_withdraw(*, actor: User, invitation: MembershipInvitation) -> MembershipInvitation:
+    """An owner takes back a pending invitation of their brand."""
+    owner = _ensure_owner(actor)
+    if invitation.brand_id != owner.brand_id:
+        raise PermissionDenied("This invitation is another brand's.")
+    inv = _lock_invitation(invitation)
+    _ensure_pending(inv)
+    now = timezone.now()
+    MembershipInvitation.objects.filter(pk=inv.pk).update(
+        status=MembershipInvitation.Status.WITHDRAWN, responded_at=now
+    )
+    _event(
+        CampaignEvent.Kind.INVITE_WITHDRAWN,
+        brand=inv.brand,
+        actor=actor,
+        data={"username": inv.invitee.username},
+        now=now,
+    )
+    inv.refresh_from_db()
+    return inv
+
+
+def _lock_memberships(brand_id: int) -> list[BrandMembership]:
+    """Every membership of the brand, locked in id order: two owners leaving at once must not
+    leave the brand without one."""
+    return list(
+        BrandMembership.objects.select_for_update().select_related("user").filter(brand_id=brand_id).order_by("id")
+    )
+
+
+def _ensure_an_owner_stays(memberships: list[BrandMembership], leaving: BrandMembership) -> None:
+    others = [m for m in memberships if m.pk != leaving.pk]
+    if leaving.is_owner and others and not any(m.is_owner for m in others):
+        raise ValidationError(
+            {"username": ["You are the brand's last owner: make another member an owner before you go."]}
+        )
+
+
+@transaction.atomic
+def brand_member_leave(*, user: User) -> None:
+    """The caller stops speaking for their brand. The last owner leaves only last, or after making
+    another member an owner."""
+    membership = _membership(user)
+    if membership is None:
+        raise PermissionDenied("You are not a member of a brand.")
+    memberships = _lock_memberships(membership.brand_id)
+    mine = next((m for m in memberships if m.user_id == user.pk), None)
+    if mine is None:
+        raise PermissionDenied("You are not a member of a brand.")
+    _ensure_an_owner_stays(memberships, mine)
+    BrandMembership.objects.filter(pk=mine.pk).delete()
+    _event(CampaignEvent.Kind.MEMBER_LEFT, brand=membership.brand, actor=user, data={"username": user.username})
+
+
+def _member_of_my_brand(owner: BrandMembership, memberships: list[BrandMembership], username: str) -> BrandMembership:
+    target = next((m for m in memberships if m.user.username == username), None)
+    if target is None:
+        raise ValidationError({"username": [f"{username} is not a member of {owner.brand.name}."]})
+    return target
+
+
+@transaction.atomic
+def brand_member_remove(*, actor: User, username: str) -> None:
+    """An owner removes a member of their brand (themselves too, unless they are its last owner
+    while others stay). The removed member is notified."""
+    owner = _ensure_owner(actor)
+    memberships = _lock_memberships(owner.brand_id)
+    target = _member_of_my_brand(owner, memberships, username)
+    _ensure_an_owner_stays(memberships, target)
+    BrandMembership.objects.filter(pk=target.pk).delete()
+    kind = CampaignEvent.Kind.MEMBER_LEFT if target.user_id == actor.pk else CampaignEvent.Kind.MEMBER_REMOVED
+    _event(kind, brand=owner.brand, actor=actor, data={"username": username})
+    if target.user_id != actor.pk:
+        notify(
+            recipient=target.user,
+            kind=Notification.Kind.OTHER,
+            title=f"You no longer speak for {owner.brand.name} on Candor",
+            body=f"{actor.public_name}, an owner of the brand, removed you from it.",
+            data={"brand": owner.brand.slug},
+        )
+
+
+@transaction.atomic
+def brand_member_set_owner(*, actor: User, username: str, is_owner: bool) -> BrandMembership:
+    """An owner makes another member an owner, or unmakes one (never the brand's last owner)."""
+    owner = _ensure_owner(actor)
+    memberships = _lock_memberships(owner.brand_id)
+    target = _member_of_my_brand(owner, memberships, username)
+    if target.is_owner == is_owner:
+        return target
+    if not is_owner and not any(m.is_owner for m in memberships if m.pk != target.pk):
+        raise ValidationError({"is_owner": ["A brand keeps at least one owner."]})
+    BrandMembership.objects.filter(pk=target.pk).update(is_owner=is_owner)
+    target.is_owner = is_owner
+    _event(
+        CampaignEvent.Kind.OWNER_CHANGED,
+        brand=owner.brand,
+        actor=actor,
+        data={"username": username, "is_owner": is_owner},
+    )
+    return target
 
 
 @transaction.atomic
@@ -435,6 +717,9 @@ def invitation_accept(
         )
     if now >= inv.campaign.invite_closes_at:
         raise ValidationError({"invitation": ["The invitation window has closed."]})
+    if BrandMembership.objects.filter(user_id=inv.tester_id).exists():
+        # Joining a brand withdraws unanswered invitations; this closes the race with it.
+        raise ValidationError({"invitation": ["People who speak for a brand do not test products."]})
     if Review.objects.filter(author_id=inv.tester_id, product_id=inv.campaign.product_id).exists():
         raise ValidationError(
             {"invitation": ["You have already reviewed this product, so you cannot test it; decline instead."]}

@@ -20,7 +20,7 @@ from reviews.models import Brand, Review
 
 from . import charts, exports, selectors, services
 from .forms import AcceptForm, BrandRegisterForm, CampaignForm, LinkReviewForm, ProductForm, ShipForm
-from .models import Campaign, Invitation
+from .models import Campaign, Invitation, MembershipInvitation
 
 CANDIDATES_SHOWN = 50
 
@@ -104,9 +104,17 @@ def brand_home(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{product.name} is in your catalogue.")
             return redirect("brand-home")
+    members = list(selectors.brand_members(brand))
+    is_owner = any(m.user_id == request.user.pk and m.is_owner for m in members)
     context = {
         "brand": brand,
-        "members": brand.memberships.select_related("user").order_by("created_at", "id"),
+        "members": members,
+        "is_owner": is_owner,
+        "owner_count": sum(m.is_owner for m in members),
+        "pending_invitations": list(
+            selectors.brand_membership_invitations(brand).filter(status=MembershipInvitation.Status.PENDING)[:100]
+        ),
+        "brand_events": list(selectors.brand_events(brand)[:20]),
         "products": selectors.brand_products(brand),
         "campaigns": selectors.campaigns_for_brand(brand),
         "product_form": product_form,
@@ -232,6 +240,109 @@ def invitation_ship(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success=f"Marked shipped to {invitation.tester.public_name}.",
         back=reverse("brand-campaign", kwargs={"pk": invitation.campaign_id}) + "#invitations",
+    )
+
+
+# --- membership: owners invite and remove, members leave, invitees answer ------------------------------
+
+
+@require_POST
+@login_required
+def member_invite(request: HttpRequest) -> HttpResponse:
+    username = request.POST.get("username", "").strip()[:150]
+    if not username:
+        return _refuse(request, "username: give the username of the person to invite.", 400)
+    return _run(
+        request,
+        lambda: services.brand_member_invite(actor=request.user, username=username),
+        success=f"Invited {username}. They join when they accept.",
+        back=reverse("brand-home") + "#members",
+    )
+
+
+@require_POST
+@login_required
+def member_remove(request: HttpRequest, username: str) -> HttpResponse:
+    return _run(
+        request,
+        lambda: services.brand_member_remove(actor=request.user, username=username),
+        success=f"{username} no longer speaks for your brand.",
+        back=reverse("brand-home") + "#members",
+    )
+
+
+@require_POST
+@login_required
+def member_owner(request: HttpRequest, username: str) -> HttpResponse:
+    is_owner = request.POST.get("is_owner")
+    if is_owner not in {"1", "0"}:
+        return _refuse(request, "is_owner: send 1 to make an owner or 0 to unmake one.", 400)
+    return _run(
+        request,
+        lambda: services.brand_member_set_owner(actor=request.user, username=username, is_owner=is_owner == "1"),
+        success=f"{username} is {'now an owner' if is_owner == '1' else 'no longer an owner'}.",
+        back=reverse("brand-home") + "#members",
+    )
+
+
+@require_POST
+@login_required
+def member_invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    brand = _brand_or_none(request)
+    if brand is None:
+        return _refuse(request, "You are not a member of a brand.", 403)
+    invitation = get_object_or_404(selectors.brand_membership_invitations(brand), pk=pk)
+    return _run(
+        request,
+        lambda: services.brand_invitation_withdraw(actor=request.user, invitation=invitation),
+        success=f"Withdrew the invitation to {invitation.invitee.username}.",
+        back=reverse("brand-home") + "#members",
+    )
+
+
+@require_POST
+@login_required
+def member_leave(request: HttpRequest) -> HttpResponse:
+    return _run(
+        request,
+        lambda: services.brand_member_leave(user=request.user),
+        success="You no longer speak for the brand.",
+        back=reverse("brand-home"),
+    )
+
+
+@login_required
+def brand_invitations(request: HttpRequest) -> HttpResponse:
+    """Invitations to speak for a brand, for the person invited: accept or decline."""
+    invitations = list(selectors.membership_invitations_for(request.user)[:200])
+    return render(request, "brands/brand_invitations.html", {"invitations": invitations})
+
+
+def _own_membership_invitation(request: HttpRequest, pk: int) -> MembershipInvitation:
+    return get_object_or_404(selectors.membership_invitations_for(request.user), pk=pk)
+
+
+@require_POST
+@login_required
+def brand_invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _own_membership_invitation(request, pk)
+    return _run(
+        request,
+        lambda: services.brand_invitation_accept(user=request.user, invitation=invitation),
+        success=f"You now speak for {invitation.brand.name}.",
+        back=reverse("brand-home"),
+    )
+
+
+@require_POST
+@login_required
+def brand_invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _own_membership_invitation(request, pk)
+    return _run(
+        request,
+        lambda: services.brand_invitation_decline(user=request.user, invitation=invitation),
+        success=f"Declined {invitation.brand.name}'s invitation.",
+        back=reverse("brand-invitations"),
     )
 
 

@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
+
+from accounts.names import TOO_SIMILAR, name_key, name_problem, normalise_name, stored_key
 
 
 class Category(models.Model):
@@ -31,19 +34,43 @@ class Brand(models.Model):
     # A moderator verifies a brand before it may run tester campaigns.
     is_verified = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # accounts.names.name_key(name), kept by save(): a new brand whose key is taken looks like an
+    # existing brand and is refused. Brands that already collided when the column was added both
+    # stay; the later one's key carries "#<id>", which no name_key can produce.
+    name_key = models.TextField(editable=False)
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name_key"], name="brand_name_key_unique")]
 
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        self.name = normalise_name(self.name)
+        if Brand.objects.filter(name_key=name_key(self.name)).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": [TOO_SIMILAR]})
+        problem = name_problem(self.name)
+        if problem:
+            raise ValidationError({"name": [problem]})
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "name" in update_fields:
+            self.name_key = stored_key(self.name_key, self.name)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
 
 class BrandMembership(models.Model):
-    """A brand account: a user who speaks for one brand."""
+    """A brand account: a user who speaks for one brand. Joining is by invitation and consent
+    (brands.services); owners invite and remove members, anyone may leave."""
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand_membership")
+    # The person who registered the brand, and whoever an owner makes one.
+    is_owner = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -3,9 +3,9 @@ from rest_framework import serializers
 from accounts.api.serializers import UserSummarySerializer
 from config.fields import SlugRelatedField
 from reviews.api.serializers import ReviewSerializer
-from reviews.models import Brand, Category, Product
+from reviews.models import Brand, BrandMembership, Category, Product
 
-from ..models import Campaign, CampaignEvent, Invitation
+from ..models import Campaign, CampaignEvent, Invitation, MembershipInvitation
 
 # --- brands and products ---------------------------------------------------------------------------
 
@@ -30,8 +30,52 @@ class MyBrandSerializer(serializers.ModelSerializer):
         return [m.user.username for m in brand.memberships.select_related("user").order_by("created_at", "id")]
 
 
-class MemberAddSerializer(serializers.Serializer):
+class MemberInviteSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
+
+
+class BrandMemberSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    display_name = serializers.CharField(source="user.public_name", read_only=True)
+    joined_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = BrandMembership
+        fields = ["username", "display_name", "is_owner", "joined_at"]
+        read_only_fields = fields
+
+
+class MemberOwnerSerializer(serializers.Serializer):
+    is_owner = serializers.BooleanField()
+
+
+class MembershipInvitationSerializer(serializers.ModelSerializer):
+    """An invitation to speak for a brand, as the brand and the invitee see it."""
+
+    brand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    brand_name = serializers.CharField(source="brand.name", read_only=True)
+    invitee = serializers.CharField(source="invitee.username", read_only=True)
+    invited_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MembershipInvitation
+        fields = ["id", "brand", "brand_name", "invitee", "invited_by", "status", "created_at", "responded_at"]
+        read_only_fields = fields
+
+    def get_invited_by(self, invitation) -> str | None:
+        return invitation.invited_by.username if invitation.invited_by_id else None
+
+
+class BrandEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CampaignEvent
+        fields = ["id", "kind", "actor", "campaign", "data", "created_at"]
+        read_only_fields = fields
+
+    def get_actor(self, event) -> str:
+        return event.actor.username if event.actor_id else "candor"
 
 
 class VerificationSerializer(serializers.Serializer):

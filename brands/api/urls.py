@@ -7,6 +7,19 @@ urlpatterns = [
     # Brand members (scoped to their own brand).
     path("brand/", views.MyBrandView.as_view(), name="api-my-brand"),
     path("brand/members/", views.BrandMembersView.as_view(), name="api-brand-members"),
+    path("brand/members/<str:username>/", views.BrandMemberView.as_view(), name="api-brand-member"),
+    path("brand/membership/", views.MyMembershipView.as_view(), name="api-brand-membership"),
+    path(
+        "brand/member-invitations/",
+        views.BrandMembershipInvitationsView.as_view(),
+        name="api-brand-member-invitations",
+    ),
+    path(
+        "brand/member-invitations/<brands_id:pk>/withdraw/",
+        views.BrandMembershipInvitationWithdrawView.as_view(),
+        name="api-brand-member-invitation-withdraw",
+    ),
+    path("brand/events/", views.BrandEventsView.as_view(), name="api-brand-events"),
     path("brand/products/", views.BrandProductsView.as_view(), name="api-brand-products"),
     path("brand/products/<slug:slug>/", views.BrandProductView.as_view(), name="api-brand-product"),
     path("brand/campaigns/", views.CampaignsView.as_view(), name="api-campaigns"),
@@ -35,6 +48,18 @@ urlpatterns = [
     path("brand/invitations/<brands_id:pk>/ship/", views.InvitationShipView.as_view(), name="api-invitation-ship"),
     # Moderators.
     path("brands/<slug:slug>/verification/", views.BrandVerificationView.as_view(), name="api-brand-verification"),
+    # Invitees: invitations to speak for a brand.
+    path("brand-invitations/", views.MyBrandInvitationsView.as_view(), name="api-brand-invitations"),
+    path(
+        "brand-invitations/<brands_id:pk>/accept/",
+        views.MyBrandInvitationAcceptView.as_view(),
+        name="api-brand-invitation-accept",
+    ),
+    path(
+        "brand-invitations/<brands_id:pk>/decline/",
+        views.MyBrandInvitationDeclineView.as_view(),
+        name="api-brand-invitation-decline",
+    ),
     # Testers.
     path("tester/invitations/", views.TesterInvitationsView.as_view(), name="api-tester-invitations"),
     path("tester/invitations/<brands_id:pk>/", views.TesterInvitationView.as_view(), name="api-tester-invitation"),

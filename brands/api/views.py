@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.generics import ListAPIView
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,11 +16,13 @@ from config.pagination import NewestFirstCursorPagination
 from reviews.models import Brand, Product, Review
 
 from .. import exports, selectors, services
-from ..models import Campaign, Invitation
+from ..models import Campaign, Invitation, MembershipInvitation
 from .serializers import (
     AcceptSerializer,
     AutoInviteSerializer,
+    BrandEventSerializer,
     BrandInvitationSerializer,
+    BrandMemberSerializer,
     BrandProductCreateSerializer,
     BrandProductSerializer,
     BrandProductUpdateSerializer,
@@ -31,7 +34,9 @@ from .serializers import (
     DashboardSerializer,
     InviteSerializer,
     LinkReviewSerializer,
-    MemberAddSerializer,
+    MemberInviteSerializer,
+    MemberOwnerSerializer,
+    MembershipInvitationSerializer,
     MyBrandSerializer,
     ShipSerializer,
     TesterInvitationSerializer,
@@ -91,13 +96,76 @@ class MyBrandView(ProgramView):
 
 
 class BrandMembersView(ProgramView):
-    @extend_schema(request=MemberAddSerializer, responses={201: MyBrandSerializer})
+    @extend_schema(responses=BrandMemberSerializer(many=True))
+    def get(self, request):
+        """Your brand's members, earliest first."""
+        return Response(BrandMemberSerializer(selectors.brand_members(self.brand()), many=True).data)
+
+    @extend_schema(request=MemberInviteSerializer, responses={201: MembershipInvitationSerializer})
     def post(self, request):
-        data = MemberAddSerializer(data=request.data)
+        """Owners: invite a person to speak for your brand. They join only by accepting."""
+        data = MemberInviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        brand = self.brand()
-        services.brand_member_add(actor=request.user, brand=brand, username=data.validated_data["username"])
-        return Response(MyBrandSerializer(brand).data, status=status.HTTP_201_CREATED)
+        invitation = services.brand_member_invite(actor=request.user, username=data.validated_data["username"])
+        return Response(MembershipInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class BrandMemberView(ProgramView):
+    # JSON only: a form-encoded body without `is_owner` must not read as false.
+    parser_classes = [JSONParser]
+
+    def member(self, username: str):
+        return get_object_or_404(selectors.brand_members(self.brand()), user__username=username)
+
+    @extend_schema(request=MemberOwnerSerializer, responses=BrandMemberSerializer)
+    def patch(self, request, username: str):
+        """Owners: make a member an owner, or unmake one (a brand keeps at least one owner)."""
+        self.member(username)
+        data = MemberOwnerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.brand_member_set_owner(actor=request.user, username=username, **data.validated_data)
+        return Response(BrandMemberSerializer(self.member(username)).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, username: str):
+        """Owners: remove a member from your brand."""
+        self.member(username)
+        services.brand_member_remove(actor=request.user, username=username)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyMembershipView(ProgramView):
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        """Leave the brand you speak for (its last owner leaves last, or after making another
+        member an owner)."""
+        services.brand_member_leave(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BrandMembershipInvitationsView(ProgramView):
+    @extend_schema(responses=MembershipInvitationSerializer(many=True))
+    def get(self, request):
+        """The invitations your brand sent, pending first."""
+        invitations = selectors.brand_membership_invitations(self.brand())[:500]
+        return Response(MembershipInvitationSerializer(invitations, many=True).data)
+
+
+class BrandMembershipInvitationWithdrawView(ProgramView):
+    @extend_schema(request=None, responses=MembershipInvitationSerializer)
+    def post(self, request, pk: int):
+        """Owners: withdraw a pending invitation."""
+        invitation = get_object_or_404(selectors.brand_membership_invitations(self.brand()), pk=pk)
+        invitation = services.brand_invitation_withdraw(actor=request.user, invitation=invitation)
+        return Response(MembershipInvitationSerializer(invitation).data)
+
+
+class BrandEventsView(ProgramView):
+    @extend_schema(responses=BrandEventSerializer(many=True))
+    def get(self, request):
+        """Your brand's record: who joined, left, was invited or removed, verification, products
+        and campaigns; who did it and when."""
+        return Response(BrandEventSerializer(selectors.brand_events(self.brand())[:500], many=True).data)
 
 
 class BrandVerificationView(ProgramView):
@@ -259,6 +327,38 @@ class InvitationShipView(ProgramView):
         data.is_valid(raise_exception=True)
         invitation = services.invitation_ship(member=request.user, invitation=invitation, **data.validated_data)
         return Response(BrandInvitationSerializer(invitation, context={"request": request}).data)
+
+
+# --- invitations to speak for a brand, as the invitee sees them ---------------------------------------
+
+
+class InviteeView(ProgramView):
+    def invitation(self, pk: int) -> MembershipInvitation:
+        return get_object_or_404(selectors.membership_invitations_for(self.request.user), pk=pk)
+
+
+class MyBrandInvitationsView(InviteeView):
+    @extend_schema(responses=MembershipInvitationSerializer(many=True))
+    def get(self, request):
+        """Invitations you received to speak for a brand, newest first."""
+        invitations = selectors.membership_invitations_for(request.user)[:200]
+        return Response(MembershipInvitationSerializer(invitations, many=True).data)
+
+
+class MyBrandInvitationAcceptView(InviteeView):
+    @extend_schema(request=None, responses=MembershipInvitationSerializer)
+    def post(self, request, pk: int):
+        """Join the brand: you then speak for it (and no longer test products or vote on its
+        reviews; see the brands README)."""
+        services.brand_invitation_accept(user=request.user, invitation=self.invitation(pk))
+        return Response(MembershipInvitationSerializer(self.invitation(pk)).data)
+
+
+class MyBrandInvitationDeclineView(InviteeView):
+    @extend_schema(request=None, responses=MembershipInvitationSerializer)
+    def post(self, request, pk: int):
+        invitation = services.brand_invitation_decline(user=request.user, invitation=self.invitation(pk))
+        return Response(MembershipInvitationSerializer(self.invitation(invitation.pk)).data)
 
 
 # --- tester side -------------------------------------------------------------------------------------

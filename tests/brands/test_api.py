@@ -212,12 +212,17 @@ def test_registering_and_growing_a_brand(moderator):
     created = founder.post("/api/v1/brand/", {"name": "Petal & Co"})
     assert created.status_code == 201 and created.data["is_verified"] is False
     assert founder.post("/api/v1/brand/", {"name": "Second"}).status_code == 400
-    UserFactory(username="colleague")
-    # Unverified: only a moderator adds members.
+    colleague = UserFactory(username="colleague")
+    # Unverified: nobody is invited yet.
     assert founder.post("/api/v1/brand/members/", {"username": "colleague"}).status_code == 403
     services.brand_verify(moderator=moderator, brand=Brand.objects.get(slug="petal-co"))
-    added = founder.post("/api/v1/brand/members/", {"username": "colleague"})
-    assert added.status_code == 201 and added.data["members"] == ["founder", "colleague"]
+    invited = founder.post("/api/v1/brand/members/", {"username": "colleague"})
+    # An invitation, not a membership: the colleague joins by accepting it.
+    assert invited.status_code == 201 and invited.data["status"] == "pending"
+    assert founder.get("/api/v1/brand/").data["members"] == ["founder"]
+    accepted = client_for(colleague).post(f"/api/v1/brand-invitations/{invited.data['id']}/accept/")
+    assert accepted.status_code == 200 and accepted.data["status"] == "accepted"
+    assert founder.get("/api/v1/brand/").data["members"] == ["founder", "colleague"]
     assert founder.post("/api/v1/brand/members/", {"username": "nobody"}).data.keys() == {"username"}
 
 
