@@ -25,6 +25,9 @@ def page_slice(queryset, page: int, *, size: int, max_page: int) -> tuple[list, 
     return rows[:size], len(rows) > size and page < max_page
 
 
+MAX_ID = 2**63 - 1  # the largest bigint primary key
+
+
 class BadCursor(ValueError):
     """Not a cursor of a keyset list (damaged, or from another list)."""
 
@@ -45,6 +48,7 @@ def decode_cursor(cursor: str) -> tuple[float, int]:
         pk = int(fields["i"][0]) if "i" in fields else -1
     except (binascii.Error, UnicodeError, ValueError, KeyError, IndexError):
         raise BadCursor(cursor) from None
-    if not math.isfinite(value):
+    # Only what encode_cursor writes: a finite score, an id of a row (or -1, the legacy format).
+    if not math.isfinite(value) or not -1 <= pk <= MAX_ID:
         raise BadCursor(cursor)
     return value, pk

@@ -23,12 +23,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
 from accounts import selectors as account_selectors
 from accounts.views import is_htmx, safe_next, web_login_required
 from config import pagecache, paging
+from config.pagination import CheckedCursorPagination, InvalidCursor
 from config.throttling import rate_limited
 from ranking import selectors as ranking
 from reviews import cards, selectors, services
@@ -72,7 +72,7 @@ def page_slice(queryset, page: int, size: int = PAGE_SIZE) -> tuple[list, bool]:
     return paging.page_slice(queryset, page, size=size, max_page=MAX_PAGE)
 
 
-class WebCursorPagination(CursorPagination):
+class WebCursorPagination(CheckedCursorPagination):
     """DRF's keyset pagination, for pages: stable while the feed changes under the reader."""
 
     page_size = PAGE_SIZE
@@ -88,7 +88,7 @@ def cursor_slice(request: HttpRequest, queryset, ordering: tuple[str, ...]) -> t
     paginator = WebCursorPagination(ordering)
     try:
         items = list(paginator.paginate_queryset(queryset, Request(request)))
-    except (NotFound, ValueError, TypeError, ValidationError):
+    except (InvalidCursor, NotFound, ValueError, TypeError, ValidationError):
         # Not a cursor of this list (damaged, or from another tab's order).
         raise BadCursor from None
     next_link = paginator.get_next_link()

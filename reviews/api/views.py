@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import filters, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from config.pagination import NameCursorPagination, NewestFirstCursorPagination
@@ -81,7 +81,6 @@ class ReviewViewSet(viewsets.ModelViewSet):
 
     serializer_class = ReviewSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsAuthorOrReadOnly]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     filterset_class = ReviewFilter
     filter_backends = [*viewsets.ModelViewSet.filter_backends, filters.OrderingFilter]
     ordering_fields = ["created_at", "helpful_count", "rating"]
