@@ -2,6 +2,7 @@
 
 from django.utils.encoding import smart_str
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 
 class SlugRelatedField(serializers.SlugRelatedField):
@@ -12,3 +13,15 @@ class SlugRelatedField(serializers.SlugRelatedField):
         if isinstance(data, str) and "\x00" in data:
             self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
         return super().to_internal_value(data)
+
+
+class BooleanField(serializers.BooleanField):
+    """DRF's BooleanField, whose absence from a form-encoded body is absence, as in JSON.
+
+    DRF reads a boolean missing from form data as False (an unchecked HTML checkbox sends
+    nothing), so an empty form `PUT reviews/{id}/vote/` recorded a not-helpful vote. Here a
+    required field missing from a form is "This field is required."; an optional one is left
+    out (its default, if it has one). Use it for every boolean a client sends.
+    """
+
+    default_empty_html = empty

@@ -193,6 +193,8 @@ def review_delete(*, review: Review, user: User) -> None:
 
 
 def review_add_photos(*, review: Review, user: User, photos: Sequence) -> list[ReviewPhoto]:
+    """Attach photos after the review's own. Returns all the review's photos afterwards, read
+    from the database (not `review.photos`, which a caller's prefetch may hold from before)."""
     if not review.can_edit(user):
         raise PermissionDenied("Only the author can add photos.")
     if not photos:
@@ -206,7 +208,7 @@ def review_add_photos(*, review: Review, user: User, photos: Sequence) -> list[R
             raise ValidationError({"photos": [f"At most {settings.PHOTOS_PER_REVIEW_MAX} photos per review."]})
         _attach_photos(review, processed, start=max(existing, default=-1) + 1)
         Review.objects.filter(pk=review.pk).update(edited_at=timezone.now(), changed_at=timezone.now())
-    return list(review.photos.all())
+    return list(ReviewPhoto.objects.filter(review=review).order_by("position"))
 
 
 @transaction.atomic

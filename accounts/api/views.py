@@ -84,20 +84,18 @@ class MeView(APIView):
 class FollowView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    def _state(self, followee: User, following: bool) -> Response:
-        return Response({"following": following, "followers_count": followee.follower_links.count()})
-
     @extend_schema(request=None, responses=FollowStateSerializer)
     def put(self, request, username: str):
         followee = get_object_or_404(User, username=username, is_active=True)
         services.follow_create(follower=request.user, followee=followee)
-        return self._state(followee, True)
+        return Response({"following": True, "followers_count": followee.follower_links.count()})
 
-    @extend_schema(request=None, responses=FollowStateSerializer)
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request, username: str):
+        """Stop following (204, also when you were not following)."""
         followee = get_object_or_404(User, username=username, is_active=True)
         services.follow_delete(follower=request.user, followee=followee)
-        return self._state(followee, False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class FollowedAtCursorPagination(NewestFirstCursorPagination):

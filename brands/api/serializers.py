@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
-from config.fields import SlugRelatedField
+from config.fields import BooleanField, SlugRelatedField
 from reviews.api.serializers import ReviewSerializer
 from reviews.models import Brand, BrandMembership, Category, Product
 
@@ -79,7 +79,7 @@ class BrandEventSerializer(serializers.ModelSerializer):
 
 
 class VerificationSerializer(serializers.Serializer):
-    verified = serializers.BooleanField()
+    verified = BooleanField()  # config.fields: required in form bodies too
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummarySerializer
-from config.fields import SlugRelatedField
+from config.fields import BooleanField, SlugRelatedField
 from reviews import cards
 from reviews.models import Brand, Category, Comment, Product, Review, ReviewPhoto
 from reviews.selectors import LISTING_PREFETCHES
@@ -200,7 +200,7 @@ class PhotoUploadSerializer(serializers.Serializer):
 
 
 class VoteInputSerializer(serializers.Serializer):
-    helpful = serializers.BooleanField()
+    helpful = BooleanField()
 
 
 def vote_choice(data) -> bool:

@@ -130,8 +130,10 @@ class ReviewViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=PhotoUploadSerializer, responses={201: ReviewPhotoSerializer(many=True)})
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    # At most PHOTOS_PER_REVIEW_MAX photos: the answer is all of them, a plain array (no pages).
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser], pagination_class=None)
     def photos(self, request, pk=None):
+        """Add photos to your review; answers with all the review's photos, in order."""
         review = self.get_object()
         data = PhotoUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -145,16 +147,18 @@ class ReviewViewSet(viewsets.ModelViewSet):
         return get_object_or_404(Review, pk=pk, status=Review.Status.PUBLISHED)
 
     @extend_schema(methods=["PUT"], request=VoteInputSerializer, responses=VoteStateSerializer)
-    @extend_schema(methods=["DELETE"], request=None, responses=VoteStateSerializer)
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None})
     @action(detail=True, methods=["put", "delete"], permission_classes=[permissions.IsAuthenticated])
     def vote(self, request, pk=None):
+        """PUT: cast or change your vote, answering your vote and the counts. DELETE: withdraw
+        it (204, also when there was none)."""
         # The hottest write: no review is loaded here and no serializer runs for the usual body
         # (reviews.services.vote_put/vote_delete check and count in one statement on PostgreSQL).
         try:
-            if request.method == "PUT":
-                state = services.vote_put(user=request.user, review_id=int(pk), helpful=vote_choice(request.data))
-            else:
-                state = services.vote_delete(user=request.user, review_id=int(pk))
+            if request.method == "DELETE":
+                services.vote_delete(user=request.user, review_id=int(pk))
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            state = services.vote_put(user=request.user, review_id=int(pk), helpful=vote_choice(request.data))
         except Review.DoesNotExist:
             raise Http404 from None
         return Response(
@@ -165,16 +169,19 @@ class ReviewViewSet(viewsets.ModelViewSet):
             }
         )
 
-    @extend_schema(request=None, responses=SaveStateSerializer)
+    @extend_schema(methods=["PUT"], request=None, responses=SaveStateSerializer)
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None})
     @action(detail=True, methods=["put", "delete"], permission_classes=[permissions.IsAuthenticated])
     def save(self, request, pk=None):
+        """PUT: add the review to your collection, answering the save count. DELETE: take it out
+        (204, also when it was not saved)."""
         review = self._public_review(pk)
-        if request.method == "PUT":
-            services.save_add(user=request.user, review=review)
-        else:
+        if request.method == "DELETE":
             services.save_remove(user=request.user, review=review)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        services.save_add(user=request.user, review=review)
         review.refresh_from_db(fields=["save_count"])
-        return Response({"saved": request.method == "PUT", "save_count": review.save_count})
+        return Response({"saved": True, "save_count": review.save_count})
 
     @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
     @extend_schema(methods=["POST"], request=CommentInputSerializer, responses={201: CommentSerializer})
