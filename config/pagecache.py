@@ -91,7 +91,7 @@ def read_generation(key: str) -> int:
     entries were stored under."""
     value = cache.get(key)
     if value is None:
-        cache.add(key, time.time_ns(), timeout=None)
+        cache.add(key, time.time_ns(), timeout=settings.CACHE_GENERATION_SECONDS)
         value = cache.get(key)
     return int(value)
 
@@ -105,7 +105,7 @@ def invalidate() -> None:
         try:
             cache.incr(key)
         except ValueError:  # no generation yet (or evicted)
-            cache.set(key, time.time_ns(), timeout=None)
+            cache.set(key, time.time_ns(), timeout=settings.CACHE_GENERATION_SECONDS)
     except Exception as error:  # noqa: BLE001 - the entries expire on their own
         logger.warning("page cache not invalidated, the cache is unavailable: %r", error)
 

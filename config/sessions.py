@@ -2,23 +2,51 @@
 
 Django's cached_db store already survives a failed cache read or write on save, but not the
 cache write after a database read, the cache lookup in exists(), or the cache delete on log-out:
-with Redis stopped every signed-in page was a 500. Here each cache call that fails is logged and
-the database, which holds every session anyway, answers alone.
+with Redis stopped every signed-in page was a 500. Here each cache call that fails falls back to
+the database, which holds every session anyway.
+
+An outage is logged once per process: one line at the first failure and one when the cache
+answers again, not a traceback per signed-in request.
 """
 
 import logging
+import threading
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 
 logger = logging.getLogger("django.contrib.sessions")
+
+_outage = {"down": False}
+_outage_lock = threading.Lock()
+
+
+def _cache_failed(error: Exception, what: str) -> None:
+    with _outage_lock:
+        if _outage["down"]:
+            return
+        _outage["down"] = True
+    logger.warning("session cache unavailable (%s: %s); %s until it is back", type(error).__name__, error, what)
+
+
+def _cache_answered() -> None:
+    if not _outage["down"]:  # the common case: no lock
+        return
+    with _outage_lock:
+        if not _outage["down"]:
+            return
+        _outage["down"] = False
+    logger.warning("session cache is back")
 
 
 class SessionStore(CachedDBStore):
     def load(self):
         try:
             data = self._cache.get(self.cache_key)
-        except Exception:  # noqa: BLE001 - the cache is optional here
+        except Exception as error:  # noqa: BLE001 - the cache is optional here
+            _cache_failed(error, "sessions are read from the database")
             data = None
+        else:
+            _cache_answered()
         if data is not None:
             return data
         session = self._get_session_from_db()
@@ -27,23 +55,23 @@ class SessionStore(CachedDBStore):
         data = self.decode(session.session_data)
         try:
             self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=session.expire_date))
-        except Exception:  # noqa: BLE001
-            logger.warning("session cache unavailable; served from the database", exc_info=True)
+        except Exception as error:  # noqa: BLE001
+            _cache_failed(error, "sessions are read from the database")
         return data
 
     def exists(self, session_key):
         try:
             if session_key and (self.cache_key_prefix + session_key) in self._cache:
                 return True
-        except Exception:  # noqa: BLE001
-            logger.warning("session cache unavailable; checked the database only", exc_info=True)
+        except Exception as error:  # noqa: BLE001
+            _cache_failed(error, "sessions are checked in the database only")
         return super(CachedDBStore, self).exists(session_key)
 
     def delete(self, session_key=None):
         try:
             super().delete(session_key)
-        except Exception:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001
             # The database row is gone (deleted first), so the session is over for every reader
             # that misses the cache. A copy left in Redis would outlive it until it expires, so
             # say so loudly.
-            logger.error("session deleted from the database but not from the cache", exc_info=True)
+            logger.error("session deleted from the database but not from the cache: %r", error)

@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from config import health
 
+# A database outage outside a view is a 503 too (config/middleware.py).
+handler500 = "config.middleware.server_error"
+
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("reviews.api.urls")),
@@ -22,6 +25,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
+    path("healthz/detail", health.detail, name="healthz-detail"),
     # The web pages. Listed after the API so the page URLs win reverse("review-detail") and
     # reverse("product-detail"), which the API router also names.
     path("", include("accounts.urls")),

@@ -306,6 +306,29 @@ class RerankRun(models.Model):
         return f"{self.kind} run at {self.started_at:%Y-%m-%d %H:%M:%S} ({self.status})"
 
 
+class RerankState(models.Model):
+    """One row (pk 1): the rerank job's run lock and its record of full runs. Kept in the
+    database, not in Redis, so that a rerank runs whenever the database is up (a stopped or full
+    Redis used to stop every run).
+
+    The lock keeps two runs, and a split full run's parts and final step, from overlapping; it
+    expires (RANKING_LOCK_TIMEOUT) so a killed run holds it for that long at most (on PostgreSQL
+    it is taken over at once when no run holds the job's advisory lock). `full_started_at` is
+    the start of the last full run begun; with no finished full RerankRun since, that run was
+    killed or failed, and an incremental run does the full run's work instead."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    lock_holder = models.CharField(max_length=32, blank=True, default="")
+    lock_expires_at = models.DateTimeField(null=True, blank=True)
+    full_started_at = models.DateTimeField(null=True, blank=True)
+    # Full runs begun since the last one that finished: retries of a full run that keeps failing
+    # wait longer each time, so incremental runs go on in between.
+    full_attempts = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"rerank state (lock: {self.lock_holder or 'free'}, last full run begun {self.full_started_at})"
+
+
 class RerankPending(models.Model):
     """Work the next incremental run must pick up that no timestamp reveals: a deleted review
     (its author's reputation and its product's score must be recomputed), a level change

@@ -1,10 +1,14 @@
 """Writes of the ranking app: the rerank job, features, fraud-flag decisions, tester demotion.
 
-The rerank job never overlaps itself. It takes a cache lock with an expiry (`cache.add` is atomic
-on Redis and on the local-memory cache) and, on PostgreSQL, a transaction-level advisory lock as
-well. On the file-based cache of the embedded default `add()` is not atomic between processes;
-there SQLite's single-writer lock (Candor opens IMMEDIATE transactions) is what keeps a second
-run from writing at the same time: it waits for the first to commit, then finds nothing to do.
+The rerank job never overlaps itself. It takes a lock with an expiry, a row in the database
+(RerankState), so that it runs whenever the database does, whatever state Redis is in; on
+PostgreSQL a transaction-level advisory lock keeps a second run out as well, even past the lock's
+expiry. On SQLite the lock row's conditional update is atomic too (Candor opens IMMEDIATE
+transactions, one writer at a time).
+
+A full run that was killed or failed, or a nightly one that never started, is noticed by the
+next incremental run (every RANKING_RERANK_INTERVAL), which then runs as a full one
+(full_run_due).
 """
 
 from __future__ import annotations
@@ -12,13 +16,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Min, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -30,6 +33,7 @@ from .models import (
     FraudFlag,
     RerankPending,
     RerankRun,
+    RerankState,
     ReviewerStanding,
     ReviewScore,
     SplitRun,
@@ -41,16 +45,108 @@ from .testers import demote
 
 logger = logging.getLogger(__name__)
 
-LOCK_PREFIX = "ranking:rerank:lock:"
-
 # Sent once a run that changed something has committed (kwargs: result). Listeners, such as the
 # cache of the first feed pages, drop what the new ranking made stale.
 rerank_committed = Signal()
 
 
-def lock_key() -> str:
-    """One lock per database: deployments (and parallel test runs) may share a cache server."""
-    return LOCK_PREFIX + str(connection.settings_dict["NAME"])
+# --- the run lock and the record of full runs ------------------------------------------------
+
+
+def _state() -> RerankState:
+    """The one state row, created on first use (a flushed test database has none)."""
+    state = RerankState.objects.filter(pk=1).first()
+    if state is None:
+        try:
+            with transaction.atomic():
+                state = RerankState.objects.create(pk=1)
+        except IntegrityError:  # created at the same moment by another run
+            state = RerankState.objects.get(pk=1)
+    return state
+
+
+def lock_holder() -> str | None:
+    """The token of the run holding the lock, if it is held and has not expired."""
+    state = _state()
+    if not state.lock_holder or (state.lock_expires_at and state.lock_expires_at < timezone.now()):
+        return None
+    return state.lock_holder
+
+
+def _lock_take(token: str) -> bool:
+    """Take the lock for `token` (or refresh its expiry if `token` holds it already): one
+    conditional update, so of two runs asking at once exactly one gets it."""
+    _state()
+    now = timezone.now()
+    return bool(
+        RerankState.objects.filter(pk=1)
+        .filter(Q(lock_holder="") | Q(lock_holder=token) | Q(lock_expires_at__lt=now))
+        .update(lock_holder=token, lock_expires_at=now + timedelta(seconds=settings.RANKING_LOCK_TIMEOUT))
+    )
+
+
+def _lock_take_over(token: str) -> bool:
+    """Take a dead run's lock: only if it is still held by the same dead run."""
+    holder = lock_holder()
+    if holder is None:
+        return _lock_take(token)
+    return bool(
+        RerankState.objects.filter(pk=1, lock_holder=holder).update(
+            lock_holder=token,
+            lock_expires_at=timezone.now() + timedelta(seconds=settings.RANKING_LOCK_TIMEOUT),
+        )
+    )
+
+
+def lock_release(token: str) -> None:
+    """Release the lock if `token` still holds it (if it expired and another run took it, leave
+    theirs alone)."""
+    try:
+        RerankState.objects.filter(pk=1, lock_holder=token).update(lock_holder="", lock_expires_at=None)
+    except Exception:  # noqa: BLE001 - e.g. the database went away with the run: it expires
+        logger.exception("rerank: could not release the run lock; it expires on its own")
+
+
+def _last_full_done() -> RerankRun | None:
+    return (
+        RerankRun.objects.filter(kind=RerankRun.Kind.FULL, status=RerankRun.Status.DONE)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+
+
+def full_run_due(*, now: datetime) -> str | None:
+    """Why the run starting at `now` must be a full one although it was asked for an incremental
+    one, or None. Due when the last finished full run is older than RANKING_FULL_RUN_MAX_AGE (the
+    nightly run was missed), or when a full run begun since never finished (killed, or failed):
+    that one is retried at once the first time, then after 1, 3, 7, ... rerank intervals (up to
+    six hours), so a full run that keeps failing leaves incremental runs in between."""
+    last = _last_full_done()
+    if last is None:
+        # The engine makes the very first run a full one by itself; after that (the history is
+        # kept for 30 days) a missing full run is overdue.
+        return "no full run on record" if RerankRun.objects.exists() else None
+    if last.started_at < now - settings.RANKING_FULL_RUN_MAX_AGE:
+        return f"the last full run began at {last.started_at:%Y-%m-%d %H:%M} UTC, more than {settings.RANKING_FULL_RUN_MAX_AGE} ago"
+    state = _state()
+    begun = state.full_started_at
+    if begun is None or begun <= last.started_at:
+        return None
+    wait = settings.RANKING_RERANK_INTERVAL * min(2 ** max(state.full_attempts - 1, 0) - 1, 72)
+    if now < begun + wait:
+        return None
+    return f"the full run begun at {begun:%Y-%m-%d %H:%M} UTC never finished (attempt {state.full_attempts})"
+
+
+def _full_run_begins(started: datetime) -> None:
+    """Record that a full run begins (committed before its own transaction, so that it stays
+    recorded if the run is killed)."""
+    state = _state()
+    last = _last_full_done()
+    finished = state.full_started_at is None or (last is not None and last.started_at >= state.full_started_at)
+    RerankState.objects.filter(pk=1).update(
+        full_started_at=started, full_attempts=1 if finished else min(state.full_attempts + 1, 1000)
+    )
 
 
 def rerank(
@@ -59,25 +155,40 @@ def rerank(
     """Recompute the ranking: everything (`full`) or only what changed since the last run.
 
     One transaction; returns what changed. Returns a skipped result, writing nothing, when another
-    run holds the lock. The first run ever is always full. A failure rolls everything back,
-    is logged with a `failed` RerankRun row, and re-raised.
+    run holds the lock. The first run ever is always full, and so is an incremental one when a
+    full run is due (full_run_due). A failure rolls everything back, is logged with a `failed`
+    RerankRun row, and re-raised.
     """
     token = uuid.uuid4().hex
-    if not cache.add(lock_key(), token, timeout=settings.RANKING_LOCK_TIMEOUT):
-        if not _lock_holder_is_gone():
-            started = now or timezone.now()
+    started = now or timezone.now()
+    if not _lock_take(token):
+        if not _lock_holder_is_gone() or not _lock_take_over(token):
             return RunResult(kind="full" if full else "incremental", started_at=started, skipped=True, reason="locked")
-        # The holder died (a worker killed mid-run): take its lock over rather than wait for it
-        # to expire. Should a run start at this very moment, the advisory lock still keeps one out.
-        logger.warning("rerank: the cache lock's holder is gone; taking the lock over")
-        cache.set(lock_key(), token, timeout=settings.RANKING_LOCK_TIMEOUT)
-    return _run_holding_lock(token, full=full, now=now, progress=progress)
+        # The holder died (a worker killed mid-run): its lock is taken over rather than waited
+        # out. Should a run start at this very moment, the advisory lock still keeps one out.
+        logger.warning("rerank: the run lock's holder is gone; took the lock over")
+    promoted = None
+    try:
+        if not full:
+            promoted = full_run_due(now=started)
+            if promoted:
+                logger.warning("rerank: %s; this run does the full run's work", promoted)
+                full = True
+        if full:
+            _full_run_begins(started)
+    except Exception:
+        lock_release(token)
+        raise
+    result = _run_holding_lock(token, full=full, now=started, progress=progress)
+    if promoted and not result.skipped:
+        result.notes["promoted_to_full"] = 1
+    return result
 
 
 def _lock_holder_is_gone() -> bool:
     """On PostgreSQL a live run holds the job's advisory lock for its whole transaction, and a
-    split run is unfinished while its parts compute; with neither, the cache lock is a dead
-    run's. (Elsewhere the cache lock is waited out.)"""
+    split run is unfinished while its parts compute; with neither, the lock is a dead run's.
+    (Elsewhere the lock is waited out.)"""
     if connection.vendor != "postgresql" or SplitRun.objects.filter(finished_at__isnull=True).exists():
         return False
     with connection.cursor() as cursor:
@@ -100,7 +211,6 @@ def _run_holding_lock(
     split: Split | None = None,
 ) -> RunResult:
     started = now or timezone.now()
-    key = lock_key()
     try:
         result = Engine(now=started, progress=progress).run(full=full, split=split)
     except Busy:
@@ -119,9 +229,7 @@ def _run_holding_lock(
             logger.exception("could not record the failed rerank")
         raise
     finally:
-        # Only release our own lock: if it expired and another run took it, leave theirs alone.
-        if cache.get(key) == token:
-            cache.delete(key)
+        lock_release(token)
     if result.rows_changed:
         # The run's own transaction has committed here (or, nested in an outer one, will).
         transaction.on_commit(lambda: rerank_committed.send(sender=Engine, result=result))
@@ -148,8 +256,9 @@ def rerank_split_begin(*, parts: int) -> SplitRun | None:
     if not 1 <= parts <= 64:
         raise ValidationError({"parts": ["Split a full rerank into 1 to 64 parts."]})
     key = uuid.uuid4().hex
-    if not cache.add(lock_key(), key, timeout=settings.RANKING_LOCK_TIMEOUT):
+    if not _lock_take(key):
         return None
+    _full_run_begins(timezone.now())
     bounds = Review.objects.aggregate(low=Min("id"), high=Max("id"))
     ranges = split_ranges(bounds["low"] or 0, bounds["high"] or 0, parts)
     with transaction.atomic():
@@ -184,10 +293,10 @@ def rerank_split_finish(*, key: str, progress: Callable[[str], None] | None = No
     now = timezone.now()
     if split is None or split.finished_at is not None:
         return RunResult(kind="full", started_at=now, skipped=True, reason="finished")
-    # The lock rerank_split_begin took is still ours, or it expired and is free to take again.
-    if cache.get(lock_key()) != key and not cache.add(lock_key(), key, timeout=settings.RANKING_LOCK_TIMEOUT):
+    # The lock rerank_split_begin took is still ours (a fresh expiry for this step), or it
+    # expired and is free to take again.
+    if not _lock_take(key):
         return RunResult(kind="full", started_at=now, skipped=True, reason="locked")
-    cache.set(lock_key(), key, timeout=settings.RANKING_LOCK_TIMEOUT)  # a fresh expiry for this step
     result = _run_holding_lock(
         key, full=True, progress=progress, split=Split(key=key, ranges=[tuple(r) for r in split.ranges])
     )
@@ -202,8 +311,7 @@ def rerank_split_abort(*, key: str) -> None:
         StagedScore.objects.filter(run_key=key).delete()
         StagedPart.objects.filter(run_key=key).delete()
         SplitRun.objects.filter(run_key=key).delete()
-    if cache.get(lock_key()) == key:
-        cache.delete(lock_key())
+    lock_release(key)
 
 
 def rerank_split_in_process(*, parts: int, progress: Callable[[str], None] | None = None) -> RunResult:

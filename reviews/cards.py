@@ -88,7 +88,7 @@ def _start_generation() -> int:
         return cache.incr(key)
     except ValueError:  # no generation yet (or evicted)
         value = time.time_ns()
-        cache.set(key, value, timeout=None)
+        cache.set(key, value, timeout=settings.CACHE_GENERATION_SECONDS)
         return value
 
 

@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "config.badinput.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.PinPrimaryAfterWriteMiddleware",
+    "config.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,20 +127,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 # --- Redis: cache and Celery broker -------------------------------------------------------------
+# One Redis may hold both (REDIS_URL); larger sites give the broker its own (CELERY_BROKER_URL,
+# maxmemory-policy noeviction: a task is never evicted) and the cache its own (CACHE_URL,
+# allkeys-lru: a full cache evicts instead of refusing writes). docs/deploy.md, "Redis".
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+# Every cache entry expires: a default for writes that name no timeout, and no write passes
+# timeout=None (keys kept forever are how a shared Redis under noeviction fills up).
+CACHE_DEFAULT_TIMEOUT = env.int("CACHE_DEFAULT_TIMEOUT_SECONDS", default=60 * 60)
+# The page and card caches' generation counters expire too (a day after they were started): one
+# that is gone restarts from the clock, above every number an entry was stored under.
+CACHE_GENERATION_SECONDS = 24 * 60 * 60
+if CACHE_URL:
     CACHES = {
         "default": {
             # Django's backend, reusing its redis-py clients (config/cache.py).
             "BACKEND": "config.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
+            "TIMEOUT": CACHE_DEFAULT_TIMEOUT,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    CELERY_BROKER_URL = REDIS_URL
-    # Without timeouts a Redis that accepts connections but never answers (a failover, a half-open
-    # connection) blocks a publish forever. Requests publish with shorter ones (config/tasks.py).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
     # Sessions read from Redis and survive a cache flush in the database; config.sessions keeps
     # them working from the database alone while Redis is down.
     SESSION_ENGINE = "config.sessions"
@@ -149,8 +158,14 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "TIMEOUT": CACHE_DEFAULT_TIMEOUT,
         }
     }
+if CELERY_BROKER_URL:
+    # Without timeouts a Redis that accepts connections but never answers (a failover, a half-open
+    # connection) blocks a publish forever. Requests publish with shorter ones (config/tasks.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+else:
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = VAR_DIR / "broker"
     # kombu's filesystem transport fails on a missing folder; create them on start-up.
@@ -353,9 +368,14 @@ from celery.schedules import crontab  # noqa: E402
 
 # How often the incremental rerank runs (it only touches what changed since the last run).
 RANKING_RERANK_INTERVAL = timedelta(seconds=env.int("RANKING_RERANK_INTERVAL_SECONDS", default=300))
-# The run's lock expires after this long, so a run killed with SIGKILL blocks the next ones
-# for at most this long. Must exceed the longest full run.
+# The run's lock (a database row, ranking.models.RerankState) expires after this long, so a run
+# killed with SIGKILL blocks the next ones for at most this long (on PostgreSQL it is taken over
+# at once). Must exceed the longest full run.
 RANKING_LOCK_TIMEOUT = env.int("RANKING_LOCK_TIMEOUT_SECONDS", default=15 * 60)
+# An incremental run does the full run's work instead when the last finished full run began more
+# than this long ago (the nightly one was missed: a day and an hour's grace), or when a full run
+# begun since never finished (killed or failed; ranking.services.full_run_due).
+RANKING_FULL_RUN_MAX_AGE = timedelta(hours=env.int("RANKING_FULL_RUN_MAX_AGE_HOURS", default=25))
 # Each incremental run re-reads changes this far before the previous run started, so a vote whose
 # transaction began before that run and committed during it is never missed.
 RANKING_WATERMARK_OVERLAP = timedelta(seconds=env.int("RANKING_WATERMARK_OVERLAP_SECONDS", default=60))

@@ -5,8 +5,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-if not REDIS_URL:  # noqa: F405
-    CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405
+if not CACHE_URL:  # noqa: F405
+    _local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": CACHE_DEFAULT_TIMEOUT}  # noqa: F405
+    CACHES = {**CACHES, "default": _local}  # noqa: F405
 
 # Several test runs may share one PostgreSQL (parallel sessions); each can pick its own test
 # database name.

@@ -4,7 +4,8 @@ are never stopped):
 - Redis stopped: pages and API reads still answer, signed-in pages included; a vote is kept
   (its rate limit fails open) and answers fast; a write that enqueues a Celery task answers
   within 2 s and keeps the write, and its email waits in the outbox until the periodic drain
-  sends it (once); /readyz reports the cache.
+  sends it (once); /readyz stays ready (the database answers) and /healthz/detail reports the
+  cache.
 - Redis hung (SIGSTOP: accepts connections, never answers): pages pay one cache timeout, then
   answer at uncached speed (the cache breaker); a batch of invitations answers within 2 s (short
   publish timeouts, then the broker breaker) and the emails wait in the outbox.
@@ -115,7 +116,9 @@ def test_with_redis_stopped_reads_answer_and_votes_are_kept(
     assert vote.status_code == 200 and seconds < 2
     assert HelpfulVote.objects.filter(user=voter, review=review, helpful=True).exists()
     ready = Client().get("/readyz")
-    assert ready.status_code == 503 and ready.json()["checks"]["database"] == "ok"
+    assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok"}
+    detail = Client().get("/healthz/detail").json()
+    assert detail["status"] == "degraded" and detail["checks"]["cache"].startswith("error")
 
 
 @pytest.mark.django_db

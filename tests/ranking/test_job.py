@@ -5,7 +5,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -121,21 +120,21 @@ def test_a_run_never_overlaps_another(product, monkeypatch):
     make_review(product=product)
     # Another run is alive (on PostgreSQL: it holds the advisory lock; see the next test).
     monkeypatch.setattr(services, "_lock_holder_is_gone", lambda: False)
-    assert cache.add(services.lock_key(), "another-run", timeout=60)
+    assert services._lock_take("another-run")
     result = services.rerank(full=True)
     assert result.skipped and result.reason == "locked"
     assert not ReviewScore.objects.exists() and not RerankRun.objects.exists()
-    cache.delete(services.lock_key())
+    services.lock_release("another-run")
     assert not rerank(full=True).skipped
-    assert cache.get(services.lock_key()) is None  # released after the run
+    assert services.lock_holder() is None  # released after the run
 
 
 @pytest.mark.postgres
-def test_a_dead_runs_cache_lock_is_taken_over_only_when_no_run_holds_the_advisory_lock(product):
+def test_a_dead_runs_lock_is_taken_over_only_when_no_run_holds_the_advisory_lock(product):
     from django.db import connections
 
     make_review(product=product)
-    cache.set(services.lock_key(), "killed-worker", timeout=600)  # left by a run killed mid-way
+    assert services._lock_take("killed-worker")  # left by a run killed mid-way
     other = connections.create_connection("default")  # a live run elsewhere
     try:
         with other.cursor() as cursor:
@@ -149,24 +148,20 @@ def test_a_dead_runs_cache_lock_is_taken_over_only_when_no_run_holds_the_advisor
     assert services._lock_holder_is_gone()
     result = services.rerank(full=True)
     assert not result.skipped and ReviewScore.objects.exists()
-    assert cache.get(services.lock_key()) is None  # our lock, released after the run
+    assert services.lock_holder() is None  # our lock, released after the run
 
 
-def test_the_lock_expires(product, monkeypatch):
-    from django.core.cache import caches
+def test_the_lock_expires(product, monkeypatch, settings):
+    from ranking.models import RerankState
 
-    # Patch the backend object itself, not the `cache` proxy in front of it.
-    backend = caches["default"]
-    taken = {}
-    real_add = backend.add
-
-    def spy(key, value, timeout=None, **kwargs):
-        taken[key] = timeout
-        return real_add(key, value, timeout=timeout, **kwargs)
-
-    monkeypatch.setattr(backend, "add", spy)
-    rerank(full=True)
-    assert taken[services.lock_key()] == services.settings.RANKING_LOCK_TIMEOUT > 0
+    make_review(product=product)
+    monkeypatch.setattr(services, "_lock_holder_is_gone", lambda: False)  # a live run elsewhere
+    assert services._lock_take("a-run-killed-on-sqlite")
+    expires = RerankState.objects.get().lock_expires_at
+    assert expires - timezone.now() > timedelta(seconds=settings.RANKING_LOCK_TIMEOUT - 60)
+    assert services.rerank(full=True).reason == "locked"
+    RerankState.objects.update(lock_expires_at=timezone.now() - timedelta(seconds=1))  # time passes
+    assert not rerank(full=True).skipped
 
 
 def test_a_run_killed_midway_leaves_the_previous_ranking_intact(category, monkeypatch):
@@ -184,7 +179,7 @@ def test_a_run_killed_midway_leaves_the_previous_ranking_intact(category, monkey
         services.rerank()
     assert snapshot() == before
     assert RerankRun.objects.filter(status=RerankRun.Status.FAILED).count() == 1
-    assert cache.get(services.lock_key()) is None
+    assert services.lock_holder() is None
     monkeypatch.undo()
     # The watermark did not move: the next run does the work the killed one could not.
     assert rerank().changes["review_scores"] >= 2
@@ -258,7 +253,7 @@ def test_votes_during_a_run_are_kept_and_readers_never_see_half_a_run(monkeypatc
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_runs_do_not_both_write(monkeypatch):
-    """Even with the cache lock gone (expired), the PostgreSQL advisory lock keeps runs apart."""
+    """Even with the run lock gone (expired), the PostgreSQL advisory lock keeps runs apart."""
     product = ProductFactory()
     add_votes(make_review(product=product), helpful=2)
     paused, resume = threading.Event(), threading.Event()
@@ -282,7 +277,7 @@ def test_two_concurrent_runs_do_not_both_write(monkeypatch):
     worker.start()
     try:
         assert paused.wait(20)
-        cache.delete(services.lock_key())  # as if the cache lock had expired
+        services.lock_release(services.lock_holder())  # as if the run lock had expired
         second = services.rerank(full=True)
         assert second.skipped and second.reason == "busy"
     finally:

@@ -8,7 +8,6 @@ import sys
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -105,7 +104,7 @@ def test_split_run_through_the_celery_tasks(category):
     split = SplitRun.objects.get()
     assert (split.parts_done, split.parts) == (2, 2) and split.finished_at is not None
     assert RerankRun.objects.filter(status=RerankRun.Status.DONE, kind="full").count() == 1
-    assert cache.get(services.lock_key()) is None  # released
+    assert services.lock_holder() is None  # released
     digest = ranking_digest()
     assert full_changes() == {} and ranking_digest() == digest
 
@@ -135,7 +134,7 @@ def test_a_failed_part_abandons_the_split_and_releases_the_lock(category, monkey
     with pytest.raises(RuntimeError):
         tasks.rerank_split.delay(2)
     assert not SplitRun.objects.exists()
-    assert cache.get(services.lock_key()) is None
+    assert services.lock_holder() is None
     assert not RerankRun.objects.exists()  # the previous ranking (none) stays
 
 
