@@ -97,6 +97,8 @@ def _brand_url() -> str:
 def brand_register(*, user: User, name: str, description: str = "", website: str = "") -> Brand:
     """A new, unverified brand with `user` as its first member and owner. Existing brands are
     joined only by an owner's invitation, accepted (brand_member_invite), never claimed."""
+    if user.is_moderator:
+        raise PermissionDenied("Moderators do not speak for brands.")
     # Stored normalised and refused when it looks like an existing brand (accounts.names); the
     # unique Brand.name_key settles a race between two such registrations.
     name = normalise_name(name)

@@ -260,9 +260,18 @@ def member_invite(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _own_brand_member(request: HttpRequest, username: str) -> None:
+    """403 without a brand; 404 for anyone not a member of the caller's brand (as in the API)."""
+    brand = _brand_or_none(request)
+    if brand is None:
+        raise PermissionDenied("You are not a member of a brand.")
+    get_object_or_404(selectors.brand_members(brand), user__username=username)
+
+
 @require_POST
 @login_required
 def member_remove(request: HttpRequest, username: str) -> HttpResponse:
+    _own_brand_member(request, username)
     return _run(
         request,
         lambda: services.brand_member_remove(actor=request.user, username=username),
@@ -274,6 +283,7 @@ def member_remove(request: HttpRequest, username: str) -> HttpResponse:
 @require_POST
 @login_required
 def member_owner(request: HttpRequest, username: str) -> HttpResponse:
+    _own_brand_member(request, username)
     is_owner = request.POST.get("is_owner")
     if is_owner not in {"1", "0"}:
         return _refuse(request, "is_owner: send 1 to make an owner or 0 to unmake one.", 400)
