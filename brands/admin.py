@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from config.admin import ReadOnlyAdmin
 
-from .models import Campaign, CampaignEvent, Invitation, InvitationEmail
+from .models import Campaign, CampaignEvent, Invitation, InvitationEmail, MembershipInvitation
 
 
 @admin.register(Campaign)
@@ -42,3 +42,11 @@ class InvitationEmailAdmin(ReadOnlyAdmin):
     search_fields = ("invitation__tester__username",)
     list_select_related = ("invitation",)
     raw_id_fields = ("invitation",)
+
+
+@admin.register(MembershipInvitation)
+class MembershipInvitationAdmin(ReadOnlyAdmin):
+    list_display = ("id", "created_at", "brand", "invitee", "invited_by", "status", "responded_at")
+    list_filter = ("status",)
+    search_fields = ("invitee__username", "brand__name")
+    list_select_related = ("brand", "invitee", "invited_by")

@@ -114,9 +114,7 @@ def brand_register(*, user: User, name: str, description: str = "", website: str
     # Addresses are ASCII: a name with no Latin letters or digits (小红) gets one from its key.
     slug = slugify(name)[:120] or f"brand-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
     if Brand.objects.filter(name__iexact=name).exists() or Brand.objects.filter(slug=slug).exists():
-        raise ValidationError(
-            {"name": ["This brand is already on Candor; ask a moderator or one of its members to add you."]}
-        )
+        raise ValidationError({"name": ["This brand is already on Candor; ask its owner to invite you."]})
     if Brand.objects.filter(name_key=key).exists():
         raise ValidationError({"name": [TOO_SIMILAR]})
     problem = name_problem(name)

@@ -2,9 +2,9 @@
 a member of the reviewed product's brand, a moderator and anonymous, for every method.
 
 Already covered elsewhere, not repeated here: every moderation endpoint per role
-(tests/moderation/test_permissions.py), every brand and campaign endpoint for brand A vs brand B,
-anonymous and consumers (tests/brands/test_api.py), another user and anonymous on reviews
-(tests/reviews/test_api_reviews.py). The cells this adds: moderators and brand members through
+(tests/moderation/test_permissions.py), every brand endpoint and page for owner, member, invited,
+other brand, consumer, moderator and anonymous (tests/brands/test_brand_authorization.py),
+another user and anonymous on reviews (tests/reviews/test_api_reviews.py). The cells this adds: moderators and brand members through
 the plain review and comment endpoints (moderators act only through /moderation/, brands never
 touch reviews), and every cell of the comment endpoints."""
 

@@ -200,8 +200,11 @@ class Seeder:
             if person.role == "moderator":
                 user.groups.add(moderators)
             if person.role == "brand":
+                brand = self.brands[person.brand]
+                # A brand's first demo account owns it, as its registrant would.
+                owned = BrandMembership.objects.filter(brand=brand, is_owner=True).exists()
                 _membership, created = BrandMembership.objects.get_or_create(
-                    user=user, defaults={"brand": self.brands[person.brand], "created_at": user.date_joined}
+                    user=user, defaults={"brand": brand, "created_at": user.date_joined, "is_owner": not owned}
                 )
                 self.created["brand_members"] += created
 
