@@ -55,7 +55,7 @@ from reviews.models import Review
 logger = logging.getLogger(__name__)
 
 # Bump when a fragment template or ReviewSerializer's fields change shape.
-CARD_FORMAT = 2
+CARD_FORMAT = 3  # 3: shapes and colours as classes (no style attributes: CSP)
 
 # kind -> template drawn for one review with nothing but {"review": review} in its context.
 TEMPLATES = {

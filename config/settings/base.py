@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from here, not a CDN (CSP)
+    "csp",
     "accounts",
     "reviews",
     "ranking",
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "config.badinput.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.PinPrimaryAfterWriteMiddleware",
@@ -275,6 +278,44 @@ if S3_BUCKET:
         },
     }
 
+# --- Content-Security-Policy (django-csp) ------------------------------------------------------
+# Scripts and styles only from our own static files (no inline script or style attribute
+# anywhere: tests/config/test_csp.py); an inline <script> or <style> would need
+# nonce="{{ request.csp_nonce }}", and then must not sit in a page-cached or {% cache %} block.
+# Nothing from a third-party origin but the media bucket. The API docs pages (Swagger UI, ReDoc:
+# assets from drf-spectacular-sidecar) loosen style-src for their own pages only (config/urls.py).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+
+def _media_origins() -> list[str]:
+    if not S3_BUCKET:
+        return []
+    options = STORAGES["default"]["OPTIONS"]
+    if options["custom_domain"]:
+        return [f"https://{options['custom_domain']}"]
+    if options["endpoint_url"]:
+        from urllib.parse import urlsplit
+
+        endpoint = urlsplit(options["endpoint_url"])
+        return [f"{endpoint.scheme}://{endpoint.netloc}"]
+    region = f".{options['region_name']}" if options["region_name"] else ""
+    return [f"https://{S3_BUCKET}.s3{region}.amazonaws.com"]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # data: for inline SVG icons in CSS, blob: for photo previews before upload.
+        "img-src": [SELF, "data:", "blob:", *_media_origins()],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
 # Uploads: 9 photos of up to 10 MB each must fit in one request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -333,6 +374,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Served by drf-spectacular-sidecar from our static files: the CSP allows no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Distinct names for the moderation enums that share a field name with others.
     "ENUM_NAME_OVERRIDES": {
         "QueueItemStatusEnum": "moderation.models.QueueItem.Status",

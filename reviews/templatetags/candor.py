@@ -24,20 +24,20 @@ register = template.Library()
 COVER_MIN_RATIO = 0.75
 COVER_MAX_RATIO = 4 / 3
 
-# Soft backgrounds for text-only covers and initials avatars, picked by a stable hash.
-PALETTE = [
-    ("#ffe3e8", "#b0102a"),
-    ("#fff1d6", "#8a4b00"),
-    ("#e3f4ea", "#1d6b3a"),
-    ("#e4eefc", "#1d4f91"),
-    ("#f1e6fb", "#6a2c91"),
-    ("#fde8dc", "#9a3c12"),
-]
+# Shapes and colours are classes of static/css/candor.css, never style attributes: the
+# Content-Security-Policy allows no inline style (config/settings/base.py).
+# Soft backgrounds for text-only covers and initials avatars, picked by a stable hash: the
+# classes soft-0 .. soft-5.
+SOFT_COLOURS = 6
+# Initials avatars come in these sizes (classes avatar-22 ...); other sizes take the nearest.
+AVATAR_SIZES = (22, 28, 32, 36, 44, 72, 96)
+# Cover shapes (height / width) in steps of COVER_RATIO_STEP: classes ratio-75 .. ratio-135.
+COVER_RATIO_STEP = 0.05
 
 
-def _pick(key: str) -> tuple[str, str]:
+def _soft_class(key: str) -> str:
     digest = hashlib.blake2s(key.encode(), digest_size=2).digest()
-    return PALETTE[int.from_bytes(digest, "big") % len(PALETTE)]
+    return f"soft-{int.from_bytes(digest, 'big') % SOFT_COLOURS}"
 
 
 @register.simple_tag
@@ -64,14 +64,13 @@ def stars(rating, size: str = "") -> str:
 def avatar(user, size: int = 32, decorative: bool = True) -> dict:
     """A round avatar: the uploaded photo or the member's initial on a soft colour."""
     name = getattr(user, "public_name", "") or getattr(user, "username", "?")
-    background, foreground = _pick(getattr(user, "username", name))
     return {
         "member": user,
         "name": name,
         "initial": name[:1].upper(),
         "size": size,
-        "background": background,
-        "foreground": foreground,
+        "size_class": f"avatar-{min(AVATAR_SIZES, key=lambda side: abs(side - size))}",
+        "soft_class": _soft_class(getattr(user, "username", name)),
         "decorative": decorative,
     }
 
@@ -85,18 +84,17 @@ def cover_photo(review):
 
 @register.filter
 def cover_ratio(photo) -> str:
-    """CSS aspect-ratio (width / height) for a card cover, clamped to the grid's bounds."""
+    """The class giving a card cover its shape, clamped to the grid's bounds (3:4 unknown)."""
     if not photo or not photo.width or not photo.height:
-        return "3 / 4"
+        return "ratio-135"
     ratio = max(COVER_MIN_RATIO, min(COVER_MAX_RATIO, photo.height / photo.width))
-    return f"1000 / {round(1000 * ratio)}"
+    return f"ratio-{round(ratio / COVER_RATIO_STEP) * round(100 * COVER_RATIO_STEP)}"
 
 
 @register.simple_tag
 def soft_colors(key) -> str:
-    """Inline CSS custom properties for a text-only cover, stable for the same key."""
-    background, foreground = _pick(str(key))
-    return mark_safe(f"--soft-bg:{background};--soft-fg:{foreground}")  # noqa: S308 - fixed palette values  # nosec B308 B703
+    """The soft-colour class for a text-only cover or placeholder, stable for the same key."""
+    return _soft_class(str(key))
 
 
 @register.filter
@@ -305,7 +303,7 @@ def rating_bars(context, distribution: dict, rating: int | None) -> str:
     return format_html_join(
         "\n",
         '<li><a href="{}"{} aria-label="{}"><span class="histo-label" aria-hidden="true">{}★</span>'
-        '<span class="histo-bar" aria-hidden="true"><span style="width: {}%"></span></span>'
+        '<span class="histo-bar" aria-hidden="true"><span class="w-{}"></span></span>'
         '<span class="histo-count" aria-hidden="true">{}</span></a></li>',
         bars,
     )

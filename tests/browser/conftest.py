@@ -38,17 +38,48 @@ class Shots:
         return paths
 
 
+# Reports every Content-Security-Policy violation of every page of a context (the browser also
+# logs them to the console, but a report-only one only as a warning).
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"} on ${document.location.pathname}` +
+    ` (${event.sourceFile || "-"}:${event.lineNumber})`
+  );
+});
+"""
+
+
+def watch_csp(context) -> list[str]:
+    """Start collecting the context's CSP violations; the list fills in as pages load.
+
+    Every browser test's context goes through here (the `page` fixture below, and
+    tests/moderation/test_browser.py), so a page that breaks the policy fails its test."""
+    violations: list[str] = []
+    context.expose_function("__cspViolation", lambda text: violations.append(text))
+    context.add_init_script(_CSP_LISTENER)
+    context.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server, request):
-    """A fresh browser tab (desktop size) that fails the test on any JavaScript error."""
+    """A fresh browser tab (desktop size) that fails the test on any JavaScript error or any
+    Content-Security-Policy violation."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server.url)
     context.set_default_timeout(10_000)
+    csp_violations = watch_csp(context)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     yield tab
+    tab.wait_for_timeout(100)  # a violation's report is an async call into Python
     context.close()
+    assert not csp_violations, csp_violations
     # 4xx answers to deliberate bad input show up as console errors; only real script errors fail.
     script_errors = [e for e in errors if "Failed to load resource" not in e]
     assert not script_errors, script_errors

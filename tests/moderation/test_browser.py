@@ -8,6 +8,7 @@ import pytest
 from moderation import services
 from moderation.models import QueueItem
 from reviews.models import Review
+from tests.browser.conftest import watch_csp
 from tests.conftest import SCREENSHOTS
 from tests.moderation.conftest import make_moderator
 
@@ -24,6 +25,7 @@ def test_moderator_hides_a_reported_review_from_a_phone(browser, live_server, re
     services.report_create(reporter=consumer, review=review, reason="fake", note="Gifted by the brand, not disclosed")
     services.report_create(reporter=consumer, comment=comment, reason="spam")
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    csp_violations = watch_csp(context)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -54,5 +56,7 @@ def test_moderator_hides_a_reported_review_from_a_phone(browser, live_server, re
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/moderation/audit/")
     page.screenshot(path=str(SCREENSHOTS / "moderation-audit-1280.png"), full_page=True)
+    page.wait_for_timeout(100)
     context.close()
     assert not errors, errors
+    assert not csp_violations, csp_violations

@@ -219,7 +219,7 @@ def test_product_page_filter_and_order_links_keep_the_other_parameters(client, p
         '(showing only these; select to show all)">'
     ) in page
     assert '<a href="?order=newest&amp;rating=5&amp;q=a%26b" aria-label="5 stars: 1 review">' in page
-    assert '<span style="width: 50%"></span>' in page
+    assert '<span class="w-50"></span>' in page
     assert '<a href="?order=helpful&amp;rating=4&amp;q=a%26b">Most helpful</a>' in page
     assert '<a href="?order=newest&amp;rating=4&amp;q=a%26b" aria-current="true">Newest</a>' in page
     plain = client.get(product.get_absolute_url()).content.decode()
