@@ -1,4 +1,5 @@
-"""gunicorn settings for production; every value can be overridden from the environment."""
+"""gunicorn settings for production and for `make run` (Procfile.dev: 2 workers x 8 threads on
+the embedded default); every value can be overridden from the environment."""
 
 import multiprocessing
 import os
@@ -9,10 +10,16 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
+# Connections waiting to be accepted. The development server's 10 reset 45 of 100 simultaneous
+# clients (issue 28); the kernel caps it at net.core.somaxconn.
+backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
+# GUNICORN_RELOAD=1 (`make dev`): restart the workers when the code changes, as runserver did.
+reload = os.environ.get("GUNICORN_RELOAD", "").lower() in {"1", "true", "yes"}
 # Import the app once in the master and fork the workers from it: a worker (re)starts in
 # milliseconds instead of re-importing Django, and the workers share the loaded code's memory.
 # Nothing opens a database or Redis connection at import time, so none is shared across the fork.
-preload_app = True
+# Reloading needs each worker to import the code itself.
+preload_app = not reload
 # Recycle workers now and then so a slow leak never takes a machine down. At a few hundred
 # requests a second 2,000 meant every worker restarting every half minute.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
