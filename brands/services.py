@@ -406,12 +406,13 @@ def brand_member_remove(*, actor: User, username: str) -> None:
 
 
 @transaction.atomic
-def brand_member_set_owner(*, actor: User, username: str, is_owner: bool) -> BrandMembership:
-    """An owner makes another member an owner, or unmakes one (never the brand's last owner)."""
+def brand_member_set_owner(*, actor: User, username: str, is_owner: bool | None) -> BrandMembership:
+    """An owner makes another member an owner, or unmakes one (never the brand's last owner).
+    is_owner None changes nothing (a PATCH without the field)."""
     owner = _ensure_owner(actor)
     memberships = _lock_memberships(owner.brand_id)
     target = _member_of_my_brand(owner, memberships, username)
-    if target.is_owner == is_owner:
+    if is_owner is None or target.is_owner == is_owner:
         return target
     if not is_owner and not any(m.is_owner for m in memberships if m.pk != target.pk):
         raise ValidationError({"is_owner": ["A brand keeps at least one owner."]})

@@ -46,7 +46,8 @@ class BrandMemberSerializer(serializers.ModelSerializer):
 
 
 class MemberOwnerSerializer(serializers.Serializer):
-    is_owner = serializers.BooleanField()
+    # A PATCH: left out, nothing changes (the body is JSON only, so absent never reads as false).
+    is_owner = serializers.BooleanField(required=False)
 
 
 class MembershipInvitationSerializer(serializers.ModelSerializer):

@@ -123,7 +123,9 @@ class BrandMemberView(ProgramView):
         self.member(username)
         data = MemberOwnerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.brand_member_set_owner(actor=request.user, username=username, **data.validated_data)
+        services.brand_member_set_owner(
+            actor=request.user, username=username, is_owner=data.validated_data.get("is_owner")
+        )
         return Response(BrandMemberSerializer(self.member(username)).data)
 
     @extend_schema(request=None, responses={204: None})

@@ -205,7 +205,9 @@ def test_a_brand_keeps_an_owner(owner, owner_api, member):
     # A form-encoded body without the field is refused, never read as false.
     blank = owner_api.patch("/api/v1/brand/members/dewy_pm/", {}, format="multipart")
     assert blank.status_code == 415
-    assert owner_api.patch("/api/v1/brand/members/dewy_pm/", {}, format="json").data.keys() == {"is_owner"}
+    assert owner_api.patch("/api/v1/brand/members/dewy_pm/", {}, format="json").data["is_owner"] is False
+    bad = owner_api.patch("/api/v1/brand/members/dewy_pm/", {"is_owner": "perhaps"}, format="json")
+    assert bad.status_code == 400 and list(bad.data) == ["is_owner"]
 
 
 def test_an_owner_removes_a_member_who_is_told(brand, owner, owner_api, member):
