@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.images import process_photo
+from config.validation import check_fields
 
 from .models import Follow, Notification, User
 
@@ -36,8 +37,13 @@ def user_register(*, username: str, password: str, email: str = "", display_name
 def profile_update(*, user: User, interest_categories=None, **fields) -> User:
     """Update the editable profile fields (display_name, bio, avatar) and interests.
 
-    An avatar goes through the same checks and metadata stripping as review photos.
+    An avatar goes through the same checks and metadata stripping as review photos; the display
+    name and bio are stripped and checked against the model's rules (ValidationError naming the
+    field), as the API checks them.
     """
+    texts = {name: (fields[name] or "").strip() for name in ("display_name", "bio") if name in fields}
+    check_fields(User(**texts), *texts)
+    fields.update(texts)
     if fields.get("avatar"):
         fields["avatar"] = process_photo(fields["avatar"], field="avatar").thumbnail
     for name in ("display_name", "bio", "avatar"):

@@ -78,6 +78,10 @@ class BrandMembership(models.Model):
 
 
 class Product(models.Model):
+    # The description's limit, kept by every write path (reviews.services.product_create) and the
+    # API; not a field option, which would only need a migration that changes nothing.
+    DESCRIPTION_MAX_LENGTH = 5000
+
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     name = models.CharField(max_length=160)

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from accounts.models import Notification, User
 from accounts.services import notify
 from config.images import ProcessedPhoto, process_photo
+from config.validation import check_fields
 
 from .models import (
     Brand,
@@ -38,6 +39,8 @@ from .models import (
 )
 
 MAX_TAGS_PER_REVIEW = 10
+# A tag as typed (before normalize_tags makes a slug of at most 30 characters of it).
+MAX_TAG_INPUT_LENGTH = 40
 # The author is told when a review's helpful votes reach one of these (once per milestone).
 HELPFUL_MILESTONES = (1, 10, 50, 100, 500, 1000, 5000, 10000)
 
@@ -56,6 +59,8 @@ def normalize_tags(raw_tags: Iterable[str]) -> list[str]:
     """Lower-case slugs, de-duplicated in order. Raises ValidationError on 'tags'."""
     names: list[str] = []
     for raw in raw_tags:
+        if len(str(raw)) > MAX_TAG_INPUT_LENGTH:
+            raise ValidationError({"tags": [f"A tag has at most {MAX_TAG_INPUT_LENGTH} characters."]})
         name = slugify(str(raw).strip().lstrip("#"), allow_unicode=True)[:30]
         if not name:
             raise ValidationError({"tags": [f"'{raw}' is not a usable tag."]})
@@ -98,10 +103,17 @@ def _unique_slug(model, base: str) -> str:
 def product_create(
     *, brand: Brand, category: Category, name: str, description: str = "", created_by: User | None = None
 ) -> Product:
-    """Create a product, or return the brand's existing product of the same name."""
-    name = name.strip()
+    """Create a product, or return the brand's existing product of the same name. Raises
+    ValidationError naming the field for a blank or too long name or description."""
+    name, description = name.strip(), description.strip()
     if not name:
         raise ValidationError({"name": ["A product needs a name."]})
+    check_fields(
+        Product(brand=brand, category=category, name=name, description=description),
+        "name",
+        "description",
+        max_lengths={"description": Product.DESCRIPTION_MAX_LENGTH},
+    )
     existing = Product.objects.filter(brand=brand, name__iexact=name).first()
     if existing:
         return existing
@@ -135,10 +147,13 @@ def review_create(
 ) -> Review:
     """Publish a review with its tags and photos, all or nothing.
 
-    Photos are validated and re-encoded before the transaction opens, so a bad file never
-    leaves a half-written review behind.
+    The rating, title and body are checked against the model's rules (ValidationError naming
+    the field), and photos validated and re-encoded, before the transaction opens, so bad input
+    never leaves a half-written review behind.
     """
     _ensure_can_write(author)
+    review = Review(author=author, product=product, rating=rating, title=title.strip(), body=body.strip())
+    check_fields(review, "rating", "title", "body")
     tag_names = normalize_tags(tags)
     if len(photos) > settings.PHOTOS_PER_REVIEW_MAX:
         raise ValidationError({"photos": [f"At most {settings.PHOTOS_PER_REVIEW_MAX} photos per review."]})
@@ -148,9 +163,7 @@ def review_create(
             raise ValidationError({"product": ["You have already reviewed this product; edit that review instead."]})
         try:
             with transaction.atomic():
-                review = Review.objects.create(
-                    author=author, product=product, rating=rating, title=title.strip(), body=body.strip()
-                )
+                review.save(force_insert=True)
         except IntegrityError:
             # A concurrent request by the same author won the race to the unique constraint.
             raise ValidationError(
@@ -163,7 +176,8 @@ def review_create(
 
 @transaction.atomic
 def review_update(*, review: Review, editor: User, **changes) -> Review:
-    """Edit a review's rating, title, body or tags. Keeps created_at; marks it edited."""
+    """Edit a review's rating, title, body or tags. Keeps created_at; marks it edited. Raises
+    ValidationError naming the field for a value review_create would refuse."""
     if not review.can_edit(editor):
         raise PermissionDenied("Only the author can edit this review.")
     _ensure_can_write(editor)
@@ -173,6 +187,9 @@ def review_update(*, review: Review, editor: User, **changes) -> Review:
         fields["title"] = fields["title"].strip()
     if "body" in fields:
         fields["body"] = fields["body"].strip()
+    edited = Review(**fields)
+    check_fields(edited, *fields)
+    fields = {name: getattr(edited, name) for name in fields}
     now = timezone.now()
     changed = any(getattr(review, k) != v for k, v in fields.items())
     if tag_names is not None:
@@ -598,9 +615,11 @@ def comment_create(*, author: User, review: Review, body: str) -> Comment:
     body = body.strip()
     if not body:
         raise ValidationError({"body": ["A comment cannot be empty."]})
+    comment = Comment(author=author, review=review, body=body)
+    check_fields(comment, "body")
     if review.status != Review.Status.PUBLISHED:
         raise ValidationError({"review": ["Only published reviews can be commented on."]})
-    comment = Comment.objects.create(author=author, review=review, body=body)
+    comment.save(force_insert=True)
     _bump(review.pk, comment_count=1)
     if review.author_id != author.pk:
         notify(
@@ -621,6 +640,7 @@ def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
     body = body.strip()
     if not body:
         raise ValidationError({"body": ["A comment cannot be empty."]})
+    check_fields(Comment(body=body), "body")
     Comment.objects.filter(pk=comment.pk).update(body=body, edited_at=timezone.now())
     comment.refresh_from_db()
     return comment

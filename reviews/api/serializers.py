@@ -7,6 +7,7 @@ from config.fields import BooleanField, SlugRelatedField
 from reviews import cards
 from reviews.models import Brand, Category, Comment, Product, Review, ReviewPhoto
 from reviews.selectors import LISTING_PREFETCHES
+from reviews.services import MAX_TAG_INPUT_LENGTH, MAX_TAGS_PER_REVIEW
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -41,8 +42,10 @@ class ProductSerializer(serializers.ModelSerializer):
 class ProductCreateSerializer(serializers.Serializer):
     brand = SlugRelatedField(slug_field="slug", queryset=Brand.objects.all())
     category = SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
-    name = serializers.CharField(max_length=160)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    name = serializers.CharField(max_length=Product._meta.get_field("name").max_length)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=Product.DESCRIPTION_MAX_LENGTH, default=""
+    )
 
 
 class ProductSummarySerializer(serializers.ModelSerializer):
@@ -175,23 +178,28 @@ CACHEABLE_FIELDS = {*ReviewSerializer.Meta.fields, "quality", "discover_score"}
 
 
 class TagListField(serializers.ListField):
-    child = serializers.CharField(max_length=40)
-    max_length = 10
+    child = serializers.CharField(max_length=MAX_TAG_INPUT_LENGTH)
+    max_length = MAX_TAGS_PER_REVIEW
+
+
+# The model's limits, which reviews.services checks on every write path too.
+TITLE_MAX = Review._meta.get_field("title").max_length
+BODY_MAX = Review._meta.get_field("body").max_length
 
 
 class ReviewCreateSerializer(serializers.Serializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
     rating = serializers.IntegerField(min_value=1, max_value=5)
-    title = serializers.CharField(max_length=120)
-    body = serializers.CharField(max_length=10_000)
+    title = serializers.CharField(max_length=TITLE_MAX)
+    body = serializers.CharField(max_length=BODY_MAX)
     tags = TagListField(required=False, default=list)
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=9)
 
 
 class ReviewUpdateSerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5, required=False)
-    title = serializers.CharField(max_length=120, required=False)
-    body = serializers.CharField(max_length=10_000, required=False)
+    title = serializers.CharField(max_length=TITLE_MAX, required=False)
+    body = serializers.CharField(max_length=BODY_MAX, required=False)
     tags = TagListField(required=False)
 
 
@@ -236,4 +244,4 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=2000)
+    body = serializers.CharField(max_length=Comment._meta.get_field("body").max_length)
