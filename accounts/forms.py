@@ -4,6 +4,8 @@ services; their errors are put back on the field they name."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .names import normalise_name
+
 
 class ServiceErrorsMixin:
     def add_service_error(self, error: ValidationError) -> None:
@@ -14,8 +16,15 @@ class ServiceErrorsMixin:
             self.add_error(field if field in self.fields else None, errors)
 
 
+class UsernameField(forms.RegexField):
+    """A username, normalised (accounts.names) before its pattern and length are checked."""
+
+    def to_python(self, value):
+        return normalise_name(super().to_python(value))
+
+
 class SignupForm(ServiceErrorsMixin, forms.Form):
-    username = forms.RegexField(
+    username = UsernameField(
         regex=r"^[\w.@+-]+\Z",
         min_length=3,
         max_length=150,

@@ -1,8 +1,11 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+
+from .names import TOO_SIMILAR, name_key, name_problem, normalise_name, stored_key
 
 MODERATORS_GROUP = "moderators"
 
@@ -20,9 +23,14 @@ class User(AbstractUser):
     bio = models.TextField(max_length=500, blank=True)
     avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
     suspended_until = models.DateTimeField(null=True, blank=True)
+    # accounts.names.name_key(username), kept by save(): a new username whose key is taken looks
+    # like an existing one and is refused. Two accounts that already collided when the column was
+    # added both stay; the later one's key carries "#<id>", which no name_key can produce.
+    username_key = models.TextField(editable=False)
 
     class Meta:
         ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["username_key"], name="user_username_key_unique")]
         # The rerank job's question "whose vote weight may have changed with no row changing"
         # (7-day birthdays, suspensions, deactivations) answered from three small indexes that
         # PostgreSQL ORs together, instead of a scan of every account on each five-minute run.
@@ -34,6 +42,23 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def clean(self) -> None:
+        super().clean()
+        self.username = normalise_name(self.username)
+        if User.objects.filter(username_key=name_key(self.username)).exclude(pk=self.pk).exists():
+            raise ValidationError({"username": [TOO_SIMILAR]})
+        problem = name_problem(self.username)
+        if problem:
+            raise ValidationError({"username": [problem]})
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "username" in update_fields:
+            self.username_key = stored_key(self.username_key, self.username)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "username_key"}
+        super().save(*args, **kwargs)
 
     @property
     def public_name(self) -> str:

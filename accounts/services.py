@@ -9,14 +9,16 @@ from config.images import process_photo
 from config.validation import check_fields
 
 from .models import Follow, Notification, User
+from .names import TOO_SIMILAR, name_key, name_problem, normalise_name
 
 
 @transaction.atomic
 def user_register(*, username: str, password: str, email: str = "", display_name: str = "") -> User:
-    """Create a consumer account. Raises ValidationError naming the offending field."""
-    username = username.strip()
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": ["This username is taken."]})
+    """Create a consumer account. Raises ValidationError naming the offending field.
+
+    The username is stored normalised (accounts.names) and refused when it looks like an
+    existing one; the unique username_key settles a race between two such sign-ups."""
+    username = username_check(username)
     if email and User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": ["An account with this email already exists."]})
     user = User(username=username, email=email, display_name=display_name.strip())
@@ -29,8 +31,28 @@ def user_register(*, username: str, password: str, email: str = "", display_name
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        raise ValidationError({"username": ["This username is taken."]}) from None
+        raise ValidationError({"username": [TOO_SIMILAR]}) from None
     return user
+
+
+def username_check(username: str) -> str:
+    """The normalised form of a new username, or ValidationError({"username": ...}) saying why
+    it cannot be had: wrong characters or length, mixed scripts, or too like an existing one."""
+    username = normalise_name(username)
+    try:
+        User.username_validator(username)
+    except ValidationError as error:
+        raise ValidationError({"username": error.messages}) from None
+    if not 3 <= len(username) <= User._meta.get_field("username").max_length:
+        raise ValidationError({"username": ["Use 3 to 150 characters."]})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": ["This username is taken."]})
+    if User.objects.filter(username_key=name_key(username)).exists():
+        raise ValidationError({"username": [TOO_SIMILAR]})
+    problem = name_problem(username)
+    if problem:
+        raise ValidationError({"username": [problem]})
+    return username
 
 
 @transaction.atomic

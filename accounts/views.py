@@ -66,7 +66,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.NameBackend")
             messages.success(request, f"Welcome to Candor, {user.public_name}!")
             return redirect(safe_next(request, reverse("discover")))
     status = 400 if form.is_bound else 200

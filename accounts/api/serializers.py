@@ -2,11 +2,20 @@ from django.contrib.auth import authenticate
 from rest_framework import serializers
 
 from accounts.models import Notification, User
+from accounts.names import normalise_name
 from config.fields import SlugRelatedField
 
 
+class UsernameField(serializers.RegexField):
+    """A username, normalised (accounts.names) before its pattern and length are checked, so an
+    invisible character is dropped rather than refused and fullwidth letters count as plain."""
+
+    def to_internal_value(self, data):
+        return normalise_name(super().to_internal_value(data))
+
+
 class RegisterInputSerializer(serializers.Serializer):
-    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150, min_length=3)
+    username = UsernameField(r"^[\w.@+-]+\Z", max_length=150, min_length=3)
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
     # No default: `''` is not an email, so as a schema default it made the schema invalid (the
     # service defaults a missing email to none).

@@ -233,6 +233,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend that also finds a username typed in a form sign-up would normalise (fullwidth...).
+AUTHENTICATION_BACKENDS = ["accounts.backends.NameBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,0 +1,22 @@
+"""Log-in by username, also when it is typed in a form that is stored differently."""
+
+from django.contrib.auth.backends import ModelBackend
+
+from .models import User
+from .names import normalise_name
+
+
+class NameBackend(ModelBackend):
+    """Django's ModelBackend, which finds the account by its exact username; failing that, by the
+    username as sign-up stores it (accounts.names.normalise_name), so "ａｌｉｃｅ" typed with a
+    fullwidth keyboard logs "alice" in. Exact first: accounts named before names were normalised
+    keep logging in as they always did."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None and isinstance(username, str) and normalise_name(username) != username:
+            if not User._default_manager.filter(username=username).exists():
+                user = super().authenticate(request, username=normalise_name(username), password=password)
+        return user
