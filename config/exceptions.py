@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -32,3 +33,11 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return exception_handler(exc, context)
+
+
+def not_found(request, exception=None):
+    """Django's 404, for an address no URL pattern matches (`/api/v1/moderation/queue/x/`): JSON under
+    /api/, as DRF's own 404s and the schema say, so an API client never gets the HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -74,6 +74,22 @@ class CheckedCursorPagination(CursorPagination):
             check_position(cursor.position, ordering_field(queryset, name) if queryset is not None else None)
         return cursor
 
+    def get_page_size(self, request):
+        """DRF falls back to the default size for a `?page_size=` it cannot read (`null`, `0`,
+        `-1`, `1e3`) and cuts a large one: an answer that differs from what was asked, in silence.
+        Anything but a whole number from 1 to max_page_size is a 400 naming `page_size`."""
+        raw = request.query_params.get(self.page_size_query_param) if self.page_size_query_param else None
+        if raw is not None and not (raw.isdigit() and raw.isascii() and 1 <= int(raw) <= self.max_page_size):
+            raise ValidationError({"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]})
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {**parameter["schema"], "minimum": 1, "maximum": self.max_page_size}
+        return parameters
+
 
 class NewestFirstCursorPagination(CheckedCursorPagination):
     """Cursor pagination for every list: stable under inserts, no COUNT(*) per page."""

@@ -17,12 +17,15 @@ shape can produce them, read from the view itself:
 - 503 with Retry-After: every operation (the database is unreachable).
 
 A view can name more statuses in `schema_error_statuses`.
+
+Each request body is documented in one media type (JSON, or multipart where it carries a file),
+so a client generated from the schema speaks JSON.
 """
 
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, force_instance, is_serializer
 from rest_framework import permissions, serializers
 
 from config.throttling import CandorRateThrottle
@@ -78,6 +81,21 @@ class AutoSchema(SpectacularAutoSchema):
             responses.setdefault(code, self._error_response(code))
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def map_parsers(self) -> list[str]:
+        """One request media type per operation: JSON, or multipart where the body carries a
+        file. The views also parse forms (the browsable API), but a client generated from the
+        schema picks one of the listed types, and a JSON API should be spoken in JSON."""
+        media_types = super().map_parsers()
+        preferred = "multipart/form-data" if self._takes_files() else "application/json"
+        return [preferred] if preferred in media_types else media_types
+
+    def _takes_files(self) -> bool:
+        serializer = force_instance(self.get_request_serializer())
+        if not is_serializer(serializer):
+            return False
+        fields = getattr(serializer, "child", serializer).fields.values()
+        return any(isinstance(getattr(field, "child", field), serializers.FileField) for field in fields)
 
     def _error_statuses(self, operation: dict) -> list[str]:
         write = self.method not in SAFE_METHODS

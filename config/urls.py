@@ -27,6 +27,9 @@ api_v1 = [
     path("", include("brands.api.urls")),
 ]
 
+# An unknown address under /api/ is a JSON 404 (config/exceptions.py).
+handler404 = "config.exceptions.not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

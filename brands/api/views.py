@@ -48,6 +48,9 @@ class ProgramView(APIView):
     """Maps TransitionRefused (a step the item's state does not allow) to 409, in one place."""
 
     permission_classes = [permissions.IsAuthenticated]
+    # Beyond "signed in", the services check whose brand this is (403), and a step the object's
+    # state refuses is a 409: both documented for every operation (config/schema.py).
+    schema_error_statuses = (403, 409)
 
     def handle_exception(self, exc):
         if isinstance(exc, services.TransitionRefused):
@@ -74,6 +77,7 @@ class ProgramView(APIView):
 
 class ProgramListView(ListAPIView):
     permission_classes = [permissions.IsAuthenticated]
+    schema_error_statuses = (403,)  # not a member of a brand (config/schema.py)
     filter_backends: list = []
 
 

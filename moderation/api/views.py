@@ -195,13 +195,17 @@ class FeatureView(ModeratorOnly, APIView):
         score = services.review_feature(review=review, moderator=request.user, until=until, reason=values["reason"])
         return Response({"review": review.pk, "featured_until": score.featured_until})
 
-    @extend_schema(request=s.UnfeatureInputSerializer, responses=s.FeatureStateSerializer)
+    @extend_schema(
+        request=s.UnfeatureInputSerializer,
+        responses={204: None},
+        description="End the feature. An optional `reason` in the body goes to the audit log.",
+    )
     def delete(self, request, pk: int):
         review = get_object_or_404(Review.objects.select_related("author"), pk=_bounded_pk(pk))
         data = s.UnfeatureInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.review_unfeature(review=review, moderator=request.user, **data.validated_data)
-        return Response({"review": review.pk, "featured_until": None})
+        return Response(status=status.HTTP_204_NO_CONTENT)  # as documented: no body
 
 
 # --- moderators: announcements and picks ----------------------------------------------------------

@@ -97,3 +97,45 @@ def test_open_queue_item_has_null_resolution_inside_the_schema(schema):
     assert api.get(f"/api/v1/moderation/queue/{item.pk}/").json()["resolution"] == "dismissed"
     enum = schema["components"]["schemas"]["ResolutionEnum"]["enum"]
     assert "dismissed" in enum and "" not in enum
+
+
+def test_views_that_check_brands_in_their_services_document_403_and_409(schema):
+    paths = schema["paths"]
+    assert "403" in paths["/api/v1/brand/"]["get"]["responses"]  # not a member of a brand
+    assert "409" in paths["/api/v1/tester/invitations/{id}/received/"]["post"]["responses"]  # not shipped yet
+
+
+def test_each_body_is_documented_in_one_media_type(schema):
+    """JSON, or multipart where a file goes up: a generated client sent every JSON body as
+    multipart (the last of three identical bodies it was offered)."""
+    paths = schema["paths"]
+    assert list(paths["/api/v1/reviews/{id}/vote/"]["put"]["requestBody"]["content"]) == ["application/json"]
+    assert list(paths["/api/v1/auth/register/"]["post"]["requestBody"]["content"]) == ["application/json"]
+    assert list(paths["/api/v1/reviews/{id}/photos/"]["post"]["requestBody"]["content"]) == ["multipart/form-data"]
+
+
+@pytest.mark.parametrize("value", ["null", "0", "-1", "101", "1e3", "abc", ""])
+def test_a_page_size_outside_the_documented_range_is_a_400(api_client, schema, value):
+    """DRF fell back to the default page size for one it could not read, a 200 for input the
+    schema refuses."""
+    parameter = next(p for p in schema["paths"]["/api/v1/reviews/"]["get"]["parameters"] if p["name"] == "page_size")
+    assert (parameter["schema"]["minimum"], parameter["schema"]["maximum"]) == (1, 100)
+    response = api_client.get("/api/v1/reviews/", {"page_size": value})
+    assert response.status_code == 400
+    assert "page_size" in response.json()
+
+
+@pytest.mark.parametrize("value", ["1", "100"])
+def test_a_page_size_inside_the_range_is_served(api_client, value):
+    ReviewFactory.create_batch(2)
+    response = api_client.get("/api/v1/reviews/", {"page_size": value})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == min(int(value), 2)
+
+
+def test_an_unknown_api_address_is_a_json_404(api_client):
+    """Django's HTML page answered a path no API route matches (an id that is not a number)."""
+    response = api_client.get("/api/v1/moderation/queue/not-a-number/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json" and response.json() == {"detail": "Not found."}
+    assert "text/html" in api_client.get("/no-such-page/").headers["Content-Type"]  # pages keep the page

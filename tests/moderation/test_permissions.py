@@ -75,7 +75,7 @@ CASES = [
         mod_only(),
     ),
     ("feature", "put", "/api/v1/moderation/reviews/{review.pk}/feature/", {"days": 3}, mod_only()),
-    ("unfeature", "delete", "/api/v1/moderation/reviews/{review.pk}/feature/", {}, mod_only()),
+    ("unfeature", "delete", "/api/v1/moderation/reviews/{review.pk}/feature/", {}, mod_only(204)),
     ("announcements (moderators)", "get", "/api/v1/moderation/announcements/", None, mod_only()),
     ("post announcement", "post", "/api/v1/moderation/announcements/", {"title": "Hi", "pinned": False}, mod_only(201)),
     ("announcement", "get", "/api/v1/moderation/announcements/{announcement.pk}/", None, mod_only()),
