@@ -96,7 +96,9 @@ def readiness(request):
     checks = {"database": check_database()}
     record(checks)
     ready = checks["database"] == "ok"
-    response = JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+    response = JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )
     response._has_been_logged = True  # the change of state is logged (record), not every poll
     return response
 
