@@ -14,6 +14,7 @@ from .models import (
     FraudFlag,
     ProductScore,
     RerankRun,
+    RerankState,
     ReviewerStanding,
     ReviewScore,
     SplitRun,
@@ -129,6 +130,14 @@ class RerankRunAdmin(ReadOnlyAdmin):
     @admin.display(description="rows changed")
     def rows(self, run):
         return sum((run.changes or {}).get("rows", {}).values())
+
+
+@admin.register(RerankState)
+class RerankStateAdmin(ReadOnlyAdmin):
+    """The run lock and the start of the last full run begun: what an operator checks when a
+    rerank seems stuck (docs/deploy.md)."""
+
+    list_display = ("id", "lock_holder", "lock_expires_at", "full_started_at", "full_attempts")
 
 
 @admin.register(SplitRun)

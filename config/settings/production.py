@@ -6,12 +6,21 @@ from .base import *  # noqa: F403
 
 # base.py falls back to the embedded default (SQLite, the file cache, kombu's filesystem broker)
 # when these are unset: right for `make run`, silently wrong for a production deployment, where
-# every web process and worker would keep its own data. Refuse to start instead.
-for _variable, _what in (("DATABASE_URL", "the PostgreSQL database"), ("REDIS_URL", "the Redis cache and broker")):
-    if not env.str(_variable, default=""):  # noqa: F405
+# every web process and worker would keep its own data. Refuse to start instead. The cache and
+# the broker may each have their own Redis (CACHE_URL, CELERY_BROKER_URL); REDIS_URL is the
+# default of both.
+_REQUIRED = (
+    ("DATABASE_URL", "the PostgreSQL database", ()),
+    ("REDIS_URL", "the Redis cache and broker", ("CACHE_URL", "CELERY_BROKER_URL")),
+)
+for _variable, _what, _instead in _REQUIRED:
+    if not env.str(_variable, default="") and not (  # noqa: F405
+        _instead and all(env.str(name, default="") for name in _instead)  # noqa: F405
+    ):
+        _or = f" (or both {' and '.join(_instead)})" if _instead else ""
         raise ImproperlyConfigured(
-            f"Set the {_variable} environment variable to {_what}: production settings do not fall "
-            "back to the embedded default (docs/deploy.md)."
+            f"Set the {_variable} environment variable{_or} to {_what}: production settings do not "
+            "fall back to the embedded default (docs/deploy.md)."
         )
 
 DEBUG = False

@@ -16,7 +16,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "S3_", "TEST_"))
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "CELERY_", "S3_", "TEST_"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -82,3 +82,18 @@ def test_production_refuses_to_start_without_its_database_and_broker(variable, u
 def test_production_settings_import_with_database_and_broker_set():
     imported = _import_production_settings(_production_env())
     assert imported.returncode == 0, imported.stderr
+
+
+def test_production_takes_separate_cache_and_broker_urls_instead_of_redis_url():
+    env = _production_env(CACHE_URL="redis://127.0.0.1:6379/1", CELERY_BROKER_URL="redis://127.0.0.1:6379/2")
+    del env["REDIS_URL"]
+    imported = _import_production_settings(env)
+    assert imported.returncode == 0, imported.stderr
+
+
+def test_production_refuses_a_cache_url_without_a_broker():
+    env = _production_env(CACHE_URL="redis://127.0.0.1:6379/1")
+    del env["REDIS_URL"]
+    imported = _import_production_settings(env)
+    assert imported.returncode != 0
+    assert "Set the REDIS_URL environment variable (or both CACHE_URL and CELERY_BROKER_URL)" in imported.stderr
