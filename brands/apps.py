@@ -9,4 +9,6 @@ class BrandsConfig(AppConfig):
     def ready(self) -> None:
         # Links a tester's new review to their campaign and keeps brand members from voting on
         # reviews of their own products, without the reviews app importing this one.
-        from . import signals  # noqa: F401
+        from . import receivers, signals  # noqa: F401
+
+        receivers.connect()

@@ -2,12 +2,8 @@ from django.apps import AppConfig
 
 
 class CandorConfig(AppConfig):
-    """Project-wide pieces that listen to several apps (config may import them all)."""
+    """Project-wide plumbing (caches, pagination, middleware). It imports no domain app: each app
+    connects its own receivers, cache invalidation included, in its own apps.py."""
 
     name = "config"
     verbose_name = "Candor"
-
-    def ready(self) -> None:
-        from . import pagecache
-
-        pagecache.connect()

@@ -13,19 +13,20 @@ cache or not, gets the visitor's own token (and cookie) substituted on the way o
 
 Invalidation is by generation: every entry holds the generation number it was rendered in and
 is served only while that is the current one; a change that must show starts a new generation
-(the old entries are re-rendered on their next request, or expire). Receivers
-(connected in `config.apps`) start a new generation, after commit:
-- at each rerank that changed something (`ranking.services.rerank_committed`): the new order;
-- at every moderation action and Django-admin change (each writes an `AuditEntry`): hidden,
-  removed or restored reviews and comments, bans and suspensions, features, announcements,
-  editor's picks, fraud decisions;
-- when a review is created, edited (`reviews.services.review_changed`), deleted, or gains or
-  loses a photo, and when a member changes their public name or avatar or is deleted.
+(the old entries are re-rendered on their next request, or expire). This module imports no app:
+each app connects `invalidate_on_commit` (or `invalidate_now`, for signals sent after commit) to
+its own signals in its apps.py, so the data and what invalidates it are declared together:
+- ranking (ranking/signals.py): at each rerank that changed something (`rerank_committed`);
+- moderation (moderation/signals.py): every moderation action and Django-admin change (each
+  writes an `AuditEntry`): hidden, removed or restored reviews and comments, bans and
+  suspensions, features, announcements, editor's picks, fraud decisions;
+- reviews (reviews/signals.py): a review created, edited (`review_changed`), deleted, or gaining
+  or losing a photo;
+- accounts (accounts/signals.py): a member changing their public name or avatar, or deleted.
 Vote and comment counts on cached pages may lag by at most PAGE_CACHE_SECONDS (the entries'
 lifetime), or until the next rerank, which scores those votes and starts a new generation.
 
-`connect` also connects the card cache's receivers (reviews/cards.py: each review's card,
-cached for every reader whether or not the page cache is on).
+The card cache (reviews/cards.py) keeps its own generation, read with `read_generation`.
 
 When the cache cannot be reached the pages are served uncached (never an error); the Redis
 backend itself (config/cache.py) then skips Redis for CACHE_RETRY_SECONDS, so requests do not each
@@ -49,7 +50,6 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
 from config.pagination import NewestFirstCursorPagination
-from reviews import cards
 
 logger = logging.getLogger(__name__)
 
@@ -108,13 +108,6 @@ def invalidate() -> None:
             cache.set(key, time.time_ns(), timeout=settings.CACHE_GENERATION_SECONDS)
     except Exception as error:  # noqa: BLE001 - the entries expire on their own
         logger.warning("page cache not invalidated, the cache is unavailable: %r", error)
-
-
-def invalidate_on_commit(**_signal_kwargs) -> None:
-    """A signal receiver: a new generation once the current transaction commits (at once outside
-    one). Not before: a page rendered from the old rows could otherwise be stored under the new
-    generation."""
-    transaction.on_commit(invalidate)
 
 
 # --- which requests ------------------------------------------------------------------------
@@ -262,60 +255,17 @@ def csrf_placeholder(request: HttpRequest) -> dict:
     return {}
 
 
-# --- receivers -----------------------------------------------------------------------------
-
-# Member fields shown on cached pages (cards, review rows); a save of only other fields (the
-# last_login update at each log-in, a password change) leaves the pages as they are.
-_PUBLIC_USER_FIELDS = {"username", "display_name", "avatar", "is_active"}
+# --- receivers (generic; each app connects them to its own signals in its apps.py) -----------
 
 
-def _user_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
-    if created:
-        return  # a new member has nothing on any page yet
-    if update_fields is not None and not (set(update_fields) & _PUBLIC_USER_FIELDS):
-        return
-    invalidate_on_commit()
+def invalidate_on_commit(**_signal_kwargs) -> None:
+    """A signal receiver: a new generation once the current transaction commits (at once outside
+    one). Not before: a page rendered from the old rows could otherwise be stored under the new
+    generation."""
+    transaction.on_commit(invalidate)
 
 
-def _after_commit(sender, **kwargs) -> None:
+def invalidate_now(**_signal_kwargs) -> None:
+    """A receiver for signals sent after their transaction has committed (a rerank, a review
+    change)."""
     invalidate()
-
-
-def _audit_entry_saved(sender, instance, created: bool, **kwargs) -> None:
-    if created:
-        invalidate_on_commit()
-        # Moderation and admin changes may touch what a card shows without changing its key.
-        cards.invalidate_now_and_on_commit()
-
-
-def _campaign_event_saved(sender, instance, created: bool, **kwargs) -> None:
-    if created and instance.kind == instance.Kind.PRODUCT_UPDATED:
-        cards.invalidate_now_and_on_commit()
-
-
-def connect() -> None:
-    """Connect the receivers (config.apps.CandorConfig.ready)."""
-    from django.contrib.auth import get_user_model
-    from django.db.models.signals import post_delete, post_save
-
-    from brands.models import CampaignEvent
-    from moderation.models import AuditEntry
-    from ranking.services import rerank_committed
-    from reviews.models import Brand, Category, Product, Review, ReviewPhoto, Tag
-    from reviews.services import review_changed
-
-    # Both are sent once their transaction has committed.
-    rerank_committed.connect(_after_commit, dispatch_uid="pagecache-rerank")
-    review_changed.connect(_after_commit, dispatch_uid="pagecache-review-changed")
-    post_save.connect(_audit_entry_saved, sender=AuditEntry, dispatch_uid="pagecache-audit")
-    for model in (Review, ReviewPhoto):
-        post_save.connect(invalidate_on_commit, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
-        post_delete.connect(invalidate_on_commit, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}")
-    user_model = get_user_model()
-    post_save.connect(_user_saved, sender=user_model, dispatch_uid="pagecache-user-saved")
-    post_delete.connect(invalidate_on_commit, sender=user_model, dispatch_uid="pagecache-user-deleted")
-    # The card cache (reviews/cards.py): rows saved outside the services, and a brand renaming
-    # its product (an UPDATE without a save; the program's event records it).
-    for model in (Review, ReviewPhoto, Product, Brand, Category, Tag):
-        post_save.connect(cards.saved_outside_services, sender=model, dispatch_uid=f"cards-save-{model.__name__}")
-    post_save.connect(_campaign_event_saved, sender=CampaignEvent, dispatch_uid="cards-product-updated")

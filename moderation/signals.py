@@ -9,7 +9,8 @@ from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from config import localcache
+from config import localcache, pagecache
+from reviews import cards
 
 from .models import Announcement, AuditEntry
 
@@ -42,3 +43,13 @@ def mirror_admin_log_entry(sender, instance: LogEntry, created: bool, **kwargs) 
 _forget_pinned = localcache.forgetting("pinned-announcements")
 post_save.connect(_forget_pinned, sender=Announcement, dispatch_uid="moderation-announcements-saved", weak=False)
 post_delete.connect(_forget_pinned, sender=Announcement, dispatch_uid="moderation-announcements-deleted", weak=False)
+
+
+@receiver(post_save, sender=AuditEntry, dispatch_uid="pagecache-audit")
+def audit_entry_invalidates_caches(sender, instance: AuditEntry, created: bool, **kwargs) -> None:
+    """Every moderation action and admin change writes an AuditEntry: what it hid, removed,
+    restored, featured or banned may show on cached pages (config/pagecache.py) and on cards
+    without changing a card's key (reviews/cards.py)."""
+    if created:
+        pagecache.invalidate_on_commit()
+        cards.invalidate_now_and_on_commit()

@@ -13,7 +13,6 @@ from django.db.models import (
     F,
     JSONField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -26,19 +25,10 @@ from config import localcache
 from config.compiled import CompiledQuery, Placeholder, literal_sql
 
 from . import cards
+from .cards import LISTING_PREFETCHES
 from .models import Category, Comment, HelpfulVote, Product, Review, ReviewPhoto, Save
 
 T = TypeVar("T")
-
-# What a card shows beyond the review row and its author: loaded with every list, or, for pages
-# using the card cache (reviews/cards.py), only onto the reviews whose cards must be drawn.
-LISTING_PREFETCHES = (
-    # Products (with brand and category) in a query of their own: joined into the main query
-    # they took PostgreSQL ~10 ms to plan (eight tables, two outer joins) for ~1 ms of work.
-    Prefetch("product", queryset=Product.objects.select_related("brand", "category")),
-    "tags",
-    Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position")),
-)
 
 
 def categories() -> list[Category]:

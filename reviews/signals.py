@@ -1,15 +1,20 @@
 """Deletions cascade to votes without the vote services: keep VoteTally and the reviews'
 counters exact, and mark the reviews changed for the rerank, when a review or an account goes.
 A product moved to another category (admin) marks its reviews changed too: their scores carry
-the category, which the category feeds and rankings read."""
+the category, which the category feeds and rankings read.
+
+Also the caches this app's rows appear in: the page cache (config/pagecache.py) and the card
+cache (reviews/cards.py) start a new generation when a review, or a row its card shows, changes."""
 
 from django.db import connection
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from config import localcache
+from config import localcache, pagecache
 
-from .models import Category, HelpfulVote, Product, Review, VoteTally
+from . import cards
+from .models import Brand, Category, HelpfulVote, Product, Review, ReviewPhoto, Tag, VoteTally
+from .services import review_changed
 
 
 def review_votes_leave_tally(sender, instance: Review, **kwargs) -> None:
@@ -64,3 +69,17 @@ def connect() -> None:
     forget_categories = localcache.forgetting("categories")
     post_save.connect(forget_categories, sender=Category, dispatch_uid="reviews-categories-saved", weak=False)
     post_delete.connect(forget_categories, sender=Category, dispatch_uid="reviews-categories-deleted", weak=False)
+    connect_caches()
+
+
+def connect_caches() -> None:
+    # Sent once the review's transaction has committed.
+    review_changed.connect(pagecache.invalidate_now, dispatch_uid="pagecache-review-changed")
+    for model in (Review, ReviewPhoto):
+        name = model.__name__
+        post_save.connect(pagecache.invalidate_on_commit, sender=model, dispatch_uid=f"pagecache-save-{name}")
+        post_delete.connect(pagecache.invalidate_on_commit, sender=model, dispatch_uid=f"pagecache-delete-{name}")
+    # The card cache: rows saved outside the services (the admin, scripts), which do not bump the
+    # review's changed_at (reviews/cards.py).
+    for model in (Review, ReviewPhoto, Product, Brand, Category, Tag):
+        post_save.connect(cards.saved_outside_services, sender=model, dispatch_uid=f"cards-save-{model.__name__}")

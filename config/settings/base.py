@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "ranking",
     "moderation",
     "brands",
-    "config",  # config.apps: receivers that span apps (the page cache)
+    "config",  # project-wide plumbing; imports no app (each app connects its own receivers)
 ]
 
 MIDDLEWARE = [

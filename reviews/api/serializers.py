@@ -5,8 +5,8 @@ from rest_framework import serializers
 from accounts.api.serializers import UserSummarySerializer
 from config.fields import BooleanField, SlugRelatedField
 from reviews import cards
+from reviews.cards import LISTING_PREFETCHES
 from reviews.models import Brand, Category, Comment, Product, Review, ReviewPhoto
-from reviews.selectors import LISTING_PREFETCHES
 from reviews.services import MAX_TAG_INPUT_LENGTH, MAX_TAGS_PER_REVIEW
 
 
