@@ -1,14 +1,19 @@
 """The tester program's emails, through Django's email backend (console in development,
-locmem in tests, SMTP in production). Plain text, rendered from templates/brands/email/."""
+locmem in tests, SMTP in production). Plain text, rendered from templates/brands/email/.
+
+The tasks that send one email right after its change commits live here too (below
+brands.services, which enqueues them; the periodic jobs, which call the services, are in
+brands.tasks). Their names stay "brands.tasks.*": routes and the outbox drain use them."""
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-from .models import Invitation
-from .services import email_claim, email_finish, email_retry_later
+from .models import Invitation, InvitationEmail
+from .outbox import email_claim, email_finish, email_retry_later
 
 SUBJECTS = {
     "invitation": "{brand} invites you to test {product} on Candor",
@@ -51,3 +56,21 @@ def send_pending(*, invitation_id: int, template: str) -> bool:
         raise
     email_finish(email=email, sent=sent)
     return sent
+
+
+@shared_task(name="brands.tasks.send_invitation_email", ignore_result=True)
+def send_invitation_email(invitation_id: int) -> bool:
+    """Email a tester their invitation (enqueued after the invitation commits)."""
+    return send_pending(invitation_id=invitation_id, template=InvitationEmail.Template.INVITATION)
+
+
+@shared_task(name="brands.tasks.send_overdue_email", ignore_result=True)
+def send_overdue_email(invitation_id: int) -> bool:
+    return send_pending(invitation_id=invitation_id, template=InvitationEmail.Template.OVERDUE)
+
+
+# The task that sends each template right after its change commits (brands.services).
+SEND_TASKS = {
+    InvitationEmail.Template.INVITATION: send_invitation_email,
+    InvitationEmail.Template.OVERDUE: send_overdue_email,
+}

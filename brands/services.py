@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -34,7 +33,7 @@ from ranking.models import TesterEvent
 from reviews import services as review_services
 from reviews.models import Brand, BrandMembership, Category, HelpfulVote, Product, Review
 
-from . import selectors
+from . import emails, selectors
 from .models import Campaign, CampaignEvent, Invitation, InvitationEmail, MembershipInvitation
 
 
@@ -1060,7 +1059,8 @@ def reminder_claim(*, invitation_id: int, now: datetime | None = None) -> Invita
 def _email_later(invitation: Invitation, template: str, *, enqueue: bool = True) -> None:
     """Put an email in the outbox in the current transaction and, unless the caller sends it
     itself, enqueue its task after commit. When the broker cannot take the task the email waits
-    in the outbox for the periodic drain (brands.tasks.send_pending_emails): never lost."""
+    in the outbox (brands/outbox.py) for the periodic drain (brands.tasks.send_pending_emails): never
+    lost."""
     now = timezone.now()  # real time, not a step's `now`: this is about when to send
     InvitationEmail.objects.get_or_create(
         invitation=invitation,
@@ -1068,49 +1068,4 @@ def _email_later(invitation: Invitation, template: str, *, enqueue: bool = True)
         defaults={"created_at": now, "retry_at": now + settings.BRANDS_EMAIL_RETRY_AFTER},
     )
     if enqueue:
-        from .tasks import SEND_TASKS
-
-        enqueue_on_commit(SEND_TASKS[template], invitation.pk)
-
-
-def emails_due(*, now: datetime | None = None, batch: int = 200) -> list[tuple[int, str]]:
-    """(invitation id, template) of the pending emails the drain should send now, oldest first."""
-    now = now or timezone.now()
-    return list(
-        InvitationEmail.objects.filter(status=InvitationEmail.Status.PENDING, retry_at__lte=now)
-        .order_by("retry_at", "id")
-        .values_list("invitation_id", "template")[:batch]
-    )
-
-
-def email_claim(*, invitation_id: int, template: str) -> InvitationEmail | None:
-    """Claim a pending email (pending -> sending, a conditional update) so that no two senders
-    send it. None when it is not pending (sent, being sent, or never asked for)."""
-    claimed = InvitationEmail.objects.filter(
-        invitation_id=invitation_id, template=template, status=InvitationEmail.Status.PENDING
-    ).update(status=InvitationEmail.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1)
-    if not claimed:
-        return None
-    return InvitationEmail.objects.select_related(
-        "invitation__campaign__brand", "invitation__campaign__product", "invitation__tester"
-    ).get(invitation_id=invitation_id, template=template)
-
-
-def email_finish(*, email: InvitationEmail, sent: bool) -> None:
-    """Record a claimed email as sent, or as skipped (no address, or no longer applies)."""
-    now = timezone.now()
-    InvitationEmail.objects.filter(pk=email.pk, status=InvitationEmail.Status.SENDING).update(
-        status=InvitationEmail.Status.SENT if sent else InvitationEmail.Status.SKIPPED,
-        sent_at=now if sent else None,
-    )
-
-
-def email_retry_later(*, email: InvitationEmail, error: str) -> None:
-    """Sending failed: back to the outbox, retried after BRANDS_EMAIL_RETRY_AFTER doubled per
-    attempt, or failed for good after BRANDS_EMAIL_MAX_ATTEMPTS."""
-    given_up = email.attempts >= settings.BRANDS_EMAIL_MAX_ATTEMPTS
-    InvitationEmail.objects.filter(pk=email.pk, status=InvitationEmail.Status.SENDING).update(
-        status=InvitationEmail.Status.FAILED if given_up else InvitationEmail.Status.PENDING,
-        retry_at=timezone.now() + settings.BRANDS_EMAIL_RETRY_AFTER * 2 ** max(email.attempts - 1, 0),
-        error=error[:300],
-    )
+        enqueue_on_commit(emails.SEND_TASKS[template], invitation.pk)

@@ -1,34 +1,22 @@
 """Celery tasks of the tester program: thin, safe to run twice (each email is claimed in the
 outbox, each deadline with a conditional update). send_* tasks are routed to the notifications
-queue by name."""
+queue by name; the two that send one email each are defined in brands.emails."""
 
 import logging
 
 from celery import shared_task
 from django.utils import timezone
 
-from . import emails, services
+from . import emails, outbox, services
 from .models import InvitationEmail
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="brands.tasks.send_invitation_email", ignore_result=True)
-def send_invitation_email(invitation_id: int) -> bool:
-    """Email a tester their invitation (enqueued after the invitation commits)."""
-    return emails.send_pending(invitation_id=invitation_id, template=InvitationEmail.Template.INVITATION)
-
-
-@shared_task(name="brands.tasks.send_overdue_email", ignore_result=True)
-def send_overdue_email(invitation_id: int) -> bool:
-    return emails.send_pending(invitation_id=invitation_id, template=InvitationEmail.Template.OVERDUE)
-
-
-# The task that sends each template right after its change commits.
-SEND_TASKS = {
-    InvitationEmail.Template.INVITATION: send_invitation_email,
-    InvitationEmail.Template.OVERDUE: send_overdue_email,
-}
+# The sending tasks sit with the emails, below the services that enqueue them; imported here so
+# the worker's task discovery registers them and their names read "brands.tasks.*".
+send_invitation_email = emails.send_invitation_email
+send_overdue_email = emails.send_overdue_email
 
 
 def _send_each(due: list[tuple[int, str]]) -> int:
@@ -46,7 +34,7 @@ def _send_each(due: list[tuple[int, str]]) -> int:
 def send_pending_emails() -> int:
     """Beat, every minute: drain the outbox, i.e. the emails whose task could not be enqueued
     (the broker was down when their change committed) or whose sending failed."""
-    return _send_each(services.emails_due())
+    return _send_each(outbox.emails_due())
 
 
 @shared_task(name="brands.tasks.send_review_reminders", ignore_result=True)

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from brands import services, tasks
+from brands import outbox, services, tasks
 from brands.models import InvitationEmail
 from tests.reviews.test_concurrency import run_at_once
 
@@ -35,10 +35,10 @@ def test_an_email_whose_task_could_not_be_enqueued_is_sent_by_the_drain_once(
     assert "left for the periodic job" in caplog.text
     assert mail.outbox == [] and pending(invitation).status == InvitationEmail.Status.PENDING
     # Its own task gets the first go: the drain leaves it alone for BRANDS_EMAIL_RETRY_AFTER.
-    assert services.emails_due() == []
+    assert outbox.emails_due() == []
     assert tasks.send_pending_emails() == 0
     later = timezone.now() + settings.BRANDS_EMAIL_RETRY_AFTER
-    assert services.emails_due(now=later) == [(invitation.pk, "invitation")]
+    assert outbox.emails_due(now=later) == [(invitation.pk, "invitation")]
 
     settings.BRANDS_EMAIL_RETRY_AFTER = timedelta(0)
     InvitationEmail.objects.update(retry_at=timezone.now())
@@ -72,7 +72,7 @@ def test_a_failed_send_goes_back_to_the_outbox_with_a_backoff_and_gives_up_event
     assert email.status == InvitationEmail.Status.FAILED
     assert email.attempts == settings.BRANDS_EMAIL_MAX_ATTEMPTS
     assert "SMTPServerDisconnected" in email.error
-    assert services.emails_due(now=timezone.now() + timedelta(days=1)) == []
+    assert outbox.emails_due(now=timezone.now() + timedelta(days=1)) == []
     monkeypatch.undo()
     assert tasks.send_invitation_email(invitation.pk) is False and mail.outbox == []
 
