@@ -14,45 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.models import Notification, User
 from config.throttling import rate_limited
+from config.web import safe_next, web_login_required
 
 from .forms import ProfileForm, SignupForm
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def safe_next(request: HttpRequest, fallback: str) -> str:
-    """The `next` address from the form or query string if it stays on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
-
-
-def web_login_required(view):
-    """login_required that, for an htmx request, sends the whole page to the log-in form
-    instead of swapping a log-in page into a button."""
-    wrapped = login_required(view)
-
-    def check(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated and is_htmx(request):
-            response = HttpResponse(status=401)
-            referer = request.headers.get("Referer", "")
-            next_url = referer if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else "/"
-            response["HX-Redirect"] = f"{reverse('login')}?next={next_url}"
-            return response
-        return wrapped(request, *args, **kwargs)
-
-    check.__name__ = view.__name__
-    check.__doc__ = view.__doc__
-    return check
 
 
 @rate_limited("signup")
@@ -136,7 +105,7 @@ def user_follow(request: HttpRequest, username: str) -> HttpResponse:
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
     back = safe_next(request, reverse("profile", kwargs={"username": followee.username}))
-    if is_htmx(request):
+    if request.htmx:
         member = selectors.users_with_public_counts(request.user).get(pk=followee.pk)
         context = {"member": member, "oob_counts": True, "next_url": back}
         return render(request, "accounts/partials/follow_button.html", context)

@@ -142,7 +142,7 @@ def rate_limited(scope: str):
                 return view(request, *args, **kwargs)
             retry_after = max(1, int(throttle.wait() or 1))
             message = f"Too many attempts. Please try again in {retry_after} seconds."
-            if request.headers.get("HX-Request") == "true":
+            if request.htmx:
                 response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
             else:
                 response = render(request, "refused.html", {"message": message}, status=429)

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.views import web_login_required
 from config import paging
+from config.web import web_login_required
 from ranking.models import FraudFlag, ReviewScore
 from reviews.models import Category, Comment, Review
 

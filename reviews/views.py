@@ -26,10 +26,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
 from accounts import selectors as account_selectors
-from accounts.views import is_htmx, safe_next, web_login_required
 from config import pagecache, paging
 from config.pagination import CheckedCursorPagination, InvalidCursor
 from config.throttling import rate_limited
+from config.web import safe_next, web_login_required
 from ranking import selectors as ranking
 from reviews import cards, selectors, services
 from reviews.api.filters import ProductFilter, ReviewFilter
@@ -121,7 +121,7 @@ def attach_rows(request: HttpRequest, reviews: list) -> None:
 
 def refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
     """A refused action: plain text for htmx (shown as a toast), a styled page otherwise."""
-    if is_htmx(request):
+    if request.htmx:
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
     return render(request, "refused.html", {"message": message}, status=status)
 
@@ -410,7 +410,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Your review is live. Thank you for being candid!")
-            if is_htmx(request):
+            if request.htmx:
                 # Sent in the background so chosen photos survive a correction; the page
                 # navigates itself.
                 response = HttpResponse(status=200)
@@ -470,7 +470,7 @@ def review_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 def after_action(request: HttpRequest, review: Review, fragment: str) -> HttpResponse:
     back = safe_next(request, review.get_absolute_url())
-    if is_htmx(request):
+    if request.htmx:
         fresh = selectors.review_for_viewer(review.pk, request.user)
         # The fresh buttons keep pointing back at the page, should a later post go without htmx.
         return render(request, fragment, {"review": fresh, "next_url": back})
@@ -490,11 +490,11 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            if is_htmx(request):
+            if request.htmx:
                 fresh = selectors.review_for_viewer(review.pk, request.user)
                 return render(request, "reviews/partials/comment_created.html", {"comment": comment, "review": fresh})
             return redirect(f"{review.get_absolute_url()}#comment-{comment.pk}")
-    if is_htmx(request):
+    if request.htmx:
         message = " ".join(m for errors in form.errors.values() for m in errors)
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     return render_review(request, review, comment_form=form, status=400)
