@@ -43,7 +43,7 @@ urlpatterns = [
     # reverse("product-detail"), which the API router also names.
     path("", include("accounts.urls")),
     path("", include("reviews.urls")),
-    path("rankings/", include("ranking.urls")),
+    path("", include("ranking.urls")),
     path("", include("moderation.urls")),
     path("", include("brands.urls")),
 ]

@@ -4,12 +4,12 @@ Thin views: read through selectors, write through services, render a template. S
 updates (helpful votes, saves, comments) are plain form posts that htmx sends in the background
 and answers with a fragment; without JavaScript the same forms post and redirect back.
 
-The profile page lives here rather than in accounts because it lists reviews (accounts imports
-neither reviews nor ranking). The pages read ranking's selectors (quality order, levels, badges,
-"why it is ranked here"); the ranking itself is computed only in the ranking app.
+The pages that read the ranking (Discover, the review, product and profile pages, and posting a
+comment, which re-renders the review page when refused) live in ranking/views.py: imports point
+one way (accounts <- reviews <- ranking). They use the list and cursor helpers defined here.
 """
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,16 +25,14 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
-from accounts import selectors as account_selectors
-from config import pagecache, paging
+from config import paging
 from config.pagination import CheckedCursorPagination, InvalidCursor
 from config.throttling import rate_limited
 from config.web import safe_next, web_login_required
-from ranking import selectors as ranking
 from reviews import cards, selectors, services
 from reviews.api.filters import ProductFilter, ReviewFilter
 
-from .forms import CommentForm, ReviewForm, SearchForm
+from .forms import ReviewForm, SearchForm
 from .models import Product, Review
 
 PAGE_SIZE = 20
@@ -138,201 +136,6 @@ def published_review(request: HttpRequest, pk: int) -> Review:
 
 
 # --- pages -----------------------------------------------------------------------------------
-
-
-@pagecache.cache_first_page(allowed={"category": pagecache.slug, "tab": pagecache.one_of("explore")})
-def discover(request: HttpRequest) -> HttpResponse:
-    """The photo-card grid: everyone's reviews by quality (decaying with age), or the newest from
-    the people you follow; by category."""
-    tab = "following" if request.GET.get("tab") == "following" else "explore"
-    categories = selectors.categories()
-    slug = request.GET.get("category", "")
-    category = next((c for c in categories if c.slug == slug), None)
-    if slug and category is None:
-        raise Http404("No such category.")
-    if tab == "following":
-        reviews = selectors.feed(request.user, following_only=True)
-        if category is not None:
-            reviews = reviews.filter(product__category=category)
-        try:
-            items, next_query = cursor_slice(request, selectors.without_card_data(reviews), ("-created_at", "-id"))
-        except BadCursor:
-            return damaged_cursor(request)
-        cards.attach(items, ["card"])
-    else:
-        # The same cards for every reader: read as rows, cards from the card cache.
-        category_slug = category.slug if category else None
-        rows = selectors.card_rows(
-            ("discover", category_slug),
-            lambda: ranking.discover_feed(None, category_slug=category_slug),
-            sort="score__discover",
-            sort_id="score__review_id",  # the id as the index of this order holds it
-        )
-        try:
-            after = paging.decode_cursor(request.GET["cursor"]) if "cursor" in request.GET else None
-        except paging.BadCursor:
-            return damaged_cursor(request)
-        items = rows.after(after, PAGE_SIZE + 1)
-        next_query = ""
-        if len(items) > PAGE_SIZE:
-            items = items[:PAGE_SIZE]
-            next_query = urlencode(
-                {
-                    **({"category": category_slug} if category_slug else {}),
-                    "cursor": paging.encode_cursor(items[-1].position),
-                }
-            )
-        cards.attach_rows(items, ["card"], selectors.reviews_for_cards)
-    ranking_pending = False
-    if tab == "explore" and not items and "cursor" not in request.GET:
-        # Nothing scored yet (a fresh install before the first rerank): show the newest reviews
-        # rather than an empty page, and say so.
-        newest = selectors.feed(request.user)
-        if category is not None:
-            newest = newest.filter(product__category=category)
-        items, next_query, ranking_pending = list(selectors.without_card_data(newest)[:PAGE_SIZE]), "", True
-        cards.attach(items, ["card"])
-    context = {
-        "reviews": items,
-        "has_next": bool(next_query),
-        "next_query": next_query,
-        "tab": tab,
-        "categories": categories,
-        "active_category": category,
-        "ranking_pending": ranking_pending and bool(items),
-    }
-    return render_list(request, "reviews/discover.html", "reviews/partials/card_page.html", context)
-
-
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = selectors.review_for_viewer(pk, request.user)
-    if review is None:
-        raise Http404("No such review.")
-    return render_review(request, review, comment_form=CommentForm())
-
-
-def render_review(
-    request: HttpRequest, review: Review, *, comment_form: CommentForm, status: int = 200
-) -> HttpResponse:
-    author = account_selectors.users_with_public_counts(request.user).filter(pk=review.author_id).first()
-    latest = selectors.comments_for_review(review).order_by("-created_at", "-id")[:COMMENTS_SHOWN]
-    more_reviews = ranking.most_helpful_reviews(review.product, request.user).exclude(pk=review.pk)[:4]
-    standing = ranking.standing_for(review.author)
-    context = {
-        "review": review,
-        "author": author or review.author,
-        "author_standing": standing,
-        "author_badges": standing.badges,
-        "explanation": ranking.score_explanation(review),
-        "photos": list(review.photos.all()),
-        "comments": list(reversed(latest)),
-        "comment_form": comment_form,
-        "more_reviews": more_reviews,
-        "is_own": request.user.is_authenticated and request.user.pk == review.author_id,
-    }
-    return render(request, "reviews/review_detail.html", context, status=status)
-
-
-@pagecache.cache_first_page(
-    allowed={
-        "order": pagecache.one_of(*PRODUCT_ORDERS),
-        "rating": pagecache.one_of("1", "2", "3", "4", "5"),
-        "page": pagecache.one_of("1"),
-    }
-)
-def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    product = selectors.product_for_page(slug)
-    if product is None:
-        raise Http404("No such product.")
-    order = request.GET.get("order", "helpful")
-    if order not in PRODUCT_ORDERS:
-        order = "helpful"
-    try:
-        rating = int(request.GET.get("rating", ""))
-    except ValueError:
-        rating = None
-    if rating not in range(1, 6):
-        rating = None
-
-    def build(viewer):
-        if order == "helpful":
-            # The quality score, not the raw count: 2 of 2 ranks below 90 of 100.
-            reviews = ranking.most_helpful_reviews(product, viewer)
-        else:
-            reviews = selectors.reviews_for_listing(viewer).filter(product=product)
-            reviews = reviews.order_by(*PRODUCT_ORDERS[order][1])
-        return selectors.without_card_data(reviews, scores=order == "helpful")
-
-    page = page_number(request)
-    if request.user.is_authenticated:
-        reviews = build(request.user)
-        if rating:
-            reviews = reviews.filter(rating=rating)
-        items, has_next = page_slice(reviews, page)
-    else:
-        # A visitor's rows are everyone's: read as rows, every row from the card cache.
-        def visitor_list():
-            reviews = build(None)
-            return reviews.filter(rating=rating) if rating else reviews
-
-        rows = selectors.card_rows(("product", product.pk, order, rating), visitor_list, sort=PRODUCT_SORT_FIELD[order])
-        items = rows.at((page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
-        items, has_next = items[:PAGE_SIZE], len(items) > PAGE_SIZE and page < MAX_PAGE
-    attach_rows(request, items)
-    distribution = product.distribution
-    rank = ranking.loaded_product_rank(product)
-    context = {
-        "product": product,
-        "rank": {"position": rank[0], "category": rank[1]} if rank else None,
-        "cover": product.cover,
-        "distribution": distribution,
-        "orders": [(key, label) for key, (label, _fields) in PRODUCT_ORDERS.items()],
-        "order": order,
-        "rating": rating,
-        "reviews": items,
-        "has_next": has_next,
-        "next_page": page + 1,
-        "page": page,
-    }
-    return render_list(request, "reviews/product_detail.html", "reviews/partials/review_rows.html", context)
-
-
-def profile(request: HttpRequest, username: str) -> HttpResponse:
-    member = account_selectors.users_with_public_counts(request.user).filter(username=username).first()
-    if member is None:
-        raise Http404("No such member.")
-    is_self = request.user.is_authenticated and request.user.pk == member.pk
-    tab = request.GET.get("tab", "reviews")
-    if tab not in PROFILE_TABS or (tab == "saved" and not is_self):
-        tab = "reviews"
-    page = page_number(request)
-    if tab == "reviews":
-        items, has_next = page_slice(
-            selectors.reviews_for_listing(request.user).filter(author=member).order_by("-created_at", "-id"), page
-        )
-    elif tab == "saved":
-        items, has_next = page_slice(selectors.saved_reviews(member, request.user).order_by("-saved_at", "-id"), page)
-    else:
-        people = account_selectors.followers_of if tab == "followers" else account_selectors.following_of
-        items, has_next = page_slice(people(member).order_by("-followed_at", "-id"), page, PEOPLE_PAGE_SIZE)
-    standing = ranking.standing_for(member)
-    context = {
-        "member": member,
-        "standing": standing,
-        "badges": standing.badges,
-        "is_self": is_self,
-        "tab": tab,
-        "items": items,
-        "has_next": has_next,
-        "next_page": page + 1,
-        "page": page,
-        "interests": list(member.interest_categories.all()),
-    }
-    fragment = "reviews/partials/card_page.html" if tab in ("reviews", "saved") else "reviews/partials/people_page.html"
-    if tab in ("reviews", "saved"):
-        cards.attach(items, ["card"])
-        context["reviews"] = items
-    return render_list(request, "reviews/profile.html", fragment, context)
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -475,26 +278,3 @@ def after_action(request: HttpRequest, review: Review, fragment: str) -> HttpRes
         # The fresh buttons keep pointing back at the page, should a later post go without htmx.
         return render(request, fragment, {"review": fresh, "next_url": back})
     return redirect(back)
-
-
-@require_POST
-@web_login_required
-def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    review = published_review(request, pk)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            comment = services.comment_create(author=request.user, review=review, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            form.add_error("body", error.messages)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            if request.htmx:
-                fresh = selectors.review_for_viewer(review.pk, request.user)
-                return render(request, "reviews/partials/comment_created.html", {"comment": comment, "review": fresh})
-            return redirect(f"{review.get_absolute_url()}#comment-{comment.pk}")
-    if request.htmx:
-        message = " ".join(m for errors in form.errors.values() for m in errors)
-        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    return render_review(request, review, comment_form=form, status=400)

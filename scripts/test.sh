@@ -9,6 +9,8 @@ export DJANGO_SETTINGS_MODULE=config.settings.test
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "== import layering (import-linter; contracts in pyproject.toml)"
+.venv/bin/lint-imports --no-cache
 echo "== migrations are up to date"
 $PY manage.py makemigrations --check --dry-run
 echo "== bandit"
