@@ -40,7 +40,7 @@ DESCRIPTIONS = {
     "401": "No valid credentials: the token is missing, unknown or its account inactive.",
     "403": "Signed in, but not allowed to do this.",
     "404": "Nothing at this address (or nothing this caller may see).",
-    "409": "The object's current state does not allow this step.",
+    "409": "The object's current state does not allow this step (the field names what stands in the way).",
     "413": "The request body is too large.",
     "415": "The request body's media type is not accepted here.",
     "429": "Too many requests: wait for the number of seconds in Retry-After.",
@@ -127,7 +127,7 @@ class AutoSchema(SpectacularAutoSchema):
         return False
 
     def _error_response(self, code: str) -> dict:
-        if code == "400":
+        if code in ("400", "409"):  # both name the field: {"status": ["Not shipped yet."]}
             component = ResolvedComponent(
                 name="ValidationError",
                 type=ResolvedComponent.SCHEMA,

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -71,18 +72,30 @@ class IsAuthorOrReadOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or obj.author_id == request.user.pk
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("ordering", str, enum=["-created_at", "-helpful_count", "-rating", "rating"])]
-    )
-)
+class CheckedOrderingFilter(filters.OrderingFilter):
+    """An `?ordering=` naming a field the list cannot be ordered by is a 400 naming `ordering`
+    (DRF's filter ignored it and answered in the default order)."""
+
+    def get_ordering(self, request, queryset, view):
+        terms = [term.strip() for term in request.query_params.get(self.ordering_param, "").split(",") if term.strip()]
+        if len(self.remove_invalid_fields(queryset, terms, view, request)) != len(terms):
+            raise ValidationError(
+                {self.ordering_param: ["Order by created_at, helpful_count or rating (- for descending)."]}
+            )
+        return super().get_ordering(request, queryset, view)
+
+
+REVIEW_ORDERINGS = ["-created_at", "created_at", "-helpful_count", "helpful_count", "-rating", "rating"]
+
+
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("ordering", str, enum=REVIEW_ORDERINGS)]))
 class ReviewViewSet(viewsets.ModelViewSet):
     """Reviews: anyone reads published ones; only the author edits or deletes their own."""
 
     serializer_class = ReviewSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsAuthorOrReadOnly]
     filterset_class = ReviewFilter
-    filter_backends = [*viewsets.ModelViewSet.filter_backends, filters.OrderingFilter]
+    filter_backends = [*viewsets.ModelViewSet.filter_backends, CheckedOrderingFilter]
     ordering_fields = ["created_at", "helpful_count", "rating"]
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
@@ -131,7 +144,14 @@ class ReviewViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=PhotoUploadSerializer, responses={201: ReviewPhotoSerializer(many=True)})
     # At most PHOTOS_PER_REVIEW_MAX photos: the answer is all of them, a plain array (no pages).
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser], pagination_class=None)
+    # No filter backends: the list filters are not this action's parameters (the schema listed them).
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
+        filter_backends=[],
+    )
     def photos(self, request, pk=None):
         """Add photos to your review; answers with all the review's photos, in order."""
         review = self.get_object()
@@ -237,8 +257,10 @@ class FeedView(ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        following = self.request.query_params.get("following") in {"1", "true"}
-        return selectors.feed(self.request.user, following_only=following)
+        following = self.request.query_params.get("following", "0")
+        if following not in {"0", "1"}:  # as documented; a typo must not read as "everyone"
+            raise ValidationError({"following": ["Give 1 for the people you follow, 0 for everyone."]})
+        return selectors.feed(self.request.user, following_only=following == "1")
 
 
 class SavedAtCursorPagination(NewestFirstCursorPagination):

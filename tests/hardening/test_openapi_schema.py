@@ -139,3 +139,27 @@ def test_an_unknown_api_address_is_a_json_404(api_client):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json" and response.json() == {"detail": "Not found."}
     assert "text/html" in api_client.get("/no-such-page/").headers["Content-Type"]  # pages keep the page
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/feed/?following=yes", "/api/v1/reviews/?ordering=password", "/api/v1/reviews/?ordering=rating,x"]
+)
+def test_a_query_value_outside_the_schema_is_a_400_not_ignored(api_client, path):
+    """The feed read `following=yes` as "everyone" and the review list ignored an unknown
+    ordering: answers to a question that was not asked."""
+    response = api_client.get(path)
+    assert response.status_code == 400
+    assert set(response.json()) == {path.split("?")[1].split("=")[0]}
+
+
+def test_documented_orderings_and_following_are_served(api_client):
+    ReviewFactory.create_batch(2)
+    for path in ["/api/v1/feed/?following=0", "/api/v1/reviews/?ordering=-rating", "/api/v1/reviews/?ordering=rating"]:
+        assert api_client.get(path).status_code == 200, path
+
+
+def test_photo_upload_documents_no_list_filters(schema):
+    """The upload action listed the review list's filters as its query parameters."""
+    assert "parameters" not in schema["paths"]["/api/v1/reviews/{id}/photos/"]["post"] or all(
+        parameter["in"] == "path" for parameter in schema["paths"]["/api/v1/reviews/{id}/photos/"]["post"]["parameters"]
+    )
