@@ -433,6 +433,7 @@ class Engine:
         self.weight_version: int | None = None  # see event_voter_weights
         self.formula: str | None = None  # score_formula(), set by a full run's score step
         self.product_agg: str | None = None  # see category_stats
+        self.level_cutoffs: dict[int, float] = {}  # the community route's (ranking.levels), set by run()
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -594,6 +595,9 @@ class Engine:
                 self.progress("prepare")
                 self.create_temp(CORE_TEMP_TABLES if not full else TEMP_TABLES)
                 self.pending_max = self.scalar("SELECT MAX(id) FROM ranking_rerankpending") or 0
+                from .levels import CUTOFFS_KEY, stored_cutoffs
+
+                self.level_cutoffs = stored_cutoffs()
                 if full:
                     self._full(result, split)
                 else:
@@ -627,6 +631,7 @@ class Engine:
                         "step_ms": result.step_ms,
                         "notes": result.notes,
                         **({"score_formula": self.formula} if self.formula else {}),
+                        CUTOFFS_KEY: {str(level): value for level, value in self.level_cutoffs.items()},
                     },
                 )
                 result.run_id = run.pk
@@ -663,6 +668,7 @@ class Engine:
             self.clear_staging(split.key)
         self.progress("reviewer standings")
         self.standings(ALL, result)
+        self.level_cutoffs_full(result)
         self.progress("category standings")
         if self.category_standings(ALL, result) > 10_000:
             self.analyze(CATSTANDING)
@@ -1761,6 +1767,42 @@ class Engine:
             f"* CASE WHEN {row}created_at >= %(old)s THEN {lit(1)} ELSE {lit(S.OLD_REVIEW_FACTOR)} END"
         )
 
+    def _level_sql(self, row: str) -> str:
+        """SQL for the level of the standing figures `row` (reputation, review_count,
+        helpful_weight_received): scoring.level_for with the run's cut-offs."""
+        lit, thresholds, cutoffs = self.d.lit, S.level_thresholds(), self.level_cutoffs
+        whens = []
+        for rule in reversed(S.LEVEL_RULES):
+            routes = []
+            if rule.level <= len(thresholds):
+                routes.append(f"{row}.reputation >= {lit(thresholds[rule.level - 1])}")
+            if cutoffs.get(rule.level) is not None:
+                routes.append(
+                    f"({row}.reputation >= {lit(cutoffs[rule.level])} AND {row}.review_count >= {rule.min_reviews} "
+                    f"AND {row}.helpful_weight_received >= {lit(rule.min_helpful_weight)})"
+                )
+            if routes:
+                whens.append(f"WHEN {' OR '.join(routes)} THEN {rule.level}")
+        return f"CASE {' '.join(whens)} ELSE 1 END" if whens else "1"
+
+    def level_cutoffs_full(self, result: RunResult) -> None:
+        """Full runs: the community route's cut-offs from the reputations just computed
+        (ranking.levels); when they moved, every standing's level is set again and the changes
+        go to rk_level_changed for settle."""
+        from .levels import compute_cutoffs
+
+        cutoffs, active = compute_cutoffs(self)
+        result.notes["active_reviewers"] = active
+        if cutoffs == self.level_cutoffs:
+            return
+        self.level_cutoffs = cutoffs
+        level = self._level_sql("st")
+        self.x(
+            f"INSERT INTO rk_level_changed (id) SELECT st.user_id FROM {STANDING} st WHERE st.level <> {level} "
+            "AND NOT EXISTS (SELECT 1 FROM rk_level_changed c WHERE c.id = st.user_id)"
+        )
+        result.add("standings", self.x(f"UPDATE {STANDING} AS st SET level = {level} WHERE st.level <> {level}"))
+
     def _time_params(self) -> dict:
         now = self.now
         return {
@@ -1774,14 +1816,7 @@ class Engine:
         """Recompute reputation and level; level changes land in rk_level_changed. Returns the
         number of standings whose reputation or counts changed."""
         d, lit, rnd = self.d, self.d.lit, self.d.rnd
-        thresholds = S.level_thresholds()
-        level = (
-            "CASE "
-            + " ".join(
-                f"WHEN b.reputation >= {lit(t)} THEN {i + 1}" for i, t in reversed(list(enumerate(thresholds))) if i
-            )
-            + " ELSE 1 END"
-        )
+        level = self._level_sql("b")
         moved = None
         if scope.table:
             # Only an author of a score row created in this run (it holds a quality of 0 before its

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from accounts.models import Notification
 
+from . import scoring as S
+
 # Every value is a bound parameter; only the vendor's JSON function is chosen below.
 LEVEL_UPS_SQL = """
     INSERT INTO accounts_notification (recipient_id, kind, title, body, url, data, created_at, read_at)
@@ -39,3 +41,42 @@ def announce_level_ups(engine, *, now: datetime, only_raised_by_this_run: bool =
     if inserted:
         engine.x(MARK_ANNOUNCED_SQL + among)
     return inserted
+
+
+# --- the community route's cut-offs (scoring.LEVEL_RULES) ------------------------------------
+# Computed by each full rerank from the reputations it just wrote, and carried by every run in
+# RerankRun.changes["level_cutoffs"], so incremental runs and the API use the nightly figures.
+CUTOFFS_KEY = "level_cutoffs"
+
+
+def stored_cutoffs() -> dict[int, float]:
+    """The cut-offs of the last finished run (level -> reputation); empty when the community
+    route is closed (fewer than scoring.LEVEL_MIN_COMMUNITY active reviewers, or no run yet)."""
+    from .models import RerankRun
+
+    run = (
+        RerankRun.objects.filter(status=RerankRun.Status.DONE, changes__has_key=CUTOFFS_KEY)
+        .order_by("-started_at", "-id")
+        .values_list("changes", flat=True)
+        .first()
+    )
+    return {int(level): float(value) for level, value in ((run or {}).get(CUTOFFS_KEY) or {}).items()}
+
+
+def compute_cutoffs(engine) -> tuple[dict[int, float], int]:
+    """Reputation at each level's share of the active reviewers (those with a ranked review),
+    read from the standings as they stand in the run. Returns (cut-offs, active reviewers)."""
+    standing = "ranking_reviewerstanding"
+    active = engine.scalar(f"SELECT COUNT(*) FROM {standing} WHERE review_count > 0") or 0  # noqa: S608
+    if active < S.LEVEL_MIN_COMMUNITY:
+        return {}, active
+    positions = {rule.level: S.cutoff_position(rule.share, active) for rule in S.LEVEL_RULES}
+    # One sort of the standings for every level (there is no index on reputation).
+    at = dict(
+        engine.rows(
+            "SELECT n, reputation FROM (SELECT reputation, ROW_NUMBER() OVER (ORDER BY reputation DESC) AS n "  # noqa: S608
+            f"FROM {standing} WHERE review_count > 0) ranked WHERE n IN ({', '.join(map(str, set(positions.values())))})"
+        )
+    )
+    cutoffs = {level: max(S.LEVEL_MIN_CUTOFF, S.rnd(at.get(n) or 0.0)) for level, n in positions.items()}
+    return cutoffs, active

@@ -18,6 +18,7 @@ from reviews.models import Category, Product, Review
 from reviews.selectors import reviews_for_listing
 
 from . import scoring as S
+from .levels import stored_cutoffs
 from .models import CategoryStanding, ProductScore, ReviewerStanding, ReviewScore, TesterEvent
 from .testers import tester_bar
 
@@ -131,14 +132,16 @@ def _badges(standing: ReviewerStanding | None, categories: list[CategoryStanding
     return badges
 
 
-def _standing(user_id: int, standing: ReviewerStanding | None, categories: list[CategoryStanding]) -> Standing:
+def _standing(
+    user_id: int, standing: ReviewerStanding | None, categories: list[CategoryStanding], cutoffs: dict[int, float]
+) -> Standing:
     reputation = standing.reputation if standing else 0.0
     level = standing.level if standing else 1
     return Standing(
         user_id=user_id,
         level=level,
         reputation=reputation,
-        progress=S.level_progress(reputation, level),
+        progress=S.level_progress(reputation, level, cutoffs),
         overall_rank=standing.overall_rank if standing else None,
         review_count=standing.review_count if standing else 0,
         recent_review_count=standing.recent_review_count if standing else 0,
@@ -172,7 +175,8 @@ def standings_for(users: Iterable[User | int]) -> dict[int, Standing]:
         .order_by("user_id", "-reputation", "category_id")
     ):
         per_category[cs.user_id].append(cs)
-    return {uid: _standing(uid, rows.get(uid), per_category[uid]) for uid in ids}
+    cutoffs = stored_cutoffs()
+    return {uid: _standing(uid, rows.get(uid), per_category[uid], cutoffs) for uid in ids}
 
 
 def standing_for(user: User) -> Standing:
@@ -187,12 +191,29 @@ def tester_history(user: User) -> QuerySet[TesterEvent]:
 
 
 def level_table() -> list[dict]:
-    """The published threshold table: reputation needed for each level and what votes cast at
-    that level count for."""
-    return [
-        {"level": index + 1, "min_reputation": threshold, "vote_weight": S.level_vote_factor(index + 1)}
-        for index, threshold in enumerate(S.level_thresholds())
-    ]
+    """The published level table: for each level, the reputation that reaches it whatever the
+    community's size (min_reputation), the community route (the top `community_share` of active
+    reviewers, whose reputation is now `community_min_reputation`, null while the community is
+    too small, with at least `min_reviews` reviews and `min_helpful_weight` helpful votes), and
+    what votes cast at that level count for."""
+    cutoffs = stored_cutoffs()
+    rules = {rule.level: rule for rule in S.LEVEL_RULES}
+    table = []
+    for index, threshold in enumerate(S.level_thresholds()):
+        level = index + 1
+        rule = rules.get(level)
+        table.append(
+            {
+                "level": level,
+                "min_reputation": threshold,
+                "community_share": rule.share if rule else None,
+                "community_min_reputation": cutoffs.get(level),
+                "min_reviews": rule.min_reviews if rule else 0,
+                "min_helpful_weight": rule.min_helpful_weight if rule else 0.0,
+                "vote_weight": S.level_vote_factor(level),
+            }
+        )
+    return table
 
 
 def invited_tester_bar() -> dict:

@@ -1,7 +1,9 @@
 """Promotion to invited testers (Vine-style), run after each full rerank inside its transaction.
 
-The bar (settings.RANKING_TESTER_*): top K by reputation overall or top K in a category, at
-least level N, a minimum number of reviews in the last D days, an active unsuspended account, and
+The bar: among the top TOP_SHARE of active reviewers by reputation overall or in a category
+(at most settings.RANKING_TESTER_TOP_K_* people), at least level MIN_LEVEL (levels are relative
+to the community and need evidence: scoring.LEVEL_RULES, so the bar works for a community of any
+size and opens with one of scoring.LEVEL_MIN_COMMUNITY active reviewers), a minimum number of reviews in the last D days, an active unsuspended account, and
 no open or confirmed fraud flag, and no demotion for overdue invited reviews in the last D days
 (otherwise the next nightly run would undo it). Reviewers who meet it are promoted. A tester who falls below it
 is warned; one who is still below it at the next full rerank (at least
@@ -12,10 +14,11 @@ in-app notification.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from accounts.models import Notification, User
 from accounts.services import notify
@@ -24,13 +27,26 @@ from .models import CategoryStanding, FraudFlag, ReviewerStanding, TesterEvent
 
 BLOCKING_FLAG_STATUSES = (FraudFlag.Status.OPEN, FraudFlag.Status.CONFIRMED)
 
+# Policy: the share of active reviewers (overall, or of a category's) who can be invited, Vine
+# style; settings.RANKING_TESTER_TOP_K_* cap the count in a large community.
+TOP_SHARE = 0.03
+MIN_LEVEL = 5
+
+
+def top_count(share: float, active: int, cap: int) -> int:
+    """How many of `active` reviewers the top `share` holds, at most `cap` (0 for nobody)."""
+    return min(cap, math.ceil(share * active)) if active else 0
+
 
 def tester_bar() -> dict:
     """The published bar, as shown to users and stored with every event."""
+    active = ReviewerStanding.objects.filter(review_count__gt=0).count()
     return {
-        "top_k_overall": settings.RANKING_TESTER_TOP_K_OVERALL,
+        "top_share": TOP_SHARE,
+        "active_reviewers": active,
+        "top_k_overall": top_count(TOP_SHARE, active, settings.RANKING_TESTER_TOP_K_OVERALL),
         "top_k_per_category": settings.RANKING_TESTER_TOP_K_PER_CATEGORY,
-        "min_level": settings.RANKING_TESTER_MIN_LEVEL,
+        "min_level": MIN_LEVEL,
         "min_recent_reviews": settings.RANKING_TESTER_MIN_RECENT_REVIEWS,
         "recent_days": settings.RANKING_TESTER_RECENT_DAYS,
         "demote_after_failed_full_reranks": settings.RANKING_TESTER_DEMOTE_AFTER_FAILURES,
@@ -38,12 +54,17 @@ def tester_bar() -> dict:
 
 
 def _figures(
-    standing: ReviewerStanding, best: tuple[int, str] | None, flags: int, now: datetime, overdue_cooloff: bool = False
+    standing: ReviewerStanding,
+    best: tuple[int, str, int] | None,
+    flags: int,
+    now: datetime,
+    overdue_cooloff: bool = False,
+    bar: dict | None = None,
 ) -> dict:
     user = standing.user
-    bar = tester_bar()
+    bar = bar or tester_bar()
     in_top = (standing.overall_rank is not None and standing.overall_rank <= bar["top_k_overall"]) or (
-        best is not None and best[0] <= bar["top_k_per_category"]
+        best is not None and best[0] <= best[2]
     )
     unmet = []
     if not in_top:
@@ -62,7 +83,7 @@ def _figures(
         "reputation": standing.reputation,
         "level": standing.level,
         "overall_rank": standing.overall_rank,
-        "best_category_rank": {"rank": best[0], "category": best[1]} if best else None,
+        "best_category_rank": {"rank": best[0], "category": best[1], "top": best[2]} if best else None,
         "recent_reviews": standing.recent_review_count,
         "open_fraud_flags": flags,
         "unmet": unmet,
@@ -120,6 +141,11 @@ def evaluate_testers(*, now: datetime) -> list[int]:
     """Promote, warn and demote against the bar. Returns the ids of the events recorded.
     Precondition: ranks and standings were just refreshed by a full rerank (same transaction)."""
     bar = tester_bar()
+    # A category's top share, of its own active reviewers, capped like the overall one.
+    category_top = {
+        row["category_id"]: top_count(TOP_SHARE, row["n"], bar["top_k_per_category"])
+        for row in CategoryStanding.objects.filter(review_count__gt=0).values("category_id").annotate(n=Count("*"))
+    }
     top_in_category = CategoryStanding.objects.filter(rank__lte=bar["top_k_per_category"]).values("user_id")
     candidates = list(
         ReviewerStanding.objects.filter(
@@ -127,13 +153,16 @@ def evaluate_testers(*, now: datetime) -> list[int]:
         ).select_related("user")
     )
     ids = [s.user_id for s in candidates]
-    best: dict[int, tuple[int, str]] = {}
-    for user_id, rank, slug in (
+    # Each candidate's best category rank, relative to that category's top count.
+    best: dict[int, tuple[int, str, int]] = {}
+    for user_id, rank, slug, category_id in (
         CategoryStanding.objects.filter(user_id__in=ids, rank__isnull=False)
         .order_by("user_id", "rank")
-        .values_list("user_id", "rank", "category__slug")
+        .values_list("user_id", "rank", "category__slug", "category_id")
     ):
-        best.setdefault(user_id, (rank, slug))
+        top = category_top.get(category_id, 0)
+        if user_id not in best or (rank <= top and best[user_id][0] > best[user_id][2]):
+            best[user_id] = (rank, slug, top)
     flags: dict[int, int] = {}
     for user_id in FraudFlag.objects.filter(status__in=BLOCKING_FLAG_STATUSES, accounts__in=ids).values_list(
         "accounts", flat=True
@@ -151,7 +180,12 @@ def evaluate_testers(*, now: datetime) -> list[int]:
     events: list[int] = []
     for standing in candidates:
         figures = _figures(
-            standing, best.get(standing.user_id), flags.get(standing.user_id, 0), now, standing.user_id in cooling_off
+            standing,
+            best.get(standing.user_id),
+            flags.get(standing.user_id, 0),
+            now,
+            standing.user_id in cooling_off,
+            bar,
         )
         passes = not figures["unmet"]
         if passes and not standing.is_tester:

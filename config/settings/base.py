@@ -427,7 +427,8 @@ RANKING_FULL_RUN_MAX_AGE = timedelta(hours=env.int("RANKING_FULL_RUN_MAX_AGE_HOU
 # Each incremental run re-reads changes this far before the previous run started, so a vote whose
 # transaction began before that run and committed during it is never missed.
 RANKING_WATERMARK_OVERLAP = timedelta(seconds=env.int("RANKING_WATERMARK_OVERLAP_SECONDS", default=60))
-# Reputation needed for levels 1..10 (index 0 is level 1). Strictly increasing.
+# Reputation that reaches levels 1..10 in a community of any size (index 0 is level 1; strictly
+# increasing). Levels are also reached relative to the community: ranking.scoring.LEVEL_RULES.
 RANKING_LEVEL_THRESHOLDS = [0, 10, 30, 70, 150, 300, 600, 1200, 2500, 5000]
 # Exact ranks are kept for the top N reviewers overall and per category (badges: top 10/100/1000).
 RANKING_REVIEWER_RANK_DEPTH = 1000
@@ -438,11 +439,10 @@ RANKING_EXPERT_MIN_REPUTATION = 50.0
 # ranks are kept for the top N of each category.
 RANKING_PRODUCT_MIN_REVIEWS = 3
 RANKING_PRODUCT_RANK_DEPTH = 100
-# Invited testers, decided after each full rerank: top K overall or top K in a category, at least
-# level N, this many reviews in the last D days, no open or confirmed fraud flag.
+# Invited testers, decided after each full rerank (the bar itself is policy: ranking/testers.py):
+# at most K overall and K per category, this many reviews in the last D days.
 RANKING_TESTER_TOP_K_OVERALL = 100
 RANKING_TESTER_TOP_K_PER_CATEGORY = 20
-RANKING_TESTER_MIN_LEVEL = 5
 RANKING_TESTER_MIN_RECENT_REVIEWS = 3
 RANKING_TESTER_RECENT_DAYS = 90
 # Hysteresis: demoted after failing the bar on this many consecutive full runs; failures less

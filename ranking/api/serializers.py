@@ -115,12 +115,24 @@ class StandingSerializer(serializers.Serializer):
 
 class LevelSerializer(serializers.Serializer):
     level = serializers.IntegerField()
-    min_reputation = serializers.FloatField()
+    min_reputation = serializers.FloatField(help_text="Reputation that reaches this level in a community of any size")
+    community_share = serializers.FloatField(
+        allow_null=True, help_text="Or be among this share of active reviewers by reputation (with the evidence below)"
+    )
+    community_min_reputation = serializers.FloatField(
+        allow_null=True,
+        help_text="Reputation of the last reviewer inside that share at the last nightly ranking; "
+        "null while the community is too small",
+    )
+    min_reviews = serializers.IntegerField(help_text="Ranked reviews the community route needs")
+    min_helpful_weight = serializers.FloatField(help_text="Helpful-vote weight received the community route needs")
     vote_weight = serializers.FloatField()
 
 
 class TesterBarSerializer(serializers.Serializer):
-    top_k_overall = serializers.IntegerField()
+    top_share = serializers.FloatField(help_text="Share of active reviewers, overall or in a category, who can qualify")
+    active_reviewers = serializers.IntegerField(help_text="Reviewers with at least one ranked review")
+    top_k_overall = serializers.IntegerField(help_text="How many that share is overall now (capped)")
     top_k_per_category = serializers.IntegerField()
     min_level = serializers.IntegerField()
     min_recent_reviews = serializers.IntegerField()

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from ranking import scoring as S
+from ranking import testers
 from reviews import cards
 from reviews.models import Review
 from tests.conftest import client_for
@@ -132,9 +133,11 @@ def test_why_ranked_here_for_unscored_hidden_and_missing_reviews(product, api_cl
     assert api_client.get("/api/v1/reviews/999999/ranking/").status_code == 404
 
 
-def test_standing_shows_level_progress_badges_and_history_to_the_member_only(category, api_client, settings):
+def test_standing_shows_level_progress_badges_and_history_to_the_member_only(
+    category, api_client, settings, monkeypatch
+):
     settings.RANKING_TESTER_TOP_K_OVERALL = 1
-    settings.RANKING_TESTER_MIN_LEVEL = 1
+    monkeypatch.setattr(testers, "MIN_LEVEL", 1)
     settings.RANKING_TESTER_MIN_RECENT_REVIEWS = 1
     author = seasoned_user()
     add_votes(make_review(author=author, product=ProductFactory(category=category)), helpful=6)
@@ -158,7 +161,7 @@ def test_levels_publish_the_threshold_table_and_the_tester_bar(api_client, setti
     data = APIClient().get("/api/v1/levels/").json()
     assert [row["min_reputation"] for row in data["levels"]] == settings.RANKING_LEVEL_THRESHOLDS
     assert [row["level"] for row in data["levels"]] == list(range(1, 11))
-    assert data["tester_bar"]["min_level"] == settings.RANKING_TESTER_MIN_LEVEL
+    assert data["tester_bar"]["min_level"] == testers.MIN_LEVEL
 
 
 def test_category_ranking(ranked, api_client, settings):

@@ -153,8 +153,8 @@ def test_content_signals_raise_quality(product):
 
 
 def test_the_authors_standing_is_a_prior(product, settings):
-    # One review and the activity bonus stay below 10; five helpful votes more pass it.
-    settings.RANKING_LEVEL_THRESHOLDS = [0, 10, 11, 12, 13, 1000, 2000, 3000, 4000, 5000]
+    # One review's merit stays below 1 (at most ~0.85 points); five helpful votes more pass it.
+    settings.RANKING_LEVEL_THRESHOLDS = [0, 1, 1.1, 1.2, 1.3, 1000, 2000, 3000, 4000, 5000]
     veteran, newcomer = seasoned_user(), seasoned_user()
     add_votes(make_review(author=veteran), helpful=5)
     by_veteran = make_review(author=veteran, product=product)

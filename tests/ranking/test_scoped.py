@@ -326,7 +326,8 @@ def test_a_level_change_scores_an_unseen_review_of_its_author_with_its_votes(cat
     """The settle round keeps the stored vote sums of reviews whose voters' weights did not
     change; a review of the author with no score row yet (written by a bulk path, outside any
     run's scope) has none stored, so its votes are summed."""
-    settings.RANKING_LEVEL_THRESHOLDS = [0, 5, 10, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000]
+    # One helpful vote (0.6) and one review's merit stay below 2; four helpful votes more pass it.
+    settings.RANKING_LEVEL_THRESHOLDS = [0, 2, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000]
     author = seasoned_user()
     first = make_review(author=author, product=ProductFactory(category=category))
     add_votes(first, helpful=1)

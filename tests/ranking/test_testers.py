@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification
-from ranking import services
+from ranking import services, testers
 from ranking.models import FraudFlag, ReviewerStanding
 from ranking.models import TesterEvent as Event  # a "Test*" name would be collected by pytest
 from tests.factories import ProductFactory
@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def small_bar(settings):
+def small_bar(settings, monkeypatch):
     settings.RANKING_TESTER_TOP_K_OVERALL = 1
     settings.RANKING_TESTER_TOP_K_PER_CATEGORY = 1
-    settings.RANKING_TESTER_MIN_LEVEL = 1
+    monkeypatch.setattr(testers, "MIN_LEVEL", 1)
     settings.RANKING_TESTER_MIN_RECENT_REVIEWS = 1
 
 
