@@ -299,3 +299,46 @@ def test_product_ranks_keep_each_touched_categorys_own_cutoff(category, settings
     for cat in products:
         assert ranks(cat) == expected(cat)
     assert sorted(rank for rank in ranks(low_category).values() if rank) == [1, 2]
+
+
+def test_helpful_votes_outrank_prolific_writing(category):
+    """Reputation follows what readers found helpful: eight reviews nobody voted on earn less
+    than one review three readers found helpful."""
+    prolific, helpful = seasoned_user(), seasoned_user()
+    for _ in range(8):
+        make_review(author=prolific, product=ProductFactory(category=category))
+    add_votes(make_review(author=helpful, product=ProductFactory(category=category)), helpful=3)
+    rerank(full=True)
+    assert standing(helpful).reputation > standing(prolific).reputation
+
+
+def test_levels_are_reachable_as_a_share_of_a_small_community(category, monkeypatch):
+    """In a community too small for the absolute thresholds, the most helpful reviewer climbs by
+    being in the top share with enough evidence; reviewers without helpful votes stay at level 1;
+    the cut-offs are published and kept by incremental runs."""
+    monkeypatch.setattr(S, "LEVEL_MIN_COMMUNITY", 10)
+    quiet = [seasoned_user() for _ in range(10)]
+    for author in quiet:
+        make_review(author=author, product=ProductFactory(category=category))
+    star = seasoned_user()
+    for _ in range(5):  # LevelRule 5: 5 reviews and 4 helpful weight (10 votes at 0.6)
+        add_votes(make_review(author=star, product=ProductFactory(category=category)), helpful=2)
+    rerank(full=True)
+    assert standing(star).reputation < S.level_thresholds()[1]  # the absolute route gives level 1
+    assert standing(star).level == 5  # top 10 % of 11; level 6 needs 8 helpful weight
+    assert {standing(author).level for author in quiet} == {1}  # no helpful vote: no evidence
+    table = {row["level"]: row for row in selectors.level_table()}
+    assert table[5]["community_share"] == 0.10 and table[5]["community_min_reputation"] == S.LEVEL_MIN_CUTOFF
+    assert selectors.standing_for(star).progress.next_threshold == table[6]["community_min_reputation"]
+    add_votes(make_review(author=quiet[0], product=ProductFactory(category=category)), helpful=1)
+    assert rerank().kind == "incremental"
+    assert standing(star).level == 5 and standing(quiet[0]).level == 2  # cut-offs of the full run
+
+
+def test_the_community_route_is_closed_in_a_tiny_community(category):
+    star = seasoned_user()
+    for _ in range(5):
+        add_votes(make_review(author=star, product=ProductFactory(category=category)), helpful=2)
+    rerank(full=True)
+    assert standing(star).level == 1
+    assert all(row["community_min_reputation"] is None for row in selectors.level_table())
