@@ -45,12 +45,16 @@ Per ranked review::
     points = VOTE_POINTS * (helpful_weight - UNHELPFUL_PENALTY * unhelpful_weight) + MERIT_POINTS * merit
     merit  = W_HELPFULNESS * helpfulness + W_CONTENT * content     (the quality without the prior)
 
-Reviews older than RECENT_REVIEW_DAYS count OLD_REVIEW_FACTOR of their points. Add
-ACTIVITY_POINTS per active 30-day period (at least one review) in the last ACTIVITY_PERIODS
-periods. reputation = max(0, sum). It falls with not-helpful votes, removed reviews and
-inactivity. The level is the highest whose threshold (settings.RANKING_LEVEL_THRESHOLDS) the
-reputation reaches. Per-category reputation is the same sum over the category's reviews,
-without the activity term.
+Reviews older than RECENT_REVIEW_DAYS count OLD_REVIEW_FACTOR of their points (1: none less).
+Add ACTIVITY_POINTS per active 30-day period (at least one review) in the last ACTIVITY_PERIODS
+periods (0: activity earns nothing). reputation = max(0, sum): led by helpful votes received. It
+falls with not-helpful votes and removed reviews. Per-category reputation is the same sum over the
+category's reviews, without the activity term.
+
+Levels: the highest level reached by either route (level_for): the absolute one, reputation >=
+settings.RANKING_LEVEL_THRESHOLDS[level - 1]; or the community one (LEVEL_RULES): reputation >=
+that level's cut-off (the reputation of the last reviewer inside its share of active reviewers,
+computed by each full run, ranking.levels) with the rule's minimum reviews and helpful weight.
 
 Product ranking per category
 ----------------------------
