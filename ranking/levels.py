@@ -55,7 +55,8 @@ def stored_cutoffs() -> dict[int, float]:
     from .models import RerankRun
 
     run = (
-        RerankRun.objects.filter(status=RerankRun.Status.DONE, changes__has_key=CUTOFFS_KEY)
+        # Every run carries them: the latest one is enough (an index probe, no JSON scan).
+        RerankRun.objects.filter(status=RerankRun.Status.DONE)
         .order_by("-started_at", "-id")
         .values_list("changes", flat=True)
         .first()
