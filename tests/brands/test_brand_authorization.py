@@ -7,11 +7,14 @@ inviting to B): that succeeds and touches nothing of A. Whatever is refused leav
 A's pending invitation as they were. Two tests below fail when an endpoint is added to either
 urls.py without a row here."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -273,8 +276,7 @@ WEB = [
 ]
 
 
-@pytest.fixture
-def world(db):
+def build_world() -> dict:
     skincare = CategoryFactory(name="Skincare", slug="skincare")
     brand = BrandFactory(name="Dewy Lab", slug="dewy-lab", is_verified=True)
     owner = BrandMembershipFactory(brand=brand, user=UserFactory(username="a_owner"), is_owner=True).user
@@ -308,6 +310,37 @@ def world(db):
             "moderator": moderator,
         },
     }
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The world is built once for the module's ~430 cases, inside a transaction that stays open
+    until the module ends and is then rolled back. Each test runs in its own savepoint within it
+    (pytest-django's `db`), so whatever a request changes is undone before the next case, exactly
+    as if the world had been built afresh. Cache writes made while building go under a key
+    prefix of their own (the tests' autouse fixture gives each test another)."""
+    caches = {
+        name: {**config, "KEY_PREFIX": f"test-world-{uuid.uuid4().hex[:12]}"}
+        for name, config in settings.CACHES.items()
+    }
+    with django_db_blocker.unblock(), override_settings(CACHES=caches):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(module_world, db):
+    return module_world
 
 
 def fill(path: str, world) -> str:
