@@ -1,4 +1,6 @@
-"""Writes on accounts: sign-up, profiles and follows."""
+"""Writes on accounts: sign-up, profiles, follows and an account's standing (suspension, ban)."""
+
+from datetime import datetime
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -114,3 +116,39 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+# --- an account's standing: written here, decided by moderation.services (which records why) ---
+
+
+def _standing_set(user: User, **fields) -> User:
+    User.objects.filter(pk=user.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    return user
+
+
+@transaction.atomic
+def user_suspend(*, user: User, until: datetime) -> User:
+    """Suspend the account until `until` (replacing any current suspension): no posting,
+    commenting, voting or reporting meanwhile. Updates `user` in place and returns it."""
+    return _standing_set(user, suspended_until=until)
+
+
+@transaction.atomic
+def user_unsuspend(*, user: User) -> User:
+    """Lift the account's suspension. Updates `user` in place and returns it."""
+    return _standing_set(user, suspended_until=None)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Deactivate the account (a ban): Django then refuses its session and API token. Nothing of
+    the member's is deleted. Updates `user` in place and returns it."""
+    return _standing_set(user, is_active=False)
+
+
+@transaction.atomic
+def user_reactivate(*, user: User) -> User:
+    """Activate a deactivated account again. Updates `user` in place and returns it."""
+    return _standing_set(user, is_active=True)

@@ -7,8 +7,8 @@ class BrandsConfig(AppConfig):
     verbose_name = "Brands and tester campaigns"
 
     def ready(self) -> None:
-        # Links a tester's new review to their campaign and keeps brand members from voting on
-        # reviews of their own products, without the reviews app importing this one.
+        # Links a tester's new review to their campaign, without the reviews app importing this
+        # one. (The brand vote veto lives in the vote path, reviews.services._vote_write.)
         from . import receivers, signals  # noqa: F401
 
         receivers.connect()

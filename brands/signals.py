@@ -2,13 +2,12 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Subquery
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
-from reviews.models import BrandMembership, HelpfulVote, Review
+from reviews.models import Review
 
 from . import services
 
@@ -33,14 +32,3 @@ def link_tester_review(sender, instance: Review, created: bool, raw: bool = Fals
 @receiver(pre_delete, sender=Review, dispatch_uid="brands_unlink_tester_review")
 def unlink_tester_review(sender, instance: Review, **kwargs) -> None:
     services.review_unlinked(review_id=instance.pk)
-
-
-@receiver(pre_save, sender=HelpfulVote, dispatch_uid="brands_no_votes_on_own_products")
-def refuse_brand_votes(sender, instance: HelpfulVote, raw: bool = False, **kwargs) -> None:
-    """Brands never reorder reviews of their products: their members cannot vote on them."""
-    if raw or instance.pk is not None:
-        return
-    # One query on the hot vote path: is the voter a member of the reviewed product's brand?
-    brand_of_review = Review.objects.filter(pk=instance.review_id).values("product__brand_id")[:1]
-    if BrandMembership.objects.filter(user_id=instance.user_id, brand_id=Subquery(brand_of_review)).exists():
-        raise PermissionDenied("Members of a brand cannot vote on reviews of its products.")

@@ -23,20 +23,23 @@ _ensure_can_write) and voting weight until it ends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.models import Notification, User
 from accounts.services import notify
 from ranking import services as ranking_services
 from ranking.models import FraudFlag, ReviewScore
+from reviews import services as review_services
 from reviews.models import BrandMembership, Category, Comment, Review
 
 from .models import (
@@ -330,7 +333,7 @@ def review_moderate(*, review: Review, moderator: User, action: str, reason: str
         _ensure_not_reporter(moderator, review=locked)
     now = timezone.now()
     before = {"status": locked.status}
-    Review.objects.filter(pk=locked.pk).update(status=new_status, changed_at=now)
+    review_services.review_status_set(review=locked, status=new_status)
     closed = 0
     if action != "restore":
         closed = _close_item(review=locked, moderator=moderator, resolution=new_status, now=now)
@@ -352,7 +355,6 @@ def review_moderate(*, review: Review, moderator: User, action: str, reason: str
         reason=reason,
         url=locked.get_absolute_url(),
     )
-    locked.status, locked.changed_at = new_status, now
     return locked
 
 
@@ -374,10 +376,7 @@ def comment_moderate(*, comment: Comment, moderator: User, action: str, reason: 
         _ensure_not_reporter(moderator, comment=locked)
     now = timezone.now()
     old_status = locked.status
-    Comment.objects.filter(pk=locked.pk).update(status=new_status)
-    delta = int(new_status == Comment.Status.PUBLISHED) - int(old_status == Comment.Status.PUBLISHED)
-    if delta:
-        Review.objects.filter(pk=locked.review_id).update(comment_count=F("comment_count") + delta, changed_at=now)
+    delta = review_services.comment_status_set(comment=locked, status=new_status)
     closed = 0
     if action != "restore":
         closed = _close_item(comment=locked, moderator=moderator, resolution=new_status, now=now)
@@ -404,7 +403,6 @@ def comment_moderate(*, comment: Comment, moderator: User, action: str, reason: 
         reason=reason,
         url=f"{locked.review.get_absolute_url()}#comment-{locked.pk}",
     )
-    locked.status = new_status
     return locked
 
 
@@ -461,21 +459,18 @@ def _change_member(
     moderator: User,
     action: str,
     reason: str,
-    fields: dict,
+    change: Callable[..., User],
     title: str,
     body: str | None = None,
     after_extra: dict | None = None,
     data_extra: dict | None = None,
 ) -> User:
-    """Apply `fields` to the (locked) member, record the audit entry with before and after, and
-    tell the member. Runs inside the caller's transaction."""
+    """Apply `change` (an accounts.services standing write) to the (locked) member, record the
+    audit entry with before and after, and tell the member. Runs inside the caller's transaction."""
     before = _member_state(member)
-    User.objects.filter(pk=member.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(member, name, value)
-    if {"is_active", "suspended_until"} & fields.keys():
-        # Their votes' weight changes with no vote changing: the next rerank must be told.
-        ranking_services.voter_changed(user=member)
+    change(user=member)
+    # Their votes' weight changes with no vote changing: the next rerank must be told.
+    ranking_services.voter_changed(user=member)
     audit_record(
         actor=moderator,
         action=action,
@@ -507,7 +502,7 @@ def user_suspend(*, user: User, moderator: User, days: int, reason: str) -> User
         moderator=moderator,
         action=Action.USER_SUSPEND,
         reason=reason,
-        fields={"suspended_until": until},
+        change=partial(account_services.user_suspend, until=until),
         title=f"Your account is suspended for {days} day{'s' if days != 1 else ''}",
         body=f"Until {until:%Y-%m-%d %H:%M} UTC you cannot post, comment or vote. Reason: {reason}",
         after_extra={"days": days},
@@ -526,7 +521,7 @@ def user_unsuspend(*, user: User, moderator: User, reason: str) -> User:
         moderator=moderator,
         action=Action.USER_UNSUSPEND,
         reason=reason,
-        fields={"suspended_until": None},
+        change=account_services.user_unsuspend,
         title="Your suspension has been lifted",
     )
 
@@ -543,7 +538,7 @@ def user_ban(*, user: User, moderator: User, reason: str) -> User:
         moderator=moderator,
         action=Action.USER_BAN,
         reason=reason,
-        fields={"is_active": False},
+        change=account_services.user_deactivate,
         title="Your account has been banned",
     )
 
@@ -559,7 +554,7 @@ def user_unban(*, user: User, moderator: User, reason: str) -> User:
         moderator=moderator,
         action=Action.USER_UNBAN,
         reason=reason,
-        fields={"is_active": True},
+        change=account_services.user_reactivate,
         title="Your account is active again",
     )
 

@@ -6,15 +6,12 @@ they count, so concurrent writers never lose an update.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import CASCADE, DO_NOTHING, F
-from django.db.models.deletion import get_candidate_relations_to_delete
-from django.db.models.signals import post_delete, pre_delete
+from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
@@ -237,6 +234,17 @@ def review_delete_photo(*, photo: ReviewPhoto, user: User) -> None:
     Review.objects.filter(pk=photo.review_id).update(edited_at=timezone.now(), changed_at=timezone.now())
 
 
+@transaction.atomic
+def review_status_set(*, review: Review, status: str) -> Review:
+    """Publish, hide or remove a review (moderation decides which, and records why). Marks it
+    changed, so the next incremental rerank rescores it (hidden and removed reviews are never
+    ranked). Updates `review` in place and returns it."""
+    now = timezone.now()
+    Review.objects.filter(pk=review.pk).update(status=status, changed_at=now)
+    review.status, review.changed_at = status, now
+    return review
+
+
 def _bump(review_id: int, **deltas: int) -> None:
     """Apply counter deltas atomically in SQL and mark the review as changed for ranking."""
     updates = {name: F(name) + delta for name, delta in deltas.items() if delta}
@@ -273,6 +281,31 @@ def vote_tally_recount() -> int:
         return cursor.rowcount
 
 
+# --- votes ---------------------------------------------------------------------------------------
+#
+# One path for every vote, on SQLite and PostgreSQL alike (the web form's vote_cast/vote_remove,
+# the API's vote_put/vote_delete, the admin and the brand services all come through here). Each
+# rule is stated once, in _vote_write and _vote_withdraw:
+# - only published reviews take votes (_VOTE_TARGET's WHERE; Review.DoesNotExist otherwise);
+# - never on one's own review, never while suspended, never on a review of a product of the
+#   brand one speaks for (the voter's BrandMembership, read by _VOTE_TARGET in the same query);
+# - one vote per person per review, a new vote replacing the old one: the unique constraint on
+#   (user, review) and compare-and-set writes (an INSERT that does nothing on a conflict, an UPDATE
+#   or DELETE that requires the old value) make concurrent requests of one voter (two tabs, a double
+#   click) apply one after the other: a write that finds the row changed since it was read writes
+#   nothing, and the vote is read and tried again (under READ COMMITTED each statement sees the
+#   latest committed row);
+# - the review's counters and the voter's tally on the author move by the deltas of what was
+#   written, in the vote's transaction; the same vote again writes nothing.
+# The statements are plain SQL both databases run (INSERT ... ON CONFLICT, RETURNING: SQLite 3.35+),
+# so a vote costs four statements on either: the read, the vote, the tally, the counters.
+# Votes are inserted and changed in SQL, so no pre_save/post_save hook on HelpfulVote runs
+# (tests/reviews/test_vote_api.py fails when one appears); withdrawals go through the ORM's
+# delete, which follows the votes' cascades (ranking's flagged votes) and signals.
+
+_VOTE_ATTEMPTS = 5
+
+
 @dataclass(frozen=True, slots=True)
 class VoteState:
     """A voter's vote on a review after a change (None: no vote) and the review's counters."""
@@ -282,87 +315,171 @@ class VoteState:
     not_helpful_count: int
 
 
-def vote_cast(*, user: User, review: Review, helpful: bool) -> HelpfulVote:
-    """Cast or change the user's helpful vote on a review. Idempotent for the same value."""
-    if review.author_id == user.pk:
-        raise PermissionDenied("You cannot vote on your own review.")
-    if review.status != Review.Status.PUBLISHED:
-        raise ValidationError({"review": ["Only published reviews can be voted on."]})
-    _ensure_can_write(user)
-    if connection.vendor == "postgresql":
+@dataclass(frozen=True, slots=True)
+class _VoteTarget:
+    author_id: int
+    helpful_count: int
+    not_helpful_count: int
+    voter_is_brand_member: bool
+    vote_id: int | None  # the voter's vote as read (None: none)
+    vote_helpful: bool | None
+
+
+@cache
+def _vote_target_sql(published_only: bool) -> str:
+    review, vote, product = Review._meta.db_table, HelpfulVote._meta.db_table, Product._meta.db_table
+    member = BrandMembership._meta.db_table
+    return f"""
+SELECT r.author_id, r.helpful_count, r.not_helpful_count,
+       EXISTS (SELECT 1 FROM {member} m JOIN {product} p ON p.brand_id = m.brand_id
+               WHERE p.id = r.product_id AND m.user_id = %(voter)s),
+       v.id, v.helpful
+FROM {review} r LEFT JOIN {vote} v ON v.review_id = r.id AND v.user_id = %(voter)s
+WHERE r.id = %(review)s{" AND r.status = %(published)s" if published_only else ""}
+"""  # noqa: S608 # nosec B608 # model table names only
+
+
+def _vote_target(*, voter_id: int, review_id: int, published_only: bool = True) -> _VoteTarget:
+    """The review, whether the voter speaks for its product's brand and the voter's vote, in one
+    query. Raises Review.DoesNotExist when there is no such (published) review."""
+    low, high = connection.ops.integer_field_range(Review._meta.pk.get_internal_type())
+    if not low <= review_id <= high:  # no row has it, and SQLite cannot even take it as a parameter
+        raise Review.DoesNotExist
+    params = {"voter": voter_id, "review": review_id, "published": Review.Status.PUBLISHED.value}
+    with connection.cursor() as cursor:
+        cursor.execute(_vote_target_sql(published_only), params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Review.DoesNotExist
+    author_id, up, down, member, vote_id, vote_helpful = row
+    return _VoteTarget(author_id, up, down, bool(member), vote_id, None if vote_helpful is None else bool(vote_helpful))
+
+
+def _sql_now():
+    """timezone.now() as the database stores a DateTimeField (for the SQL below)."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def _vote_insert(*, voter_id: int, review_id: int, helpful: bool) -> int | None:
+    """Insert the vote; None when the voter's vote on the review exists already (a concurrent
+    request's, which this statement waits for)."""
+    table, now = HelpfulVote._meta.db_table, _sql_now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, review_id, helpful, created_at, updated_at) "  # noqa: S608 # nosec B608 # table name from the model
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, review_id) DO NOTHING RETURNING id",
+            [voter_id, review_id, helpful, now, now],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _vote_counters_move(*, review_id: int, up: int, down: int) -> tuple[int, int]:
+    """Move the review's counters (and mark it changed for the rerank); the counts after. The row
+    lock this takes orders concurrent voters on one review, so it comes last before the commit."""
+    table = Review._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET helpful_count = helpful_count + %s, not_helpful_count = not_helpful_count + %s, "  # noqa: S608 # nosec B608 # table name from the model
+            "changed_at = %s WHERE id = %s RETURNING helpful_count, not_helpful_count",
+            [up, down, _sql_now(), review_id],
+        )
+        return cursor.fetchone()
+
+
+def _vote_write(*, user: User, review_id: int, helpful: bool) -> tuple[int, VoteState]:
+    """The one vote path: check the rules, then cast or change the vote. Returns the vote's id and
+    the state after it. Raises Review.DoesNotExist (no published review has the id) or
+    PermissionDenied (the voter's own review, a suspended voter, a review of their brand)."""
+    for _attempt in range(_VOTE_ATTEMPTS):
         with transaction.atomic():
-            outcome = _vote_put_sql(voter_id=user.pk, review_id=review.pk, helpful=helpful)
-            if outcome is not None:
-                if outcome.vote_id is None:  # the same vote again: nothing changed
-                    return HelpfulVote.objects.get(user=user, review=review)
-                return HelpfulVote(
-                    id=outcome.vote_id,
-                    user=user,
-                    review=review,
-                    helpful=helpful,
-                    created_at=outcome.created_at,
-                    updated_at=outcome.updated_at,
+            target = _vote_target(voter_id=user.pk, review_id=review_id)
+            if target.author_id == user.pk:
+                raise PermissionDenied("You cannot vote on your own review.")
+            _ensure_can_write(user)
+            if target.voter_is_brand_member:
+                # Brands never reorder reviews of their products.
+                raise PermissionDenied("Members of a brand cannot vote on reviews of its products.")
+            if target.vote_id is None:
+                vote_id = _vote_insert(voter_id=user.pk, review_id=review_id, helpful=helpful)
+                if vote_id is None:
+                    continue  # the voter's other request voted first: read that vote
+                votes, up, down = 1, int(helpful), int(not helpful)
+            elif target.vote_helpful == helpful:
+                return target.vote_id, VoteState(helpful, target.helpful_count, target.not_helpful_count)
+            else:
+                vote_id = target.vote_id
+                changed = HelpfulVote.objects.filter(pk=vote_id, helpful=target.vote_helpful).update(
+                    helpful=helpful, updated_at=timezone.now()
                 )
-        # Refused in SQL (a brand member, say): the ORM path below raises the reason.
-    for _attempt in range(3):
-        try:
-            return _vote_cast_once(user=user, review=review, helpful=helpful)
-        except IntegrityError:
-            # The same user's concurrent first vote inserted the row; retry as a change.
-            continue
+                if not changed:
+                    continue  # changed or withdrawn meanwhile: read it again
+                votes, up = 0, 1 if helpful else -1
+                down = -up
+            vote_tally_move(voter_id=user.pk, author_id=target.author_id, votes=votes, helpful_votes=up)
+            helpful_count, not_helpful_count = _vote_counters_move(review_id=review_id, up=up, down=down)
+            if helpful:
+                _notify_helpful_milestone(review_id, helpful_count)
+            return vote_id, VoteState(helpful, helpful_count, not_helpful_count)
     raise ValidationError({"helpful": ["Your vote could not be recorded; please retry."]})
 
 
-def vote_put(*, user: User, review_id: int, helpful: bool) -> VoteState:
-    """The vote API's PUT: vote_cast by review id, returning the counters after the vote.
+def _vote_withdraw(*, user: User, review_id: int, published_only: bool) -> tuple[bool, VoteState]:
+    """Withdraw the user's vote (if any). Returns whether one was withdrawn and the state after.
+    Raises Review.DoesNotExist when there is no such (published) review."""
+    with transaction.atomic():
+        target = _vote_target(voter_id=user.pk, review_id=review_id, published_only=published_only)
+        # Locked (PostgreSQL; SQLite's writers take turns anyway): the deltas must be the deleted row's.
+        vote = HelpfulVote.objects.select_for_update().filter(user=user, review_id=review_id).first()
+        if vote is None:
+            return False, VoteState(None, target.helpful_count, target.not_helpful_count)
+        vote.delete()  # through the ORM: its cascades and signals
+        up, down = int(vote.helpful), int(not vote.helpful)
+        vote_tally_move(voter_id=user.pk, author_id=target.author_id, votes=-1, helpful_votes=-up)
+        return True, VoteState(None, *_vote_counters_move(review_id=review_id, up=-up, down=-down))
 
-    On PostgreSQL the whole vote is one statement in one transaction (see _vote_put_sql). Every
-    refusal, and every vote on SQLite, goes through vote_cast, which raises the reason
-    (PermissionDenied, ValidationError); Review.DoesNotExist when no published review has the id.
-    """
-    if connection.vendor == "postgresql" and not user.is_suspended:
-        with transaction.atomic():
-            outcome = _vote_put_sql(voter_id=user.pk, review_id=review_id, helpful=helpful)
-        if outcome is not None:
-            return VoteState(helpful, outcome.helpful_count, outcome.not_helpful_count)
-    review = Review.objects.get(pk=review_id, status=Review.Status.PUBLISHED)
-    vote = vote_cast(user=user, review=review, helpful=helpful)
-    return VoteState(vote.helpful, *_vote_counts(review_id))
+
+def vote_put(*, user: User, review_id: int, helpful: bool) -> VoteState:
+    """Cast or change the user's vote on a review by id (the vote API's PUT); the state after.
+    Idempotent for the same value. Raises Review.DoesNotExist when no published review has the id,
+    PermissionDenied for a vote the rules refuse."""
+    return _vote_write(user=user, review_id=review_id, helpful=helpful)[1]
+
+
+def vote_cast(*, user: User, review: Review, helpful: bool) -> HelpfulVote:
+    """vote_put for a loaded review, answering the vote; ValidationError on 'review' when the
+    review is not (or no longer) published."""
+    try:
+        vote_id, _state = _vote_write(user=user, review_id=review.pk, helpful=helpful)
+    except Review.DoesNotExist:
+        raise ValidationError({"review": ["Only published reviews can be voted on."]}) from None
+    return HelpfulVote.objects.get(pk=vote_id)
 
 
 def vote_delete(*, user: User, review_id: int) -> VoteState:
-    """The vote API's DELETE: vote_remove by review id, returning the counters afterwards.
-    Raises Review.DoesNotExist when no published review has the id."""
-    if connection.vendor == "postgresql" and _vote_cascades() is not None:
-        with transaction.atomic():
-            outcome = _vote_delete_sql(voter_id=user.pk, review_id=review_id, published_only=True)
-        if outcome is None:
-            raise Review.DoesNotExist
-        return VoteState(None, *outcome[1:])
-    review = Review.objects.get(pk=review_id, status=Review.Status.PUBLISHED)
-    vote_remove(user=user, review=review)
-    return VoteState(None, *_vote_counts(review_id))
+    """Withdraw the user's vote by review id (the vote API's DELETE); the counters after. Raises
+    Review.DoesNotExist when no published review has the id."""
+    return _vote_withdraw(user=user, review_id=review_id, published_only=True)[1]
 
 
-def _vote_counts(review_id: int) -> tuple[int, int]:
-    return Review.objects.filter(pk=review_id).values_list("helpful_count", "not_helpful_count").get()
+def vote_remove(*, user: User, review: Review) -> bool:
+    """Withdraw the user's vote, whatever the review's status (the admin, a member joining the
+    review's brand). Returns False when there was none."""
+    return _vote_withdraw(user=user, review_id=review.pk, published_only=False)[0]
 
 
-def _notify_helpful_milestone(review: Review, count: int | None = None) -> None:
-    """Runs in the vote's transaction after the counter moved (count: the counter it returned):
-    the row lock makes each voter see a distinct count. A vote withdrawn and cast again does not
-    repeat a milestone."""
-    if count is None:
-        count = Review.objects.filter(pk=review.pk).values_list("helpful_count", flat=True).first()
-    if (
-        count not in HELPFUL_MILESTONES
-        or Notification.objects.filter(
-            recipient_id=review.author_id,
-            kind=Notification.Kind.HELPFUL_MILESTONE,
-            data__review=review.pk,
-            data__milestone=count,
-        ).exists()
-    ):
+def _notify_helpful_milestone(review_id: int, count: int) -> None:
+    """Runs in the vote's transaction after the counter moved to `count`: the row lock makes each
+    voter see a distinct count. A vote withdrawn and cast again does not repeat a milestone."""
+    if count not in HELPFUL_MILESTONES:
+        return
+    review = Review.objects.select_related("author").get(pk=review_id)
+    if Notification.objects.filter(
+        recipient_id=review.author_id,
+        kind=Notification.Kind.HELPFUL_MILESTONE,
+        data__review=review.pk,
+        data__milestone=count,
+    ).exists():
         return
     notify(
         recipient=review.author,
@@ -372,241 +489,6 @@ def _notify_helpful_milestone(review: Review, count: int | None = None) -> None:
         url=review.get_absolute_url(),
         data={"review": review.pk, "milestone": count},
     )
-
-
-@transaction.atomic
-def _vote_cast_once(*, user: User, review: Review, helpful: bool) -> HelpfulVote:
-    vote = HelpfulVote.objects.select_for_update().filter(user=user, review=review).first()
-    now = timezone.now()
-    if vote is None:
-        vote = HelpfulVote.objects.create(user=user, review=review, helpful=helpful, created_at=now, updated_at=now)
-        # The tally first: the counter update locks the review's row, which every voter on a
-        # popular review waits for, so it comes as late as possible before the commit.
-        vote_tally_move(voter_id=user.pk, author_id=review.author_id, votes=1, helpful_votes=int(helpful))
-        _bump(review.pk, helpful_count=int(helpful), not_helpful_count=int(not helpful))
-        if helpful:
-            _notify_helpful_milestone(review)
-    elif vote.helpful != helpful:
-        HelpfulVote.objects.filter(pk=vote.pk).update(helpful=helpful, updated_at=now)
-        vote.helpful, vote.updated_at = helpful, now
-        step = 1 if helpful else -1
-        vote_tally_move(voter_id=user.pk, author_id=review.author_id, votes=0, helpful_votes=step)
-        _bump(review.pk, helpful_count=step, not_helpful_count=-step)
-        if helpful:
-            _notify_helpful_milestone(review)
-    return vote
-
-
-@transaction.atomic
-def vote_remove(*, user: User, review: Review) -> bool:
-    """Withdraw the user's vote. Returns False when there was none."""
-    if connection.vendor == "postgresql" and _vote_cascades() is not None:
-        outcome = _vote_delete_sql(voter_id=user.pk, review_id=review.pk, published_only=False)
-        return outcome is not None and outcome[0]
-    vote = HelpfulVote.objects.select_for_update().filter(user=user, review=review).first()
-    if vote is None:
-        return False
-    vote.delete()
-    vote_tally_move(voter_id=user.pk, author_id=review.author_id, votes=-1, helpful_votes=-int(vote.helpful))
-    _bump(review.pk, helpful_count=-int(vote.helpful), not_helpful_count=-int(not vote.helpful))
-    return True
-
-
-# --- votes on PostgreSQL: one round trip each ----------------------------------------------------
-#
-# The ORM path above costs about ten round trips per vote (review, vote lock, the brand check,
-# insert, tally, counter, milestone, re-read) and most of a vote's CPU. On PostgreSQL a vote is one
-# round trip instead, two statements sent together in the caller's transaction:
-# 1. pg_advisory_xact_lock(voter, review): one person's requests on one review (two tabs, a
-#    double click) run one after the other, as the ORM path's SELECT ... FOR UPDATE of the vote
-#    row makes them, and also when no vote row exists yet. Without it, a withdrawal racing a
-#    change of the same vote could move the counters by the wrong row version (a concurrency
-#    test caught counters going negative). The two-integer key space is apart from the bigint
-#    one of the rerank job's lock. The next statement's snapshot is taken after the lock.
-# 2. one statement applying the same rules in SQL:
-#    - only published reviews, never one's own, never a review of a product of one's brand (the
-#      rule of brands.signals.refuse_brand_votes, which this statement does not fire: it is
-#      restated in the WHERE below; tests/reviews/test_vote_api.py fails when a new hook on votes
-#      appears);
-#    - one vote per person per review: INSERT ... ON CONFLICT DO UPDATE on the unique (user,
-#      review); its WHERE makes the same vote again change nothing (no row, no counter moved);
-#    - the review's counters and the voter's tally move by the deltas of what the upsert did, and
-#      the counter UPDATE returns the new counts (its row lock orders concurrent voters, as before).
-#    No row at all means refused: the callers then take the ORM path, which raises the reason.
-# Ids beyond 2**31 fold onto others: two pairs may then wait for each other, harmlessly.
-_VOTE_LOCK = "SELECT pg_advisory_xact_lock(mod(%(voter)s, 2147483647)::int4, mod(%(review)s, 2147483647)::int4);"
-
-
-def _client_bound_cursor():
-    """A cursor of the connection that binds values client-side: two statements then travel in
-    one message. The connection's own cursors bind server-side when prepared statements are on
-    (DATABASE_PREPARE_THRESHOLD), and a prepared statement holds one command."""
-    from django.db.backends.postgresql.base import Cursor  # noqa: PLC0415 - PostgreSQL only
-
-    connection.ensure_connection()
-    raw = Cursor(connection.connection)
-    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
-
-
-def _vote_round_trip(statement: str, params: dict) -> tuple | None:
-    """The pair's lock and one vote statement, sent together; the statement's row (None: none)."""
-    with _client_bound_cursor() as cursor:
-        cursor.execute(_VOTE_LOCK + statement, params)
-        cursor.nextset()  # past the lock's result
-        return cursor.fetchone()
-
-
-@dataclass(frozen=True, slots=True)
-class _VoteOutcome:
-    vote_id: int | None  # None: the same vote again, nothing changed
-    created_at: datetime | None
-    updated_at: datetime | None
-    helpful_count: int
-    not_helpful_count: int
-
-
-@cache
-def _vote_put_statement() -> str:
-    review, vote, tally = Review._meta.db_table, HelpfulVote._meta.db_table, VoteTally._meta.db_table
-    product, member = Product._meta.db_table, BrandMembership._meta.db_table
-    # xmax = 0 only on a row version this INSERT created; a row changed by DO UPDATE carries the
-    # lock ON CONFLICT took (the usual PostgreSQL idiom for "inserted or updated").
-    return f"""
-WITH target AS (
-    SELECT r.id, r.author_id, r.helpful_count, r.not_helpful_count FROM {review} r
-    WHERE r.id = %(review)s AND r.status = %(published)s AND r.author_id <> %(voter)s
-      AND NOT EXISTS (
-        SELECT 1 FROM {member} m JOIN {product} p ON p.brand_id = m.brand_id
-        WHERE p.id = r.product_id AND m.user_id = %(voter)s)
-), vote AS (
-    INSERT INTO {vote} AS v (user_id, review_id, helpful, created_at, updated_at)
-    SELECT %(voter)s, target.id, %(helpful)s, %(now)s, %(now)s FROM target
-    ON CONFLICT (user_id, review_id) DO UPDATE SET helpful = EXCLUDED.helpful, updated_at = EXCLUDED.updated_at
-    WHERE v.helpful <> EXCLUDED.helpful
-    RETURNING v.id, v.created_at, v.updated_at, v.xmax = 0 AS created
-), delta AS (
-    SELECT CASE WHEN created THEN 1 ELSE 0 END AS votes,
-           CASE WHEN created THEN %(new_up)s ELSE %(step)s END AS up,
-           CASE WHEN created THEN %(new_down)s ELSE %(neg_step)s END AS down
-    FROM vote
-), tally AS (
-    INSERT INTO {tally} AS t (voter_id, author_id, votes, helpful_votes)
-    SELECT %(voter)s, target.author_id, delta.votes, delta.up FROM target, delta
-    ON CONFLICT (voter_id, author_id) DO UPDATE
-    SET votes = t.votes + EXCLUDED.votes, helpful_votes = t.helpful_votes + EXCLUDED.helpful_votes
-), counted AS (
-    UPDATE {review} r SET helpful_count = r.helpful_count + delta.up,
-        not_helpful_count = r.not_helpful_count + delta.down, changed_at = %(now)s
-    FROM delta WHERE r.id = %(review)s
-    RETURNING r.helpful_count, r.not_helpful_count
-)
-SELECT vote.id, vote.created_at, vote.updated_at,
-       COALESCE(counted.helpful_count, target.helpful_count),
-       COALESCE(counted.not_helpful_count, target.not_helpful_count),
-       target.author_id
-FROM target LEFT JOIN vote ON true LEFT JOIN counted ON true
-"""  # noqa: S608 # nosec B608 # model table names only
-
-
-def _vote_put_sql(*, voter_id: int, review_id: int, helpful: bool) -> _VoteOutcome | None:
-    """The vote in one round trip (the lock, then the vote), in the caller's transaction; None
-    when refused."""
-    step = 1 if helpful else -1
-    params = {
-        "voter": voter_id,
-        "review": review_id,
-        "helpful": helpful,
-        "published": Review.Status.PUBLISHED.value,
-        "now": timezone.now(),
-        "new_up": int(helpful),
-        "new_down": int(not helpful),
-        "step": step,
-        "neg_step": -step,
-    }
-    row = _vote_round_trip(_vote_put_statement(), params)
-    if row is None:
-        return None
-    outcome = _VoteOutcome(*row[:5])
-    if helpful and outcome.vote_id is not None and outcome.helpful_count in HELPFUL_MILESTONES:
-        _notify_helpful_milestone(Review.objects.get(pk=review_id), outcome.helpful_count)
-    return outcome
-
-
-@cache
-def _vote_cascades() -> tuple[tuple[str, str], ...] | None:
-    """(table, column) of the rows a deleted vote takes with it (ranking's flagged votes), or
-    None when something about them needs the ORM's deletion (another on_delete, deeper cascades
-    or delete signals), which vote_delete then uses."""
-    cascades = []
-    for relation in get_candidate_relations_to_delete(HelpfulVote._meta):  # what Collector follows
-        model = relation.related_model
-        if relation.on_delete is DO_NOTHING:
-            continue
-        if (
-            relation.on_delete is not CASCADE
-            or relation.many_to_many
-            or any(get_candidate_relations_to_delete(model._meta))
-            or pre_delete.has_listeners(model)
-            or post_delete.has_listeners(model)
-        ):
-            return None
-        cascades.append((model._meta.db_table, relation.field.column))
-    if pre_delete.has_listeners(HelpfulVote) or post_delete.has_listeners(HelpfulVote):
-        return None
-    return tuple(cascades)
-
-
-@cache
-def _vote_delete_statement() -> str:
-    review, vote, tally = Review._meta.db_table, HelpfulVote._meta.db_table, VoteTally._meta.db_table
-    cascades = "".join(
-        f", cascade_{i} AS (DELETE FROM {table} WHERE {column} IN (SELECT id FROM gone))"  # noqa: S608 # nosec B608
-        for i, (table, column) in enumerate(_vote_cascades() or ())
-    )
-    return f"""
-WITH target AS (
-    SELECT r.id, r.author_id, r.helpful_count, r.not_helpful_count FROM {review} r
-    WHERE r.id = %(review)s AND (%(published)s::text IS NULL OR r.status = %(published)s)
-), gone AS (
-    DELETE FROM {vote} v USING target
-    WHERE v.user_id = %(voter)s AND v.review_id = target.id
-    RETURNING v.id, CASE WHEN v.helpful THEN 1 ELSE 0 END AS up, CASE WHEN v.helpful THEN 0 ELSE 1 END AS down
-){cascades}, tally AS (
-    UPDATE {tally} t SET votes = t.votes - 1, helpful_votes = t.helpful_votes - gone.up
-    FROM target, gone WHERE t.voter_id = %(voter)s AND t.author_id = target.author_id
-    RETURNING t.votes
-), counted AS (
-    UPDATE {review} r SET helpful_count = r.helpful_count - gone.up,
-        not_helpful_count = r.not_helpful_count - gone.down, changed_at = %(now)s
-    FROM gone WHERE r.id = %(review)s
-    RETURNING r.helpful_count, r.not_helpful_count
-)
-SELECT counted.helpful_count IS NOT NULL,
-       COALESCE(counted.helpful_count, target.helpful_count),
-       COALESCE(counted.not_helpful_count, target.not_helpful_count),
-       target.author_id, (SELECT votes FROM tally)
-FROM target LEFT JOIN counted ON true
-"""  # noqa: S608 # nosec B608 # model table names only
-
-
-def _vote_delete_sql(*, voter_id: int, review_id: int, published_only: bool) -> tuple[bool, int, int] | None:
-    """vote_remove in one round trip (the lock, then one statement; one more when the voter's
-    tally on the author empties), in the caller's transaction. Returns (whether a vote was withdrawn, the review's counters), or None
-    when there is no such review (published_only: no such published review)."""
-    params = {
-        "voter": voter_id,
-        "review": review_id,
-        "published": Review.Status.PUBLISHED.value if published_only else None,
-        "now": timezone.now(),
-    }
-    row = _vote_round_trip(_vote_delete_statement(), params)
-    if row is None:
-        return None
-    removed, helpful_count, not_helpful_count, author_id, tally_votes = row
-    if tally_votes is not None and tally_votes <= 0:
-        # Not in the statement: a row changed by one part of a statement cannot be deleted by another.
-        VoteTally.objects.filter(voter_id=voter_id, author_id=author_id, votes__lte=0).delete()
-    return removed, helpful_count, not_helpful_count
 
 
 @transaction.atomic
@@ -655,6 +537,20 @@ def comment_delete(*, comment: Comment, user: User) -> None:
     deleted, _ = Comment.objects.filter(pk=comment.pk).delete()
     if deleted and status == Comment.Status.PUBLISHED:
         _bump(comment.review_id, comment_count=-1)
+
+
+@transaction.atomic
+def comment_status_set(*, comment: Comment, status: str) -> int:
+    """Publish, hide or remove a comment (moderation decides which, and records why), keeping its
+    review's comment_count exact: it counts published comments only. The caller holds the
+    comment's row lock (as comment_delete takes it), so the old status is the stored one. Updates
+    `comment` in place; returns the change of the review's comment_count (-1, 0 or 1)."""
+    delta = int(status == Comment.Status.PUBLISHED) - int(comment.status == Comment.Status.PUBLISHED)
+    Comment.objects.filter(pk=comment.pk).update(status=status)
+    if delta:
+        _bump(comment.review_id, comment_count=delta)
+    comment.status = status
+    return delta
 
 
 @transaction.atomic
