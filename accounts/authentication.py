@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
+from .models import MODERATORS_GROUP
+
 
 @cache
 def _token_query(alias: str):
@@ -28,10 +30,19 @@ def _token_query(alias: str):
         column = field.get_col("u" if index < len(fields) - 1 else "t")
         found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
         if found:
-            converters.append((index, found, column))
+            # The token's column comes after the moderator flag.
+            converters.append((index if index < len(fields) - 1 else index + 1, found, column))
     columns = ", ".join(f"u.{quote(field.column)}" for field in user_meta.concrete_fields)
+    # User.is_moderator read with the row, as accounts.backends does for sessions (no query per
+    # request); a superuser's comes from is_superuser, a column above.
+    membership, group = user_model.groups.through._meta, user_model.groups.field.related_model._meta
+    in_moderators = (
+        f"EXISTS (SELECT 1 FROM {quote(membership.db_table)} ug JOIN {quote(group.db_table)} g "  # noqa: S608 # nosec B608 # model names only
+        f"ON g.{quote(group.pk.column)} = ug.{quote(membership.get_field('group').column)} "
+        f"WHERE ug.{quote(membership.get_field('user').column)} = u.{quote(user_meta.pk.column)} AND g.name = %s)"
+    )
     sql = (
-        f"SELECT {columns}, t.{quote(token_meta.get_field('created').column)} "  # noqa: S608 # nosec B608 # model names only
+        f"SELECT {columns}, {in_moderators}, t.{quote(token_meta.get_field('created').column)} "  # noqa: S608 # nosec B608 # model names only
         f"FROM {quote(token_meta.db_table)} t JOIN {quote(user_meta.db_table)} u "
         f"ON u.{quote(user_meta.pk.column)} = t.{quote(token_meta.get_field('user').column)} "
         f"WHERE t.{quote(token_meta.pk.column)} = %s"
@@ -48,7 +59,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         connection = connections[db]
         sql, user_fields, converters = _token_query(db)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [key])
+            cursor.execute(sql, [MODERATORS_GROUP, key])
             row = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
@@ -57,7 +68,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
             for index, functions, column in converters:
                 for convert in functions:
                     row[index] = convert(row[index], column, connection)
-        user = get_user_model().from_db(db, user_fields, row[:-1])
+        user = get_user_model().from_db(db, user_fields, row[:-2])
+        user.is_moderator = user.is_superuser or bool(row[-2])
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         token = Token.from_db(db, ("key", "user_id", "created"), (key, user.pk, row[-1]))

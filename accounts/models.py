@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -66,7 +66,8 @@ class User(AbstractUser):
 
     @cached_property
     def is_moderator(self) -> bool:
-        # Cached per instance: templates ask once per comment on a page.
+        # The signed-in member's is read with their row (`moderator_flag()`, accounts.backends and
+        # accounts.authentication), so a request never asks; any other instance asks once.
         return self.is_superuser or self.groups.filter(name=MODERATORS_GROUP).exists()
 
     @property
@@ -86,6 +87,14 @@ class User(AbstractUser):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+
+def moderator_flag() -> ExpressionWrapper:
+    """`User.is_moderator` as an SQL expression: annotated as `is_moderator` onto a user query, it
+    fills the cached property from the same row, read from the group membership as it is now
+    (nothing to keep in sync, nothing to go stale)."""
+    in_group = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=MODERATORS_GROUP)
+    return ExpressionWrapper(Q(is_superuser=True) | Q(Exists(in_group)), output_field=BooleanField())
 
 
 class Follow(models.Model):
