@@ -21,5 +21,9 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) \
     || echo "could not install Chromium: the browser tests will be skipped"
 fi
+# In parallel (pytest-xdist): one worker per core (PYTEST_XDIST_AUTO_NUM_WORKERS overrides), each
+# with its own test database, cache prefix and broker folders (config/settings/test.py). Tests
+# marked with xdist_group run one after another on one worker (--dist loadgroup). Pass -n 0 to
+# run in one process.
 echo "== pytest (database: ${DATABASE_URL:-embedded SQLite}; redis: ${REDIS_URL:-none})"
-exec $PY -m pytest "$@"
+exec $PY -m pytest -n auto --dist loadgroup "$@"

@@ -1,8 +1,12 @@
+import contextlib
 import os
+import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
+from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -26,15 +30,48 @@ def media_root(tmp_path, settings):
     return settings.MEDIA_ROOT
 
 
+def _own_prefix(caches: dict) -> dict:
+    return {name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for name, config in caches.items()}
+
+
 @pytest.fixture(autouse=True)
 def isolated_cache(settings):
     """Each test gets its own cache key prefix: nothing leaks between tests, and a shared Redis
     (a developer's, or parallel runs) is never flushed."""
-    import uuid
+    settings.CACHES = _own_prefix(settings.CACHES)
 
-    settings.CACHES = {
-        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for name, config in settings.CACHES.items()
-    }
+
+@contextlib.contextmanager
+def shared_rows(django_db_blocker, **settings_while_building):
+    """Rows built once for a module or class of tests instead of before each one (a costly
+    world read by many cases). Yields a function that builds them, inside a transaction that
+    stays open until the block ends and is then rolled back; each test runs in its own savepoint
+    within it (pytest-django's `db`), so whatever a test changes is undone before the next one,
+    exactly as if the rows had been built afresh. Building writes the cache under a key prefix of
+    its own (each test then gets another) and with `settings_while_building` applied.
+
+        @pytest.fixture(scope="module")
+        def module_world(django_db_setup, django_db_blocker):
+            with shared_rows(django_db_blocker) as build:
+                yield build(make_world)
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+
+    def build(make, *args, **kwargs):
+        with (
+            django_db_blocker.unblock(),
+            override_settings(CACHES=_own_prefix(settings.CACHES), **settings_while_building),
+        ):
+            return make(*args, **kwargs)
+
+    try:
+        yield build
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -7,14 +7,11 @@ inviting to B): that succeeds and touches nothing of A. Whatever is refused leav
 A's pending invitation as they were. Two tests below fail when an endpoint is added to either
 urls.py without a row here."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -23,7 +20,7 @@ from accounts.models import MODERATORS_GROUP
 from brands import services
 from brands.models import MembershipInvitation
 from reviews.models import BrandMembership
-from tests.conftest import client_for
+from tests.conftest import client_for, shared_rows
 from tests.factories import (
     BrandFactory,
     BrandMembershipFactory,
@@ -314,28 +311,9 @@ def build_world() -> dict:
 
 @pytest.fixture(scope="module")
 def module_world(django_db_setup, django_db_blocker):
-    """The world is built once for the module's ~430 cases, inside a transaction that stays open
-    until the module ends and is then rolled back. Each test runs in its own savepoint within it
-    (pytest-django's `db`), so whatever a request changes is undone before the next case, exactly
-    as if the world had been built afresh. Cache writes made while building go under a key
-    prefix of their own (the tests' autouse fixture gives each test another)."""
-    caches = {
-        name: {**config, "KEY_PREFIX": f"test-world-{uuid.uuid4().hex[:12]}"}
-        for name, config in settings.CACHES.items()
-    }
-    with django_db_blocker.unblock(), override_settings(CACHES=caches):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            built = build_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    """Built once for the module's ~430 cases; each case runs in a savepoint (tests/conftest.py)."""
+    with shared_rows(django_db_blocker) as build:
+        yield build(build_world)
 
 
 @pytest.fixture
