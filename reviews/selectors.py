@@ -22,7 +22,7 @@ from django.db.models.functions import JSONObject
 
 from accounts.models import Follow, User
 from config import localcache
-from config.compiled import CompiledQuery, Placeholder, literal_sql
+from config.compiled import literal_sql
 
 from . import cards
 from .cards import LISTING_PREFETCHES
@@ -169,7 +169,7 @@ def product_for_page(slug: str) -> Product | None:
     ranking row (`score`, with the category it is ranked in), `distribution`, its published
     reviews per star (5 to 1), from which `review_count` and `average_rating` follow, and `cover`,
     product_cover_photo() for a product without an image of its own (or None)."""
-    found = _PRODUCT_HEADER.fetch(slug=slug)
+    found = list(_product_header().filter(slug=slug))
     if not found:
         return None
     product = found[0]
@@ -190,27 +190,28 @@ def cover_photos(product) -> QuerySet[ReviewPhoto]:
     )
 
 
-# Compiled once per process (config.compiled): the ORM took ~1.5 ms to write this SQL each time.
-_PRODUCT_HEADER = CompiledQuery(
-    Product.objects.select_related("brand", "category", "score__category")
-    .annotate(
-        **{
-            f"stars_{stars}": Count(
-                "reviews", filter=Q(reviews__status=Review.Status.PUBLISHED) & Q(reviews__rating=stars)
-            )
-            for stars in STARS
-        },
-        # One subquery for the four columns a cover needs (four cost PostgreSQL more).
-        cover_photo=Subquery(
-            cover_photos(OuterRef("pk")).values(
-                json=JSONObject(id="pk", image="image", width="width", height="height")
-            )[:1],
-            output_field=JSONField(),
-        ),
+def _product_header() -> QuerySet[Product]:
+    # Compiled by the ORM on each request (~2 ms of CPU on a loaded machine, bench/pages/run.py);
+    # compiling it once per process needed the ORM's private compiler API (issue 24).
+    return (
+        Product.objects.select_related("brand", "category", "score__category")
+        .annotate(
+            **{
+                f"stars_{stars}": Count(
+                    "reviews", filter=Q(reviews__status=Review.Status.PUBLISHED) & Q(reviews__rating=stars)
+                )
+                for stars in STARS
+            },
+            # One subquery for the four columns a cover needs (four cost PostgreSQL more).
+            cover_photo=Subquery(
+                cover_photos(OuterRef("pk")).values(
+                    json=JSONObject(id="pk", image="image", width="width", height="height")
+                )[:1],
+                output_field=JSONField(),
+            ),
+        )
+        .order_by()
     )
-    .filter(slug=Placeholder("slug"))
-    .order_by()
-)
 
 
 def rating_distribution(product: Product) -> dict[int, int]:
