@@ -4,7 +4,9 @@ the embedded default); every value can be overridden from the environment."""
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 - behind a load balancer
+# GUNICORN_BIND (host:port) wins; otherwise every interface on PORT (set by platforms such as
+# Heroku and by honcho under `make run`), 8000 by default.
+bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT') or 8000}"  # noqa: S104 - behind a load balancer
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

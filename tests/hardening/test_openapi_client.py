@@ -24,7 +24,7 @@ GENERATOR = shutil.which("openapi-python-client", path=str(Path(sys.executable).
 def client_package(live_server, tmp_path):
     """Generate the client from the live server's schema into tmp_path and import it."""
     if GENERATOR is None:
-        pytest.skip("openapi-python-client is not installed (requirements.txt)")
+        pytest.skip("openapi-python-client is not installed (requirements-dev.txt)")
     schema = httpx.get(f"{live_server.url}/api/schema/", params={"format": "json"}, timeout=30)
     assert schema.status_code == 200
     (tmp_path / "schema.json").write_text(schema.text)
