@@ -13,11 +13,20 @@ from rest_framework.test import APIClient
 from tests.factories import UserFactory
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Skip, with a clear reason, the tests that need a server this run does not have."""
+    """Skip, with a clear reason, the tests that need a server this run does not have; keep the
+    tests that must not share a run's moment with each other on one worker."""
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (running on SQLite)")
     skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://... (no Redis configured)")
     for item in items:
+        # Parallel runs (scripts/test.sh: pytest -n auto --dist loadgroup) run each group's tests
+        # one after another on one worker: one Chromium for the browser tests, and the Celery
+        # worker faults, which find their workers' sessions by name in pg_stat_activity.
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        if item.nodeid.startswith("tests/hardening/test_worker_faults.py"):
+            item.add_marker(pytest.mark.xdist_group("worker-faults"))
         if "postgres" in item.keywords and not settings.USING_POSTGRES:
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not settings.REDIS_URL:
