@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -70,7 +71,18 @@ class Command(BaseCommand):
         )
         seeder = Seeder(plan, now=timezone.now(), log=self.stdout.write)
         seeder.run()
+        self._rank()
         self._report(seeder, plan, time.monotonic() - started)
+
+    def _rank(self) -> None:
+        """Rank what was just seeded, so Discover and the rankings are full at once rather than
+        after the first scheduled rerank (up to 5 minutes; never without a beat). The ranking app
+        sits above this one (docs/STYLE: reviews never imports ranking), so its command is called
+        by name, and skipped when the app is not installed."""
+        if "rerank" not in get_commands():
+            return
+        self.stdout.write("Ranking the demo reviews (manage.py rerank --full)...")
+        call_command("rerank", full=True, no_progress=True, stdout=self.stdout, stderr=self.stderr)
 
     def _report(self, seeder: "Seeder", plan: demo_plan.Plan, seconds: float) -> None:
         c = seeder.created
@@ -90,9 +102,15 @@ class Command(BaseCommand):
             write(f"  (only {len(plan.reviews)} reviews fit: one per person per product)")
         if seeder.demo_password_ok:
             write(self.style.SUCCESS(f"Log in as {demo_plan.DEMO_USERNAME} / {DEMO_PASSWORD}"))
-            write(f"  Every seeded account uses the same password, e.g. {demo_plan.MODERATOR_USERNAME} (moderator).")
         else:
             write(f"The '{demo_plan.DEMO_USERNAME}' account existed before and keeps its own password.")
+        accounts = [
+            f"{user.username} ({'moderator' if person.role == 'moderator' else f'brand account of {person.brand}'})"
+            for person, user in zip(plan.people, seeder.users, strict=True)
+            if user is not None and person.role in {"moderator", "brand"}
+        ]
+        if accounts:
+            write(f"  The demo password also opens: {', '.join(accounts)}.")
 
 
 class Seeder:
