@@ -55,7 +55,7 @@ from reviews.models import Product, Review, ReviewPhoto
 logger = logging.getLogger(__name__)
 
 # Bump when a fragment template or ReviewSerializer's fields change shape.
-CARD_FORMAT = 3  # 3: shapes and colours as classes (no style attributes: CSP)
+CARD_FORMAT = 4  # 4: the tester disclosure as a notice of its own, not a badge
 
 # kind -> template drawn for one review with nothing but {"review": review} in its context.
 TEMPLATES = {

@@ -132,6 +132,45 @@ class ReviewForm(forms.Form):
             self.add_error(target, errors)
 
 
+class ReviewEditForm(forms.Form):
+    """The author's edit of their review: the product stays; photos can be removed and added."""
+
+    rating = ReviewForm.base_fields["rating"]
+    title = ReviewForm.base_fields["title"]
+    body = ReviewForm.base_fields["body"]
+    tags = ReviewForm.base_fields["tags"]
+    remove_photos = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Remove photos"
+    )
+    photos = MultipleImageField(required=False, label="Add photos")
+
+    def __init__(self, *args, review: Review, **kwargs):
+        initial = {
+            "rating": review.rating,
+            "title": review.title,
+            "body": review.body,
+            "tags": " ".join(tag.name for tag in review.tags.all()),
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.current_photos = list(review.photos.all())
+        self.fields["remove_photos"].choices = [
+            (photo.pk, f"Photo {n}") for n, photo in enumerate(self.current_photos, 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        data["tag_list"] = split_tags(data.get("tags", ""))
+        return data
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put a service's ValidationError on the field it names (or on the form)."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Say something kind and useful…"}),

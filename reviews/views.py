@@ -17,7 +17,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
@@ -32,8 +33,8 @@ from config.web import safe_next, web_login_required
 from reviews import cards, selectors, services
 from reviews.api.filters import ProductFilter, ReviewFilter
 
-from .forms import ReviewForm, SearchForm
-from .models import Product, Review
+from .forms import CommentForm, ReviewEditForm, ReviewForm, SearchForm
+from .models import Comment, Product, Review, ReviewPhoto
 
 PAGE_SIZE = 20
 PEOPLE_PAGE_SIZE = 40
@@ -278,3 +279,137 @@ def after_action(request: HttpRequest, review: Review, fragment: str) -> HttpRes
         # The fresh buttons keep pointing back at the page, should a later post go without htmx.
         return render(request, fragment, {"review": fresh, "next_url": back})
     return redirect(back)
+
+
+# --- the author's own review and comments: edit and delete ----------------------------------
+
+
+def own_review(request: HttpRequest, pk: int) -> Review:
+    """The review, for its author: 404 when the viewer may not see it, 403 when it is not theirs."""
+    review = selectors.review_for_viewer(pk, request.user)
+    if review is None:
+        raise Http404("No such review.")
+    if review.author_id != request.user.pk:
+        raise PermissionDenied("Only the author can change this review.")
+    return review
+
+
+@web_login_required
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit your review's rating, title, text and tags; remove photos and add new ones."""
+    review = own_review(request, pk)
+    if not review.can_edit(request.user):
+        return refuse(request, "This review was removed by a moderator and can no longer be edited.", 403)
+    bound = request.method == "POST"
+    form = ReviewEditForm(request.POST if bound else None, request.FILES if bound else None, review=review)
+    if bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            # One unit: a refused new photo must not leave the text edited and the old photos gone.
+            with transaction.atomic():
+                services.review_update(
+                    review=review,
+                    editor=request.user,
+                    rating=data["rating"],
+                    title=data["title"],
+                    body=data["body"],
+                    tags=data["tag_list"],
+                )
+                for photo in ReviewPhoto.objects.filter(review=review, pk__in=data["remove_photos"]):
+                    services.review_delete_photo(photo=photo, user=request.user)
+                if data["photos"]:
+                    services.review_add_photos(review=review, user=request.user, photos=data["photos"])
+        except ValidationError as error:
+            form.add_service_error(error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your review is updated.")
+            if request.htmx:
+                # The form is sent in the background (static/js/candor.js): the page navigates itself.
+                response = HttpResponse(status=200)
+                response["HX-Redirect"] = review.get_absolute_url()
+                return response
+            return redirect(review)
+    context = {
+        "form": form,
+        "review": review,
+        "photos_max": settings.PHOTOS_PER_REVIEW_MAX,
+        "photo_max_mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
+    }
+    return render(request, "reviews/review_edit.html", context, status=400 if form.errors else 200)
+
+
+@web_login_required
+def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: ask to confirm. POST: delete the review with its photos, votes and comments."""
+    review = own_review(request, pk)
+    if request.method != "POST":
+        return render(request, "reviews/confirm_delete.html", {"review": review, "what": "review"})
+    services.review_delete(review=review, user=request.user)
+    messages.success(request, "Your review is deleted.")
+    target = reverse("profile", args=[request.user.username])
+    if request.htmx:
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+def own_comment(request: HttpRequest, pk: int) -> Comment:
+    """A published comment on a published review, for its author (404 / 403 as own_review)."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("author", "review"),
+        pk=pk,
+        status=Comment.Status.PUBLISHED,
+        review__status=Review.Status.PUBLISHED,
+    )
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied("Only the author can change this comment.")
+    return comment
+
+
+def comment_anchor(comment: Comment) -> str:
+    return f"{comment.review.get_absolute_url()}#comment-{comment.pk}"
+
+
+@web_login_required
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the edit form (in place of the comment with htmx). POST: save it, answering the
+    comment as it now reads (htmx) or going back to it."""
+    comment = own_comment(request, pk)
+    bound = request.method == "POST"
+    # Its own ids: the page's new-comment form is there too.
+    form = CommentForm(request.POST if bound else None, initial={"body": comment.body}, auto_id=f"comment-{pk}-%s")
+    if bound and form.is_valid():
+        try:
+            comment = services.comment_update(comment=comment, user=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error("body", error.messages)
+        else:
+            if request.htmx:
+                return render(request, "reviews/partials/comment.html", {"comment": comment, "review": comment.review})
+            return redirect(comment_anchor(comment))
+    status = 400 if form.errors else 200
+    context = {"comment": comment, "review": comment.review, "form": form}
+    if request.htmx:
+        return render(request, "reviews/partials/comment_edit_form.html", context, status=status)
+    return render(request, "reviews/comment_edit.html", context, status=status)
+
+
+@web_login_required
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: ask to confirm (in place of the comment with htmx). POST: delete it."""
+    comment = own_comment(request, pk)
+    review = comment.review
+    if request.method != "POST":
+        context = {"comment": comment, "review": review}
+        if request.htmx:
+            return render(request, "reviews/partials/comment_delete_confirm.html", context)
+        return render(request, "reviews/confirm_delete.html", {**context, "what": "comment"})
+    services.comment_delete(comment=comment, user=request.user)
+    if request.htmx:
+        fresh = selectors.review_for_viewer(review.pk, request.user)
+        return render(request, "reviews/partials/comment_deleted.html", {"review": fresh})
+    messages.success(request, "Your comment is deleted.")
+    return redirect(f"{review.get_absolute_url()}#comments")

@@ -1,5 +1,5 @@
 """The web pages: the brand dashboard and campaign pages, moderators' verification, the tester's
-invitations, and the disclosure badge wherever a linked review appears."""
+invitations, and the disclosure wherever a linked review appears."""
 
 import pytest
 from django.test import Client
@@ -186,9 +186,49 @@ def test_the_disclosure_badge_shows_on_every_page_a_linked_review_appears(member
     ):
         html = visitor.get(url).content.decode()
         assert 'data-disclosure="invited_tester"' in html, url
-        assert "Invited tester: received this product free" in html, url
+        assert "Received free" in html and "Dewy Lab" in html and "invited-tester campaign" in html, url
     other = review_services.review_create(author=testers[1], product=product, rating=5, title="Mine", body="Bought.")
     assert 'data-disclosure="invited_tester"' not in visitor.get(other.get_absolute_url()).content.decode()
+
+
+def cards_by_id(html: str) -> dict[str, str]:
+    """Each feed card's markup, by its review id."""
+    return {part.split('"', 1)[0]: part for part in html.split('<article class="card" data-item data-id="')[1:]}
+
+
+def test_the_disclosure_is_a_notice_of_its_own_only_on_the_review_of_the_free_product(
+    member, campaign, testers, product, rival_product
+):
+    mei = testers[0]  # an invited tester: the "Invited tester" badge is hers on every review
+    walk_to_received(member, campaign, mei)
+    free = review_services.review_create(author=mei, product=product, rating=3, title="Okay cream", body="Fine.")
+    paid = review_services.review_create(author=mei, product=rival_product, rating=4, title="Bought it", body="Good.")
+    visitor = Client()
+
+    page = visitor.get(free.get_absolute_url()).content.decode()
+    # At the top of the note, before the photos, the author and the title, in words of its own.
+    at = page.index('data-disclosure="invited_tester"')
+    assert at < page.index('<article class="note') < page.index('class="note-title"')
+    assert page.count('data-disclosure="invited_tester"') == 1
+    assert '<aside class="disclosure" role="note" aria-label="Disclosure" data-disclosure="invited_tester">' in page
+    assert "Received free from Dewy Lab</strong> through an invited-tester campaign." in page
+    # The author's badge stays with the author, as a badge, and the disclosure is not one.
+    assert '<li class="badge" data-badge="invited_tester">' in page
+    assert page.index('data-badge="invited_tester"') > page.index('class="author-card"')
+    assert 'class="badge disclosure' not in page
+
+    paid_page = visitor.get(paid.get_absolute_url()).content.decode()
+    assert '<li class="badge" data-badge="invited_tester">' in paid_page
+    assert "data-disclosure" not in paid_page and "Received free" not in paid_page
+
+    # On the feed cards (her profile's, drawn through the card cache) the same split.
+    cards = cards_by_id(visitor.get(f"/u/{mei.username}/").content.decode())
+    assert (
+        '<p class="disclosure disclosure-compact" role="note" data-disclosure="invited_tester">' in cards[str(free.pk)]
+    )
+    assert "<strong>Received free</strong> from Dewy Lab" in cards[str(free.pk)]
+    assert "data-disclosure" not in cards[str(paid.pk)]
+    assert "badge" not in cards[str(free.pk)]
 
 
 def test_your_own_profile_leads_to_your_invitations_and_brand_dashboard(member, testers):
