@@ -177,6 +177,10 @@ class CategoryStats(models.Model):
     review_weight = models.FloatField(default=0.0, db_default=0.0)
     review_count = models.PositiveIntegerField(default=0, db_default=0)
 
+    class Meta:
+        verbose_name = "category stats"
+        verbose_name_plural = "category stats"  # not Django's "category statss"
+
     def __str__(self) -> str:
         return f"{self.category_id}: mean {self.mean_rating:.2f}"
 
