@@ -82,13 +82,13 @@ def test_gunicorn_listens_on_port_from_the_environment(monkeypatch):
     assert gunicorn_bind(monkeypatch, PORT="5123", GUNICORN_BIND="127.0.0.1:9000") == "127.0.0.1:9000"
 
 
-def procfile_web_bind(**env) -> str:
-    """GUNICORN_BIND as Procfile.dev's web line sets it, run by the shell as honcho runs it."""
+def procfile_web(variable: str, **env) -> str:
+    """A variable as Procfile.dev's web line sets it, run by the shell as honcho runs it."""
     line = next(x for x in (ROOT / "Procfile.dev").read_text().splitlines() if x.startswith("web:"))
     assignments = line.removeprefix("web:").split(".venv/bin/gunicorn")[0]
-    clean = {k: v for k, v in os.environ.items() if k not in {"PORT", "GUNICORN_BIND"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"PORT", "GUNICORN_BIND", "DJANGO_DEBUG"}}
     return subprocess.run(
-        ["sh", "-c", f"{assignments} printenv GUNICORN_BIND"],
+        ["sh", "-c", f"{assignments} printenv {variable}"],
         env={**clean, **env},
         capture_output=True,
         text=True,
@@ -97,9 +97,28 @@ def procfile_web_bind(**env) -> str:
 
 
 def test_make_run_serves_on_port_from_the_environment():
-    assert procfile_web_bind() == "127.0.0.1:8000"
-    assert procfile_web_bind(PORT="8123") == "127.0.0.1:8123"
-    assert procfile_web_bind(PORT="8123", GUNICORN_BIND="0.0.0.0:9000") == "0.0.0.0:9000"  # noqa: S104
+    assert procfile_web("GUNICORN_BIND") == "127.0.0.1:8000"
+    assert procfile_web("GUNICORN_BIND", PORT="8123") == "127.0.0.1:8123"
+    assert procfile_web("GUNICORN_BIND", PORT="8123", GUNICORN_BIND="0.0.0.0:9000") == "0.0.0.0:9000"  # noqa: S104
+
+
+# --- the debug 404 --------------------------------------------------------------------------------
+
+
+def test_make_run_serves_with_debug_off():
+    """Django's DEBUG 404 page lists every URL pattern; `make run` never shows it (only `make dev`,
+    which turns DEBUG on deliberately)."""
+    assert procfile_web("DJANGO_DEBUG") == "false"
+    assert procfile_web("DJANGO_DEBUG", DJANGO_DEBUG="true") == "true"
+
+
+@pytest.mark.django_db
+def test_unknown_address_with_debug_off_lists_no_url_patterns(client, settings):
+    settings.DEBUG = False
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    body = page.content.decode()
+    assert "api/v1/" not in body and "URLconf" not in body
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
