@@ -68,14 +68,14 @@ def compute_cutoffs(engine) -> tuple[dict[int, float], int]:
     """Reputation at each level's share of the active reviewers (those with a ranked review),
     read from the standings as they stand in the run. Returns (cut-offs, active reviewers)."""
     standing = "ranking_reviewerstanding"
-    active = engine.scalar(f"SELECT COUNT(*) FROM {standing} WHERE review_count > 0") or 0  # noqa: S608
+    active = engine.scalar(f"SELECT COUNT(*) FROM {standing} WHERE review_count > 0") or 0  # noqa: S608  # nosec B608 - a table name of this module
     if active < S.LEVEL_MIN_COMMUNITY:
         return {}, active
     positions = {rule.level: S.cutoff_position(rule.share, active) for rule in S.LEVEL_RULES}
     # One sort of the standings for every level (there is no index on reputation).
     at = dict(
         engine.rows(
-            "SELECT n, reputation FROM (SELECT reputation, ROW_NUMBER() OVER (ORDER BY reputation DESC) AS n "  # noqa: S608
+            "SELECT n, reputation FROM (SELECT reputation, ROW_NUMBER() OVER (ORDER BY reputation DESC) AS n "  # noqa: S608  # nosec B608 - a table name and whole-number positions
             f"FROM {standing} WHERE review_count > 0) ranked WHERE n IN ({', '.join(map(str, set(positions.values())))})"
         )
     )
