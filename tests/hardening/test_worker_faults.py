@@ -59,8 +59,8 @@ def stalled_run_pid() -> int:
     def find():
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE application_name = %s AND wait_event_type = 'Lock' "
-                "AND query ILIKE %s",
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s "
+                "AND wait_event_type = 'Lock' AND query ILIKE %s",
                 [WORKER_APPLICATION, "%ranking_productscore%"],
             )
             row = cursor.fetchone()
