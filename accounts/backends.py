@@ -23,9 +23,14 @@ class NameBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The signed-in member of a request, with `is_moderator` read in the same query: pages
-        ask it for the header's Moderation link and every comment's actions."""
+        ask it for the header's Moderation link and every comment's actions. The brand membership
+        comes in the same query too, for the header's Brand link (`is_brand_member`)."""
         try:
-            user = User._default_manager.annotate(is_moderator=moderator_flag()).get(pk=user_id)
+            user = (
+                User._default_manager.select_related("brand_membership")
+                .annotate(is_moderator=moderator_flag())
+                .get(pk=user_id)
+            )
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -29,7 +29,10 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class CampaignForm(forms.Form):
-    product = forms.ModelChoiceField(label="Product", queryset=Product.objects.none(), to_field_name="slug")
+    # No "---------" choice: a campaign is always for one of the brand's products.
+    product = forms.ModelChoiceField(
+        label="Product", queryset=Product.objects.none(), to_field_name="slug", empty_label=None
+    )
     title = forms.CharField(label="Campaign title", max_length=160)
     description = forms.CharField(
         label="What testers receive",
@@ -48,8 +51,8 @@ class CampaignForm(forms.Form):
         help_text="Leave empty for the product's own category.",
     )
     min_level = forms.IntegerField(label="Minimum reviewer level", min_value=1, max_value=10, initial=1)
-    invite_opens_at = forms.DateTimeField(label="Invitations open (UTC)", widget=DateTimeLocalInput())
-    invite_closes_at = forms.DateTimeField(label="Invitations close (UTC)", widget=DateTimeLocalInput())
+    invite_opens_at = forms.DateTimeField(label="Invitations open", widget=DateTimeLocalInput())
+    invite_closes_at = forms.DateTimeField(label="Invitations close", widget=DateTimeLocalInput())
     review_days = forms.IntegerField(
         label="Days to review after receiving",
         min_value=1,
@@ -61,8 +64,15 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.filter(brand=brand).select_related("category")
         self.fields["product"].label_from_instance = lambda p: f"{p.name} ({p.category.name})"
+        # Members have no time zone of their own: times are read and shown in the site's
+        # (settings.TIME_ZONE, the current one), so each label names it and the current time there.
+        zone = timezone.get_current_timezone_name()
+        local_now = timezone.localtime()
+        for name in ("invite_opens_at", "invite_closes_at"):
+            self.fields[name].label = f"{self.fields[name].label} ({zone} time)"
+            self.fields[name].help_text = f"It is now {local_now:%b %-d, %H:%M} {zone}."
         if not self.is_bound:
-            now = timezone.now().replace(second=0, microsecond=0)
+            now = timezone.localtime().replace(second=0, microsecond=0)
             self.initial.setdefault("invite_opens_at", now)
             self.initial.setdefault("invite_closes_at", now + timezone.timedelta(days=14))
 

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -42,6 +43,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -259,6 +261,69 @@ def campaign_candidates(
     """The eligible invited testers for `campaign`, best match first (KOC discovery)."""
     eligible = [c for c in assess(campaign, now=now) if c.eligible]
     return eligible[:limit] if limit else eligible
+
+
+@dataclass
+class Exclusions:
+    """Why the reviewers of a campaign's categories are not proposed, in aggregate: each counted
+    once, under the first reason that applies (`reasons`: (label, count), most common first)."""
+
+    total: int
+    reasons: list[tuple[str, int]]
+
+    def __str__(self) -> str:
+        if not self.total:
+            return "Nobody has reviewed in the wanted categories yet."
+        parts = ", ".join(f"{n} {label}" for label, n in self.reasons)
+        return f"{self.total} reviewer{'s' if self.total != 1 else ''} excluded: {parts}."
+
+
+def campaign_exclusions(campaign: Campaign, *, now: datetime | None = None) -> Exclusions:
+    """Who among the reviewers of the campaign's categories may not be invited, and why, counted
+    in one grouped query (the same rules as `_reasons`, first match wins). Meant for the page
+    that says "no eligible testers", so brands see whether to lower the level or wait."""
+    now = now or timezone.now()
+    category_ids = campaign_category_ids(campaign)
+    reviewed_here = CategoryStanding.objects.filter(
+        user=OuterRef("pk"), category_id__in=category_ids, review_count__gt=0
+    )
+    users = annotate_tester_record(User.objects.filter(Exists(reviewed_here)), now).annotate(
+        x_level=Coalesce(F("standing__level"), 1),
+        x_is_tester=Coalesce(F("standing__is_tester"), Value(False)),
+        x_brand_member=Exists(BrandMembership.objects.filter(user=OuterRef("pk"))),
+        x_invited=Exists(Invitation.objects.filter(campaign=campaign, tester=OuterRef("pk"))),
+        x_reviewed=Exists(Review.objects.filter(product_id=campaign.product_id, author=OuterRef("pk"))),
+    )
+    max_open = settings.BRANDS_MAX_OPEN_ITEMS_PER_TESTER
+    rules = [
+        ("suspended or inactive", Q(is_active=False) | Q(suspended_until__gt=now)),
+        ("brand members", Q(x_brand_member=True)),
+        ("already invited", Q(x_invited=True)),
+        ("already reviewed the product", Q(x_reviewed=True)),
+        ("below the tester bar", Q(x_is_tester=False)),
+        (f"below level {campaign.min_level}", Q(x_level__lt=campaign.min_level)),
+        (f"holding {max_open} open items", Q(open_items__gte=max_open)),
+        ("behind on an invited review", Q(overdue_open__gt=0)),
+        (
+            "too many late invited reviews",
+            Q(overdue_recent__gte=settings.BRANDS_OVERDUE_DEMOTE_COUNT)
+            | Q(
+                due_recent__gte=max(settings.BRANDS_COMPLETION_MIN_ITEMS, 1),
+                on_time_recent__lt=F("due_recent") * settings.BRANDS_MIN_COMPLETION_RATE,
+            ),
+        ),
+    ]
+    why = Case(
+        *(When(condition, then=Value(i)) for i, (_label, condition) in enumerate(rules)),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    counts = dict(users.annotate(why=why).order_by().values_list("why").annotate(n=Count("pk")))
+    reasons = sorted(
+        ((label, counts[i]) for i, (label, _condition) in enumerate(rules) if counts.get(i)),
+        key=lambda pair: -pair[1],
+    )
+    return Exclusions(total=sum(n for _label, n in reasons), reasons=reasons)
 
 
 # --- brand side ------------------------------------------------------------------------------------

@@ -682,7 +682,8 @@ def campaign_auto_invite(
             raise ValidationError({"count": ["No units left to offer."]})
         picks = [c.user for c in selectors.campaign_candidates(locked, now=now, limit=wanted)]
         if not picks:
-            raise ValidationError({"count": ["No eligible testers match this campaign right now."]})
+            why = selectors.campaign_exclusions(locked, now=now)
+            raise ValidationError({"count": [f"No eligible testers match this campaign right now. {why}"]})
         return campaign_invite(actor=actor, campaign=locked, testers=picks, by_candor=True, now=now)
 
 

@@ -153,6 +153,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dashboard = selectors.campaign_dashboard(campaign)
     distribution = dashboard["rating_distribution"]
     window_open = campaign.window_is_open()
+    candidates = (
+        selectors.campaign_candidates(campaign, limit=CANDIDATES_SHOWN) if window_open and brand.is_verified else []
+    )
     context = {
         "brand": brand,
         "campaign": campaign,
@@ -161,9 +164,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": charts.timeline_svg(dashboard["timeline"]),
         "reviews": list(selectors.campaign_reviews(campaign, request.user)[:40]),
         "invitations": list(selectors.campaign_invitations(campaign)),
-        "candidates": selectors.campaign_candidates(campaign, limit=CANDIDATES_SHOWN)
-        if window_open and brand.is_verified
-        else [],
+        "candidates": candidates,
+        # Only when nobody is proposed: say who was left out and why.
+        "exclusions": selectors.campaign_exclusions(campaign) if window_open and not candidates else None,
         "window_open": window_open,
         "events": list(selectors.campaign_events(campaign)[:30]),
         "ship_form": ShipForm(),

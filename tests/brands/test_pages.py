@@ -234,6 +234,7 @@ def test_the_disclosure_is_a_notice_of_its_own_only_on_the_review_of_the_free_pr
 def test_your_own_profile_leads_to_your_invitations_and_brand_dashboard(member, testers):
     assert b'href="/tester/"' in web(testers[0]).get(f"/u/{testers[0].username}/").content
     own = web(member).get(f"/u/{member.username}/").content
-    assert b'href="/tester/"' in own and b'href="/brand/"' in own
+    # A brand member who never tested has no invitations to look at (issue 25 item 8).
+    assert b'href="/tester/"' not in own and b'href="/brand/"' in own
     assert b'href="/brand/"' not in web(testers[0]).get(f"/u/{testers[0].username}/").content
     assert b'href="/tester/"' not in Client().get(f"/u/{testers[0].username}/").content
