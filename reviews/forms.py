@@ -2,11 +2,9 @@
 (photos, tags, one review per product) and their errors are put back on the matching field."""
 
 import re
-from itertools import groupby
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 
 from .models import Brand, Category, Product, Review
 
@@ -32,12 +30,8 @@ def split_tags(text: str) -> list[str]:
     return [part for part in TAG_SEPARATORS.split(text or "") if part.strip("#")]
 
 
-def grouped_product_choices(products: QuerySet[Product]) -> list:
-    """Choices for a <select> with one <optgroup> per category."""
-    choices: list = [("", "Choose a product…")]
-    for category, items in groupby(products, key=lambda p: p.category):
-        choices.append((category.name, [(p.pk, f"{p.brand.name} · {p.name}") for p in items]))
-    return choices
+def product_label(product: Product) -> str:
+    return f"{product.brand.name} · {product.name}"
 
 
 class ReviewForm(forms.Form):
@@ -49,7 +43,14 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
         label="Product",
     )
-    product = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Product")
+    # A text box with a <datalist> of every product: the browser filters it as one types, with or
+    # without JS. It takes a product's label ("Brand · Name") or its id (links, the API's habits).
+    product = forms.CharField(
+        required=False,
+        label="Product",
+        help_text="Type a brand or product name and pick it from the list.",
+        widget=forms.TextInput(attrs={"list": "product-options", "autocomplete": "off"}),
+    )
     new_brand = forms.ModelChoiceField(
         queryset=Brand.objects.all(), required=False, label="Brand", empty_label="Choose a brand…"
     )
@@ -93,7 +94,10 @@ class ReviewForm(forms.Form):
             "category__position", "category__name", "brand__name", "name"
         )
         self._products = {p.pk: p for p in products}
-        self.fields["product"].choices = grouped_product_choices(products)
+        self.product_options = [(product_label(p), p.category.name) for p in products]
+        self._by_label = {label.casefold(): p for p, (label, _c) in zip(products, self.product_options, strict=True)}
+        if isinstance(self.initial.get("product"), int) and self.initial["product"] in self._products:
+            self.initial["product"] = product_label(self._products[self.initial["product"]])
         # Required or not depending on the product mode; the template shows no "(optional)".
         for name in ("product", "new_brand", "new_category", "new_name"):
             self.fields[name].conditional = True
@@ -109,13 +113,14 @@ class ReviewForm(forms.Form):
                 if not data.get(name):
                     self.add_error(name, message)
         elif "product_mode" in data:
-            product_id = data.get("product")
-            if product_id is None:
+            given = (data.get("product") or "").strip()
+            product = self._products.get(int(given)) if given.isdigit() else self._by_label.get(given.casefold())
+            if not given:
                 self.add_error("product", "Choose the product you are reviewing, or add a new one.")
-            elif product_id not in self._products:
-                self.add_error("product", "This product does not exist.")
+            elif product is None:
+                self.add_error("product", "No such product: pick one from the list, or add a new one.")
             else:
-                data["product"] = self._products[product_id]
+                data["product"] = product
         data["tag_list"] = split_tags(data.get("tags", ""))
         return data
 

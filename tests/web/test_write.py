@@ -58,7 +58,7 @@ def test_too_large_photo_is_refused_and_the_text_is_kept(web, member, product, s
     assert BODY in page
     assert 'value="#sensitive-skin, winter"' in page
     assert 'value="4" id="id_rating_3" required checked' in page
-    assert f'<option value="{product.pk}" selected>' in page
+    assert f'name="product" value="{product.pk}"' in page
     assert not Review.objects.filter(author=member).exists()
 
 
@@ -123,4 +123,22 @@ def test_background_submit_is_told_where_to_go(htmx, member, product):
 
 def test_write_page_preselects_the_product_from_the_link(web, product):
     page = web.get(f"/write/?product={product.slug}").content.decode()
-    assert f'<option value="{product.pk}" selected>' in page
+    assert f'name="product" value="{product.brand.name} · {product.name}"' in page
+
+
+def test_the_product_picker_is_a_searchable_list_not_a_long_select(web, product):
+    """Issue 25 item 8: a text box filtered by the browser through a <datalist>, no JS needed."""
+    page = web.get("/write/").content.decode()
+    assert '<select name="product"' not in page
+    assert 'list="product-options"' in page
+    assert f'<datalist id="product-options"><option value="{product.brand.name} · {product.name}">' in page
+
+
+def test_a_review_names_its_product_by_the_label_from_the_list(web, member, product):
+    label = f"{product.brand.name.upper()} · {product.name}"
+    response = web.post("/write/", form_data(product=label), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert Review.objects.get(author=member).product == product
+    unknown = web.post("/write/", form_data(product="Nothing · like this"))
+    assert unknown.status_code == 400
+    assert "No such product: pick one from the list" in unknown.content.decode()
