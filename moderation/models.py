@@ -22,8 +22,9 @@ REASON_SEVERITY = {
     "wrong_product": 1,
     "other": 1,
 }
-# Queue priority = severity * PRIORITY_SEVERITY_STEP + reporters, so one integer orders by
-# severity first and number of reporters second (and makes a cursor-pagination key).
+# Queue priority = severity * PRIORITY_SEVERITY_STEP + weighted reports in hundredths (each
+# report weighed by its reporter's trust, moderation.trust), so one integer orders by severity
+# first and trusted reports second (and makes a cursor-pagination key).
 PRIORITY_SEVERITY_STEP = 100_000
 MAX_PINNED_ANNOUNCEMENTS = 3
 MAX_EDITORS_PICKS = 12
@@ -78,6 +79,11 @@ class QueueItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_type} {self.target_id} ({self.status})"
+
+    @property
+    def weighted_reports(self) -> float:
+        """The open reports weighed by reporter trust, as of the last report (see priority)."""
+        return (self.priority % PRIORITY_SEVERITY_STEP) / 100
 
     @property
     def target_type(self) -> str:

@@ -3,6 +3,7 @@ shows with select_related/prefetch_related, so it costs a fixed number of querie
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -10,12 +11,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from config import localcache
+from ranking import selectors as ranking_selectors
 from ranking.models import FlaggedVote, FraudFlag
 from reviews.models import Category, Comment, Review
 from reviews.selectors import reviews_for_listing
 
+from . import trust
 from .models import Announcement, AuditEntry, EditorsPick, QueueItem, Report
-from .services import MEMBER_VISIBLE_ACTIONS
+from .services import MEMBER_VISIBLE_ACTIONS, UNDO_WINDOW, UNDOABLE
 
 FLAG_VOTES_SHOWN = 200
 
@@ -196,3 +199,139 @@ def editors_pick_rows(category: Category) -> QuerySet[EditorsPick]:
         .select_related("review__author", "review__product__brand", "picked_by")
         .order_by("position")
     )
+
+
+# --- evidence for a decision -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportEvidence:
+    report: Report
+    record: trust.ReporterRecord
+    level: int
+    weight: float
+
+
+def report_evidence(reports: list[Report]) -> dict:
+    """What a moderator weighs before deciding on an item: each report with its reporter's
+    account age, level, past report record and trust weight; the weighted total of the open
+    reports; and warnings about look-alike reports from new accounts. Three queries."""
+    reporters = [r.reporter for r in reports]
+    records = trust.reporter_records(reporters)
+    standings = ranking_selectors.standings_for(reporters)
+    rows = [
+        ReportEvidence(r, records[r.reporter_id], standings[r.reporter_id].level, trust.report_weight(r, records))
+        for r in reports
+    ]
+    open_reports = [r for r in reports if r.status == Report.Status.OPEN]
+    warnings = []
+    for group in trust.same_text_groups(open_reports, records):
+        same = len({trust.normalised(r.note) for r in group}) == 1
+        warnings.append(
+            f"{len(group)} reports from accounts under {trust.NEW_ACCOUNT_DAYS} days old with "
+            f"{'identical' if same else 'near-identical'} text: “{group[0].note[:120]}”"
+        )
+    weighted = round(sum(row.weight for row in rows if row.report.status == Report.Status.OPEN), 2)
+    return {"rows": rows, "weighted": weighted, "open_count": len(open_reports), "warnings": warnings}
+
+
+def undoable_decisions(moderator: User, now: datetime | None = None) -> list[AuditEntry]:
+    """This moderator's hides and removals still inside the undo window, newest first."""
+    since = (now or timezone.now()) - UNDO_WINDOW
+    return list(
+        AuditEntry.objects.filter(actor_id=moderator.pk, action__in=list(UNDOABLE), created_at__gt=since).order_by(
+            "-created_at", "-id"
+        )[:10]
+    )
+
+
+# --- the audit log in words --------------------------------------------------------------------
+
+_CONTENT_VERBS = {
+    AuditEntry.Action.REVIEW_HIDE: "hid",
+    AuditEntry.Action.REVIEW_REMOVE: "removed",
+    AuditEntry.Action.REVIEW_RESTORE: "restored",
+    AuditEntry.Action.COMMENT_HIDE: "hid",
+    AuditEntry.Action.COMMENT_REMOVE: "removed",
+    AuditEntry.Action.COMMENT_RESTORE: "restored",
+    AuditEntry.Action.REVIEW_FEATURE: "featured",
+    AuditEntry.Action.REVIEW_UNFEATURE: "ended the feature of",
+    AuditEntry.Action.FRAUD_CONFIRM: "confirmed",
+    AuditEntry.Action.FRAUD_DISMISS: "dismissed",
+    AuditEntry.Action.FRAUD_REOPEN: "reopened",
+}
+_MEMBER_PHRASES = {
+    AuditEntry.Action.USER_WARN: "warned {name}",
+    AuditEntry.Action.USER_SUSPEND: "suspended {name}",
+    AuditEntry.Action.USER_UNSUSPEND: "lifted {name}’s suspension",
+    AuditEntry.Action.USER_BAN: "banned {name}",
+    AuditEntry.Action.USER_UNBAN: "lifted {name}’s ban",
+}
+
+
+def _short_date(value: object) -> str:
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return str(value)
+
+
+def _what(entry: AuditEntry, titles: dict[tuple[str, str], str]) -> str:
+    label = {"fraud_flag": "fraud flag"}.get(entry.target_type, entry.target_type)
+    title = titles.get((entry.target_type, entry.target_id))
+    return f"{label} #{entry.target_id}" + (f" “{title}”" if title else "")
+
+
+def _sentence(entry: AuditEntry, titles: dict[tuple[str, str], str]) -> str:
+    after, action = entry.after or {}, entry.action
+    what = _what(entry, titles)
+    if after.get("undo_of"):
+        phrase = f"undid the decision on {what} (back to {after.get('status')})"
+    elif action in _MEMBER_PHRASES:
+        phrase = _MEMBER_PHRASES[action].format(name=entry.target_username or what)
+        if action == AuditEntry.Action.USER_SUSPEND and after.get("suspended_until"):
+            phrase += f" until {_short_date(after['suspended_until'])}"
+    elif action == AuditEntry.Action.REPORTS_DISMISS:
+        count = after.get("reports_dismissed", 0)
+        phrase = f"dismissed {count} report{'s' if count != 1 else ''} on {what}"
+    elif action == AuditEntry.Action.REVIEW_FEATURE and after.get("featured_until"):
+        phrase = f"featured {what} until {_short_date(after['featured_until'])}"
+    elif action in _CONTENT_VERBS:
+        phrase = f"{_CONTENT_VERBS[action]} {what}"
+    elif action == AuditEntry.Action.ANNOUNCEMENT_CREATE:
+        phrase = f"posted announcement #{entry.target_id} “{after.get('title', '')}”"
+    elif action == AuditEntry.Action.ANNOUNCEMENT_UPDATE:
+        phrase = f"changed {', '.join(sorted(after)) or 'nothing in'} of announcement #{entry.target_id}"
+    elif action == AuditEntry.Action.EDITORS_PICKS_SET:
+        count = len(after.get("picks", []))
+        phrase = f"set the editor’s picks in {after.get('category', what)} ({count} pick{'s' if count != 1 else ''})"
+    else:  # admin changes
+        verb = {"admin_add": "added", "admin_change": "changed", "admin_delete": "deleted"}.get(action, action)
+        phrase = f"{verb} {entry.target_type} #{entry.target_id} in the admin"
+    sentence = f"{entry.actor_username} {phrase}"
+    if entry.reason:
+        sentence += f" — reason: {entry.reason}"
+    return sentence
+
+
+def describe_entries(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Give each entry a `sentence` in words ("mod hid review #12 “Title” — reason: spam"),
+    with the titles of the reviews and comments named loaded in two queries."""
+    ids = {"review": set(), "comment": set()}
+    for entry in entries:
+        if entry.target_type in ids and entry.target_id.isdigit():
+            ids[entry.target_type].add(int(entry.target_id))
+    titles = (
+        {
+            ("review", str(pk)): title
+            for pk, title in Review.objects.filter(pk__in=ids["review"]).values_list("pk", "title")
+        }
+        if ids["review"]
+        else {}
+    )
+    if ids["comment"]:
+        for pk, body in Comment.objects.filter(pk__in=ids["comment"]).values_list("pk", "body"):
+            titles[("comment", str(pk))] = body[:60] + ("…" if len(body) > 60 else "")
+    for entry in entries:
+        entry.sentence = _sentence(entry, titles)
+    return entries

@@ -42,6 +42,7 @@ from ranking.models import FraudFlag, ReviewScore
 from reviews import services as review_services
 from reviews.models import BrandMembership, Category, Comment, Review
 
+from . import trust
 from .models import (
     MAX_EDITORS_PICKS,
     MAX_PINNED_ANNOUNCEMENTS,
@@ -162,18 +163,27 @@ def _refresh_item(item_id: int) -> None:
     if not figures["reports"]:
         return
     severity, reporters = figures["severity"], figures["reporters"]
+    weighted = weighted_reports(item_id)
     QueueItem.objects.filter(pk=item_id).update(
         status=QueueItem.Status.OPEN,
         severity=severity,
         reporter_count=reporters,
         report_count=figures["reports"],
-        priority=severity * PRIORITY_SEVERITY_STEP + min(reporters, PRIORITY_SEVERITY_STEP - 1),
+        priority=severity * PRIORITY_SEVERITY_STEP + min(round(weighted * 100), PRIORITY_SEVERITY_STEP - 1),
         opened_at=figures["first"],
         last_reported_at=figures["last"],
         closed_at=None,
         closed_by=None,
         resolution="",
     )
+
+
+def weighted_reports(item_id: int) -> float:
+    """The item's open reports, each weighed by its reporter's trust (moderation.trust): the
+    queue orders by this rather than by a head count, so new accounts cannot brigade an item up."""
+    reports = list(Report.objects.filter(item_id=item_id, status=Report.Status.OPEN).select_related("reporter"))
+    records = trust.reporter_records([r.reporter for r in reports])
+    return round(sum(trust.report_weight(r, records) for r in reports), 2)
 
 
 def _locked_item(*, review: Review | None, comment: Comment | None) -> QueueItem:
@@ -345,7 +355,7 @@ def review_moderate(*, review: Review, moderator: User, action: str, reason: str
         target_user=locked.author,
         reason=reason,
         before=before,
-        after={"status": new_status, "reports_closed": closed},
+        after={"status": new_status, "reports_closed": closed, "decided_at": now.isoformat()},
     )
     _tell_author_about_content(
         author=locked.author,
@@ -393,6 +403,7 @@ def comment_moderate(*, comment: Comment, moderator: User, action: str, reason: 
             "review": locked.review_id,
             "comment_count_change": delta,
             "reports_closed": closed,
+            "decided_at": now.isoformat(),
         },
     )
     _tell_author_about_content(
@@ -403,6 +414,92 @@ def comment_moderate(*, comment: Comment, moderator: User, action: str, reason: 
         reason=reason,
         url=f"{locked.review.get_absolute_url()}#comment-{locked.pk}",
     )
+    return locked
+
+
+UNDO_WINDOW = timedelta(minutes=10)
+UNDOABLE = {
+    Action.REVIEW_HIDE: "review",
+    Action.REVIEW_REMOVE: "review",
+    Action.COMMENT_HIDE: "comment",
+    Action.COMMENT_REMOVE: "comment",
+}
+
+
+def undoable(entry: AuditEntry, now: datetime | None = None) -> bool:
+    """A hide or remove can be undone for UNDO_WINDOW after it was decided."""
+    return entry.action in UNDOABLE and entry.created_at > (now or timezone.now()) - UNDO_WINDOW
+
+
+@transaction.atomic
+def decision_undo(*, entry: AuditEntry, moderator: User) -> Review | Comment:
+    """Undo a hide or remove within UNDO_WINDOW: the content gets back the status it had, the
+    reports that decision closed are open again (the item returns to the queue), the author is
+    told, and the undo is recorded as a restore. Refused once the window has passed or when the
+    content has been decided on again since."""
+    _ensure_moderator(moderator)
+    if not undoable(entry):
+        raise ValidationError({"entry": ["This decision can no longer be undone: restore the content instead."]})
+    what = UNDOABLE[entry.action]
+    model = Review if what == "review" else Comment
+    locked = (
+        model.objects.select_for_update(of=("self",))
+        .select_related("author", *(["review"] if what == "comment" else []))
+        .filter(pk=entry.target_id)
+        .first()
+    )
+    if locked is None:
+        raise ValidationError({"entry": [f"This {what} no longer exists."]})
+    _ensure_not_own(moderator, locked.author_id, what)
+    latest = (
+        AuditEntry.objects.filter(target_type=what, target_id=entry.target_id, created_at__gte=entry.created_at)
+        .exclude(pk=entry.pk)
+        .exists()
+    )
+    previous = entry.before.get("status")
+    if latest or locked.status != entry.after.get("status") or previous not in ("published", "hidden"):
+        raise ValidationError({"entry": [f"This {what} has been decided on since; it cannot be undone."]})
+    if what == "review":
+        review_services.review_status_set(review=locked, status=previous)
+    else:
+        review_services.comment_status_set(comment=locked, status=previous)
+    reopened = 0
+    if entry.after.get("decided_at"):
+        lookup = {"item__review": locked} if what == "review" else {"item__comment": locked}
+        reports = Report.objects.filter(
+            status=Report.Status.ACTIONED,
+            resolved_at=datetime.fromisoformat(entry.after["decided_at"]),
+            **lookup,
+        )
+        item_ids = set(reports.values_list("item_id", flat=True))
+        for item_id in item_ids:  # lock before reopening, as report_create does
+            QueueItem.objects.select_for_update().get(pk=item_id)
+        # The one-open-report constraint: a reporter who reported again meanwhile keeps the new one.
+        reopened = reports.exclude(
+            reporter__in=Report.objects.filter(status=Report.Status.OPEN, **lookup).values("reporter")
+        ).update(status=Report.Status.OPEN, resolved_at=None, resolved_by=None)
+        for item_id in item_ids:
+            _refresh_item(item_id)
+    verb = "hide" if entry.action in (Action.REVIEW_HIDE, Action.COMMENT_HIDE) else "removal"
+    reason = f"Undid the {verb} (a moderator's mistake)."
+    audit_record(
+        actor=moderator,
+        action=REVIEW_AUDIT["restore"] if what == "review" else COMMENT_AUDIT["restore"],
+        target_type=what,
+        target_id=locked.pk,
+        target_user=locked.author,
+        reason=reason,
+        before={"status": entry.after.get("status")},
+        after={"status": previous, "undo_of": entry.pk, "reports_reopened": reopened},
+    )
+    if previous == "published":
+        title = locked.title if what == "review" else locked.body[:60]
+        url = (
+            locked.get_absolute_url() if what == "review" else f"{locked.review.get_absolute_url()}#comment-{locked.pk}"
+        )
+        _tell_author_about_content(
+            author=locked.author, what=what, title=title, new_status="published", reason=reason, url=url
+        )
     return locked
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("moderation/reviews/<int:pk>/feature/", views.review_feature, name="moderation-review-feature"),
     path("moderation/comments/<int:pk>/", views.comment_page, name="moderation-comment"),
     path("moderation/comments/<int:pk>/action/", views.comment_action, name="moderation-comment-action"),
+    path("moderation/undo/<int:pk>/", views.decision_undo, name="moderation-undo"),
     path("moderation/members/<str:username>/", views.member_page, name="moderation-member"),
     path("moderation/members/<str:username>/action/", views.member_action, name="moderation-member-action"),
     path("moderation/fraud/<int:pk>/", views.fraud_flag_page, name="moderation-fraud-flag"),

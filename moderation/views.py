@@ -92,6 +92,42 @@ def decide(request: HttpRequest, form, action: Callable[[], object], success: st
     return True
 
 
+PAST = {"hide": "hidden", "remove": "removed", "restore": "restored"}
+# Actions that take content or an account away: the form's first POST shows a confirmation page.
+MEMBER_DONE = {
+    "warn": "{name} has been warned.",
+    "suspend": "{name} is suspended and has been told.",
+    "unsuspend": "{name}’s suspension is lifted; they have been told.",
+    "ban": "{name} is banned and has been told.",
+    "unban": "{name}’s ban is lifted; they have been told.",
+}
+DESTRUCTIVE = {"hide", "remove", "suspend", "ban"}
+
+
+def needs_confirmation(request: HttpRequest, form) -> bool:
+    return form.is_valid() and form.cleaned_data.get("action") in DESTRUCTIVE and request.POST.get("confirm") != "yes"
+
+
+def render_confirm(request: HttpRequest, form, *, action_url: str, what: str, back_url: str) -> HttpResponse:
+    """The confirmation step of a destructive decision: the same fields, posted again with
+    confirm=yes. Nothing has changed yet."""
+    context = {
+        "form": form,
+        "action": form.cleaned_data["action"],
+        "action_url": action_url,
+        "what": what,
+        "back_url": back_url,
+        "next": request.POST.get("next", ""),
+    }
+    return render(request, "moderation/confirm.html", context)
+
+
+def _undo_entry(history) -> AuditEntry | None:
+    """The target's last decision, when it is a hide or remove still inside the undo window."""
+    latest = history[0] if history else None
+    return latest if latest is not None and services.undoable(latest) else None
+
+
 # --- the queue -------------------------------------------------------------------------------
 
 
@@ -118,6 +154,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "has_next": has_next,
         "counts": selectors.queue_counts(),
+        "undoable": selectors.undoable_decisions(request.user),
     }
     return render(request, "moderation/queue.html", context)
 
@@ -133,8 +170,12 @@ def _render_item(request: HttpRequest, item: QueueItem, *, action_form=None, dis
         "action_url": reverse(f"moderation-{item.target_type}-action", args=[target.pk]),
         "is_own": target.author_id == request.user.pk,
         "reported_by_me": any(r.reporter_id == request.user.pk and r.status == "open" for r in item.shown_reports),
-        "history": selectors.audit_log(target_type=item.target_type, target_id=str(target.pk))[:HISTORY_SHOWN],
+        "history": selectors.describe_entries(
+            list(selectors.audit_log(target_type=item.target_type, target_id=str(target.pk))[:HISTORY_SHOWN])
+        ),
+        "evidence": selectors.report_evidence(item.shown_reports),
     }
+    context["undo_entry"] = _undo_entry(context["history"])
     return render(request, "moderation/item.html", context, status=status)
 
 
@@ -175,8 +216,11 @@ def _render_review(request: HttpRequest, review: Review, *, action_form=None, fe
         "action_form": action_form or ContentActionForm(),
         "feature_form": feature_form or FeatureForm(),
         "is_own": review.author_id == request.user.pk,
-        "history": selectors.audit_log(target_type="review", target_id=str(review.pk))[:HISTORY_SHOWN],
+        "history": selectors.describe_entries(
+            list(selectors.audit_log(target_type="review", target_id=str(review.pk))[:HISTORY_SHOWN])
+        ),
     }
+    context["undo_entry"] = _undo_entry(context["history"])
     return render(request, "moderation/review.html", context, status=status)
 
 
@@ -194,11 +238,21 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
 def review_action(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review(pk)
     form = ContentActionForm(request.POST)
+    if needs_confirmation(request, form):
+        if review.author_id == request.user.pk:  # refused by the service anyway: no confirm step
+            raise PermissionDenied("You cannot moderate your own review; another moderator must decide.")
+        return render_confirm(
+            request,
+            form,
+            action_url=reverse("moderation-review-action", args=[review.pk]),
+            what="review",
+            back_url=reverse("moderation-review", args=[review.pk]),
+        )
     if form.is_valid() and decide(
         request,
         form,
         lambda: services.review_moderate(review=review, moderator=request.user, **form.cleaned_data),
-        f"Review {form.cleaned_data.get('action')}: done. The author has been told.",
+        f"Review {PAST.get(form.cleaned_data.get('action'), '')}. The author has been told.",
     ):
         if request.POST.get("next") == "queue":
             return redirect("moderation-queue")
@@ -236,8 +290,11 @@ def _render_comment(request: HttpRequest, comment: Comment, *, action_form=None,
         "item": selectors.open_item_for(comment=comment),
         "action_form": action_form or ContentActionForm(),
         "is_own": comment.author_id == request.user.pk,
-        "history": selectors.audit_log(target_type="comment", target_id=str(comment.pk))[:HISTORY_SHOWN],
+        "history": selectors.describe_entries(
+            list(selectors.audit_log(target_type="comment", target_id=str(comment.pk))[:HISTORY_SHOWN])
+        ),
     }
+    context["undo_entry"] = _undo_entry(context["history"])
     return render(request, "moderation/comment.html", context, status=status)
 
 
@@ -255,16 +312,41 @@ def comment_page(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_action(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(pk)
     form = ContentActionForm(request.POST)
+    if needs_confirmation(request, form):
+        if comment.author_id == request.user.pk:  # refused by the service anyway: no confirm step
+            raise PermissionDenied("You cannot moderate your own comment; another moderator must decide.")
+        return render_confirm(
+            request,
+            form,
+            action_url=reverse("moderation-comment-action", args=[comment.pk]),
+            what="comment",
+            back_url=reverse("moderation-comment", args=[comment.pk]),
+        )
     if form.is_valid() and decide(
         request,
         form,
         lambda: services.comment_moderate(comment=comment, moderator=request.user, **form.cleaned_data),
-        f"Comment {form.cleaned_data.get('action')}: done. The author has been told.",
+        f"Comment {PAST.get(form.cleaned_data.get('action'), '')}. The author has been told.",
     ):
         if request.POST.get("next") == "queue":
             return redirect("moderation-queue")
         return redirect("moderation-comment", comment.pk)
     return _render_comment(request, comment, action_form=form, status=400)
+
+
+@moderator_required
+@require_POST
+def decision_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a hide or remove within services.UNDO_WINDOW."""
+    entry = get_object_or_404(AuditEntry, pk=_pk(pk), action__in=list(services.UNDOABLE))
+    what = services.UNDOABLE[entry.action]
+    try:
+        services.decision_undo(entry=entry, moderator=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Undone: the {what} is back as it was, and its reports are open again.")
+    return redirect(f"moderation-{what}", entry.target_id)
 
 
 # --- members -------------------------------------------------------------------------------------
@@ -291,11 +373,21 @@ def member_page(request: HttpRequest, username: str) -> HttpResponse:
 def member_action(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User, username=username)
     form = UserActionForm(request.POST)
+    if needs_confirmation(request, form):
+        if member.pk == request.user.pk:  # refused by the service anyway: no confirm step
+            raise PermissionDenied("You cannot moderate your own account.")
+        return render_confirm(
+            request,
+            form,
+            action_url=reverse("moderation-member-action", args=[member.username]),
+            what=member.username,
+            back_url=reverse("moderation-member", args=[member.username]),
+        )
     if form.is_valid() and decide(
         request,
         form,
         lambda: services.user_moderate(user=member, moderator=request.user, **form.cleaned_data),
-        f"{form.cleaned_data.get('action', '').title()}: done. {member.username} has been told.",
+        MEMBER_DONE.get(form.cleaned_data.get("action"), "Done.").format(name=member.username),
     ):
         return redirect("moderation-member", member.username)
     return _render_member(request, member, form=form, status=400)
@@ -309,7 +401,9 @@ def _render_flag(request: HttpRequest, flag: FraudFlag, *, form=None, status=200
         "flag": flag,
         "votes": selectors.fraud_flag_votes(flag),
         "form": form or FraudDecisionForm(),
-        "history": selectors.audit_log(target_type="fraud_flag", target_id=str(flag.pk))[:HISTORY_SHOWN],
+        "history": selectors.describe_entries(
+            list(selectors.audit_log(target_type="fraud_flag", target_id=str(flag.pk))[:HISTORY_SHOWN])
+        ),
     }
     return render(request, "moderation/fraud_flag.html", context, status=status)
 
@@ -458,6 +552,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
     page = page_number(request)
     items, has_next = page_slice(selectors.audit_log(**filters), page)
+    items = selectors.describe_entries(items)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

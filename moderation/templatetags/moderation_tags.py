@@ -63,3 +63,9 @@ def as_json(value, indent=None) -> str:
     return json.dumps(
         value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, indent=int(indent) if indent else None
     )
+
+
+@register.filter
+def figure(value: float) -> str:
+    """A weight or weighted count as people write it: 1, 0.9, 1.33 (not 1.00 or 0.90)."""
+    return f"{round(float(value), 2):g}"

@@ -1,5 +1,6 @@
 """The moderator's pages in a real browser at phone and desktop widths: nothing overflows
-sideways, and a report filed by a member is hidden from the queue with two taps.
+sideways, and a report filed by a member is hidden from the queue after a confirmation step,
+then undone.
 
 Drives Debian's Chromium through Playwright (skipped, with the reason, when either is missing)."""
 
@@ -44,11 +45,23 @@ def test_moderator_hides_a_reported_review_from_a_phone(browser, live_server, re
     assert overflow(page) <= 0
     page.get_by_label("Reason").fill("Undisclosed gift")
     page.screenshot(path=str(SCREENSHOTS / "moderation-item-390.png"), full_page=True)
-    page.get_by_role("button", name="Hide").click()
+    assert "Account" in page.inner_text(".mod-reporter") and "Weight" in page.inner_text(".mod-reporter")
+    page.get_by_role("button", name="Hide…").click()
+    # Nothing is hidden until the moderator confirms.
+    page.get_by_role("heading", name="Hide this review?").wait_for()
+    assert Review.objects.get(pk=review.pk).status == "published"
+    assert overflow(page) <= 0
+    page.screenshot(path=str(SCREENSHOTS / "moderation-confirm-390.png"), full_page=True)
+    page.get_by_role("button", name="Yes, hide").click()
     page.wait_for_url("**/moderation/")
-    assert "done" in page.inner_text(".toasts")
+    assert "Review hidden." in page.inner_text(".toasts")
     assert Review.objects.get(pk=review.pk).status == "hidden"
     assert QueueItem.objects.get(review=review).status == "closed"
+    page.locator(".mod-undo-list").get_by_role("button", name="Undo").click()
+    page.wait_for_url(f"**/moderation/reviews/{review.pk}/")
+    assert "Undone" in page.inner_text(".toasts")
+    assert Review.objects.get(pk=review.pk).status == "published"
+    assert QueueItem.objects.get(review=review).status == "open"
 
     for path in ("/moderation/audit/", f"/moderation/members/{review.author.username}/", "/moderation/announcements/"):
         page.goto(path)

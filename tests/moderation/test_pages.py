@@ -93,7 +93,7 @@ def test_decisions_need_the_csrf_token(world, moderator, review):
     assert client.post(path, {"action": "hide", "reason": "Spam"}).status_code == 403
     assert Review.objects.get(pk=review.pk).status == "published"
     token = token_from(client, f"/moderation/reviews/{review.pk}/")
-    response = client.post(path, {"action": "hide", "reason": "Spam", "csrfmiddlewaretoken": token})
+    response = client.post(path, {"action": "hide", "reason": "Spam", "confirm": "yes", "csrfmiddlewaretoken": token})
     assert response.status_code == 302 and response["Location"] == f"/moderation/reviews/{review.pk}/"
     assert Review.objects.get(pk=review.pk).status == "hidden"
     assert QueueItem.objects.get(pk=world["item"].pk).status == "closed"
@@ -109,7 +109,8 @@ def test_a_decision_without_a_reason_is_refused_on_the_field(world, mod_web, rev
 
 def test_queue_item_decisions_return_to_the_queue(world, mod_web, review, comment):
     response = mod_web.post(
-        f"/moderation/reviews/{review.pk}/action/", {"action": "remove", "reason": "Fake", "next": "queue"}
+        f"/moderation/reviews/{review.pk}/action/",
+        {"action": "remove", "reason": "Fake", "next": "queue", "confirm": "yes"},
     )
     assert response.status_code == 302 and response["Location"] == "/moderation/"
     services.report_create(reporter=UserFactory(), comment=comment, reason="offensive")
@@ -119,7 +120,9 @@ def test_queue_item_decisions_return_to_the_queue(world, mod_web, review, commen
 
 
 def test_comment_decision_page(world, mod_web, comment, review):
-    response = mod_web.post(f"/moderation/comments/{comment.pk}/action/", {"action": "hide", "reason": "Rude"})
+    response = mod_web.post(
+        f"/moderation/comments/{comment.pk}/action/", {"action": "hide", "reason": "Rude", "confirm": "yes"}
+    )
     assert response.status_code == 302
     assert Review.objects.get(pk=review.pk).comment_count == 0
 
@@ -129,7 +132,7 @@ def test_member_page_suspends_and_refuses_bad_days(world, mod_web, author):
     response = mod_web.post(path, {"action": "suspend", "reason": "Spam"})
     assert response.status_code == 400 and b"Required to suspend" in response.content
     assert mod_web.post(path, {"action": "suspend", "reason": "Spam", "days": "400"}).status_code == 400
-    assert mod_web.post(path, {"action": "suspend", "reason": "Spam", "days": "2"}).status_code == 302
+    assert mod_web.post(path, {"action": "suspend", "reason": "Spam", "days": "2", "confirm": "yes"}).status_code == 302
     author.refresh_from_db()
     assert author.is_suspended
     page = mod_web.get(f"/moderation/members/{author.username}/").content.decode()

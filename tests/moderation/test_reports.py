@@ -24,7 +24,9 @@ def test_member_reports_a_review_and_it_enters_the_queue(consumer_api, consumer,
     assert response.json()["target_type"] == "review" and response.json()["status"] == "open"
     item = QueueItem.objects.get(review=review)
     assert item.status == "open" and item.report_count == 1 and item.reporter_count == 1
-    assert item.severity == 2 and item.priority == 2 * 100_000 + 1
+    # Priority: severity first, then the reports weighed by reporter trust (in hundredths).
+    assert item.severity == 2 and item.priority == 2 * 100_000 + round(item.weighted_reports * 100)
+    assert 0 < item.weighted_reports <= 1
     # The reporter sees it in their own list.
     mine = consumer_api.get(REPORTS).json()["results"]
     assert [r["target_id"] for r in mine] == [review.pk]
