@@ -35,7 +35,8 @@ class ModeratorOnly:
 
 
 class QueueCursorPagination(NewestFirstCursorPagination):
-    # priority = severity * 100000 + reporters (see moderation.models); ties by oldest item.
+    # priority = severity * 100000 + trust-weighted reports in hundredths (see moderation.models);
+    # ties by oldest item.
     ordering = ("-priority", "id")
 
 
