@@ -11,18 +11,18 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from reviews.models import Category, Product, Review
 from reviews.selectors import reviews_for_listing
 
+from . import badges as badge_rules
 from . import scoring as S
 from .levels import stored_cutoffs
 from .models import CategoryStanding, ProductScore, ReviewerStanding, ReviewScore, TesterEvent
 from .testers import tester_bar
-
-BADGE_TIERS = (10, 100, 1000)
 
 
 def discover_feed(viewer: User | None, *, category_slug: str | None = None) -> QuerySet[Review]:
@@ -59,7 +59,7 @@ def most_helpful_reviews(product: Product, viewer: User | None = None) -> QueryS
 
 @dataclass(frozen=True)
 class Badge:
-    code: str  # top_10 | top_100 | top_1000 | category_expert | invited_tester
+    code: str  # top_1pct | top_5pct | top_10pct | category_expert | invited_tester
     label: str
     category: str | None = None  # category slug for per-category badges
     category_name: str | None = None
@@ -90,38 +90,47 @@ class Standing:
     vote_weight: float
     is_tester: bool
     tester_since: datetime | None
-    badges: list[Badge] = field(default_factory=list)
+    badges: list[Badge] = field(default_factory=list)  # best first
     categories: list[CategoryRank] = field(default_factory=list)
 
+    @property
+    def best_badge(self) -> Badge | None:
+        """The one badge shown next to the author's name."""
+        return self.badges[0] if self.badges else None
 
-def _tier(rank: int | None) -> int | None:
-    if rank is None:
-        return None
-    return next((tier for tier in BADGE_TIERS if rank <= tier), None)
+    @property
+    def more_badges(self) -> list[Badge]:
+        """The others, folded behind a count on the profile."""
+        return self.badges[1:]
 
 
-def _badges(standing: ReviewerStanding | None, categories: list[CategoryStanding]) -> list[Badge]:
-    badges: list[Badge] = []
-    if standing is not None:
-        tier = _tier(standing.overall_rank)
-        if tier:
-            badges.append(Badge(f"top_{tier}", f"Top {tier} reviewer", rank=standing.overall_rank))
-        if standing.is_tester:
-            badges.append(Badge("invited_tester", "Invited tester"))
+def _badges(
+    standing: ReviewerStanding | None, categories: list[CategoryStanding], populations: dict[int | None, int]
+) -> list[Badge]:
+    """The reviewer's badges, best first (ranking/badges.py): rank badges by share (overall before
+    a category at the same share), then category expert, then invited tester. `populations` maps
+    None (overall) and category ids to the number of reviewers with a ranked review there."""
+    ranked: list[tuple[int, int, Badge]] = []
+    others: list[Badge] = []
+    if standing is not None and badge_rules.has_evidence(standing.review_count, standing.helpful_weight_received):
+        pct = badge_rules.rank_percent(standing.overall_rank, populations.get(None, 0))
+        if pct:
+            ranked.append((pct, 0, Badge(f"top_{pct}pct", f"Top {pct}% of reviewers", rank=standing.overall_rank)))
     for cs in categories:
-        tier = _tier(cs.rank)
-        if tier:
-            badges.append(
-                Badge(
-                    f"top_{tier}",
-                    f"Top {tier} in {cs.category.name}",
-                    category=cs.category.slug,
-                    category_name=cs.category.name,
-                    rank=cs.rank,
-                )
+        pct = None
+        if badge_rules.has_evidence(cs.review_count, cs.helpful_weight_received):
+            pct = badge_rules.rank_percent(cs.rank, populations.get(cs.category_id, 0))
+        if pct:
+            badge = Badge(
+                f"top_{pct}pct",
+                f"Top {pct}% in {cs.category.name}",
+                category=cs.category.slug,
+                category_name=cs.category.name,
+                rank=cs.rank,
             )
+            ranked.append((pct, 1, badge))
         if cs.is_expert:
-            badges.append(
+            others.append(
                 Badge(
                     "category_expert",
                     f"{cs.category.name} expert",
@@ -129,11 +138,47 @@ def _badges(standing: ReviewerStanding | None, categories: list[CategoryStanding
                     category_name=cs.category.name,
                 )
             )
-    return badges
+    if standing is not None and standing.is_tester:
+        others.append(Badge("invited_tester", "Invited tester"))
+    ranked.sort(key=lambda item: (item[0], item[1]))  # stable: categories keep their reputation order
+    return [badge for _, _, badge in ranked] + others
+
+
+def _badge_populations(
+    rows: dict[int, ReviewerStanding], per_category: dict[int, list[CategoryStanding]]
+) -> dict[int | None, int]:
+    """How many reviewers have a ranked review, overall (key None) and in each category where one
+    of these users might earn a rank badge. Costs nothing when none of them could (no rank or not
+    enough evidence), else two queries."""
+    overall = any(
+        s.overall_rank is not None and badge_rules.has_evidence(s.review_count, s.helpful_weight_received)
+        for s in rows.values()
+    )
+    category_ids = {
+        cs.category_id
+        for standings in per_category.values()
+        for cs in standings
+        if cs.rank is not None and badge_rules.has_evidence(cs.review_count, cs.helpful_weight_received)
+    }
+    populations: dict[int | None, int] = {}
+    if overall:
+        populations[None] = ReviewerStanding.objects.filter(review_count__gt=0).count()
+    if category_ids:
+        populations.update(
+            CategoryStanding.objects.filter(category_id__in=category_ids, review_count__gt=0)
+            .values("category_id")
+            .annotate(n=Count("user_id"))
+            .values_list("category_id", "n")
+        )
+    return populations
 
 
 def _standing(
-    user_id: int, standing: ReviewerStanding | None, categories: list[CategoryStanding], cutoffs: dict[int, float]
+    user_id: int,
+    standing: ReviewerStanding | None,
+    categories: list[CategoryStanding],
+    cutoffs: dict[int, float],
+    populations: dict[int | None, int],
 ) -> Standing:
     reputation = standing.reputation if standing else 0.0
     level = standing.level if standing else 1
@@ -148,7 +193,7 @@ def _standing(
         vote_weight=standing.vote_weight if standing else S.level_vote_factor(1),
         is_tester=standing.is_tester if standing else False,
         tester_since=standing.tester_since if standing else None,
-        badges=_badges(standing, categories),
+        badges=_badges(standing, categories, populations),
         categories=[
             CategoryRank(
                 category=cs.category.slug,
@@ -164,8 +209,8 @@ def _standing(
 
 
 def standings_for(users: Iterable[User | int]) -> dict[int, Standing]:
-    """Standing of many users in two queries, keyed by user id. Users never ranked yet get
-    level 1 and no badges."""
+    """Standing of many users, keyed by user id, in three queries (five when one of them may earn
+    a rank badge: the populations). Users never ranked yet get level 1 and no badges."""
     ids = sorted({u if isinstance(u, int) else u.pk for u in users})
     rows = {s.user_id: s for s in ReviewerStanding.objects.filter(user_id__in=ids)}
     per_category: dict[int, list[CategoryStanding]] = {uid: [] for uid in ids}
@@ -176,7 +221,8 @@ def standings_for(users: Iterable[User | int]) -> dict[int, Standing]:
     ):
         per_category[cs.user_id].append(cs)
     cutoffs = stored_cutoffs()
-    return {uid: _standing(uid, rows.get(uid), per_category[uid], cutoffs) for uid in ids}
+    populations = _badge_populations(rows, per_category)
+    return {uid: _standing(uid, rows.get(uid), per_category[uid], cutoffs, populations) for uid in ids}
 
 
 def standing_for(user: User) -> Standing:
@@ -239,6 +285,54 @@ def category_ranking_queryset(category: Category) -> QuerySet[Product]:
     return category_ranking(category, limit=0)
 
 
+def _stars(value: float | None) -> str:
+    return f"{value or 0:.1f}★"
+
+
+def _weighted_average(score: ProductScore) -> float:
+    return score.weighted_rating_sum / score.weight_sum if score.weight_sum else 0.0
+
+
+def _why_apart(higher: ProductScore, lower: ProductScore) -> str:
+    """Why `higher` ranks above `lower` although its plain average is lower. Each review's rating
+    counts by the review's quality, and the average is pulled toward the category's until there
+    are enough reviews (scoring.bayesian_product_score): name whichever of the two made the
+    difference."""
+    if _weighted_average(higher) >= _weighted_average(lower):
+        return "its most helpful, detailed reviews rate it higher, and those count for more"
+    return "more reviews make the average surer"
+
+
+def _row_reason(product: Product, above: Product | None, below: Product | None) -> str:
+    score = product.score
+    own = f"{_stars(score.average_rating)} from {_plural(score.review_count, 'review')}"
+    if below is not None and round(below.score.average_rating or 0, 1) > round(score.average_rating or 0, 1):
+        other = f"{_stars(below.score.average_rating)} from {_plural(below.score.review_count, 'review')}"
+        return f"{own}, ranked above {other}: {_why_apart(score, below.score)}."
+    if above is not None and round(above.score.average_rating or 0, 1) < round(score.average_rating or 0, 1):
+        other = f"{_stars(above.score.average_rating)} from {_plural(above.score.review_count, 'review')}"
+        why = _why_apart(above.score, score)
+        if why.startswith("more reviews"):
+            return f"{own}, ranked below {other}: its average rests on fewer reviews, so it is less sure yet."
+        return f"{own}, ranked below {other}: the most helpful reviews of that one rate it higher."
+    if above is None:
+        return "The best average here, each review counted by how helpful readers found it."
+    if round(above.score.average_rating or 0, 1) == round(score.average_rating or 0, 1):
+        return f"The same average as No. {product.rank - 1}, whose reviews are a little more or more helpful."
+    return f"A lower average than No. {product.rank - 1}."
+
+
+def explain_ranked_products(products: list[Product]) -> list[Product]:
+    """Set `rank_reason` on each product of a category ranking (in rank order, `score` loaded):
+    one line in words on why it sits where it is, naming the neighbour when a product with a
+    lower average ranks above a higher one. No queries."""
+    for index, product in enumerate(products):
+        above = products[index - 1] if index else None
+        below = products[index + 1] if index + 1 < len(products) else None
+        product.rank_reason = _row_reason(product, above, below)
+    return products
+
+
 def product_rank(product: Product) -> tuple[int, Category] | None:
     """(rank, category) when the product is among the ranked top of its category, else None."""
     score = ProductScore.objects.filter(product=product, category_rank__isnull=False).select_related("category").first()
@@ -265,9 +359,66 @@ def _component(name: str, label: str, value: float, weight: float, detail: str) 
     }
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _fade_words(tau_hours: float) -> str:
+    """How long the freshness boost lasts, as a reader would say it."""
+    days = tau_hours / 24
+    if days <= 2.5:
+        return "over a day or two"
+    return f"over about {round(days)} days"
+
+
+def _age_words(review: Review, tau_hours: float) -> str:
+    hours = max(0.0, (timezone.now() - review.created_at).total_seconds() / 3600)
+    if hours < 1:
+        return "this one is under an hour old"
+    if hours < 48:
+        age = _plural(round(hours), "hour")
+    else:
+        age = _plural(round(hours / 24), "day")
+    if hours >= 3 * tau_hours:
+        return f"this one is {age} old, so its boost has faded"
+    return f"this one is {age} old"
+
+
+def score_summary(review: Review, score: ReviewScore) -> str:
+    """Why the review is ranked where it is, in a reader's words, from the actual inputs: the
+    readers' votes, its length and photos, its author's level and its age. The numbers behind each
+    part are in score_explanation()'s components."""
+    helpful, unhelpful = review.helpful_count, review.not_helpful_count
+    voted = helpful + unhelpful
+    if voted:
+        votes = f"Helpful to {helpful} of {_plural(voted, 'reader')} who voted"
+        if score.helpful_weight + score.unhelpful_weight < voted:
+            votes += " (votes from new accounts count for less)"
+    else:
+        votes = "No reader has voted on it yet, so it starts low until they do"
+    if score.length_signal >= 0.6:
+        length = "detailed"
+    elif score.text_signal:
+        length = "fairly short"
+    else:
+        length = "very short"
+    photos = f"with {_plural(score.photo_count, 'photo')}" if score.photo_count else "no photos"
+    tau_hours = S.DISCOVER_TAU_SECONDS / 3600
+    parts = [
+        votes,
+        f"{length}, {photos}",
+        f"written by a level {score.author_level} reviewer (reviewers whose reviews readers found helpful rank "
+        "a little higher)",
+        f"new reviews get a boost that fades {_fade_words(tau_hours)}: {_age_words(review, tau_hours)}",
+    ]
+    if score.is_featured():
+        parts.append("a moderator has featured it for now")
+    return "; ".join(parts) + "."
+
+
 def score_explanation(review: Review) -> dict:
-    """Why the review is ranked where it is: each component of its quality score with its weight
-    and contribution, and the terms of its discover score."""
+    """Why the review is ranked where it is: a `summary` in words, each component of its quality
+    score with its weight and contribution, and the terms of its discover score."""
     score = ReviewScore.objects.filter(pk=review.pk).first()
     base = {
         "review_id": review.pk,
@@ -276,15 +427,12 @@ def score_explanation(review: Review) -> dict:
         "not_helpful_count": review.not_helpful_count,
     }
     if review.status != Review.Status.PUBLISHED:
-        return {**base, "ranked": False, "reason": "Hidden and removed reviews are never ranked.", "components": []}
+        reason = "Hidden and removed reviews are never ranked."
+        return {**base, "ranked": False, "reason": reason, "summary": reason, "components": []}
     if score is None or not score.ranked:
         minutes = round(settings.RANKING_RERANK_INTERVAL.total_seconds() / 60)
-        return {
-            **base,
-            "ranked": False,
-            "reason": f"Not scored yet: rankings refresh every {minutes} minutes.",
-            "components": [],
-        }
+        reason = f"Not scored yet: rankings refresh every {minutes} minutes."
+        return {**base, "ranked": False, "reason": reason, "summary": reason, "components": []}
     cw = S.CONTENT_WEIGHTS
     content_parts = [
         _component("length", "Length", score.length_signal, cw["length"], f"{score.body_length} characters"),
@@ -318,6 +466,7 @@ def score_explanation(review: Review) -> dict:
     return {
         **base,
         "ranked": True,
+        "summary": score_summary(review, score),
         "quality": score.quality,
         "discover": score.discover,
         "components": [helpfulness, content, prior, floor],

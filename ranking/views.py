@@ -54,7 +54,7 @@ def category_rankings(request: HttpRequest) -> HttpResponse:
     sections = []
     for category in review_selectors.categories():
         products = annotate_cover_thumbnail(selectors.category_ranking_queryset(category))[:TOP_PER_CATEGORY]
-        sections.append({"category": category, "products": list(products)})
+        sections.append({"category": category, "products": selectors.explain_ranked_products(list(products))})
     context = {"sections": sections, "min_reviews": settings.RANKING_PRODUCT_MIN_REVIEWS}
     return render(request, "ranking/category_rankings.html", context)
 
@@ -68,7 +68,7 @@ def category_ranking(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     context = {
         "category": category,
-        "products": list(products),
+        "products": selectors.explain_ranked_products(list(products)),
         "categories": review_selectors.categories(),
         "min_reviews": settings.RANKING_PRODUCT_MIN_REVIEWS,
     }
@@ -168,7 +168,6 @@ def render_review(
         "review": review,
         "author": author or review.author,
         "author_standing": standing,
-        "author_badges": standing.badges,
         "explanation": selectors.score_explanation(review),
         "photos": list(review.photos.all()),
         "comments": list(reversed(latest)),
@@ -270,7 +269,6 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     context = {
         "member": member,
         "standing": standing,
-        "badges": standing.badges,
         "is_self": is_self,
         "tab": tab,
         "items": items,

@@ -48,6 +48,7 @@ class ScoreExplanationSerializer(serializers.Serializer):
     review_id = serializers.IntegerField()
     status = serializers.CharField()
     ranked = serializers.BooleanField()
+    summary = serializers.CharField(help_text="Why it is ranked here, in a reader's words; the numbers follow")
     reason = serializers.CharField(required=False)
     helpful_count = serializers.IntegerField()
     not_helpful_count = serializers.IntegerField()

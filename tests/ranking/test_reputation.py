@@ -127,7 +127,8 @@ def test_ranks_and_badges(category, settings):
     assert ranks == [1, 2, None]  # exact ranks are kept for the top RANKING_REVIEWER_RANK_DEPTH
     first = selectors.standing_for(authors[0])
     codes = {(b.code, b.category) for b in first.badges}
-    assert ("top_10", None) in codes and ("top_10", category.slug) in codes
+    # Rank 1 of 3 reviewers is no "Top" badge: the population is too small (ranking/badges.py).
+    assert not [code for code, _ in codes if code.startswith("top_")]
     assert ("category_expert", category.slug) in codes
     assert not [b for b in selectors.standing_for(authors[2]).badges if b.code.startswith("top_") and not b.category]
 
@@ -143,6 +144,11 @@ def test_standings_of_many_users_take_three_queries(category, django_assert_num_
         few = selectors.standings_for(users[:2])
     with django_assert_num_queries(3):
         many = selectors.standings_for(users)
+    # Two more, the badge populations, once one of them might earn a rank badge.
+    ReviewerStanding.objects.filter(user=users[0]).update(review_count=3, helpful_weight_received=5.0)
+    CategoryStanding.objects.filter(user=users[0]).update(review_count=3, helpful_weight_received=5.0)
+    with django_assert_num_queries(5):
+        selectors.standings_for(users)
     assert len(few) == 2 and len(many) == 12
     assert many[users[-1].pk].level == 1 and many[users[-1].pk].badges == []
 
