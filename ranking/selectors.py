@@ -45,6 +45,21 @@ def discover_feed(viewer: User | None, *, category_slug: str | None = None) -> Q
     return qs.order_by("-discover_key", "-id")
 
 
+# Discover shows its author at most this many of their own reviews the rerank has not reached.
+OWN_UNRANKED_SHOWN = 3
+
+
+def own_unranked_reviews(viewer: User, *, category_slug: str | None = None) -> QuerySet[Review]:
+    """The viewer's own published reviews that are not in the ranked feed yet (written, or
+    published again, since the rerank last ran), newest first, at most OWN_UNRANKED_SHOWN.
+    Discover shows them to their author at once, so a new review never seems lost for the minutes
+    until the next rerank; everyone else sees them once it is ranked."""
+    qs = reviews_for_listing(viewer).filter(author=viewer).exclude(score__ranked=True)
+    if category_slug:
+        qs = qs.filter(product__category__slug=category_slug)
+    return qs.order_by("-created_at", "-id")[:OWN_UNRANKED_SHOWN]
+
+
 def most_helpful_reviews(product: Product, viewer: User | None = None) -> QuerySet[Review]:
     """The product's published reviews by the non-decayed quality score (`helpful_key` desc,
     `id` desc), with everything a card shows loaded."""

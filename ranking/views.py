@@ -138,8 +138,20 @@ def discover(request: HttpRequest) -> HttpResponse:
             newest = newest.filter(product__category=category)
         items, next_query, ranking_pending = list(review_selectors.without_card_data(newest)[:PAGE_SIZE]), "", True
         cards.attach(items, ["card"])
+    own_new = []
+    if tab == "explore" and request.user.is_authenticated and not ranking_pending and "cursor" not in request.GET:
+        # The author's own reviews the rerank has not scored yet, on top of their first page:
+        # only they see them before it runs (a visitor's page is page-cached, theirs never).
+        category_slug = category.slug if category else None
+        own_new = list(
+            review_selectors.without_card_data(
+                selectors.own_unranked_reviews(request.user, category_slug=category_slug)
+            )
+        )
+        cards.attach(own_new, ["card"])
     context = {
         "reviews": items,
+        "own_new": own_new,
         "has_next": bool(next_query),
         "next_query": next_query,
         "tab": tab,

@@ -213,7 +213,11 @@ def review_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Your review is live. Thank you for being candid!")
+            messages.success(
+                request,
+                "Your review is live: you and your followers see it now, and it joins the ranked"
+                " Discover feed within minutes. Thank you for being candid!",
+            )
             if request.htmx:
                 # Sent in the background so chosen photos survive a correction; the page
                 # navigates itself.
