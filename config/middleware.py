@@ -6,6 +6,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from config.db_router import reads_from_replica, replica_enabled
+from config.outages import OutageLog
 
 PIN_COOKIE = "candor_primary"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -46,7 +47,7 @@ class PinPrimaryAfterWriteMiddleware:
 OUTAGE_RETRY_AFTER_SECONDS = 30
 
 outage_logger = logging.getLogger("candor.outage")
-_outage = {"down": False}
+_outage = OutageLog(outage_logger, "database")
 
 
 def is_database_outage(error: BaseException) -> bool:
@@ -84,21 +85,14 @@ class DatabaseOutageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if _outage["down"] and response.status_code < 500:
-            _outage["down"] = False
-            outage_logger.warning("database is back")
+        if response.status_code < 500:
+            _outage.answered()
         return response
 
     def process_exception(self, request, exception):
         if not is_database_outage(exception):
             return None
-        if not _outage["down"]:
-            _outage["down"] = True
-            outage_logger.warning(
-                "database unavailable (%s: %s); answering 503 until it is back",
-                type(exception).__name__,
-                str(exception).strip().splitlines()[0] if str(exception).strip() else "",
-            )
+        _outage.failed(exception, "answering 503")
         return outage_response(request)
 
 

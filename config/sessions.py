@@ -10,32 +10,14 @@ answers again, not a traceback per signed-in request.
 """
 
 import logging
-import threading
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 
+from config.outages import OutageLog
+
 logger = logging.getLogger("django.contrib.sessions")
 
-_outage = {"down": False}
-_outage_lock = threading.Lock()
-
-
-def _cache_failed(error: Exception, what: str) -> None:
-    with _outage_lock:
-        if _outage["down"]:
-            return
-        _outage["down"] = True
-    logger.warning("session cache unavailable (%s: %s); %s until it is back", type(error).__name__, error, what)
-
-
-def _cache_answered() -> None:
-    if not _outage["down"]:  # the common case: no lock
-        return
-    with _outage_lock:
-        if not _outage["down"]:
-            return
-        _outage["down"] = False
-    logger.warning("session cache is back")
+_outage = OutageLog(logger, "session cache")
 
 
 class SessionStore(CachedDBStore):
@@ -43,10 +25,10 @@ class SessionStore(CachedDBStore):
         try:
             data = self._cache.get(self.cache_key)
         except Exception as error:  # noqa: BLE001 - the cache is optional here
-            _cache_failed(error, "sessions are read from the database")
+            _outage.failed(error, "sessions are read from the database")
             data = None
         else:
-            _cache_answered()
+            _outage.answered()
         if data is not None:
             return data
         session = self._get_session_from_db()
@@ -56,7 +38,7 @@ class SessionStore(CachedDBStore):
         try:
             self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=session.expire_date))
         except Exception as error:  # noqa: BLE001
-            _cache_failed(error, "sessions are read from the database")
+            _outage.failed(error, "sessions are read from the database")
         return data
 
     def exists(self, session_key):
@@ -64,7 +46,7 @@ class SessionStore(CachedDBStore):
             if session_key and (self.cache_key_prefix + session_key) in self._cache:
                 return True
         except Exception as error:  # noqa: BLE001
-            _cache_failed(error, "sessions are checked in the database only")
+            _outage.failed(error, "sessions are checked in the database only")
         return super(CachedDBStore, self).exists(session_key)
 
     def delete(self, session_key=None):

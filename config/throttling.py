@@ -33,8 +33,10 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from config.cache import RedisCache
+from config.outages import OutageLog
 
 logger = logging.getLogger(__name__)
+_outage = OutageLog(logger, "rate-limit cache")
 
 # KEYS[1]: the window; ARGV: now, duration (s), limit, a unique member. Returns {1} when the
 # request is allowed (and recorded), {0, oldest time in the window} when it is refused.
@@ -106,11 +108,14 @@ class CandorRateThrottle(SimpleRateThrottle):
         try:
             cache = caches["default"]
             if isinstance(cache, RedisCache):
-                return self._allow_in_redis(cache, request, view)
-            return super().allow_request(request, view)
+                allowed = self._allow_in_redis(cache, request, view)
+            else:
+                allowed = super().allow_request(request, view)
         except Exception as error:  # noqa: BLE001 - any cache failure: fail open, never a 500
-            logger.warning("rate limit %s skipped, the cache is unavailable: %r", self.scope, error)
+            _outage.failed(error, "rate limits are not applied")
             return True
+        _outage.answered()
+        return allowed
 
     def _allow_in_redis(self, cache: RedisCache, request, view) -> bool:
         self.key = self.get_cache_key(request, view)

@@ -10,6 +10,7 @@ from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from config.outages import OutageLog
 from tests.factories import UserFactory
 
 
@@ -46,8 +47,10 @@ def _own_prefix(caches: dict) -> dict:
 @pytest.fixture(autouse=True)
 def isolated_cache(settings):
     """Each test gets its own cache key prefix: nothing leaks between tests, and a shared Redis
-    (a developer's, or parallel runs) is never flushed."""
+    (a developer's, or parallel runs) is never flushed. No outage remembered from another test
+    (config.outages logs one line per outage per process)."""
     settings.CACHES = _own_prefix(settings.CACHES)
+    OutageLog.forget_all()
 
 
 @contextlib.contextmanager

@@ -29,9 +29,9 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
-from config import health, sessions
-from config import middleware as outage
+from config import health
 from config.cache import reset_cache_breaker
+from config.outages import OutageLog
 from ranking import services
 from ranking.models import RerankRun, RerankState, ReviewerStanding
 from reviews.models import HelpfulVote, Review
@@ -48,13 +48,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def fresh_process_state():
     """Each test starts as a fresh process would: no remembered outage or health state."""
     reset_cache_breaker()
-    sessions._outage["down"] = False
-    outage._outage["down"] = False
+    OutageLog.forget_all()
     health._last.clear()
     yield
     reset_cache_breaker()
-    sessions._outage["down"] = False
-    outage._outage["down"] = False
+    OutageLog.forget_all()
     health._last.clear()
 
 
@@ -388,6 +386,31 @@ def test_sessions_log_one_line_per_redis_outage_not_a_traceback_per_request(redi
     records = [r for r in caplog.records if r.name == "django.contrib.sessions"]
     assert [r.getMessage().split(" (")[0] for r in records] == ["session cache unavailable", "session cache is back"]
     assert all(r.exc_info is None for r in records)
+
+
+@pytest.mark.django_db
+def test_rate_limits_log_one_line_per_redis_outage_not_one_per_request(redis_backed, settings, rates, caplog):
+    settings.CACHE_RETRY_SECONDS = 0.1
+    rates(vote="100/minute", vote_new="100/minute")
+    api = client_for(UserFactory())
+    reviews = [ReviewFactory() for _ in range(6)]
+    assert api.put(f"/api/v1/reviews/{reviews[0].pk}/vote/", {"helpful": True}, format="json").status_code == 200
+    redis_backed.stop()
+    with caplog.at_level(logging.INFO, logger="config.throttling"):
+        for review in reviews[1:4]:  # fail open: every vote is kept
+            assert api.put(f"/api/v1/reviews/{review.pk}/vote/", {"helpful": True}, format="json").status_code == 200
+            time.sleep(0.1)  # past the breaker: the cache is really asked again
+        redis_backed.start()
+        time.sleep(0.2)
+        for review in reviews[4:]:
+            assert api.put(f"/api/v1/reviews/{review.pk}/vote/", {"helpful": True}, format="json").status_code == 200
+    records = [r for r in caplog.records if r.name == "config.throttling"]
+    assert [r.getMessage().split(" (")[0] for r in records] == [
+        "rate-limit cache unavailable",
+        "rate-limit cache is back",
+    ]
+    assert all(r.exc_info is None for r in records)
+    assert HelpfulVote.objects.filter(review__in=reviews).count() == 6
 
 
 # --- 5. backup and restore -------------------------------------------------------------------
