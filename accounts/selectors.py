@@ -46,3 +46,29 @@ def following_of(user: User) -> QuerySet[User]:
 
 def unread_notification_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user: User, *, limit: int) -> list[Notification]:
+    """The user's latest notifications, newest first, with the unread helpful-vote milestones of one
+    review folded into a single line: the highest milestone says it all ("10 people found your
+    review helpful"), so the lower ones only repeat it. Read ones stay as they were. Each returned
+    notification carries `folded`, how many others it stands for."""
+    latest = list(Notification.objects.filter(recipient=user).order_by("-created_at", "-id")[:limit])
+    shown: list[Notification] = []
+    groups: dict[object, Notification] = {}
+    for note in latest:
+        note.folded = 0
+        review = note.data.get("review") if isinstance(note.data, dict) else None
+        if note.kind != Notification.Kind.HELPFUL_MILESTONE or note.read_at is not None or review is None:
+            shown.append(note)
+            continue
+        first = groups.get(review)
+        if first is None:
+            groups[review] = note
+            shown.append(note)
+            continue
+        # Keep the newest line's place, the highest milestone's words.
+        first.folded += 1
+        if note.data.get("milestone", 0) > first.data.get("milestone", 0):
+            first.title, first.data = note.title, note.data
+    return shown

@@ -17,7 +17,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.models import Notification, User
+from accounts.models import User
 from config.throttling import rate_limited
 from config.web import safe_next, web_login_required
 
@@ -118,8 +118,8 @@ NOTIFICATIONS_SHOWN = 50
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """Your latest in-app notifications (new followers, level-ups, tester promotions...)."""
-    latest = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")[:NOTIFICATIONS_SHOWN]
-    return render(request, "accounts/notifications.html", {"notifications": list(latest)})
+    latest = selectors.notifications_for(request.user, limit=NOTIFICATIONS_SHOWN)
+    return render(request, "accounts/notifications.html", {"notifications": latest})
 
 
 @require_POST

@@ -63,7 +63,7 @@ class ReviewForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
         label="Rating",
-        error_messages={"required": "Give the product from 1 to 5 stars."},
+        error_messages={"required": "Choose a rating from 1 to 5 stars."},
     )
     title = forms.CharField(
         max_length=Review._meta.get_field("title").max_length,

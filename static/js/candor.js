@@ -285,9 +285,44 @@
   }
 
   // --- write a review: submit in the background so chosen photos survive a correction -----------
+  // A required choice whose inputs are visually hidden (the star rating): the browser's own bubble
+  // would point at an invisible radio, so the field's error box says it instead.
+  function showMissingChoice(form) {
+    let missing = false;
+    form.querySelectorAll("[data-errors-for][data-missing]").forEach((box) => {
+      const controls = form.querySelectorAll('[name="' + box.dataset.errorsFor + '"]');
+      if (!controls.length || Array.from(controls).some((control) => control.checked)) return;
+      const message = document.createElement("p");
+      message.textContent = box.dataset.missing;
+      box.replaceChildren(message);
+      const field = box.closest("[data-field]");
+      if (field) field.classList.add("has-error");
+      controls.forEach((control) => control.setAttribute("aria-invalid", "true"));
+      if (!missing) controls[0].focus({ preventScroll: true });
+      if (!missing && field) field.scrollIntoView({ behavior: "smooth", block: "center" });
+      missing = true;
+    });
+    return missing;
+  }
+
   function setupAsyncSubmit(form) {
     const button = form.querySelector("[data-submit]");
+    form.addEventListener("invalid", (event) => {
+      const box = form.querySelector('[data-errors-for="' + event.target.name + '"][data-missing]');
+      if (!box) return;
+      event.preventDefault();
+      showMissingChoice(form);
+    }, true);
+    form.addEventListener("change", (event) => {
+      const box = form.querySelector('[data-errors-for="' + event.target.name + '"][data-missing]');
+      if (!box || !event.target.checked) return;
+      box.replaceChildren();
+      const field = box.closest("[data-field]");
+      if (field) field.classList.remove("has-error");
+      form.querySelectorAll('[name="' + event.target.name + '"]').forEach((control) => control.removeAttribute("aria-invalid"));
+    });
     form.addEventListener("submit", async (event) => {
+      if (showMissingChoice(form)) { event.preventDefault(); return; }
       if (!window.fetch || !window.DOMParser) return;
       event.preventDefault();
       const label = button ? button.textContent : "";

@@ -88,7 +88,7 @@ def test_missing_fields_are_named(web, product):
     response = web.post("/write/", {"product_mode": "existing", "title": "", "body": BODY})
     page = response.content.decode()
     assert response.status_code == 400
-    assert 'data-errors-for="rating"><p>Give the product from 1 to 5 stars.' in page
+    assert 'data-errors-for="rating"><p>Choose a rating from 1 to 5 stars.' in page
     assert 'data-errors-for="title"><p>This field is required.' in page
     assert 'data-errors-for="product"><p>Choose the product you are reviewing' in page
     assert BODY in page
