@@ -55,7 +55,7 @@ from reviews.models import Product, Review, ReviewPhoto
 logger = logging.getLogger(__name__)
 
 # Bump when a fragment template or ReviewSerializer's fields change shape.
-CARD_FORMAT = 4  # 4: the tester disclosure as a notice of its own, not a badge
+CARD_FORMAT = 5  # 5: the card is left open for the save toggle (candor.review_card closes it)
 
 # kind -> template drawn for one review with nothing but {"review": review} in its context.
 TEMPLATES = {

@@ -215,11 +215,30 @@ def media_url(name: str) -> str:
     return default_storage.url(name) if name else ""
 
 
-@register.simple_tag
-def review_fragment(review, kind: str) -> str:
+@register.simple_tag(takes_context=True)
+def review_fragment(context, review, kind: str) -> str:
     """A review's reader-independent fragment ("card", "row_top", "row_actions_visitor"): from the
-    card cache when the view attached it (reviews.cards.attach), drawn now otherwise."""
+    card cache when the view attached it (reviews.cards.attach), drawn now otherwise. A card
+    gets its reader's part and is closed here (review_card)."""
+    if kind == "card":
+        return review_card(context, review)
     return cards.fragment(review, kind)
+
+
+def review_card(context, review) -> str:
+    """A feed card: the cached, reader-independent body, then for a signed-in reader a save
+    toggle drawn in the page's context (their CSRF token). Feeds shared by every reader carry no
+    per-reader state, so the toggle shows "Save" unless the list knew (`viewer_saved`); the
+    response to a click swaps in the true state."""
+    body = cards.fragment(review, "card")
+    if not body:
+        return body
+    user = context.get("user")
+    toggle = ""
+    if getattr(user, "is_authenticated", False):
+        with context.push(review=review):
+            toggle = context.template.engine.get_template("reviews/partials/save.html").render(context)
+    return mark_safe(f"{body}{toggle}</article>\n")  # noqa: S308  # nosec B308 B703 - rendered templates
 
 
 @register.simple_tag(takes_context=True)
@@ -237,10 +256,10 @@ def review_row(context, review) -> str:
     return mark_safe(f"{top}{actions}\n</article>")  # noqa: S308  # nosec B308 B703 - rendered templates
 
 
-@register.simple_tag
-def review_fragments(reviews, kind: str) -> str:
+@register.simple_tag(takes_context=True)
+def review_fragments(context, reviews, kind: str) -> str:
     """review_fragment for every review of a list, joined (one tag call instead of one each)."""
-    return mark_safe("".join([cards.fragment(review, kind) for review in reviews]))  # noqa: S308  # nosec B308 B703 - rendered templates
+    return mark_safe("".join([review_fragment(context, review, kind) for review in reviews]))  # noqa: S308  # nosec B308 B703 - rendered templates
 
 
 @register.simple_tag(takes_context=True)

@@ -404,6 +404,20 @@
   });
   document.addEventListener("htmx:sendError", () => toast("Could not reach Candor. Check your connection.", "error"));
 
+  // --- share a review: the phone's share sheet, else copy the link (the link itself without JS) ---
+  document.addEventListener("click", async (event) => {
+    const link = event.target.closest ? event.target.closest("[data-share]") : null;
+    if (!link) return;
+    const url = link.getAttribute("href");
+    if (navigator.share) {
+      event.preventDefault();
+      try { await navigator.share({ title: link.dataset.shareTitle || document.title, url }); } catch (_) { /* cancelled */ }
+    } else if (navigator.clipboard && navigator.clipboard.writeText) {
+      event.preventDefault();
+      try { await navigator.clipboard.writeText(url); toast("Link copied."); } catch (_) { window.location.href = url; }
+    }
+  });
+
   // --- start ---------------------------------------------------------------------------------------
   function start() {
     document.querySelectorAll("[data-masonry]").forEach(setupMasonry);
