@@ -2,18 +2,10 @@
 services; their errors are put back on the field they name."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+
+from config.forms import ServiceErrorsMixin
 
 from .names import normalise_name
-
-
-class ServiceErrorsMixin:
-    def add_service_error(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 class UsernameField(forms.RegexField):

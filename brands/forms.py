@@ -1,7 +1,7 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from config.forms import DateTimeLocalInput, ServiceErrorsMixin
 from reviews.models import Brand, Category, Product
 
 
@@ -21,14 +21,7 @@ class ProductForm(forms.Form):
     )
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class CampaignForm(forms.Form):
+class CampaignForm(ServiceErrorsMixin, forms.Form):
     # No "---------" choice: a campaign is always for one of the brand's products.
     product = forms.ModelChoiceField(
         label="Product", queryset=Product.objects.none(), to_field_name="slug", empty_label=None
@@ -75,14 +68,6 @@ class CampaignForm(forms.Form):
             now = timezone.localtime().replace(second=0, microsecond=0)
             self.initial.setdefault("invite_opens_at", now)
             self.initial.setdefault("invite_closes_at", now + timezone.timedelta(days=14))
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's field errors next to the fields, the rest at the top."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
 
 
 class AcceptForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from config.forms import DateTimeLocalInput
+
 from .models import Announcement, AuditEntry, Report
 from .services import CONTENT_ACTIONS, FRAUD_DECISIONS, MAX_FEATURE_DAYS, MAX_SUSPENSION_DAYS, USER_ACTIONS
 
@@ -50,13 +52,6 @@ class FeatureForm(forms.Form):
 class FraudDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[(d, d.title()) for d in FRAUD_DECISIONS])
     reason = forms.CharField(max_length=1000, widget=REASON_WIDGET, help_text="Recorded in the audit log.")
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class AnnouncementForm(forms.Form):

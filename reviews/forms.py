@@ -4,7 +4,8 @@
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
+
+from config.forms import ServiceErrorsMixin
 
 from .models import Brand, Category, Product, Review
 
@@ -34,7 +35,7 @@ def product_label(product: Product) -> str:
     return f"{product.brand.name} · {product.name}"
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ServiceErrorsMixin, forms.Form):
     EXISTING, NEW = "existing", "new"
 
     product_mode = forms.ChoiceField(
@@ -124,20 +125,14 @@ class ReviewForm(forms.Form):
         data["tag_list"] = split_tags(data.get("tags", ""))
         return data
 
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's ValidationError on the field it names (or on the form)."""
-        mapping = {"product": "product", "name": "new_name", "photos": "photos", "tags": "tags"}
-        if self.cleaned_data.get("product_mode") == self.NEW:
-            mapping["product"] = "new_name"
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            target = mapping.get(field, field if field in self.fields else None)
-            self.add_error(target, errors)
+    def service_error_field(self, name: str) -> str | None:
+        """A new product's name (and, when posting one, the product itself) is typed in new_name."""
+        if name == "name" or (name == "product" and self.cleaned_data.get("product_mode") == self.NEW):
+            return "new_name"
+        return super().service_error_field(name)
 
 
-class ReviewEditForm(forms.Form):
+class ReviewEditForm(ServiceErrorsMixin, forms.Form):
     """The author's edit of their review: the product stays; photos can be removed and added."""
 
     rating = ReviewForm.base_fields["rating"]
@@ -166,14 +161,6 @@ class ReviewEditForm(forms.Form):
         data = super().clean()
         data["tag_list"] = split_tags(data.get("tags", ""))
         return data
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's ValidationError on the field it names (or on the form)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 class CommentForm(forms.Form):
