@@ -21,6 +21,14 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) \
     || echo "could not install Chromium: the browser tests will be skipped"
 fi
+# axe-core (pinned in package.json / package-lock.json) checks every page's accessibility in the
+# browser tests; npm fetches only that package, never a browser.
+if command -v npm >/dev/null; then
+  echo "== installing axe-core for the browser tests (npm)"
+  npm ci --no-audit --no-fund --loglevel=error || echo "could not install axe-core: the accessibility tests will be skipped"
+else
+  echo "== no npm: the accessibility browser tests will be skipped (they need node_modules/axe-core)"
+fi
 # In parallel (pytest-xdist): one worker per core (PYTEST_XDIST_AUTO_NUM_WORKERS overrides), each
 # with its own test database, cache prefix and broker folders (config/settings/test.py). Tests
 # marked with xdist_group run one after another on one worker (--dist loadgroup). Pass -n 0 to

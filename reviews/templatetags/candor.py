@@ -312,18 +312,21 @@ def rating_bars(context, distribution: dict, rating: int | None) -> str:
             (
                 _query_with(query, rating=None if current else stars_value, page=None),
                 mark_safe(' aria-current="true"') if current else "",  # nosec B308 B703 - a constant
-                f"{stars_value} star{_plural(stars_value)}: {count} review{_plural(count)}"
-                + (" (showing only these; select to show all)" if current else ""),
                 stars_value,
+                _plural(stars_value),
                 round(100 * count / total) if total else 0,
                 count,
+                _plural(count) + (" (showing only these; select to show all)" if current else ""),
             )
         )
+    # The link's name is its own visible text plus words only a screen reader gets ("5 stars: 2
+    # reviews"), not an aria-label that would hide the visible "5★ 2" from voice control.
     return format_html_join(
         "\n",
-        '<li><a href="{}"{} aria-label="{}"><span class="histo-label" aria-hidden="true">{}★</span>'
+        '<li><a href="{}"{}><span class="histo-label">{}<span aria-hidden="true">★</span>'
+        '<span class="sr-only"> star{}:</span></span>'
         '<span class="histo-bar" aria-hidden="true"><span class="w-{}"></span></span>'
-        '<span class="histo-count" aria-hidden="true">{}</span></a></li>',
+        '<span class="histo-count">{}<span class="sr-only"> review{}</span></span></a></li>',
         bars,
     )
 

@@ -14,6 +14,8 @@ from tests.conftest import SCREENSHOTS
 from .scenario import PASSWORD
 
 WIDTHS = {390: 844, 1280: 800}
+# Installed from the npm registry by scripts/test.sh (package.json pins the version).
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 class Shots:
@@ -96,3 +98,21 @@ def log_in(page, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core on the current page; fail listing every serious or critical violation.
+
+    axe is evaluated in the page over the DevTools protocol, not added as a <script> element, so
+    the site's Content-Security-Policy (no inline script) stays on and the CSP watcher still
+    fails the test on anything the page itself does wrong."""
+    if not AXE.exists():
+        pytest.skip(f"needs axe-core at {AXE} (scripts/test.sh installs it with npm)")
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.evaluate(AXE.read_text())
+    violations = page.evaluate("() => axe.run(document).then((result) => result.violations)")
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    where = f"{page.url} at {page.viewport_size['width']} px"
+    assert not serious, f"axe on {where}:\n" + "\n".join(
+        f"- {v['impact']} {v['id']}: {v['help']} -> {[node['target'] for node in v['nodes']]}" for v in serious
+    )

@@ -197,9 +197,18 @@ def test_product_page_shows_rating_histogram_and_orders_reviews(client, product)
     ReviewFactory(product=product, rating=5)
     rerank()
     page = client.get(product.get_absolute_url()).content.decode()
-    assert 'aria-label="5 stars: 2 reviews' in page
-    assert 'aria-label="1 star: 1 review' in page
-    assert 'aria-label="3 stars: 0 reviews' in page
+
+    # Each bar's link reads "5 stars: 2 reviews": visible digits, the words only for screen readers.
+    def bar(stars: int, s: str, count: int, reviews: str) -> str:
+        return (
+            f'<span class="histo-label">{stars}<span aria-hidden="true">★</span><span class="sr-only"> star{s}:</span>'
+            f'</span><span class="histo-bar" aria-hidden="true"><span class="w-{round(100 * count / 3)}"></span>'
+            f'</span><span class="histo-count">{count}<span class="sr-only"> {reviews}</span>'
+        )
+
+    assert bar(5, "s", 2, "reviews") in page
+    assert bar(1, "", 1, "review") in page
+    assert bar(3, "s", 0, "reviews") in page
     lowest = client.get(f"{product.get_absolute_url()}?order=rating_low").content.decode()
     assert lowest.index(low.title) < lowest.index(high.title)
     highest = client.get(f"{product.get_absolute_url()}?order=rating_high").content.decode()
@@ -214,16 +223,14 @@ def test_product_page_filter_and_order_links_keep_the_other_parameters(client, p
     rerank()
     page = client.get(f"{product.get_absolute_url()}?order=newest&rating=4&page=1&q=a%26b").content.decode()
     # The current star filter links back to all; the others switch to theirs; page is dropped.
-    assert (
-        '<a href="?order=newest&amp;q=a%26b" aria-current="true" aria-label="4 stars: 1 review '
-        '(showing only these; select to show all)">'
-    ) in page
-    assert '<a href="?order=newest&amp;rating=5&amp;q=a%26b" aria-label="5 stars: 1 review">' in page
+    assert '<a href="?order=newest&amp;q=a%26b" aria-current="true"><span class="histo-label">4<' in page
+    assert '<span class="sr-only"> review (showing only these; select to show all)</span>' in page
+    assert '<a href="?order=newest&amp;rating=5&amp;q=a%26b"><span class="histo-label">5<' in page
     assert '<span class="w-50"></span>' in page
     assert '<a href="?order=helpful&amp;rating=4&amp;q=a%26b">Most helpful</a>' in page
     assert '<a href="?order=newest&amp;rating=4&amp;q=a%26b" aria-current="true">Newest</a>' in page
     plain = client.get(product.get_absolute_url()).content.decode()
-    assert '<a href="?rating=5" aria-label="5 stars: 1 review">' in plain
+    assert '<a href="?rating=5"><span class="histo-label">5<' in plain
     assert '<a href="?order=helpful" aria-current="true">Most helpful</a>' in plain
 
 
