@@ -33,7 +33,14 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from accounts.names import name_key  # noqa: E402
 from reviews.services import vote_tally_recount  # noqa: E402
+
+# accounts_user.username_key and reviews_brand.name_key are unique and kept by save(): for the
+# generated ASCII names ("bench123", "ring100001", "Brand 7") accounts.names.name_key lowers the
+# case, drops the space and maps the digits 0 and 1 to the letters they look like, which SQL's
+# translate() does in bulk; main() checks that against name_key first.
+NAME_KEY_SQL = "translate(lower({name}), '01 ', 'ol')"
 
 TABLES = [
     "ranking_voteevent",
@@ -138,6 +145,11 @@ def main() -> None:
     p = {"u": users, "r": reviews, "v": votes, "p": products, "mean": votes / reviews + 0.5}  # floor() loses 0.5
     print(f"database {name}: {users:,} users, {reviews:,} reviews, {votes:,} votes, {products:,} products")
     began = time.monotonic()
+    with connection.cursor() as cursor:
+        for sample in ("bench1234567890", "ring100001", "Brand 10"):
+            cursor.execute(f"SELECT {NAME_KEY_SQL.format(name='%s')}", [sample])
+            if cursor.fetchone()[0] != name_key(sample):
+                sys.exit(f"NAME_KEY_SQL no longer matches accounts.names.name_key({sample!r}): update it")
     call_command("migrate", verbosity=0)
     step("wipe", f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE", p)
     step("seed", "SELECT setseed(%(seed)s)", {"seed": args.seed})
@@ -152,6 +164,7 @@ def main() -> None:
             "password": "'!'",
             "is_superuser": "FALSE",
             "username": "'bench' || g",
+            "username_key": NAME_KEY_SQL.format(name="'bench' || g"),
             "email": "'bench' || g || '@example.com'",
             "is_staff": "FALSE",
             "is_active": "TRUE",
@@ -172,7 +185,13 @@ def main() -> None:
     insert(
         "brands",
         "reviews_brand",
-        {"id": "g", "name": "'Brand ' || g", "slug": "'brand-' || g", "is_verified": "g %% 3 = 0"},
+        {
+            "id": "g",
+            "name": "'Brand ' || g",
+            "name_key": NAME_KEY_SQL.format(name="'Brand ' || g"),
+            "slug": "'brand-' || g",
+            "is_verified": "g %% 3 = 0",
+        },
         "generate_series(1, 500) g",
         p,
     )
@@ -286,6 +305,7 @@ def main() -> None:
             "password": "'!'",
             "is_superuser": "FALSE",
             "username": "'ring' || g",
+            "username_key": NAME_KEY_SQL.format(name="'ring' || g"),
             "email": "'ring' || g || '@example.com'",
             "is_staff": "FALSE",
             "is_active": "TRUE",
