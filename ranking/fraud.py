@@ -1,4 +1,4 @@
-"""Vote-fraud signals, detected inside the rerank transaction (see engine.py).
+"""Vote-fraud signals, detected inside the rerank transaction (see ranking.engine).
 
 - Serial voting: one account casting scoring.SERIAL_VOTES_PER_DAY or more votes on one author's
   reviews within 24 hours (a sliding window, so a burst across midnight counts). Checked on every

@@ -7,6 +7,7 @@ from django.db import connection
 
 from ranking import engine
 from ranking import scoring as S
+from ranking.engine import scores
 from ranking.models import RerankRun, ReviewScore
 from tests.ranking.conftest import BASE_WEIGHT, add_votes, make_review, rerank
 from tests.ranking.test_job import snapshot
@@ -79,7 +80,7 @@ def test_weights_from_the_array_parameter_equal_the_joined_weights(product, monk
     with_array = snapshot()
     # Forget the stored sums and recompute them through the join instead of the array.
     ReviewScore.objects.update(helpful_weight=0, unhelpful_weight=0)
-    monkeypatch.setattr(engine, "MAX_WEIGHT_ARRAY", 0)
+    monkeypatch.setattr(scores, "MAX_WEIGHT_ARRAY", 0)
     assert rerank(full=True).changes.get("review_scores") == 3
     assert snapshot() == with_array
 

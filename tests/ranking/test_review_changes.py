@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ranking import engine
+from ranking.engine import standings
 from ranking.models import ProductScore, RerankPending, ReviewChange, ReviewerStanding, ReviewScore
 from reviews import services as review_services
 from reviews.models import Product, Review, ReviewPhoto
@@ -107,7 +107,7 @@ def test_a_level_change_left_to_the_next_run_reads_the_authors_inputs_again(cate
     rerank()
     settle_in_the_past()
     add_votes(voted, helpful=6, voters=[seasoned_user() for _ in range(6)])
-    monkeypatch.setattr(engine, "SETTLE_ROUNDS", 0)
+    monkeypatch.setattr(standings, "SETTLE_ROUNDS", 0)
     rerank()
     level = ReviewerStanding.objects.get(user=newcomer).level
     assert level > 1

@@ -1,0 +1,348 @@
+# SQL here is assembled only from table names, column names and numeric constants defined in this
+# package, scoring.py and settings; every value from outside goes in as a query parameter.
+# ruff: noqa: S608
+"""The rerank job's SQL: set-based statements that run on PostgreSQL and SQLite alike.
+
+Call it through ranking.services.rerank(), which takes the lock. One `Engine.run()` is one
+transaction: readers keep seeing the previous ranking until it commits, and a run that fails or
+is killed midway leaves the previous ranking intact (the transaction rolls back).
+
+Shape of a run
+--------------
+Each step computes new values in a derived table or a temporary table and writes only rows whose
+value differs (`IS DISTINCT FROM`; SQLite spells it `IS NOT`), so a second run on unchanged
+data writes nothing.
+
+1. Scope. A full run covers every row. An incremental run starts from what changed since the
+   previous successful run's start (minus settings.RANKING_WATERMARK_OVERLAP): the review
+   changes it takes (ranking.models.ReviewChange: a review created, edited, its photos or its
+   product's category changed, recorded by triggers; only these reviews have their inputs read
+   again, the others in scope keep those on their score row), the vote events it takes
+   (ranking.models.VoteEvent: every vote cast, changed or withdrawn, recorded by a trigger),
+   fraud flags a moderator decided, features set or expired, deleted reviews
+   (RerankPending), and voters whose weight may have changed without any row changing (7-day
+   birthdays, suspensions starting or ending).
+2. Voter/author pairs beyond the cap (VotePair) are refreshed from reviews.VoteTally, which
+   the vote services keep exact per voter and author (every run compares all pairs over the cap,
+   a few hundred read through a partial index); pairs whose count changed put the voter's other
+   votes on that author back in scope.
+3. Serial voting is detected on those pairs (ring detection runs on full runs).
+4. Vote weights, review scores, reviewer standings and per-category standings are recomputed for
+   the scope. (A full run on PostgreSQL recomputes every score's inputs in parallel and its
+   figures where the inputs or the formula changed: see score_all.) A level change changes the
+   author's prior and the weight of their votes, so the run settles: it re-scores what those
+   changes touch, up to SETTLE_ROUNDS times, and leaves anything left over in RerankPending for
+   the next run. (Only the reviews whose voters' weights changed have their votes summed again;
+   the others keep the sums already on their score row, and of their inputs only the author's
+   level is read again.) Likewise the first pass adds a review's new votes to its stored sums
+   (vote_deltas), at the weight each vote event recorded while it is still current (see
+   event_voter_weights), unless something else about its votes changed.
+   A scoped score write records the rows it changed, with their values before and after
+   (rk_touched): only their authors, (author, category) pairs and products are recomputed, and an
+   author (or an author's category) whose changed rows only changed figures has their sums moved
+   by the differences (_moved_standings, _move_category_standings) instead of counted again.
+5. Product scores for touched products (full runs first refresh the category priors), then
+   exact ranks for the top reviewers overall, per touched category, and the top products. A
+   scoped run moves a product's sums by the differences its changed score rows recorded (exact:
+   every summand is rounded to scoring.ROUND_DIGITS decimals, and so is each sum); products that
+   lost reviews or changed category are counted again from their score rows.
+6. Full runs only: invited-tester promotion and demotion (ranking.testers).
+
+A full run can be split across workers (Split, stage_part, score_reviews_split): each part
+stages the scores of one review-id range from its own snapshot; the final run takes those,
+recomputes the reviews that changed after the earliest part began, and goes on as above.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..models import RerankPending, RerankRun, TesterEvent
+from .categories import CategorySteps
+from .changes import ChangeSteps
+from .formula_sql import FormulaSQL
+from .plumbing import (
+    ALL,
+    CATSTANDING,
+    CORE_TEMP_TABLES,
+    EVENT,
+    EVENT_COLUMNS,
+    PRODUCT,
+    REVIEW_CHANGE,
+    STANDING,
+    TEMP_TABLES,
+    USER,
+    VOTE,
+    Busy,
+    Dialect,
+    Plumbing,
+    RunResult,
+    Scope,
+    Split,
+)
+from .products import ProductSteps
+from .scores import ScoreSteps
+from .split import SplitSteps
+from .standings import StandingSteps
+from .votes import VoteSteps
+
+# Arbitrary constant: the PostgreSQL advisory lock key of the rerank job.
+PG_ADVISORY_KEY = 7_301_531_003
+
+FULL_STEPS = [
+    "prepare",
+    "vote pairs",
+    "fraud signals",
+    "vote weights",
+    "review scores",
+    "reviewer standings",
+    "category standings",
+    "settle levels",
+    "category priors",
+    "product scores",
+    "ranks",
+    "invited testers",
+    "finish",
+]
+INCREMENTAL_STEPS = [
+    "prepare",
+    "find changes",
+    "vote pairs",
+    "fraud signals",
+    "vote weights",
+    "review scores",
+    "reviewer standings",
+    "category standings",
+    "settle levels",
+    "product scores",
+    "ranks",
+    "finish",
+]
+
+
+class Engine(
+    Plumbing, ChangeSteps, VoteSteps, FormulaSQL, ScoreSteps, SplitSteps, StandingSteps, CategorySteps, ProductSteps
+):
+    def __init__(self, *, now: datetime | None = None, progress: Callable[[str], None] | None = None):
+        self.now = now or timezone.now()
+        self._report = progress or (lambda step: None)
+        self._step: tuple[str, float] | None = None
+        self.result: RunResult | None = None
+        self.d = Dialect(connection.vendor)
+        self.ops = connection.ops
+        self.cursor = None
+        self.since: datetime | None = None
+        self.pending_max = 0
+        self.tester_event_ids: list[int] = []
+        self.temp_tables: list[str] = []
+        self.dropped_at_end: list[str] = []  # the scratch tables, and SQLite's temporary ones
+        self.temp_tables_empty = False  # see run()
+        # Temporary tables known to be empty (created or cleared, nothing inserted since): add_ids
+        # fills those without ON CONFLICT, whose speculative insertion doubles an insert's cost.
+        self.known_empty: set[str] = set()
+        self.backend_pid: int | None = None
+        self.coarse_statistics = False  # see analyze()
+        self.weight_version: int | None = None  # see event_voter_weights
+        self.formula: str | None = None  # score_formula(), set by a full run's score step
+        self.product_agg: str | None = None  # see category_stats
+        self.level_cutoffs: dict[int, float] = {}  # the community route's (ranking.levels), set by run()
+
+    def run(self, *, full: bool, split: Split | None = None) -> RunResult:
+        started = time.monotonic()
+        outermost = not connection.in_atomic_block
+        # PostgreSQL's temporary tables are emptied at each commit: a run in a transaction of its
+        # own finds them empty; one nested in an outer transaction (tests) may not.
+        self.temp_tables_empty = outermost and self.d.pg
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                self.cursor = cursor
+                if self.d.pg:
+                    if outermost:
+                        # One snapshot for the whole run: every statement sees the same data.
+                        self.x("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    # Belt and braces with the cache lock: never two runs at once, even when the
+                    # cache lock expired under a very long run. Released at commit or rollback.
+                    if not self.scalar("SELECT pg_try_advisory_xact_lock(%(k)s)", {"k": PG_ADVISORY_KEY}):
+                        raise Busy("another rerank transaction is running")
+                    if full:
+                        self.x("SET LOCAL work_mem = '256MB'")
+                        # The full run's big statements are million-row joins and aggregates that
+                        # PostgreSQL's default costs keep in one backend when their result is
+                        # large or their joins are hashed; on two cores the parallel plans take
+                        # 35-45 % less time (measured in bench/RESULTS.md).
+                        self.x("SET LOCAL parallel_setup_cost = 0")
+                        self.x("SET LOCAL parallel_tuple_cost = 0")
+                    else:
+                        # Small scoped statements: JIT compilation would cost more than it saves.
+                        self.x("SET LOCAL jit = off")
+                last = None if full else self.last_done_run()
+                if last is None:
+                    full = True
+                result = self.result = RunResult(kind="full" if full else "incremental", started_at=self.now)
+                self.progress("prepare")
+                self.create_temp(CORE_TEMP_TABLES if not full else TEMP_TABLES)
+                self.pending_max = self.scalar("SELECT MAX(id) FROM ranking_rerankpending") or 0
+                from ..levels import CUTOFFS_KEY, stored_cutoffs
+
+                self.level_cutoffs = stored_cutoffs()
+                if full:
+                    self._full(result, split)
+                else:
+                    result.since = self.since = last.started_at - settings.RANKING_WATERMARK_OVERLAP
+                    self._incremental(result)
+                if result.changes.get("standings"):
+                    # Levels only rise when this run changed standings; skip the scan otherwise.
+                    from ..levels import announce_level_ups
+
+                    raised = announce_level_ups(self, now=self.now, only_raised_by_this_run=not full)
+                    result.add("level_ups", raised)
+                self.progress("finish")
+                if self.pending_max:
+                    RerankPending.objects.filter(id__lte=self.pending_max).delete()
+                for name in self.dropped_at_end:
+                    self.x(f"DROP TABLE IF EXISTS {name}")
+                if self.coarse_statistics:  # (a run nested in an outer transaction leaves it as it was)
+                    self.x("SET LOCAL default_statistics_target TO DEFAULT")
+                self.progress("")  # closes the "finish" step
+                result.step_ms.pop("", None)
+                result.duration_ms = (time.monotonic() - started) * 1000
+                run = RerankRun.objects.create(
+                    kind=result.kind,
+                    status=RerankRun.Status.DONE,
+                    started_at=self.now,
+                    finished_at=timezone.now(),
+                    since=result.since,
+                    changes={
+                        "rows": result.changes,
+                        "duration_ms": round(result.duration_ms, 1),
+                        "step_ms": result.step_ms,
+                        "notes": result.notes,
+                        **({"score_formula": self.formula} if self.formula else {}),
+                        CUTOFFS_KEY: {str(level): value for level, value in self.level_cutoffs.items()},
+                    },
+                )
+                result.run_id = run.pk
+                if self.tester_event_ids:
+                    TesterEvent.objects.filter(id__in=self.tester_event_ids).update(run=run)
+        return result
+
+    def _full(self, result: RunResult, split: Split | None = None) -> None:
+        # Every review is scored from its own row and votes: the events are only taken.
+        self.take_events(EVENT, EVENT_COLUMNS, into=None)
+        self.take_events(REVIEW_CHANGE, "review_id", into=None)
+        if split is not None:
+            # The parts counted these voters' votes at no weight (no standing row yet); the rows
+            # created below give them one, so their reviews are rescored (score_reviews_split).
+            self.add_ids(
+                "rk_voter",
+                f"SELECT u.id FROM {USER} u WHERE NOT EXISTS (SELECT 1 FROM {STANDING} s WHERE s.user_id = u.id)",
+            )
+        self.ensure_rows_full(result, scores=split is not None or not self.d.pg)
+        self.progress("vote pairs")
+        self.pairs_full(result)
+        self.progress("fraud signals")
+        from .. import fraud
+
+        fraud.detect_serial(self, result, pairs_scope=None)
+        fraud.detect_rings(self, result)
+        self.progress("vote weights")
+        self.vote_weights(ALL, result)
+        self.progress("review scores")
+        if split is None:
+            self.score_reviews(ALL, result)
+        else:
+            self.score_reviews_split(split, result)
+            self.clear_staging(split.key)
+        self.progress("reviewer standings")
+        self.standings(ALL, result)
+        self.level_cutoffs_full(result)
+        self.progress("category standings")
+        if self.category_standings(ALL, result) > 10_000:
+            self.analyze(CATSTANDING)
+        self.progress("settle levels")
+        self.settle(result)
+        self.progress("category priors")
+        self.category_stats(result)
+        self.progress("product scores")
+        self.product_scores(ALL, result)
+        self.progress("ranks")
+        self.overall_ranks(result)
+        self.category_ranks(ALL, result)
+        self.product_ranks(ALL, result)
+        self.progress("invited testers")
+        from ..testers import evaluate_testers
+
+        self.tester_event_ids = evaluate_testers(now=self.now)
+        result.add("tester_events", len(self.tester_event_ids))
+        cutoff = self.now - timedelta(days=30)
+        RerankRun.objects.filter(started_at__lt=cutoff).delete()
+
+    def _incremental(self, result: RunResult) -> None:
+        self.progress("find changes")
+        self.find_changes(result.since)
+        # Casting a vote never changes the voter's weight (level, age, suspension do, found by
+        # find_changes and settle): voters of new votes only need a standing row, so their votes
+        # count at all. Those whose weight the events do not tell are looked up once, for this and
+        # for vote_deltas.
+        self.event_voter_weights(result)
+        created = self.ensure_standings("SELECT user_id AS id FROM rk_event_voter WHERE weight IS NULL")
+        if created:
+            self.x(
+                f"UPDATE rk_event_voter SET weight = (SELECT st.vote_weight FROM {STANDING} st "
+                "WHERE st.user_id = rk_event_voter.user_id) WHERE weight IS NULL"
+            )
+        result.add("standings_created", created)
+        # Candidate voters (7-day birthdays, suspensions, level changes left over): only real
+        # weight changes put reviews in scope.
+        if self.vote_weights(Scope("rk_voter"), result):
+            self.resum_reviews(f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id")
+        if not any(self.count(t) for t in ("rk_review", "rk_user", "rk_product")):
+            return
+        self.create_temp(TEMP_TABLES)
+        self.analyze("rk_review", "rk_user", "rk_voter", "rk_product")
+        self.progress("vote pairs")
+        self.pairs_incremental(result)
+        self.progress("fraud signals")
+        from .. import fraud
+
+        fraud.detect_serial(self, result, pairs_scope="rk_pair_changed")
+        self.progress("review scores")
+        self.vote_deltas(result)
+        self.analyze("rk_review", "rk_voter")
+        self.score_reviews(
+            Scope("rk_review"),
+            result,
+            votes_scope=Scope("rk_review_votes"),
+            deltas="rk_vote_delta",
+            inputs_scope=Scope("rk_review_inputs"),
+        )
+        result.notes["reviews_inputs_read"] = self.count("rk_review_inputs")
+        # Standings and product scores are sums over score rows: only the rows that changed move them.
+        self.add_touched()
+        self.progress("reviewer standings")
+        self.analyze("rk_user")
+        self.standings(Scope("rk_user"), result)
+        self.progress("category standings")
+        self.category_standings(Scope("rk_user"), result)
+        self.progress("settle levels")
+        self.settle(result)
+        self.progress("product scores")
+        self.ensure_category_stats()
+        self.product_scores(Scope("rk_product"), result)  # (rk_product: the deleted reviews' products)
+        self.progress("ranks")
+        # Reviewer ranks (the top-N badges) are refreshed by the nightly full run, like a daily
+        # reviewer rank; product ranks of the touched categories are refreshed now.
+        # (add_touched listed those of the changed score rows; deleted reviews' products remain.)
+        self.add_ids(
+            "rk_pcategory",
+            f"SELECT category_id AS id FROM {PRODUCT} WHERE id IN (SELECT product_id FROM ranking_rerankpending "
+            "WHERE id <= %(pmax)s AND product_id IS NOT NULL)",
+            {"pmax": self.pending_max},
+        )
+        self.product_ranks(Scope("rk_pcategory"), result)
