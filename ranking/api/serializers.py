@@ -8,8 +8,9 @@ from reviews.models import Category, Product
 class RankedReviewSerializer(ReviewSerializer):
     """A review card plus its ranking scores."""
 
-    quality = serializers.FloatField(source="score.quality", read_only=True)
-    discover_score = serializers.FloatField(source="score.discover", read_only=True)
+    # Null only for an author's own review the rerank has not scored yet (discover's `own_new`).
+    quality = serializers.FloatField(source="score.quality", read_only=True, allow_null=True)
+    discover_score = serializers.FloatField(source="score.discover", read_only=True, allow_null=True)
 
     class Meta(ReviewSerializer.Meta):
         fields = [*ReviewSerializer.Meta.fields, "quality", "discover_score"]

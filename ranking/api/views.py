@@ -1,4 +1,5 @@
 from dataclasses import asdict
+from functools import cached_property
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -28,6 +29,20 @@ class DiscoverPagination(NewestFirstCursorPagination):
     # The stored discover score changes only when the review changes: a stable keyset.
     ordering = ("-discover_key", "-id")
 
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["own_new"] = {
+            **schema,
+            "description": (
+                "The signed-in reader's own published reviews the rerank has not ranked yet, newest first "
+                f"(at most {selectors.OWN_UNRANKED_SHOWN}), on the first page only; empty otherwise. They join "
+                "`results` once ranked, within minutes; until then their `quality` and `discover_score` are "
+                "those of the last scoring, or null."
+            ),
+        }
+        response["required"] = [*response.get("required", []), "own_new"]
+        return response
+
 
 class MostHelpfulPagination(NewestFirstCursorPagination):
     ordering = ("-helpful_key", "-id")
@@ -54,24 +69,41 @@ class CachedFirstPageMixin:
 @extend_schema(parameters=[OpenApiParameter("category", str, description="Only this category (slug)")])
 class DiscoverView(CachedFirstPageMixin, ListAPIView):
     """The discover feed: published reviews by quality, decaying with age (see /api/v1/levels/
-    and docs/ranking.md). New reviews appear once the rerank job has scored them."""
+    and docs/ranking.md). New reviews join `results` once the rerank job has scored them; until
+    then their author finds them in `own_new` on the first page, as the web's Discover shows them."""
 
     serializer_class = RankedReviewSerializer
     pagination_class = DiscoverPagination
     filter_backends: list = []
     cached_params = {"category": pagecache.slug}
 
-    def get_queryset(self):
+    @cached_property
+    def category_slug(self) -> str | None:
         query = DiscoverQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         category = query.validated_data.get("category")
-        category_slug = category.slug if category else None
+        return category.slug if category else None
+
+    def get_queryset(self):
+        category_slug = self.category_slug
         # Products, tags and photos only for the reviews not in the card cache (reviews/cards.py).
         return for_viewer(
             self.request.user,
             ("api-discover", category_slug),
             lambda viewer: without_card_data(selectors.discover_feed(viewer, category_slug=category_slug), scores=True),
         )
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        own_new = []
+        # Only the first page: a visitor's is page-cached and has none, a member's never is.
+        if request.user.is_authenticated and "cursor" not in request.query_params:
+            reviews = selectors.own_unranked_reviews(request.user, category_slug=self.category_slug)
+            own_new = self.get_serializer(
+                without_card_data(reviews.select_related("score"), scores=True), many=True
+            ).data
+        response.data["own_new"] = own_new
+        return response
 
 
 class MostHelpfulView(CachedFirstPageMixin, ListAPIView):
