@@ -45,6 +45,9 @@ HELPFUL_MILESTONES = (1, 10, 50, 100, 500, 1000, 5000, 10000)
 # the edit is a queryset update, which sends no post_save. Listeners such as the page cache
 # (config/pagecache.py) drop what showed the old text.
 review_changed = Signal()
+# Sent (kwarg review_id) inside the edit's transaction, right after the edit's update: listeners
+# that keep rows derived from the text (the search index) write them in the same transaction.
+review_edited = Signal()
 
 
 def _ensure_can_write(user: User) -> None:
@@ -194,6 +197,7 @@ def review_update(*, review: Review, editor: User, **changes) -> Review:
         _set_tags(review, tag_names)
     if changed:
         Review.objects.filter(pk=review.pk).update(**fields, edited_at=now, changed_at=now)
+        review_edited.send(sender=Review, review_id=review.pk)
         transaction.on_commit(lambda: review_changed.send(sender=Review, review_id=review.pk))
     review.refresh_from_db()
     return review
