@@ -15,7 +15,19 @@ from django.utils import timezone
 from reviews.models import Brand, Category, Product, Review
 
 DISCLOSURE_KIND = "invited_tester"
-DISCLOSURE_TEXT = "Invited tester: received this product free"
+# The one wording of the invited-tester disclosure: the review page and the cards
+# (brands/partials/disclosure.html, through the brands_disclosure template tag) and the API's
+# `disclosure` (Invitation.disclosure) all read it here, so they cannot drift apart.
+DISCLOSURE_TEXT = "Received free from {brand} through an invited-tester campaign."
+DISCLOSURE_DETAIL = (
+    "{brand} sent this product to the reviewer at no cost. The review is the reviewer's own: "
+    "the brand cannot edit, hide, reorder or reward it."
+)
+
+
+def disclosure_wording(brand: str) -> dict[str, str]:
+    """The disclosure's sentence (`text`) and its explanation (`detail`) for a brand's name."""
+    return {"text": DISCLOSURE_TEXT.format(brand=brand), "detail": DISCLOSURE_DETAIL.format(brand=brand)}
 
 
 class Campaign(models.Model):
@@ -134,11 +146,13 @@ class Invitation(models.Model):
 
     @property
     def disclosure_text(self) -> str:
-        return DISCLOSURE_TEXT
+        """The disclosure's sentence (reads the campaign's brand: load `campaign__brand`)."""
+        return disclosure_wording(self.campaign.brand.name)["text"]
 
-    def disclosure(self) -> dict:
-        """What every reader of the linked review is told (API `disclosure`, the badge)."""
-        return {"kind": DISCLOSURE_KIND, "text": DISCLOSURE_TEXT, "campaign": self.campaign_id}
+    def disclosure(self, brand: str) -> dict:
+        """What every reader of the linked review is told, `brand` being the reviewed product's
+        brand name (the API's `disclosure`; the page's notice shows the same wording)."""
+        return {"kind": DISCLOSURE_KIND, **disclosure_wording(brand), "campaign": self.campaign_id, "brand": brand}
 
     @property
     def is_late(self) -> bool:

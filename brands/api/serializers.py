@@ -326,7 +326,7 @@ class TesterInvitationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_disclosure(self, invitation) -> dict | None:
-        return invitation.disclosure() if invitation.review_id else None
+        return invitation.disclosure(invitation.campaign.brand.name) if invitation.review_id else None
 
 
 class AcceptSerializer(serializers.Serializer):

@@ -155,6 +155,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "properties": {
                 "kind": {"type": "string", "enum": ["invited_tester"]},
                 "text": {"type": "string"},
+                "detail": {"type": "string"},
                 "campaign": {"type": "integer"},
                 "brand": {"type": "string"},
             },
@@ -169,7 +170,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             return None
         if assignment is None:
             return None
-        return {**assignment.disclosure(), "brand": review.product.brand.name}
+        return assignment.disclosure(review.product.brand.name)
 
 
 # What the card cache's key covers (reviews.cards): ReviewSerializer's fields and the ranking

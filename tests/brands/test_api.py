@@ -74,7 +74,11 @@ def test_the_whole_flow_over_the_api(member_api, product, testers):
     assert review.status_code == 201
     assert review.data["disclosure"] == {
         "kind": "invited_tester",
-        "text": "Invited tester: received this product free",
+        "text": "Received free from Dewy Lab through an invited-tester campaign.",
+        "detail": (
+            "Dewy Lab sent this product to the reviewer at no cost. The review is the reviewer's own: "
+            "the brand cannot edit, hide, reorder or reward it."
+        ),
         "campaign": pk,
         "brand": "Dewy Lab",
     }
@@ -123,7 +127,7 @@ def test_the_disclosure_shows_in_every_review_list(api_client, member, campaign,
         data = api_client.get(url).data
         rows = data["results"] if "results" in data else [data]
         row = next(r for r in rows if r["id"] == review.pk)
-        assert row["disclosure"]["text"] == "Invited tester: received this product free", url
+        assert row["disclosure"]["text"] == "Received free from Dewy Lab through an invited-tester campaign.", url
 
 
 def test_review_lists_stay_constant_queries_with_disclosures(api_client, member, product, skincare):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from brands import services
-from brands.models import DISCLOSURE_TEXT, Campaign, CampaignEvent, Invitation
+from brands.models import DISCLOSURE_DETAIL, DISCLOSURE_TEXT, Campaign, CampaignEvent, Invitation
 from reviews import services as review_services
 from reviews.models import BrandMembership, Review
 from tests.factories import ProductFactory, ReviewFactory, UserFactory, make_tester
@@ -102,7 +102,7 @@ def test_inviting_notifies_in_app_and_by_email_after_commit(
     assert "Dewy Lab invites you to test Barrier Cream" in note.title
     assert [m.to for m in mail.outbox] == [[mei.email]]
     assert "Barrier Cream" in mail.outbox[0].subject
-    assert "Invited tester: received this product free" in mail.outbox[0].body
+    assert '"Received free from Dewy Lab through an invited-tester campaign."' in mail.outbox[0].body
     # The email task is safe to run twice: the claim sends it once.
     from brands.tasks import send_invitation_email
 
@@ -260,10 +260,12 @@ def test_the_testers_review_links_itself_and_carries_the_disclosure(member, camp
     )
     invitation = Invitation.objects.get(tester=mei)
     assert (invitation.status, invitation.review_id) == (Invitation.Status.REVIEWED, review.pk)
-    assert review.tester_assignment.disclosure() == {
+    assert review.tester_assignment.disclosure("Dewy Lab") == {
         "kind": "invited_tester",
-        "text": DISCLOSURE_TEXT,
+        "text": DISCLOSURE_TEXT.format(brand="Dewy Lab"),
+        "detail": DISCLOSURE_DETAIL.format(brand="Dewy Lab"),
         "campaign": campaign.pk,
+        "brand": "Dewy Lab",
     }
     linked = CampaignEvent.objects.get(invitation=invitation, kind=CampaignEvent.Kind.REVIEW_LINKED)
     assert linked.data == {"review": review.pk, "late": False, "automatic": True}

@@ -211,7 +211,7 @@ def test_the_disclosure_is_a_notice_of_its_own_only_on_the_review_of_the_free_pr
     assert at < page.index('<article class="note') < page.index('class="note-title"')
     assert page.count('data-disclosure="invited_tester"') == 1
     assert '<aside class="disclosure" role="note" aria-label="Disclosure" data-disclosure="invited_tester">' in page
-    assert "Received free from Dewy Lab</strong> through an invited-tester campaign." in page
+    assert "<strong>Received free from Dewy Lab through an invited-tester campaign.</strong>" in page
     # The author's badge stays with the author, as a badge, and the disclosure is not one.
     assert '<li class="badge" data-badge="invited_tester">' in page
     assert page.index('data-badge="invited_tester"') > page.index('class="author-card"')
@@ -226,7 +226,7 @@ def test_the_disclosure_is_a_notice_of_its_own_only_on_the_review_of_the_free_pr
     assert (
         '<p class="disclosure disclosure-compact" role="note" data-disclosure="invited_tester">' in cards[str(free.pk)]
     )
-    assert "<strong>Received free</strong> from Dewy Lab" in cards[str(free.pk)]
+    assert "<strong>Received free from Dewy Lab through an invited-tester campaign.</strong>" in cards[str(free.pk)]
     assert "data-disclosure" not in cards[str(paid.pk)]
     assert "badge" not in cards[str(free.pk)]
 
