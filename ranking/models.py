@@ -12,8 +12,27 @@ from django.utils import timezone
 
 from reviews.models import Category, HelpfulVote, Product, Review
 
+from .formula import FIGURE_COLUMNS
 
-class ReviewScore(models.Model):
+
+def _score_figures(name: str, *, stored: bool, doc: str) -> type[models.Model]:
+    """An abstract model with one FloatField per figure of the declared review formula
+    (ranking.formula.FIGURE_COLUMNS): a figure added there becomes a column of both score tables
+    with the next migration. `stored`: the live table's fields default to 0 (a score row is
+    created before it is computed); the staging table's have no default."""
+    fields = {
+        column: models.FloatField(default=0.0, db_default=0.0) if stored else models.FloatField()
+        for column in FIGURE_COLUMNS
+    }
+    meta = type("Meta", (), {"abstract": True})
+    return type(name, (models.Model,), {"__module__": __name__, "__doc__": doc, "Meta": meta, **fields})
+
+
+ScoreFigures = _score_figures("ScoreFigures", stored=True, doc="A review's stored score figures.")
+StagedFigures = _score_figures("StagedFigures", stored=False, doc="A staged review's score figures.")
+
+
+class ReviewScore(ScoreFigures):
     """A review's score and every component behind it (see ranking/scoring.py)."""
 
     review = models.OneToOneField(Review, on_delete=models.CASCADE, primary_key=True, related_name="score")
@@ -28,21 +47,12 @@ class ReviewScore(models.Model):
     ranked = models.BooleanField(default=False, db_default=False)
     helpful_weight = models.FloatField(default=0.0, db_default=0.0)
     unhelpful_weight = models.FloatField(default=0.0, db_default=0.0)
-    helpfulness = models.FloatField(default=0.0, db_default=0.0)
     body_length = models.PositiveIntegerField(default=0, db_default=0)
     photo_count = models.PositiveSmallIntegerField(default=0, db_default=0)
-    length_signal = models.FloatField(default=0.0, db_default=0.0)
-    photo_signal = models.FloatField(default=0.0, db_default=0.0)
-    text_signal = models.FloatField(default=0.0, db_default=0.0)
-    content = models.FloatField(default=0.0, db_default=0.0)
     author_level = models.PositiveSmallIntegerField(default=1, db_default=1)
-    author_prior = models.FloatField(default=0.0, db_default=0.0)
-    merit = models.FloatField(default=0.0, db_default=0.0)
-    # The "most helpful" order (no decay).
-    quality = models.FloatField(default=0.0, db_default=0.0)
-    # The "discover" order: ln(quality) + created/tau (+ feature boost). Changes only when the
-    # review changes, so it is a stable keyset for pagination.
-    discover = models.FloatField(default=0.0, db_default=0.0)
+    # The figures (ScoreFigures): helpfulness ... quality, the "most helpful" order (no decay), and
+    # discover, the "discover" order: ln(quality) + created/tau (+ feature boost). It changes only
+    # when the review changes, so it is a stable keyset for pagination.
     # A moderator's feature: boosts `discover` until it expires.
     featured_until = models.DateTimeField(null=True, blank=True)
     featured_changed_at = models.DateTimeField(null=True, blank=True)
@@ -458,7 +468,7 @@ class StagedPart(models.Model):
         return f"{self.run_key} [{self.low_id}, {self.high_id})"
 
 
-class StagedScore(models.Model):
+class StagedScore(StagedFigures):
     """A review's score as one part of a split full rerank computed it (see StagedPart). Scratch
     space: UNLOGGED on PostgreSQL, no foreign keys or indexes, emptied by the run's final step."""
 
@@ -472,18 +482,10 @@ class StagedScore(models.Model):
     ranked = models.BooleanField()
     helpful_weight = models.FloatField()
     unhelpful_weight = models.FloatField()
-    helpfulness = models.FloatField()
     body_length = models.IntegerField()
     photo_count = models.IntegerField()
-    length_signal = models.FloatField()
-    photo_signal = models.FloatField()
-    text_signal = models.FloatField()
-    content = models.FloatField()
     author_level = models.IntegerField()
-    author_prior = models.FloatField()
-    merit = models.FloatField()
-    quality = models.FloatField()
-    discover = models.FloatField()  # before a feature boost (added when the score is written)
+    # The figures (StagedFigures); discover before a feature boost (added when the score is written).
 
     def __str__(self) -> str:
         return f"{self.run_key}: review {self.review_id}"

@@ -1,82 +1,37 @@
-"""The ranking formula: every constant, in one place.
+"""The ranking formula's numbers, and its Python oracle.
 
-docs/ranking.md explains this to users; keep the two in step. The SQL in ranking/sql.py is
-generated from these constants, and the Python functions below compute the same figures so the
-API can explain a score ("why it is ranked here") and the tests can cross-check the SQL.
+The formula itself (every expression: helpfulness, content signals, quality, discover, vote
+weights, the cap and fraud factors, reputation points, a product's Bayesian score) is declared
+once in ranking/formula.py; the engine's SQL and the functions below are both produced from it.
+This module holds the numbers those expressions name (their `Param`s), the level rules, and the
+oracle: plain functions that evaluate the declared terms exactly as the SQL does, for the API's
+"why it is ranked here" and for the tests. docs/ranking.md explains it all to readers; its
+formula section is rendered from the declaration (`manage.py ranking_formula --markdown`).
 
-Vote weights
-------------
-Each helpful / not-helpful vote counts with a weight::
+What the declaration does not hold, because it is not a per-row expression:
 
-    weight = age_factor * suspension_factor * level_factor * cap_factor * fraud_factor
-
-- age_factor: accounts younger than YOUNG_ACCOUNT_DAYS count YOUNG_ACCOUNT_FACTOR.
-- suspension_factor: suspended or deactivated accounts count SUSPENDED_FACTOR (nothing).
-- level_factor: low-reputation voters count less (LEVEL_VOTE_FACTORS, level 3+ count fully).
-- cap_factor: one voter's votes on one author's reviews count at most VOTER_AUTHOR_CAP votes in
-  total (a fan or a rival cannot carry an author): with n > cap votes each counts cap / n.
-- fraud_factor: votes linked to an open fraud flag count FLAG_OPEN_FACTOR, to a confirmed one
-  nothing. Self-votes cannot exist (reviews.services.vote_cast refuses them).
-
-Quality of a review (no decay: "most helpful")
-----------------------------------------------
-- helpfulness: the Wilson lower bound (z = WILSON_Z, 80%) of the weighted share of helpful
-  votes, so 2 of 2 ranks below 90 of 100. No votes: 0.
-- content: CONTENT_WEIGHTS of a saturating length signal 1 - exp(-chars / LENGTH_SCALE_CHARS),
-  photos (min(photos, PHOTO_SATURATION) / PHOTO_SATURATION) and "rating given with text"
-  (1 when the body has at least TEXT_MIN_CHARS characters).
-- author_prior: (author level - 1) / 9, the author's standing as a prior.
-
-    quality = QUALITY_FLOOR + W_HELPFULNESS * helpfulness + W_CONTENT * content + W_AUTHOR * author_prior
-
-Discover order (decays with age, like a hot ranking)
-----------------------------------------------------
-    discover = ln(quality) + (created_epoch - EPOCH_ORIGIN) / DISCOVER_TAU_SECONDS [+ ln(FEATURE_BOOST)]
-
-Ordering by this equals ordering by quality * exp(-age / tau) at any moment, because the
-"now" term is common to every review; so time passing never forces a rewrite: a review's
-discover score changes only when the review (its votes, text, photos, author level) changes.
-A moderator's feature adds ln(FEATURE_BOOST) until it expires.
-
-Reviewer reputation
--------------------
-Per ranked review::
-
-    points = VOTE_POINTS * (helpful_weight - UNHELPFUL_PENALTY * unhelpful_weight) + MERIT_POINTS * merit
-    merit  = W_HELPFULNESS * helpfulness + W_CONTENT * content     (the quality without the prior)
-
-Reviews older than RECENT_REVIEW_DAYS count OLD_REVIEW_FACTOR of their points (1: none less).
-Add ACTIVITY_POINTS per active 30-day period (at least one review) in the last ACTIVITY_PERIODS
-periods (0: activity earns nothing). reputation = max(0, sum): led by helpful votes received. It
-falls with not-helpful votes and removed reviews. Per-category reputation is the same sum over the
-category's reviews, without the activity term.
-
-Levels: the highest level reached by either route (level_for): the absolute one, reputation >=
-settings.RANKING_LEVEL_THRESHOLDS[level - 1]; or the community one (LEVEL_RULES): reputation >=
-that level's cut-off (the reputation of the last reviewer inside its share of active reviewers,
-computed by each full run, ranking.levels) with the rule's minimum reviews and helpful weight.
-
-Product ranking per category
-----------------------------
-A Bayesian average of ratings weighted by review quality::
-
-    score = (PRODUCT_PRIOR_WEIGHT * category_mean + sum(quality * rating)) / (PRODUCT_PRIOR_WEIGHT + sum(quality))
-
-where category_mean is the quality-weighted mean rating of the category (refreshed by the full
-rerank). Products need settings.RANKING_PRODUCT_MIN_REVIEWS published reviews to be ranked.
-
-Rounding
---------
-Stored figures are rounded to ROUND_DIGITS decimals, on both databases, so that re-running the
-job on unchanged data yields bit-identical values and `IS DISTINCT FROM` writes nothing.
+- Reputation = max(0, the sum of a reviewer's review points + ACTIVITY_POINTS per active
+  30-day period, with at least one review, in the last ACTIVITY_PERIODS periods). Per-category
+  reputation is the same sum over the category's reviews, without the activity term.
+- Levels: the highest level reached by either route (level_for): the absolute one, reputation >=
+  settings.RANKING_LEVEL_THRESHOLDS[level - 1]; or the community one (LEVEL_RULES): reputation >=
+  that level's cut-off (the reputation of the last reviewer inside its share of active reviewers,
+  computed by each full run, ranking.levels) with the rule's minimum reviews and helpful weight.
+- A category's mean rating (the products' prior) is the quality-weighted mean of its ranked
+  reviews' ratings, DEFAULT_CATEGORY_MEAN without any; products need
+  settings.RANKING_PRODUCT_MIN_REVIEWS published reviews to be ranked.
+- Stored figures are rounded to ROUND_DIGITS decimals, on both databases, so that re-running the
+  job on unchanged data yields bit-identical values and `IS DISTINCT FROM` writes nothing.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 
 from django.conf import settings
+
+from . import formula as F
 
 ROUND_DIGITS = 6
 
@@ -141,7 +96,8 @@ assert SERIAL_VOTES_PER_DAY >= PAIR_MIN_VOTES and RING_EDGE_MIN_VOTES >= PAIR_MI
 
 
 def rnd(value: float) -> float:
-    return round(value, ROUND_DIGITS)
+    """A figure rounded as the database in use stores it."""
+    return F.round_figure(value, F.current_vendor())
 
 
 # --- levels -----------------------------------------------------------------------------------
@@ -249,65 +205,60 @@ def level_progress(
     return LevelProgress(level, reputation, current, level + 1, nxt, round(fraction, 4))
 
 
+# --- the Python oracle, from the declaration (ranking.formula) ----------------------------------
+# Each function evaluates declared terms exactly as the SQL computes them (rounding included) on
+# the database in use; see ranking.formula.Formula.evaluate.
+
+
 def wilson_lower_bound(positive: float, negative: float, z: float = WILSON_Z) -> float:
     """Lower bound of the Wilson score interval for the share of positive votes (weighted)."""
-    n = positive + negative
-    if n <= 0:
-        return 0.0
-    p = positive / n
-    z2 = z * z
-    return (p + z2 / (2 * n) - z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / (1 + z2 / n)
+    values = {"helpful_weight": positive, "unhelpful_weight": negative}
+    return F.REVIEW.evaluate(values, ["wilson"], overrides={"WILSON_Z": z})["wilson"]
+
+
+def _review_term(name: str, **values) -> float:
+    return F.REVIEW.evaluate(values, [name])[name]
 
 
 def length_signal(chars: int) -> float:
-    return 1 - math.exp(-chars / LENGTH_SCALE_CHARS)
+    return _review_term("length_signal", body_length=chars)
 
 
 def photo_signal(photos: int) -> float:
-    return min(photos, PHOTO_SATURATION) / PHOTO_SATURATION
+    return _review_term("photo_signal", photo_count=photos)
 
 
 def text_signal(chars: int) -> float:
-    return 1.0 if chars >= TEXT_MIN_CHARS else 0.0
+    return _review_term("text_signal", body_length=chars)
 
 
 def content_score(length: float, photos: float, text: float) -> float:
-    w = CONTENT_WEIGHTS
-    return w["length"] * length + w["photos"] * photos + w["text"] * text
+    return _review_term("content", length_signal=length, photo_signal=photos, text_signal=text)
 
 
 def author_prior(level: int) -> float:
-    return (level - 1) / 9
+    return _review_term("author_prior", author_level=level)
 
 
 def merit(helpfulness: float, content: float) -> float:
-    return W_HELPFULNESS * helpfulness + W_CONTENT * content
+    return _review_term("merit", helpfulness=helpfulness, content=content)
 
 
 def quality(helpfulness: float, content: float, prior: float) -> float:
-    return QUALITY_FLOOR + W_HELPFULNESS * helpfulness + W_CONTENT * content + W_AUTHOR * prior
+    return _review_term("quality", helpfulness=helpfulness, content=content, author_prior=prior)
 
 
 def discover(quality_value: float, created_epoch: float, featured: bool = False) -> float:
-    boost = math.log(FEATURE_BOOST) if featured else 0.0
-    return math.log(quality_value) + (created_epoch - EPOCH_ORIGIN) / DISCOVER_TAU_SECONDS + boost
+    """The stored discover figure (with a moderator's feature boost when `featured`)."""
+    plain = _review_term("discover", quality=quality_value, created_epoch=created_epoch)
+    return F.FEATURED.evaluate({"discover": plain, "featured": featured}, ["featured_discover"])["featured_discover"]
 
 
-@dataclass(frozen=True)
-class ReviewFigures:
-    """Every stored component of one review's score, computed in Python (mirrors the SQL)."""
-
-    helpful_weight: float
-    unhelpful_weight: float
-    helpfulness: float
-    length_signal: float
-    photo_signal: float
-    text_signal: float
-    content: float
-    author_prior: float
-    merit: float
-    quality: float
-    discover: float
+# Every stored figure of one review's score: its weighted vote sums and FIGURE_COLUMNS.
+ReviewFigures = make_dataclass(
+    "ReviewFigures", [(name, float) for name in ("helpful_weight", "unhelpful_weight", *F.FIGURE_COLUMNS)], frozen=True
+)
+ReviewFigures.__doc__ = "Every stored component of one review's score, computed in Python (mirrors the SQL)."
 
 
 def review_figures(
@@ -320,27 +271,50 @@ def review_figures(
     created_epoch: float,
     featured: bool = False,
 ) -> ReviewFigures:
-    """The same rounding steps as the SQL, so the two agree to the last stored digit."""
-    hw, uw = rnd(helpful_weight), rnd(unhelpful_weight)
-    helpfulness = rnd(wilson_lower_bound(hw, uw))
-    ls, ps, ts = rnd(length_signal(body_length)), rnd(photo_signal(photos)), text_signal(body_length)
-    content = rnd(content_score(ls, ps, ts))
-    prior = rnd(author_prior(author_level))
-    q = rnd(quality(helpfulness, content, prior))
+    """A review's stored figures from its inputs, in the same steps as the SQL, so the two agree
+    to the last stored digit (the engine rounds the weighted sums before anything reads them)."""
+    inputs = {
+        "helpful_weight": rnd(helpful_weight),
+        "unhelpful_weight": rnd(unhelpful_weight),
+        "body_length": body_length,
+        "photo_count": photos,
+        "author_level": author_level,
+        "created_epoch": created_epoch,
+    }
+    figures = F.REVIEW.evaluate(inputs, F.FIGURE_COLUMNS)
+    if featured:
+        figures["discover"] = discover(figures["quality"], created_epoch, featured=True)
     return ReviewFigures(
-        helpful_weight=hw,
-        unhelpful_weight=uw,
-        helpfulness=helpfulness,
-        length_signal=ls,
-        photo_signal=ps,
-        text_signal=ts,
-        content=content,
-        author_prior=prior,
-        merit=rnd(merit(helpfulness, content)),
-        quality=q,
-        discover=rnd(discover(q, created_epoch, featured)),
+        helpful_weight=inputs["helpful_weight"], unhelpful_weight=inputs["unhelpful_weight"], **figures
     )
 
 
-def bayesian_product_score(weight_sum: float, weighted_rating_sum: float, category_mean: float) -> float:
-    return (PRODUCT_PRIOR_WEIGHT * category_mean + weighted_rating_sum) / (PRODUCT_PRIOR_WEIGHT + weight_sum)
+def vote_weight(*, young: bool, inactive_or_suspended: bool, level: int) -> float:
+    """What every vote of a voter counts (the standing's vote_weight), before the cap and fraud
+    factors."""
+    values = {"young": young, "inactive_or_suspended": inactive_or_suspended, "level": level}
+    return F.VOTER.evaluate(values, ["vote_weight"])["vote_weight"]
+
+
+def vote_value(*, voter_weight: float, pair_votes: int, flag_status: str | None = None) -> float:
+    """What one vote counts: its voter's weight, capped when the voter cast `pair_votes` votes
+    on the author's reviews, discounted when linked to a fraud flag ("open" or "confirmed")."""
+    values = {
+        "voter_weight": voter_weight,
+        "pair_votes": pair_votes,
+        "flag_confirmed": flag_status == "confirmed",
+        "flag_open": flag_status == "open",
+    }
+    return F.VOTE.evaluate(values, ["vote_value"])["vote_value"]
+
+
+def review_points(helpful_weight: float, unhelpful_weight: float, merit: float, *, recent: bool = True) -> float:
+    """A ranked review's reputation points (OLD_REVIEW_FACTOR of them when not `recent`)."""
+    values = {"helpful_weight": helpful_weight, "unhelpful_weight": unhelpful_weight, "merit": merit, "recent": recent}
+    return F.POINTS.evaluate(values, ["review_points"])["review_points"]
+
+
+def bayesian_product_score(weight_sum: float, weighted_rating_sum: float, category_mean: float | None) -> float:
+    """A product's score from its (rounded) quality sums and its category's mean rating."""
+    values = {"weight_sum": weight_sum, "weighted_rating_sum": weighted_rating_sum, "category_mean": category_mean}
+    return F.PRODUCT.evaluate(values, ["bayesian_score"])["bayesian_score"]

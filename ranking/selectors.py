@@ -20,6 +20,7 @@ from reviews.selectors import reviews_for_listing
 
 from . import badges as badge_rules
 from . import scoring as S
+from .formula import FEATURED, FIGURE_COLUMNS, INPUT_COLUMNS, REVIEW, Term
 from .levels import stored_cutoffs
 from .models import CategoryStanding, ProductScore, ReviewerStanding, ReviewScore, TesterEvent
 from .testers import tester_bar
@@ -363,15 +364,30 @@ def loaded_product_rank(product: Product) -> tuple[int, Category] | None:
     return (score.category_rank, score.category) if score.category_rank is not None else None
 
 
-def _component(name: str, label: str, value: float, weight: float, detail: str) -> dict:
+def _component(term: Term, value: float, detail: str) -> dict:
+    """One part of the quality score as the declaration names and weighs it (ranking.formula)."""
+    weight = float(term.weight.value())
     return {
-        "name": name,
-        "label": label,
+        "name": term.short,
+        "label": term.label,
         "value": value,
         "weight": weight,
         "contribution": round(value * weight, S.ROUND_DIGITS),
         "detail": detail,
     }
+
+
+def _components(score: ReviewScore, term: Term, details: dict[str, str]) -> dict:
+    """`term`'s component, with its own weighted parts (content: length, photos, text)."""
+    if term.stored:
+        value = getattr(score, term.name)
+    else:  # a constant or a figure computed in place (the base)
+        stored = {name: getattr(score, name) for name in INPUT_COLUMNS + FIGURE_COLUMNS}
+        value = REVIEW.evaluate(stored, [term.name])[term.name]
+    component = _component(term, value, details.get(term.name, term.about))
+    if term.parts:
+        component["parts"] = [_components(score, REVIEW.term(part), details) for part in term.parts]
+    return component
 
 
 def _plural(n: int, word: str) -> str:
@@ -448,54 +464,45 @@ def score_explanation(review: Review) -> dict:
         minutes = round(settings.RANKING_RERANK_INTERVAL.total_seconds() / 60)
         reason = f"Not scored yet: rankings refresh every {minutes} minutes."
         return {**base, "ranked": False, "reason": reason, "summary": reason, "components": []}
-    cw = S.CONTENT_WEIGHTS
-    content_parts = [
-        _component("length", "Length", score.length_signal, cw["length"], f"{score.body_length} characters"),
-        _component("photos", "Photos", score.photo_signal, cw["photos"], f"{score.photo_count} photos"),
-        _component(
-            "text",
-            "Rating explained in text",
-            score.text_signal,
-            cw["text"],
-            f"at least {S.TEXT_MIN_CHARS} characters" if score.text_signal else f"under {S.TEXT_MIN_CHARS} characters",
-        ),
-    ]
     total = score.helpful_weight + score.unhelpful_weight
-    helpfulness = _component(
-        "helpfulness",
-        "Helpfulness (80% confidence lower bound)",
-        score.helpfulness,
-        S.W_HELPFULNESS,
-        f"{score.helpful_weight:g} of {total:g} weighted votes found it helpful"
+    text_min = S.TEXT_MIN_CHARS
+    # What each declared part means for this review (a part declared later reads its `about`).
+    details = {
+        "helpfulness": f"{score.helpful_weight:g} of {total:g} weighted votes found it helpful"
         if total
         else "no votes yet: confidence starts at zero",
-    )
-    content = _component("content", "Content", score.content, S.W_CONTENT, "length, photos and text")
-    content["parts"] = content_parts
-    prior = _component(
-        "author_prior", "Author's standing", score.author_prior, S.W_AUTHOR, f"author at level {score.author_level}"
-    )
-    floor = _component("floor", "Base", 1.0, S.QUALITY_FLOOR, "every ranked review starts here")
+        "content": "length, photos and text",
+        "length_signal": f"{score.body_length} characters",
+        "photo_signal": f"{score.photo_count} photos",
+        "text_signal": f"at least {text_min} characters" if score.text_signal else f"under {text_min} characters",
+        "author_prior": f"author at level {score.author_level}",
+        "floor": "every ranked review starts here",
+    }
+    quality = REVIEW.term("quality")
+    components = [_components(score, REVIEW.term(part), details) for part in quality.parts]
     featured = score.is_featured()
-    age_term = score.discover - math.log(score.quality) - (math.log(S.FEATURE_BOOST) if featured else 0.0)
+    boost = FEATURED.evaluate({}, ["feature_boost"])["feature_boost"] if featured else 0.0
+    age_term = score.discover - math.log(score.quality) - boost
     return {
         **base,
         "ranked": True,
         "summary": score_summary(review, score),
         "quality": score.quality,
         "discover": score.discover,
-        "components": [helpfulness, content, prior, floor],
+        "components": components,
         "helpful_weight": score.helpful_weight,
         "unhelpful_weight": score.unhelpful_weight,
         "discover_terms": {
             "log_quality": round(math.log(score.quality), S.ROUND_DIGITS),
             "age_term": round(age_term, S.ROUND_DIGITS),
-            "feature_boost": round(math.log(S.FEATURE_BOOST), S.ROUND_DIGITS) if featured else 0.0,
+            "feature_boost": round(boost, S.ROUND_DIGITS),
             "tau_hours": S.DISCOVER_TAU_SECONDS / 3600,
         },
         "featured_until": score.featured_until,
         "computed_at": score.updated_at,
-        "formula": "quality = base + Σ weight × component; discover = ln(quality) + created / τ (+ feature boost)",
+        "formula": "quality = "
+        + " + ".join(f"{c['weight']:g} × {c['label'].lower()}" for c in components)
+        + "; discover = ln(quality) + created / τ (+ feature boost)",
     }
 
 
