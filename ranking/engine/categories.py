@@ -11,6 +11,8 @@ from .plumbing import CATEGORY_STANDING_COLUMNS, CATSTANDING, SCORE, RunResult, 
 
 
 class CategorySteps:
+    """Category standings (CategoryStanding): a reviewer's reputation in each category."""
+
     def category_standings(self, scope: Scope, result: RunResult) -> int:
         """Recompute category standings: all of them, or (scoped) the (author, category) pairs of
         the score rows the last scoped write changed (rk_touched, before and after: a category
@@ -73,10 +75,9 @@ class CategorySteps:
         """SQL for a category standing's figures (user_id, category_id, CATEGORY_STANDING_COLUMNS)
         from `sums_sql`'s rows (user_id, category_id, review_count, helpful_weight_received,
         review_points, and any others, passed on)."""
-        lit = self.d.lit
         return (
             f"SELECT b.*, {self._expert('b.review_count', 'b.reputation')} AS is_expert FROM ("
-            f"  SELECT a.*, CASE WHEN a.review_points > 0 THEN a.review_points ELSE {lit(0)} END AS reputation "
+            f"  SELECT a.*, {self._reputation('a.review_points')} AS reputation "
             f"  FROM ({sums_sql}) a"
             ") b"
         )
@@ -120,7 +121,7 @@ class CategorySteps:
             "AND k.category_id = t.category_id)",
         )
         points = d.rnd("cs.review_points + m.points")
-        reputation = f"CASE WHEN {points} > 0 THEN {points} ELSE {d.lit(0)} END"
+        reputation = self._reputation(points)
         new = {
             "reputation": reputation,
             "helpful_weight_received": d.rnd("cs.helpful_weight_received + m.hw"),
@@ -129,8 +130,8 @@ class CategorySteps:
         }
         update = (
             f"UPDATE {CATSTANDING} AS cs SET {', '.join(f'{c} = {e}' for c, e in new.items())} FROM ({moves}) m "
-            # (Every author of rk_touched is in `scope`: add_touched put them there. Filtering on it
-            # again probed the scope table once per pair, ~3 ms.)
+            # (Every author of rk_touched is in `scope`: add_touched put them there, so it is not
+            # probed again for each pair.)
             "WHERE cs.user_id = m.author_id AND cs.category_id = m.category_id "
             f"AND cs.review_points IS NOT NULL AND ({d.any_distinct((f'cs.{c}', e) for c, e in new.items())}) "
             # (SQLite's RETURNING knows the updated table by its own name only)
@@ -191,8 +192,8 @@ class CategorySteps:
         aggregated as "score_author" streams the score rows (in parallel, pre-grouped in each
         worker), the stored ones through the unique index "category_standing_once" (keys only
         since ranking 0013, so the rows are read from the table in that order). A merge full join
-        then pairs them with no hash table of a million groups: ~0.8–1.3 s on two cores, against
-        ~3 s to hash-aggregate, store and hash-join them."""
+        then pairs them with no hash table of a million groups, far cheaper than hash-aggregating,
+        storing and hash-joining them."""
         same_key = "t.user_id = cs.user_id AND t.category_id = cs.category_id"
         differs = self.d.any_distinct((f"cs.{c}", f"t.{c}") for c in cols)
         sorted_inputs = ("enable_hashjoin", "enable_hashagg", "enable_sort")

@@ -32,6 +32,9 @@ from .plumbing import (
 
 
 class ChangeSteps:
+    """What an incremental run must recompute (rk_review, rk_user, rk_voter, rk_product ...), taking
+    the events recorded since the last run, and the score, standing and product rows every run needs."""
+
     def find_changes(self, since: datetime) -> None:
         """Fill rk_review / rk_voter / rk_user / rk_product with what changed since `since`."""
         self.find_changed_reviews(since, events=True)
@@ -145,7 +148,7 @@ class ChangeSteps:
         weight moves the version on in its own transaction, so while this run's snapshot shows
         the event's version, the event's weight is the voter's (see event_weight). Only the
         voters of other events (cast while an earlier run was changing weights, or before the
-        voter had a standing) are looked up: on the benchmark that spares ~10 k standing probes."""
+        voter had a standing) are looked up, not every voter of a new vote."""
         self.weight_version = self.scalar(f"SELECT version FROM {WEIGHT_VERSION} WHERE id = 1")
         result.notes["voter_weights_looked_up"] = result.notes.get("voter_weights_looked_up", 0) + self.x(
             "INSERT INTO rk_event_voter (user_id, weight) SELECT v.user_id, "

@@ -1,7 +1,9 @@
 # SQL here is assembled only from table names, column names and numeric constants defined in this
 # package, scoring.py and settings; every value from outside goes in as a query parameter.
 # ruff: noqa: S608
-"""The formula's SQL: a review's score layers, a vote's weight, a review's reputation points and a product's figures (the Python forms are in ranking.scoring)."""
+"""The formula's SQL: a review's score layers, a vote's weight, a review's reputation points,
+reputation from points, and a product's figures. Their Python forms (the oracle the tests
+compare with) are in ranking.scoring."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from .. import scoring as S
 
 
 class FormulaSQL:
+    """The formula's SQL expressions, for the steps of Engine (see run.py)."""
+
     def score_layers(self, inputs: str) -> str:
         """SQL for SCORE_COLUMNS (plus review_id) computed from `inputs` (see score_inputs), layer
         by layer, each fenced so PostgreSQL evaluates every expression once per row."""
@@ -80,6 +84,10 @@ class FormulaSQL:
             f"+ {lit(S.MERIT_POINTS)} * {row}merit) "
             f"* CASE WHEN {row}created_at >= %(old)s THEN {lit(1)} ELSE {lit(S.OLD_REVIEW_FACTOR)} END"
         )
+
+    def _reputation(self, points: str) -> str:
+        """SQL for a reputation (overall or in one category) from the sum of its review points."""
+        return f"CASE WHEN {points} > 0 THEN {points} ELSE {self.d.lit(0)} END"
 
     def _product_figures(
         self, *, n: str, avg_rating: str, w: str, wr: str, category: str = "p.category_id"

@@ -69,7 +69,6 @@ STORED_STANDING_COLUMNS = [
     "recent_review_count",
     "helpful_weight_received",
     "unhelpful_weight_received",
-    "active_periods",
     "review_points",
 ]
 # ... as the new figures' rows carry them (st: the standing), to compare with.
@@ -154,7 +153,7 @@ TEMP_TABLES = {
     "rk_standing_new": (
         "user_id BIGINT PRIMARY KEY, reputation DOUBLE PRECISION, level INTEGER, old_level INTEGER, "
         "review_count INTEGER, recent_review_count INTEGER, helpful_weight_received DOUBLE PRECISION, "
-        "unhelpful_weight_received DOUBLE PRECISION, active_periods INTEGER, review_points DOUBLE PRECISION"
+        "unhelpful_weight_received DOUBLE PRECISION, review_points DOUBLE PRECISION"
     ),
     "rk_catstanding": (
         "user_id BIGINT, category_id BIGINT, reputation DOUBLE PRECISION, review_count INTEGER, "
@@ -238,8 +237,8 @@ class Dialect:
 
     def create_temp(self, name: str, columns: str) -> str:
         if self.pg:
-            # Kept for the session (a worker's connection runs every rerank), emptied at commit:
-            # creating and dropping ~30 tables cost each run ~25 ms.
+            # Kept for the session (a worker's connection runs every rerank), emptied at commit,
+            # rather than created and dropped by every run.
             return f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}) ON COMMIT DELETE ROWS"
         return f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})"
 
@@ -315,6 +314,9 @@ class Busy(Exception):
 
 
 class Plumbing:
+    """The cursor, temporary tables and statistics shared by every step. The state it keeps is
+    the run's plumbing (see Engine.__init__); steps hand their results on as return values."""
+
     def progress(self, step: str) -> None:
         """Mark the start of a step: reported to the caller and timed into result.step_ms."""
         now = time.monotonic()
@@ -391,8 +393,7 @@ class Plumbing:
 
     def clear(self, *tables: str) -> None:
         for table in tables:
-            # (A table nothing was inserted into since it was created or cleared needs no DELETE:
-            # ~15 of them per run, ~0.3 ms each.)
+            # (A table nothing was inserted into since it was created or cleared needs no DELETE.)
             if table not in self.known_empty:
                 # PostgreSQL: TRUNCATE leaves no dead rows for the statements after it to step over
                 # (a settle round read the 5 k dead ids of the first pass's rk_review again).
@@ -419,8 +420,7 @@ class Plumbing:
     def analyze(self, *tables: str) -> None:
         # Temporary tables have no statistics; without them PostgreSQL plans large joins badly.
         # The scratch tables (rk_*) get a tenth of the usual sample, enough for their keys and row
-        # counts (a full sample of a million-row table costs ~0.1 s, of the 10 k new votes ~8 ms
-        # against ~3 ms); the base tables the usual one.
+        # counts and much cheaper on large ones; the base tables the usual one.
         if self.d.pg:
             for table in tables:
                 coarse = table.startswith("rk_")
@@ -434,8 +434,8 @@ class Plumbing:
     def missing(ids_sql: str, table: str, key: str) -> str:
         """SQL for the ids `ids_sql` selects (column `id`) that have no row in `table` (by its key
         `key`): a probe of the key per id, as a scalar subquery PostgreSQL cannot turn into an
-        anti-join. As NOT EXISTS it chose a merge anti-join that read every key of the table (100 k
-        standings, each a heap fetch: ~50 ms) to find none missing among 10 k ids (~5 ms probed).
+        anti-join. As NOT EXISTS it chose a merge anti-join that read every key of the table (each
+        a heap fetch) to find none missing among a few thousand ids.
         Joined with the rows first, every id in scope was fetched to find the few new ones; ON
         CONFLICT alone would cost a speculative insertion per existing row."""
         return f"SELECT k.id FROM ({ids_sql}) k WHERE (SELECT 1 FROM {table} s WHERE s.{key} = k.id LIMIT 1) IS NULL"

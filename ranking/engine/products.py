@@ -12,7 +12,14 @@ from .plumbing import CATSTANDING, CATSTATS, PRODUCT, PRODUCT_SCORE_COLUMNS, PSC
 
 
 class ProductSteps:
-    def category_stats(self, result: RunResult) -> None:
+    """Category priors (CategoryStats), product scores (ProductScore) and the ranks."""
+
+    def category_stats(self, result: RunResult) -> str | None:
+        """Full runs: each category's prior (mean rating, review weight and count) from its ranked
+        score rows. On PostgreSQL, returns the name of a scratch table of each product's sums
+        (product_id, n, ratings, w, wr), from the same pass, for product_scores(ALL); elsewhere
+        None."""
+        product_sums = None
         lit, rnd = self.d.lit, self.d.rnd
         mean = f"CASE WHEN a.w > 0 THEN a.wr / a.w ELSE {lit(S.DEFAULT_CATEGORY_MEAN)} END"
         by_category = (
@@ -23,10 +30,10 @@ class ProductSteps:
             # The full run's one pass over the million score rows for products and categories
             # alike: the categories sum their products' sums; product_scores(ALL) reads the same
             # table. Grouped by product alone, the sums stream (in parallel) from the covering
-            # index "score_most_helpful" (product, quality, rating): ~0.25 s against ~0.8 s for a
-            # hash aggregate over the score rows. The score step has just synced each score's
+            # index "score_most_helpful" (product, quality, rating), cheaper than a hash aggregate
+            # over the score rows. The score step has just synced each score's
             # copy of its product's category, so the product's own category is the same.
-            self.product_agg = self.create_temp_as(
+            product_sums = self.create_temp_as(
                 "rk_product_agg",
                 f"SELECT sc.product_id, COUNT(*) AS n, SUM({self.d.dbl('sc.rating')}) AS ratings, "
                 f"SUM(sc.quality) AS w, SUM(sc.quality * sc.rating) AS wr FROM {SCORE} sc WHERE sc.ranked "
@@ -34,7 +41,7 @@ class ProductSteps:
             )
             by_category = (
                 "SELECT p.category_id, SUM(a.w) AS w, SUM(a.wr) AS wr, SUM(a.n) AS n "
-                f"FROM {self.product_agg} a JOIN {PRODUCT} p ON p.id = a.product_id GROUP BY p.category_id"
+                f"FROM {product_sums} a JOIN {PRODUCT} p ON p.id = a.product_id GROUP BY p.category_id"
             )
         result.add(
             "category_priors",
@@ -48,8 +55,12 @@ class ProductSteps:
                 + self.d.any_distinct((f"cs.{x}", f"c.{x}") for x in ("mean_rating", "review_weight", "review_count")),
             ),
         )
+        return product_sums
 
-    def product_scores(self, scope: Scope, result: RunResult) -> None:
+    def product_scores(self, scope: Scope, result: RunResult, *, product_sums: str | None = None) -> None:
+        """Recompute the product scores of `scope` (PRODUCT_SCORE_COLUMNS), writing those that differ.
+        A full run reads each product's sums from `product_sums` when category_stats made them;
+        a scoped run moves most products' sums by their score rows' differences (see below)."""
         d = self.d
         if scope.table:
             # The products in `scope` (those that lost reviews: deleted, their score rows are gone)
@@ -75,11 +86,10 @@ class ProductSteps:
             f"SUM(sc.quality * sc.rating) AS wr FROM {SCORE} sc "
             f"WHERE sc.ranked AND {scope.on('sc.product_id')} GROUP BY sc.product_id"
         )
-        bulk = scope.everything and self.product_agg is not None
+        bulk = scope.everything and product_sums is not None
         if bulk:
             # See category_stats: the products' sums from its pass over the score rows.
-            by_product = f"SELECT product_id, n, ratings / n AS avg_rating, w, wr FROM {self.product_agg}"
-            self.product_agg = None
+            by_product = f"SELECT product_id, n, ratings / n AS avg_rating, w, wr FROM {product_sums}"
         self._update_product_scores(self._product_values(by_product, scope.on("p.id")), result, bulk=bulk)
 
     def move_product_sums(self, result: RunResult) -> None:
@@ -216,8 +226,8 @@ class ProductSteps:
             f"  WHERE ps.eligible AND ps.category_id IN ({categories}) "
             "  AND (k.cutoff IS NULL OR ps.bayesian_score >= k.cutoff) "
             # ... and, computed once and checked as the scan reads each row, at or above the lowest
-            # cut-off of them all (none when a category has no cut-off): ~2 k rows reach the join
-            # instead of 50 k.
+            # cut-off of them all (none when a category has no cut-off): only the rows near the
+            # tops reach the join.
             "  AND ps.bayesian_score >= COALESCE((SELECT CASE WHEN COUNT(k2.cutoff) = COUNT(*) THEN MIN(k2.cutoff) END "
             f"  FROM ({categories}) c2 LEFT JOIN rk_cutoff k2 ON k2.category_id = c2.id), {self.d.lit(-1e308)})"
             f") t WHERE t.rnk <= {depth}"

@@ -1,57 +1,8 @@
 # SQL here is assembled only from table names, column names and numeric constants defined in this
 # package, scoring.py and settings; every value from outside goes in as a query parameter.
 # ruff: noqa: S608
-"""The rerank job's SQL: set-based statements that run on PostgreSQL and SQLite alike.
-
-Call it through ranking.services.rerank(), which takes the lock. One `Engine.run()` is one
-transaction: readers keep seeing the previous ranking until it commits, and a run that fails or
-is killed midway leaves the previous ranking intact (the transaction rolls back).
-
-Shape of a run
---------------
-Each step computes new values in a derived table or a temporary table and writes only rows whose
-value differs (`IS DISTINCT FROM`; SQLite spells it `IS NOT`), so a second run on unchanged
-data writes nothing.
-
-1. Scope. A full run covers every row. An incremental run starts from what changed since the
-   previous successful run's start (minus settings.RANKING_WATERMARK_OVERLAP): the review
-   changes it takes (ranking.models.ReviewChange: a review created, edited, its photos or its
-   product's category changed, recorded by triggers; only these reviews have their inputs read
-   again, the others in scope keep those on their score row), the vote events it takes
-   (ranking.models.VoteEvent: every vote cast, changed or withdrawn, recorded by a trigger),
-   fraud flags a moderator decided, features set or expired, deleted reviews
-   (RerankPending), and voters whose weight may have changed without any row changing (7-day
-   birthdays, suspensions starting or ending).
-2. Voter/author pairs beyond the cap (VotePair) are refreshed from reviews.VoteTally, which
-   the vote services keep exact per voter and author (every run compares all pairs over the cap,
-   a few hundred read through a partial index); pairs whose count changed put the voter's other
-   votes on that author back in scope.
-3. Serial voting is detected on those pairs (ring detection runs on full runs).
-4. Vote weights, review scores, reviewer standings and per-category standings are recomputed for
-   the scope. (A full run on PostgreSQL recomputes every score's inputs in parallel and its
-   figures where the inputs or the formula changed: see score_all.) A level change changes the
-   author's prior and the weight of their votes, so the run settles: it re-scores what those
-   changes touch, up to SETTLE_ROUNDS times, and leaves anything left over in RerankPending for
-   the next run. (Only the reviews whose voters' weights changed have their votes summed again;
-   the others keep the sums already on their score row, and of their inputs only the author's
-   level is read again.) Likewise the first pass adds a review's new votes to its stored sums
-   (vote_deltas), at the weight each vote event recorded while it is still current (see
-   event_voter_weights), unless something else about its votes changed.
-   A scoped score write records the rows it changed, with their values before and after
-   (rk_touched): only their authors, (author, category) pairs and products are recomputed, and an
-   author (or an author's category) whose changed rows only changed figures has their sums moved
-   by the differences (_moved_standings, _move_category_standings) instead of counted again.
-5. Product scores for touched products (full runs first refresh the category priors), then
-   exact ranks for the top reviewers overall, per touched category, and the top products. A
-   scoped run moves a product's sums by the differences its changed score rows recorded (exact:
-   every summand is rounded to scoring.ROUND_DIGITS decimals, and so is each sum); products that
-   lost reviews or changed category are counted again from their score rows.
-6. Full runs only: invited-tester promotion and demotion (ranking.testers).
-
-A full run can be split across workers (Split, stage_part, score_reviews_split): each part
-stages the scores of one review-id range from its own snapshot; the final run takes those,
-recomputes the reviews that changed after the earliest part began, and goes on as above.
-"""
+"""Engine: one rerank run, the steps in the order they run (the package docstring tells the
+shape of a run)."""
 
 from __future__ import annotations
 
@@ -63,6 +14,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .. import fraud, testers
+from ..levels import CUTOFFS_KEY, announce_level_ups, stored_cutoffs
 from ..models import RerankPending, RerankRun, TesterEvent
 from .categories import CategorySteps
 from .changes import ChangeSteps
@@ -129,6 +82,10 @@ INCREMENTAL_STEPS = [
 class Engine(
     Plumbing, ChangeSteps, VoteSteps, FormulaSQL, ScoreSteps, SplitSteps, StandingSteps, CategorySteps, ProductSteps
 ):
+    """One rerank: run() in one transaction, or stage_part() for one part of a split full run.
+    Its state is the run's plumbing (clock, cursor, temporary tables, level cut-offs); each step
+    is a method of one of the mixins above."""
+
     def __init__(self, *, now: datetime | None = None, progress: Callable[[str], None] | None = None):
         self.now = now or timezone.now()
         self._report = progress or (lambda step: None)
@@ -137,9 +94,7 @@ class Engine(
         self.d = Dialect(connection.vendor)
         self.ops = connection.ops
         self.cursor = None
-        self.since: datetime | None = None
         self.pending_max = 0
-        self.tester_event_ids: list[int] = []
         self.temp_tables: list[str] = []
         self.dropped_at_end: list[str] = []  # the scratch tables, and SQLite's temporary ones
         self.temp_tables_empty = False  # see run()
@@ -149,11 +104,11 @@ class Engine(
         self.backend_pid: int | None = None
         self.coarse_statistics = False  # see analyze()
         self.weight_version: int | None = None  # see event_voter_weights
-        self.formula: str | None = None  # score_formula(), set by a full run's score step
-        self.product_agg: str | None = None  # see category_stats
         self.level_cutoffs: dict[int, float] = {}  # the community route's (ranking.levels), set by run()
 
     def run(self, *, full: bool, split: Split | None = None) -> RunResult:
+        """A full run (or an incremental one, full when no run is done yet) in one transaction;
+        records it as a RerankRun. Raises Busy when another run holds the lock."""
         started = time.monotonic()
         outermost = not connection.in_atomic_block
         # PostgreSQL's temporary tables are emptied at each commit: a run in a transaction of its
@@ -174,8 +129,8 @@ class Engine(
                         self.x("SET LOCAL work_mem = '256MB'")
                         # The full run's big statements are million-row joins and aggregates that
                         # PostgreSQL's default costs keep in one backend when their result is
-                        # large or their joins are hashed; on two cores the parallel plans take
-                        # 35-45 % less time (measured in bench/RESULTS.md).
+                        # large or their joins are hashed; the parallel plans are faster (see
+                        # bench/RESULTS.md).
                         self.x("SET LOCAL parallel_setup_cost = 0")
                         self.x("SET LOCAL parallel_tuple_cost = 0")
                     else:
@@ -188,18 +143,15 @@ class Engine(
                 self.progress("prepare")
                 self.create_temp(CORE_TEMP_TABLES if not full else TEMP_TABLES)
                 self.pending_max = self.scalar("SELECT MAX(id) FROM ranking_rerankpending") or 0
-                from ..levels import CUTOFFS_KEY, stored_cutoffs
-
                 self.level_cutoffs = stored_cutoffs()
+                formula, tester_events = None, []
                 if full:
-                    self._full(result, split)
+                    formula, tester_events = self._full(result, split)
                 else:
-                    result.since = self.since = last.started_at - settings.RANKING_WATERMARK_OVERLAP
+                    result.since = last.started_at - settings.RANKING_WATERMARK_OVERLAP
                     self._incremental(result)
                 if result.changes.get("standings"):
                     # Levels only rise when this run changed standings; skip the scan otherwise.
-                    from ..levels import announce_level_ups
-
                     raised = announce_level_ups(self, now=self.now, only_raised_by_this_run=not full)
                     result.add("level_ups", raised)
                 self.progress("finish")
@@ -223,16 +175,19 @@ class Engine(
                         "duration_ms": round(result.duration_ms, 1),
                         "step_ms": result.step_ms,
                         "notes": result.notes,
-                        **({"score_formula": self.formula} if self.formula else {}),
+                        **({"score_formula": formula} if formula else {}),
                         CUTOFFS_KEY: {str(level): value for level, value in self.level_cutoffs.items()},
                     },
                 )
                 result.run_id = run.pk
-                if self.tester_event_ids:
-                    TesterEvent.objects.filter(id__in=self.tester_event_ids).update(run=run)
+                if tester_events:
+                    TesterEvent.objects.filter(id__in=tester_events).update(run=run)
         return result
 
-    def _full(self, result: RunResult, split: Split | None = None) -> None:
+    def _full(self, result: RunResult, split: Split | None = None) -> tuple[str | None, list[int]]:
+        """Every step over every row. Returns the fingerprint of the score formula the scores were
+        computed with (None where the run does not record it: SQLite) and the tester events
+        created, both recorded on the run."""
         # Every review is scored from its own row and votes: the events are only taken.
         self.take_events(EVENT, EVENT_COLUMNS, into=None)
         self.take_events(REVIEW_CHANGE, "review_id", into=None)
@@ -247,18 +202,19 @@ class Engine(
         self.progress("vote pairs")
         self.pairs_full(result)
         self.progress("fraud signals")
-        from .. import fraud
-
         fraud.detect_serial(self, result, pairs_scope=None)
         fraud.detect_rings(self, result)
         self.progress("vote weights")
         self.vote_weights(ALL, result)
         self.progress("review scores")
-        if split is None:
-            self.score_reviews(ALL, result)
-        else:
-            self.score_reviews_split(split, result)
+        if split is not None:
+            formula = self.score_reviews_split(split, result)
             self.clear_staging(split.key)
+        elif self.d.pg:
+            formula = self.score_all(result)
+        else:
+            formula = None
+            self.score_reviews(ALL, result)
         self.progress("reviewer standings")
         self.standings(ALL, result)
         self.level_cutoffs_full(result)
@@ -268,22 +224,23 @@ class Engine(
         self.progress("settle levels")
         self.settle(result)
         self.progress("category priors")
-        self.category_stats(result)
+        product_sums = self.category_stats(result)
         self.progress("product scores")
-        self.product_scores(ALL, result)
+        self.product_scores(ALL, result, product_sums=product_sums)
         self.progress("ranks")
         self.overall_ranks(result)
         self.category_ranks(ALL, result)
         self.product_ranks(ALL, result)
         self.progress("invited testers")
-        from ..testers import evaluate_testers
-
-        self.tester_event_ids = evaluate_testers(now=self.now)
-        result.add("tester_events", len(self.tester_event_ids))
+        tester_events = testers.evaluate_testers(now=self.now)
+        result.add("tester_events", len(tester_events))
         cutoff = self.now - timedelta(days=30)
         RerankRun.objects.filter(started_at__lt=cutoff).delete()
+        return formula, tester_events
 
     def _incremental(self, result: RunResult) -> None:
+        """The steps over what changed since the last run (result.since); returns early when
+        nothing did."""
         self.progress("find changes")
         self.find_changes(result.since)
         # Casting a vote never changes the voter's weight (level, age, suspension do, found by
@@ -309,8 +266,6 @@ class Engine(
         self.progress("vote pairs")
         self.pairs_incremental(result)
         self.progress("fraud signals")
-        from .. import fraud
-
         fraud.detect_serial(self, result, pairs_scope="rk_pair_changed")
         self.progress("review scores")
         self.vote_deltas(result)

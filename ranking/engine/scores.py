@@ -36,6 +36,9 @@ MAX_WEIGHT_ARRAY = 5_000_000
 
 
 class ScoreSteps:
+    """Review scores: their inputs and figures, written where they differ; a scoped write records
+    the rows it changed (rk_touched, rk_product_delta) for the steps after it."""
+
     def score_values(
         self,
         scope: Scope,
@@ -181,8 +184,8 @@ class ScoreSteps:
     ) -> str:
         """score_inputs() for scoped runs: driven by the score rows of `scope` (each review in
         scope has one by now, see score_reviews); the review's own row, photos, category and
-        author's level are read only for the reviews in `inputs_scope`. On the benchmark that
-        spares ~5 k probes of each of the reviews, photos, products and standings (~60 ms)."""
+        author's level are read only for the reviews in `inputs_scope`, sparing a probe of the
+        reviews, photos, products and standings for each of the others."""
         d = self.d
         hw, uw, kept_join = self._kept_sums("ks.review_id", votes, votes_scope, deltas)
 
@@ -270,8 +273,8 @@ class ScoreSteps:
             # reviews read: joined first, every review in scope was fetched to find the few new ones.
             # A review's creation is a review change (ranking 0016): in an incremental run's first
             # pass only the reviews in `inputs_scope` can lack a score row. (One that a bulk path
-            # wrote with the triggers off waits for the nightly full run.) Probing only those
-            # spares ~5 k probes of the score key (~15 ms); a settle round probes all its reviews.
+            # wrote with the triggers off waits for the nightly full run.) Only those are probed;
+            # a settle round probes all its reviews.
             candidates = inputs_scope.table if inputs_scope and levels_scope is None else scope.table
             create = (
                 f"INSERT INTO {SCORE} ({SCORE_KEYS}) SELECT {SCORE_KEY_VALUES} FROM ("
@@ -300,8 +303,6 @@ class ScoreSteps:
                 if inputs_scope:
                     self.add_ids(inputs_scope.table, missing)
                 self.x(create)
-        if scope.everything and self.d.pg:
-            return self.score_all(result)
         return self._write_scores(
             self.score_values(scope, votes_scope, deltas, inputs_scope, levels_scope),
             {},
@@ -319,8 +320,8 @@ class ScoreSteps:
     def _voter_weights(self) -> str | None:
         """Every voter's vote weight, indexed by user id (a PostgreSQL array starts at 1), as the
         text of a float8[] literal; None when the ids are too sparse or many for one parameter.
-        Text because psycopg takes ~150 ms to send a list of 100 k floats as an array and the
-        server ~15 ms to read this (repr keeps each float exact, so runs stay bit-identical)."""
+        Text because psycopg sends a long list of floats as an array far more slowly than the
+        server reads this (repr keeps each float exact, so runs stay bit-identical)."""
         top = self.scalar(f"SELECT MAX(user_id) FROM {STANDING}") or 0
         if top > MAX_WEIGHT_ARRAY:
             return None
@@ -329,7 +330,7 @@ class ScoreSteps:
             weights[user_id - 1] = weight
         return "{" + ",".join(map(repr, weights)) + "}"
 
-    def score_all(self, result: RunResult) -> int:
+    def score_all(self, result: RunResult) -> str:
         """The full run's score step on PostgreSQL, in parallel where PostgreSQL allows it.
 
         Every input of every score is recomputed from the base tables: the weighted sums of all
@@ -338,13 +339,13 @@ class ScoreSteps:
         recomputed for the reviews whose inputs differ from the stored ones, those with a
         moderator's feature (its boost depends on the time) and those never scored; all of them
         when the formula changed since the last full run (score_formula). The layered formula must
-        be fenced and so runs in one backend: evaluating it on a million unchanged rows cost ~7 s."""
+        be fenced and so runs in one backend: it is evaluated only for the rows that need it."""
         weights = self._voter_weights()
         # A ten-million-vote aggregate: reading each voter's weight from an array parameter
-        # instead of a hash join with the standings takes it from ~3.5 s to ~1.3 s on two cores.
+        # is much cheaper than a hash join with the standings.
         votes, corrections = self._vote_sums(ALL, "%(weights)s" if weights is not None else None)
         # Grouped as the covering index "vote_review_cover" streams the votes in review order: a
-        # hash of a million groups (the planner's choice) costs ~0.7 s more on two cores.
+        # hash of a million groups (the planner's choice) costs more.
         self.x("SET LOCAL enable_hashagg = off")
         vote_agg = self.create_temp_as("rk_vote_agg", votes, {"weights": weights} if weights is not None else {})
         self.x("SET LOCAL enable_hashagg TO DEFAULT")
@@ -354,7 +355,7 @@ class ScoreSteps:
                 "WHERE a.review_id = c.review_id"
             )
         # Counted once: as a subquery, each parallel worker would count every photo again. Streamed
-        # from the photos' review index like the votes (~0.17 s against ~0.45 s hashed).
+        # from the photos' review index like the votes, rather than hashed.
         self.x("SET LOCAL enable_hashagg = off")
         photo_counts = self.create_temp_as(
             "rk_photo_counts", f"SELECT review_id, COUNT(*) AS n FROM {PHOTO} GROUP BY review_id"
@@ -366,9 +367,9 @@ class ScoreSteps:
             fenced=False,
             photos=f"SELECT review_id, n FROM {photo_counts}",
         )
-        self.formula = self.score_formula()
+        formula = self.score_formula()
         last = self.last_done_run(kind=RerankRun.Kind.FULL)
-        if last is None or (last.changes or {}).get("score_formula") != self.formula:
+        if last is None or (last.changes or {}).get("score_formula") != formula:
             result.notes["score_formula_changed"] = 1
             stale = "TRUE"
         else:
@@ -393,9 +394,8 @@ class ScoreSteps:
         result.add("scores_created", created)
         if created > 1000:
             self.analyze(SCORE)
-        return self._write_scores(
-            self.score_layers(f"SELECT * FROM {changed_inputs}"), {}, result, bulk=stale == "TRUE"
-        )
+        self._write_scores(self.score_layers(f"SELECT * FROM {changed_inputs}"), {}, result, bulk=stale == "TRUE")
+        return formula
 
     def _write_scores(
         self,
@@ -513,7 +513,7 @@ class ScoreSteps:
         )
         # Only the product of a score row created in this run (a quality of 0 before its first
         # write) or moved to it can lack a product score: the run that first wrote any other row
-        # gave its product one. (Probing every product in scope cost ~6 ms on the benchmark.)
+        # gave its product one, so only those are probed.
         self.x(
             f"INSERT INTO {PSCORE} (product_id, category_id) SELECT p.id, p.category_id FROM ("
             + self.missing(

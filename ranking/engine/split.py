@@ -14,6 +14,8 @@ from .plumbing import REVIEW, SCORE, SCORE_COLUMNS, STAGED, VOTE, RunResult, Sco
 
 
 class SplitSteps:
+    """A full run split by review-id ranges: the parts stage scores, the final run writes them."""
+
     def stage_scores(self, scope: Scope, key: str) -> int:
         """Stage the scores of `scope` that differ from the stored ones (or have no score row
         yet): on a steady night that is a few thousand rows, not a million, so staging and the
@@ -57,11 +59,11 @@ class SplitSteps:
             )
         return rows
 
-    def score_reviews_split(self, split: Split, result: RunResult) -> int:
+    def score_reviews_split(self, split: Split, result: RunResult) -> str:
         """The score step of a split full run: take the parts' staged scores, recompute those
         that may have changed after the earliest part's snapshot (or that this run's vote
         pairs, fraud flags and vote weights changed), then write them all at once."""
-        self.formula = self.score_formula()  # every part computed every score with this formula
+        formula = self.score_formula()  # every part computed every score with this formula
         parts = {p.low_id: p for p in StagedPart.objects.filter(run_key=split.key)}
         for low, high in split.ranges:
             part = parts.get(low)
@@ -97,9 +99,10 @@ class SplitSteps:
             )
             self.stage_scores(Scope("rk_review"), split.key)
         cols = ", ".join(SCORE_COLUMNS)
-        return self._write_scores(
+        self._write_scores(
             f"SELECT review_id, {cols} FROM {STAGED} WHERE run_key = %(key)s", {"key": split.key}, result, bulk=True
         )
+        return formula
 
     def clear_staging(self, key: str) -> None:
         if self.d.pg:

@@ -31,6 +31,8 @@ SETTLE_ROUNDS = 3
 
 
 class StandingSteps:
+    """Reviewer standings (reputation, counts, level), level cut-offs, and settling level changes."""
+
     def _level_sql(self, row: str) -> str:
         """SQL for the level of the standing figures `row` (reputation, review_count,
         helpful_weight_received): scoring.level_for with the run's cut-offs."""
@@ -73,7 +75,6 @@ class StandingSteps:
             "now": self.dt(now),
             "old": self.dt(now - timedelta(days=S.RECENT_REVIEW_DAYS)),
             "recent": self.dt(now - timedelta(days=settings.RANKING_TESTER_RECENT_DAYS)),
-            "act": self.dt(now - timedelta(seconds=S.ACTIVITY_PERIOD_SECONDS * S.ACTIVITY_PERIODS)),
         }
 
     def standings(self, scope: Scope, result: RunResult) -> int:
@@ -86,7 +87,7 @@ class StandingSteps:
             # Only an author of a score row created in this run (it holds a quality of 0 before its
             # first write: every computed quality is at least QUALITY_FLOOR) or of one that changed
             # author can lack a standing: the run that first wrote any other row gave its author
-            # one. Probing every author in scope cost ~12 ms on the benchmark.
+            # one. Only those are probed.
             self.ensure_standings(
                 "SELECT author_id AS id FROM rk_touched "
                 f"WHERE old_quality < {self.d.lit(S.QUALITY_FLOOR / 2)} OR {self.d.distinct('old_author_id', 'author_id')}"
@@ -105,14 +106,13 @@ class StandingSteps:
             "COALESCE(a.review_count, 0) AS review_count, COALESCE(a.recent_review_count, 0) AS recent_review_count, "
             f"{rnd('COALESCE(a.hw, 0)')} AS helpful_weight_received, "
             f"{rnd('COALESCE(a.uw, 0)')} AS unhelpful_weight_received, "
-            f"COALESCE(a.active_periods, 0) AS active_periods, {rnd('COALESCE(a.points, 0)')} AS review_points "
+            f"{rnd('COALESCE(a.points, 0)')} AS review_points "
             f"FROM {STANDING} st LEFT JOIN ({agg}) a "
             f"ON a.author_id = st.user_id WHERE {scope.on('st.user_id')}"
         )
         if moved:
             figures = f"{figures} UNION ALL {moved}"
-        raw = f"f.review_points + {lit(S.ACTIVITY_POINTS)} * f.active_periods"
-        b = f"SELECT f.*, {rnd(f'CASE WHEN {raw} > 0 THEN {raw} ELSE {lit(0)} END')} AS reputation FROM ({figures}) f"
+        b = f"SELECT f.*, {rnd(self._reputation('f.review_points'))} AS reputation FROM ({figures}) f"
         columns = [
             "reputation",
             "level",
@@ -120,7 +120,6 @@ class StandingSteps:
             "recent_review_count",
             "helpful_weight_received",
             "unhelpful_weight_received",
-            "active_periods",
             "review_points",
         ]
         self.clear("rk_standing_new", "rk_level_changed")
@@ -142,7 +141,7 @@ class StandingSteps:
         elif self.d.pg:
             # One statement: the new figures, their write (each standing found again by the address
             # of the row its figures were read from, not by a second probe of its key) and the
-            # level changes. (~10 ms less than through rk_standing_new on the benchmark.)
+            # level changes, with no trip through rk_standing_new.
             level_ups = (
                 ", up AS (INSERT INTO rk_level_up (id) SELECT user_id FROM upd WHERE level > old_level "
                 "ON CONFLICT (id) DO NOTHING)"
@@ -180,45 +179,13 @@ class StandingSteps:
 
     def _standing_sums(self, where: str) -> str:
         """SQL for the sums over the ranked score rows `sc` that `where` selects, per author
-        (author_id, review_count, recent_review_count, hw, uw, points, active_periods).
-        Parameters: see _time_params."""
-        d, lit = self.d, self.d.lit
-        now_epoch = lit(self.now.timestamp())
-        if self.d.pg:
-            # One level of grouping: the active periods travel as a bit set per author (bit k + 1
-            # for period k, bit 0 for a review dated after `now`, which the two-level grouping
-            # below also counts as a period of its own), so PostgreSQL can pre-aggregate in each
-            # worker (two levels cost the full run ~1 s more).
-            bit = (
-                f"CASE WHEN sc.created_at >= %(act)s THEN CAST(1 AS INTEGER) << (1 + GREATEST(-1, CAST(FLOOR(("
-                f"{now_epoch} - {d.epoch('sc.created_at')}) / {lit(S.ACTIVITY_PERIOD_SECONDS)}) AS INTEGER))) "
-                "ELSE 0 END"
-            )
-            periods = " + ".join(f"((p.periods >> {k}) & 1)" for k in range(S.ACTIVITY_PERIODS + 2))
-            return (
-                "SELECT p.author_id, p.review_count, p.recent_review_count, p.hw, p.uw, p.points, "
-                f"{periods} AS active_periods FROM ("
-                "  SELECT sc.author_id, COUNT(*) AS review_count, "
-                "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent_review_count, "
-                f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points, "
-                f"  BIT_OR({bit}) AS periods FROM {SCORE} sc WHERE sc.ranked AND {where} "
-                "  GROUP BY sc.author_id"
-                ") p"
-            )
-        # Two levels instead of COUNT(DISTINCT period): the inner one groups by (author, active
-        # period or NULL), so both levels can hash instead of sorting.
-        period = (
-            f"CASE WHEN sc.created_at >= %(act)s THEN FLOOR(({now_epoch} - {d.epoch('sc.created_at')}) "
-            f"/ {lit(S.ACTIVITY_PERIOD_SECONDS)}) END"
-        )
+        (author_id, review_count, recent_review_count, hw, uw, points). Parameters: see
+        _time_params."""
         return (
-            "SELECT p.author_id, SUM(p.n) AS review_count, SUM(p.recent) AS recent_review_count, "
-            "SUM(p.hw) AS hw, SUM(p.uw) AS uw, SUM(p.points) AS points, COUNT(p.period) AS active_periods FROM ("
-            f"  SELECT sc.author_id, {period} AS period, COUNT(*) AS n, "
-            "  SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent, "
-            f"  SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points "
-            f"  FROM {SCORE} sc WHERE sc.ranked AND {where} GROUP BY sc.author_id, {period}"
-            ") p GROUP BY p.author_id"
+            "SELECT sc.author_id, COUNT(*) AS review_count, "
+            "SUM(CASE WHEN sc.created_at >= %(recent)s THEN 1 ELSE 0 END) AS recent_review_count, "
+            f"SUM(sc.helpful_weight) AS hw, SUM(sc.unhelpful_weight) AS uw, SUM({self._review_points()}) AS points "
+            f"FROM {SCORE} sc WHERE sc.ranked AND {where} GROUP BY sc.author_id"
         )
 
     def _row_address(self, row: str) -> str:
@@ -230,14 +197,14 @@ class StandingSteps:
     def _moved_standings(self, scope_table: str) -> str:
         """Scoped runs: SQL for the new figures (as standings() lists them) of the authors in
         `scope_table` whose changed score rows (rk_touched) only moved their sums: each changed
-        row stayed ranked (or unranked), by the same author, with the same date, so the counts and
-        active periods stand and the sums move by what the rows add and take (exact: every
-        summand is rounded, see _review_points). The other authors of `scope_table` land in
+        row stayed ranked (or unranked), by the same author, with the same date, so the counts
+        stand and the sums move by what the rows add and take (exact: every summand is rounded,
+        see _review_points). The other authors of `scope_table` land in
         rk_user_recount, counted again from their score rows: rows that came, went or moved,
         deleted reviews (RerankPending). A standing never summed (review_points NULL) is counted
         again too: on PostgreSQL by the figures themselves, from a lateral sum that runs for
-        such a standing only (a probe of every author's standing to find them cost ~12 ms on the
-        benchmark, where there are none); on SQLite by that probe.
+        such a standing only (rather than a probe of every author's standing to find them, where
+        there are usually none); on SQLite by that probe.
 
         Like the time-only changes of untouched authors, a review crossing the recent-review
         boundary between its runs is weighed anew by the nightly full run."""
@@ -264,7 +231,6 @@ class StandingSteps:
             "recent_review_count": "st.recent_review_count",
             "helpful_weight_received": d.rnd("st.helpful_weight_received + m.hw"),
             "unhelpful_weight_received": d.rnd("st.unhelpful_weight_received + m.uw"),
-            "active_periods": "st.active_periods",
             "review_points": d.rnd("st.review_points + m.points"),
         }
         never_summed = ""
@@ -276,7 +242,6 @@ class StandingSteps:
                 "recent_review_count": "COALESCE(ns.recent_review_count, 0)",
                 "helpful_weight_received": d.rnd("COALESCE(ns.hw, 0)"),
                 "unhelpful_weight_received": d.rnd("COALESCE(ns.uw, 0)"),
-                "active_periods": "COALESCE(ns.active_periods, 0)",
                 "review_points": d.rnd("COALESCE(ns.points, 0)"),
             }
             figures = {c: f"CASE WHEN st.review_points IS NULL THEN {sums[c]} ELSE {e} END" for c, e in figures.items()}
@@ -313,7 +278,7 @@ class StandingSteps:
                 return changed_total
             self.clear("rk_voter", "rk_review", "rk_user", "rk_review_votes", "rk_review_inputs")
             # Counted, so the authors' reviews below are found by their key: a guess of thousands
-            # of authors made PostgreSQL read every review instead (~0.2 s).
+            # of authors made PostgreSQL read every review instead.
             self.analyze("rk_level_changed")
             self.x("INSERT INTO rk_voter (id) SELECT id FROM rk_level_changed")
             self.vote_weights(Scope("rk_voter"), result)
@@ -340,7 +305,7 @@ class StandingSteps:
             # A new level moves its author's prior, which enters quality but not reputation (see
             # scoring.py): when no changed row moved anything a standing sums (new vote weights
             # did, a score row created now does), no standing, category standing or level changes,
-            # and the round ends here (~20 statements fewer on the benchmark).
+            # and the round ends here.
             sums_moved = self.d.any_distinct((f"t.{c}", f"t.old_{c}") for c in STANDING_INPUTS)
             if not self.rows(f"SELECT 1 FROM rk_touched t WHERE {sums_moved} LIMIT 1"):
                 self.clear("rk_level_changed")

@@ -12,6 +12,9 @@ from .plumbing import PAIR, REVIEW, STANDING, TALLY, USER, VOTE, RunResult, Scop
 
 
 class VoteSteps:
+    """Vote pairs over the voter/author cap (VotePair, rk_pair_changed) and vote weights
+    (ReviewerStanding.vote_weight, rk_weight_new)."""
+
     def pairs_full(self, result: RunResult) -> None:
         # reviews.VoteTally counts every voter's votes per author, kept exact in each vote's own
         # transaction: the pairs over the cap are read from it, not regrouped from every vote.

@@ -26,32 +26,12 @@ def test_reputation_follows_the_formula(product):
     rerank(full=True)
     sc = ReviewScore.objects.get(pk=review.pk)
     expected = (
-        S.VOTE_POINTS * (sc.helpful_weight - S.UNHELPFUL_PENALTY * sc.unhelpful_weight)
-        + S.MERIT_POINTS * sc.merit
-        + S.ACTIVITY_POINTS * 1
+        S.VOTE_POINTS * (sc.helpful_weight - S.UNHELPFUL_PENALTY * sc.unhelpful_weight) + S.MERIT_POINTS * sc.merit
     )
     st = standing(review.author)
     assert st.reputation == pytest.approx(expected, abs=1e-5)
-    assert (st.review_count, st.recent_review_count, st.active_periods) == (1, 1, 1)
+    assert (st.review_count, st.recent_review_count) == (1, 1)
     assert st.level == S.level_for(st.reputation)
-
-
-def test_active_periods_count_each_30_day_period_with_a_review_once(product):
-    """Reviews in periods 0, 0, 2 and 11 back and one older than the twelve periods: three active
-    periods (the bit set of the PostgreSQL query and SQLite's two-level grouping must agree)."""
-    author = seasoned_user()
-    period = timedelta(seconds=S.ACTIVITY_PERIOD_SECONDS)
-    now = timezone.now()
-    for back in (0.1, 0.5, 2.5, 11.5, S.ACTIVITY_PERIODS + 1):
-        make_review(author=author, product=ProductFactory(category=product.category), created_at=now - back * period)
-    rerank(full=True)
-    st = standing(author)
-    assert (st.review_count, st.active_periods) == (5, 3)
-    # A second author's reviews in the same periods do not mix with the first one's.
-    other = seasoned_user()
-    make_review(author=other, product=product, created_at=now - 2.5 * period)
-    rerank(full=True)
-    assert standing(other).active_periods == 1 and standing(author).active_periods == 3
 
 
 def test_reputation_rises_and_falls(product):
@@ -80,7 +60,7 @@ def test_old_reviews_count_half_and_inactivity_costs(product):
     points = S.VOTE_POINTS * old_sc.helpful_weight + S.MERIT_POINTS * old_sc.merit
     assert standing(veteran).reputation == pytest.approx(S.OLD_REVIEW_FACTOR * points, abs=1e-5)
     new_points = S.VOTE_POINTS * new_sc.helpful_weight + S.MERIT_POINTS * new_sc.merit
-    assert standing(active).reputation == pytest.approx(new_points + S.ACTIVITY_POINTS, abs=1e-5)
+    assert standing(active).reputation == pytest.approx(new_points, abs=1e-5)
 
 
 def test_a_deleted_review_stops_counting(product):
