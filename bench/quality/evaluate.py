@@ -82,6 +82,8 @@ class Row:
     author_id: int | None = None
     quality: float = 0.0
     body_length: int = 0
+    author_level: int = 1
+    product_id: int | None = None
 
     @property
     def held(self) -> int:
@@ -108,6 +110,7 @@ class SeedResult:
     per_product: dict = field(default_factory=dict)  # method -> metric -> [value per product]
     reviewers: dict = field(default_factory=dict)
     prior_pairs: dict = field(default_factory=dict)  # name -> (scores, targets)
+    reviews: list = field(default_factory=list)  # per review: the figures prior_study.py reads
     levels: Counter = field(default_factory=Counter)
     testers: list = field(default_factory=list)
 
@@ -307,10 +310,14 @@ def run_seed(rows: list[Row], *, data: str, seed: int, allow_foreign: bool, reim
         sys.exit(f"rerank skipped: {result.reason}")
     counts["rerank_ms"] = round(sum(result.step_ms.values()))
     kept = [row for row in rows if row.review_id is not None]
-    scores = {s["review_id"]: s for s in ReviewScore.objects.values("review_id", "quality", "body_length")}
+    scores = {
+        s["review_id"]: s
+        for s in ReviewScore.objects.values("review_id", "product_id", "quality", "body_length", "author_level")
+    }
     for row in kept:
-        row.quality = scores[row.review_id]["quality"]
-        row.body_length = scores[row.review_id]["body_length"]
+        score = scores[row.review_id]
+        row.quality, row.body_length = score["quality"], score["body_length"]
+        row.author_level, row.product_id = score["author_level"], score["product_id"]
     products = {
         product.pk: list(most_helpful_reviews(product).values_list("id", flat=True))
         for product in Product.objects.all()
@@ -366,6 +373,22 @@ def run_seed(rows: list[Row], *, data: str, seed: int, allow_foreign: bool, reim
         "candor_prior": ([row.quality for row in unvoted], target),
         "body_length": ([float(row.body_length) for row in unvoted], target),
     }
+    out.reviews = [
+        {
+            "index": row.index,
+            "review_id": row.review_id,
+            "product_id": row.product_id,
+            "rating": row.rating,
+            "body_length": row.body_length,
+            "author_level": row.author_level,
+            "quality": row.quality,
+            "ry": row.ry,
+            "rn": row.rn,
+            "hy": row.hy,
+            "hn": row.hn,
+        }
+        for row in kept
+    ]
     out.seconds = time.monotonic() - began
     return out
 
@@ -484,6 +507,11 @@ def main() -> None:
         help="flush and import again for every seed (default: import once, then reset votes and ranking)",
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument(
+        "--dump-reviews",
+        type=Path,
+        help="also write every review's figures per seed to this file (JSON; read by prior_study.py)",
+    )
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
@@ -510,6 +538,9 @@ def main() -> None:
     print(report(summary, args.data))
     if args.json:
         args.json.write_text(json.dumps({"header": header, **summary}, indent=1, default=str))
+    if args.dump_reviews:
+        dump = {"data": args.data, "header": header, "seeds": {r.seed: r.reviews for r in results}}
+        args.dump_reviews.write_text(json.dumps(dump))
 
 
 if __name__ == "__main__":
