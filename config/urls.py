@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("ranking.api.urls")),
     path("", include("moderation.api.urls")),
     path("", include("brands.api.urls")),
+    path("", include("search.api.urls")),
 ]
 
 # An unknown address under /api/ is a JSON 404 (config/exceptions.py).
@@ -46,6 +47,7 @@ urlpatterns = [
     path("", include("ranking.urls")),
     path("", include("moderation.urls")),
     path("", include("brands.urls")),
+    path("", include("search.urls")),
 ]
 
 

@@ -170,7 +170,3 @@ class CommentForm(forms.Form):
         label="Add a comment",
         error_messages={"required": "A comment cannot be empty."},
     )
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(max_length=100, required=False, label="Search")

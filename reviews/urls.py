@@ -2,9 +2,9 @@ from django.urls import path
 
 from . import views
 
-# Discover, the review, product and profile pages read the ranking: ranking/urls.py.
+# Discover, the review, product and profile pages read the ranking: ranking/urls.py; the search
+# page is search/urls.py.
 urlpatterns = [
-    path("search/", views.search, name="search"),
     path("write/", views.review_create, name="review-create"),
     path("r/<int:pk>/vote/", views.review_vote, name="review-vote"),
     path("r/<int:pk>/save/", views.review_save, name="review-save"),

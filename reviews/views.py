@@ -21,7 +21,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -31,9 +30,8 @@ from config.pagination import CheckedCursorPagination, InvalidCursor
 from config.throttling import rate_limited
 from config.web import safe_next, web_login_required
 from reviews import cards, selectors, services
-from reviews.api.filters import ProductFilter, ReviewFilter
 
-from .forms import CommentForm, ReviewEditForm, ReviewForm, SearchForm
+from .forms import CommentForm, ReviewEditForm, ReviewForm
 from .models import Comment, Product, Review, ReviewPhoto
 
 PAGE_SIZE = 20
@@ -137,40 +135,6 @@ def published_review(request: HttpRequest, pk: int) -> Review:
 
 
 # --- pages -----------------------------------------------------------------------------------
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    """Products and reviews matching words in their names and text, or `#tag` for a tag."""
-    form = SearchForm(request.GET)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    products: list[Product] = []
-    reviews = Review.objects.none()
-    tag = ""
-    if query.startswith("#"):
-        tag = slugify(query.lstrip("#"), allow_unicode=True)
-        if tag:
-            reviews = ReviewFilter({"tag": tag}, queryset=selectors.reviews_for_listing(request.user)).qs
-    elif query:
-        products = list(
-            ProductFilter({"q": query}, queryset=selectors.products_with_stats()).qs.order_by("-review_count", "name")[
-                :12
-            ]
-        )
-        reviews = ReviewFilter({"q": query}, queryset=selectors.reviews_for_listing(request.user)).qs
-    page = page_number(request)
-    items, has_next = page_slice(reviews.order_by("-helpful_count", "-created_at", "-id"), page)
-    cards.attach(items, ["card"])
-    context = {
-        "form": form,
-        "query": query,
-        "tag": tag,
-        "products": products,
-        "reviews": items,
-        "has_next": has_next,
-        "next_page": page + 1,
-        "page": page,
-    }
-    return render_list(request, "reviews/search.html", "reviews/partials/card_page.html", context)
 
 
 @login_required

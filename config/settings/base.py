@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ranking",
     "moderation",
     "brands",
+    "search",
     "config",  # project-wide plumbing; imports no app (each app connects its own receivers)
 ]
 

@@ -1,0 +1,353 @@
+"""Search: one query over reviews, products, tags and people, and suggestions as you type.
+
+Reviews are ordered by `relevance`, text relevance combined with review quality, declared once
+(RELEVANCE_SHARE below) and computed in SQL on both databases:
+
+    relevance = quality * ((1 - RELEVANCE_SHARE) + RELEVANCE_SHARE * text)
+
+- text: how well the review matches, in [0, 1): PostgreSQL's ts_rank(vector, query, 32) (its
+  rank / (rank + 1)) or SQLite FTS5's -bm25() folded the same way, x / (1 + x); a title match
+  counts TEXT_WEIGHTS["a"] against a body match's TEXT_WEIGHTS["b"];
+- quality: the review's quality from the nightly ranking (ranking_reviewscore.quality, in
+  [QUALITY_FLOOR, 1]); a review not ranked yet counts QUALITY_FLOOR.
+
+Every review returned matches every word of the query (search.query), so text relevance only
+orders matches: it can at most double a review's standing, while quality spans fifty times.
+A short note repeating the word never outranks a well-written note readers found helpful.
+
+Only published reviews by active accounts are returned, read from the review at query time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+
+from ranking.scoring import QUALITY_FLOOR
+from reviews import selectors as review_selectors
+from reviews.models import Brand, Category, Product, Review, ReviewPhoto, Tag
+
+from .models import SearchDocument
+from .query import Prefix, Query, parse, parse_prefix, prefix_to_fts5, prefix_to_tsquery, to_fts5, to_tsquery
+from .text import spans
+
+RELEVANCE_SHARE = 0.5
+TEXT_WEIGHTS = {"a": 1.0, "b": 0.4}
+SORTS = {
+    "relevance": "Most relevant",
+    "helpful": "Most helpful",
+    "newest": "Newest",
+}
+# Longer input is refused (400 naming `q`): no one types a query this long.
+MAX_QUERY_LENGTH = 200
+PAGE_SIZE = 20
+MAX_PAGE = 100
+SIDE_RESULTS = {"product": 12, "tag": 8, "person": 6}
+SUGGESTIONS = {"product": 5, "brand": 3, "tag": 3}
+SNIPPET_CHARS = 160
+# Highlighting reads this much of a body; a match further in shows the body's start unmarked.
+HIGHLIGHT_SCAN_CHARS = 3000
+
+Kind = SearchDocument.Kind
+DOCS = SearchDocument._meta.db_table
+REVIEWS = Review._meta.db_table
+PRODUCTS = Product._meta.db_table
+PHOTOS = ReviewPhoto._meta.db_table
+TAGS = Tag._meta.db_table
+REVIEW_TAGS = Review.tags.through._meta.db_table
+SCORES = Review._meta.get_field("score").related_model._meta.db_table
+# The invited-tester link (brands app) seen from the review, without importing that app.
+_TESTER = Review._meta.get_field("tester_assignment")
+TESTER_LINKS, TESTER_REVIEW_COLUMN = _TESTER.related_model._meta.db_table, _TESTER.field.column
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: str = ""  # a category's slug
+    min_rating: int | None = None
+    has_photos: bool = False
+    # True: only invited testers' reviews; False: none of them; None: all.
+    invited_tester: bool | None = None
+    tag: str = ""  # a tag's name: reviews carrying it
+
+
+@dataclass
+class SearchResult:
+    query: Query
+    reviews: list[Review]
+    total: int
+    page: int
+    has_next: bool
+    products: list[Product] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    people: list = field(default_factory=list)
+    tag: str = ""  # the tag of a `#tag` query
+
+
+# --- the SQL of each database -------------------------------------------------------------------
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _matches(query: Query, kinds_sql: str) -> tuple[str, list]:
+    """SQL for (kind, object_id, text) of the documents matching `query`, text in [0, 1)."""
+    if _postgres():
+        weights = f"{{0, 0, {TEXT_WEIGHTS['b']}, {TEXT_WEIGHTS['a']}}}"
+        return (
+            f"SELECT d.kind, d.object_id, ts_rank('{weights}', d.vector, q.q, 32) AS text "  # noqa: S608 # nosec B608 # constants
+            f"FROM {DOCS} d, (SELECT to_tsquery('simple', %s) AS q) q WHERE {kinds_sql} AND d.vector @@ q.q",
+            [to_tsquery(query)],
+        )
+    bm25 = f"-bm25(search_fts, {TEXT_WEIGHTS['a']}, {TEXT_WEIGHTS['b']}, 0.0)"
+    return (
+        f"SELECT d.kind, d.object_id, {bm25} / (1.0 + {bm25}) AS text FROM search_fts "  # noqa: S608 # nosec B608 # constants
+        f"JOIN {DOCS} d ON d.id = search_fts.rowid WHERE search_fts MATCH %s AND {kinds_sql}",
+        [to_fts5(query)],
+    )
+
+
+def _prefix_matches(prefix: Prefix, kinds_sql: str) -> tuple[str, list]:
+    if _postgres():
+        return (
+            f"SELECT d.kind, d.object_id, ts_rank(d.label_vector, q.q) AS text "  # noqa: S608 # nosec B608 # constants
+            f"FROM {DOCS} d, (SELECT to_tsquery('simple', %s) AS q) q "
+            f"WHERE d.label <> '' AND {kinds_sql} AND d.label_vector @@ q.q",
+            [prefix_to_tsquery(prefix)],
+        )
+    return (
+        f"SELECT d.kind, d.object_id, -bm25(search_fts) AS text FROM search_fts "  # noqa: S608 # nosec B608 # constants
+        f"JOIN {DOCS} d ON d.id = search_fts.rowid WHERE search_fts MATCH %s AND {kinds_sql}",
+        [prefix_to_fts5(prefix)],
+    )
+
+
+def _kinds(kinds) -> str:
+    # Written out (they are constants) so PostgreSQL picks the partial index of the kind.
+    listed = ", ".join(f"'{kind}'" for kind in kinds)
+    other = "" if list(kinds) == [Kind.REVIEW] else "d.kind <> 'review' AND "
+    return f"{other}d.kind IN ({listed})"
+
+
+def _top_per_kind(matches: tuple[str, list], limits: dict[str, int], order_extra: str = "") -> list[tuple[str, int]]:
+    sql, params = matches
+    cases = " ".join(f"WHEN '{kind}' THEN {limit}" for kind, limit in limits.items())
+    ranked = (
+        f"SELECT kind, object_id, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY text DESC{order_extra}, object_id) AS n "  # noqa: S608 # nosec B608 # constants
+        f"FROM ({sql}) m"
+    )
+    with connection.cursor() as cursor:
+        sql = f"SELECT kind, object_id FROM ({ranked}) r WHERE n <= CASE kind {cases} END ORDER BY kind, n"  # noqa: S608 # nosec B608 # constants
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _review_filters(filters: Filters) -> tuple[list[str], list]:
+    where, params = ["r.status = %s"], [Review.Status.PUBLISHED]
+    if filters.category:
+        where.append(f"p.category_id = (SELECT id FROM {Category._meta.db_table} WHERE slug = %s)")  # noqa: S608 # nosec B608 # model table name
+        params.append(filters.category)
+    if filters.min_rating:
+        where.append("r.rating >= %s")
+        params.append(filters.min_rating)
+    if filters.has_photos:
+        where.append(f"EXISTS (SELECT 1 FROM {PHOTOS} ph WHERE ph.review_id = r.id)")  # noqa: S608 # nosec B608 # model table
+    if filters.invited_tester is not None:
+        negation = "" if filters.invited_tester else "NOT "
+        links = f"SELECT 1 FROM {TESTER_LINKS} t WHERE t.{TESTER_REVIEW_COLUMN} = r.id"  # noqa: S608 # nosec B608 # model table
+        where.append(f"{negation}EXISTS ({links})")
+    if filters.tag:
+        where.append(
+            f"EXISTS (SELECT 1 FROM {REVIEW_TAGS} rt JOIN {TAGS} tg ON tg.id = rt.tag_id "  # noqa: S608 # nosec B608 # model table names
+            "WHERE rt.review_id = r.id AND tg.name = %s)"
+        )
+        params.append(filters.tag)
+    where.append("u.is_active")
+    return where, params
+
+
+QUALITY_SQL = f"COALESCE(s.quality, {QUALITY_FLOOR})"
+RELEVANCE_SQL = f"{QUALITY_SQL} * ({1 - RELEVANCE_SHARE} + {RELEVANCE_SHARE} * m.text)"
+ORDERS = {
+    "relevance": f"{RELEVANCE_SQL} DESC, r.id DESC",
+    "helpful": f"{QUALITY_SQL} DESC, r.helpful_count DESC, r.id DESC",
+    "newest": "r.created_at DESC, r.id DESC",
+}
+
+
+def _review_page(query: Query, filters: Filters, sort: str, page: int) -> tuple[list[tuple[int, float]], int]:
+    """[(review id, relevance)] of the page and the total number of matching reviews."""
+    if query:
+        match_sql, params = _matches(query, _kinds([Kind.REVIEW]))
+        source = f"({match_sql}) m JOIN {REVIEWS} r ON r.id = m.object_id"
+    else:  # a tag alone: every review carrying it matches equally
+        source, params = f"(SELECT 0.0 AS text) m CROSS JOIN {REVIEWS} r", []
+    where, filter_params = _review_filters(filters)
+    users = get_user_model()._meta.db_table
+    sql = (
+        f"SELECT r.id, {RELEVANCE_SQL}, COUNT(*) OVER () FROM {source} "  # noqa: S608 # nosec B608 # constants
+        f"JOIN {PRODUCTS} p ON p.id = r.product_id JOIN {users} u ON u.id = r.author_id "
+        f"LEFT JOIN {SCORES} s ON s.review_id = r.id WHERE {' AND '.join(where)} "
+        f"ORDER BY {ORDERS[sort]} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *filter_params, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
+        rows = cursor.fetchall()
+    if not rows and page > 1:
+        # Past the end: the total still says how many there are.
+        return [], _review_count(query, filters)
+    return [(pk, relevance) for pk, relevance, _total in rows], rows[0][2] if rows else 0
+
+
+def _review_count(query: Query, filters: Filters) -> int:
+    ids, total = _review_page(query, filters, "newest", 1)
+    return total
+
+
+# --- highlighting ---------------------------------------------------------------------------------
+
+
+def highlight(text: str, words: frozenset[str], *, snippet: int | None = None) -> SafeString:
+    """`text` escaped, with the words of the query (as analysed) in <mark>. With `snippet`, only
+    about that many characters around the first match (or from the start)."""
+    scanned = text[:HIGHLIGHT_SCAN_CHARS] if snippet else text
+    marks: list[list[int]] = []
+    for span in spans(scanned):
+        if span.term in words:
+            if marks and span.start <= marks[-1][1]:
+                marks[-1][1] = max(marks[-1][1], span.end)
+            else:
+                marks.append([span.start, span.end])
+    start, end = 0, len(text)
+    if snippet and len(text) > snippet:
+        first = marks[0][0] if marks else 0
+        start = max(0, first - snippet // 3)
+        end = min(len(text), start + snippet)
+        marks = [m for m in marks if m[0] >= start and m[1] <= end]
+    out, at = [], start
+    for mark_start, mark_end in marks:
+        out += [escape(text[at:mark_start]), "<mark>", escape(text[mark_start:mark_end]), "</mark>"]
+        at = mark_end
+    out.append(escape(text[at:end]))
+    html = "".join(out)
+    if start > 0:
+        html = "…" + html
+    if end < len(text):
+        html += "…"
+    return mark_safe(html)  # noqa: S308 # nosec B308 B703 # every piece of text above is escaped
+
+
+# --- the one query --------------------------------------------------------------------------------
+
+TAG_QUERY = re.compile(r"^#(\S+)$")
+
+
+def search(
+    text: str,
+    *,
+    filters: Filters = Filters(),  # noqa: B008 # frozen: safe to share
+    sort: str = "relevance",
+    page: int = 1,
+    viewer=None,
+) -> SearchResult:
+    """Reviews matching `text` (a page of PAGE_SIZE, with `total`), and on the first page the
+    products, tags and people matching it. `#tag` alone lists the reviews carrying the tag.
+    Each review gets `relevance`, `highlighted_title` and `highlighted_snippet` (HTML, escaped).
+    Preconditions: `sort` in SORTS, 1 <= page <= MAX_PAGE (callers validate their input)."""
+    text = text.strip()
+    tag = TAG_QUERY.match(text)
+    if tag:
+        filters = replace(filters, tag=slugify(tag.group(1), allow_unicode=True))
+    query = parse(text)
+    if not query and not filters.tag:
+        return SearchResult(query=query, reviews=[], total=0, page=page, has_next=False, tag=filters.tag)
+    rows, total = _review_page(query, filters, sort, page)
+    has_next = len(rows) > PAGE_SIZE and page < MAX_PAGE
+    rows = rows[:PAGE_SIZE]
+    by_id = {r.pk: r for r in review_selectors.reviews_for_listing(viewer).filter(pk__in=[pk for pk, _ in rows])}
+    reviews = []
+    for pk, relevance in rows:
+        review = by_id.get(pk)
+        if review is None:  # removed between the two queries
+            continue
+        review.relevance = relevance
+        review.highlighted_title = highlight(review.title, query.words)
+        review.highlighted_snippet = highlight(review.body, query.words, snippet=SNIPPET_CHARS)
+        reviews.append(review)
+    result = SearchResult(query=query, reviews=reviews, total=total, page=page, has_next=has_next, tag=filters.tag)
+    if page == 1 and query:
+        _side_results(result, query, filters)
+    elif page == 1:
+        result.tags = list(Tag.objects.filter(name=filters.tag))
+    return result
+
+
+def _side_results(result: SearchResult, query: Query, filters: Filters) -> None:
+    found = _top_per_kind(_matches(query, _kinds(SIDE_RESULTS)), SIDE_RESULTS)
+    ids: dict[str, list[int]] = {kind: [] for kind in SIDE_RESULTS}
+    for kind, pk in found:
+        ids[kind].append(pk)
+    products = review_selectors.products_with_stats().filter(pk__in=ids["product"])
+    if filters.category:
+        products = products.filter(category__slug=filters.category)
+    result.products = _in_order(products, ids["product"])
+    result.tags = _in_order(Tag.objects.filter(pk__in=ids["tag"]), ids["tag"])
+    result.people = _in_order(
+        get_user_model().objects.filter(pk__in=ids["person"], is_active=True).select_related("standing"), ids["person"]
+    )
+
+
+def _in_order(queryset, ids: list[int]) -> list:
+    by_id = {obj.pk: obj for obj in queryset}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+# --- suggestions ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # "product", "brand" or "tag"
+    text: str  # what to show, and for a tag what to search ("#name")
+    detail: str  # the product's brand; empty otherwise
+    url: str
+
+
+def suggest(prefix: str) -> list[Suggestion]:
+    """Products, brands and #tags whose names start with `prefix` (any of their words, or the
+    whole name), best match first within each kind: products, then brands, then tags."""
+    parsed = parse_prefix(prefix.lstrip("#"))
+    if not parsed:
+        return []
+    found = _top_per_kind(_prefix_matches(parsed, _kinds(SUGGESTIONS)), SUGGESTIONS, order_extra="")
+    ids: dict[str, list[int]] = {kind: [] for kind in SUGGESTIONS}
+    for kind, pk in found:
+        ids[kind].append(pk)
+    search_url = reverse("search")
+    out = [
+        Suggestion("product", product.name, product.brand.name, product.get_absolute_url())
+        for product in _in_order(Product.objects.select_related("brand").filter(pk__in=ids["product"]), ids["product"])
+    ]
+    out += [
+        Suggestion("brand", brand.name, "", f"{search_url}?q={_quote(brand.name)}")
+        for brand in _in_order(Brand.objects.filter(pk__in=ids["brand"]), ids["brand"])
+    ]
+    out += [
+        Suggestion("tag", f"#{tag.name}", "", f"{search_url}?q={_quote('#' + tag.name)}")
+        for tag in _in_order(Tag.objects.filter(pk__in=ids["tag"]), ids["tag"])
+    ]
+    return out
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")

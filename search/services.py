@@ -1,0 +1,212 @@
+"""Writes to the search index. Each function runs in the caller's transaction (the receivers in
+search.signals call them from the write that changed the row), so the index never shows a
+state the database does not.
+
+What a document holds, per kind (terms from search.text; `a` counts most, `label` is for name
+suggestions):
+
+- review:  a = title, product and brand names, tags;  b = body
+- product: a = brand and product names;  b = description;  label = the names
+- brand:   a = name;  b = description;  label = the name
+- tag:     a = the tag's words;  label = the tag
+- person:  a = username and display name;  b = bio
+
+Whether a review is published, and everything filtered or sorted on, is read from the review
+itself at query time (search.selectors): hiding a review needs no index write.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from reviews.models import Brand, Product, Review, Tag
+
+from . import dictionary
+from .models import SearchDocument
+from .text import compact, terms
+
+Kind = SearchDocument.Kind
+BATCH = 1000
+
+
+def _joined(*texts: str, stem: bool = True) -> str:
+    return " ".join(term for text in texts if text for term in terms(text, stem=stem))
+
+
+def _label(*names: str) -> str:
+    """Unstemmed words of the names, then each name whole and all of them whole (compact), so a
+    prefix finds a name by any of its words or by its start."""
+    keys = [compact(" ".join(names)), *(compact(name) for name in names)]
+    return " ".join([_joined(*names, stem=False), *dict.fromkeys(key for key in keys if key)])
+
+
+def _tag_words(name: str) -> str:
+    return name.replace("-", " ").replace("_", " ")
+
+
+def _upsert(docs: list[SearchDocument]) -> None:
+    if docs:
+        SearchDocument.objects.bulk_create(
+            docs,
+            update_conflicts=True,
+            unique_fields=["kind", "object_id"],
+            update_fields=["terms_a", "terms_b", "label"],
+        )
+
+
+def _batches(ids: Iterable[int]) -> Iterator[list[int]]:
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def index_reviews(review_ids: Iterable[int]) -> None:
+    """(Re)write the documents of these reviews (any status: the query filters on it)."""
+    dictionary.ensure_loaded()
+    for batch in _batches(review_ids):
+        rows = list(
+            Review.objects.filter(pk__in=batch).values_list(
+                "pk", "title", "body", "product__name", "product__brand__name"
+            )
+        )
+        tags: dict[int, list[str]] = defaultdict(list)
+        for review_id, tag in Review.tags.through.objects.filter(review_id__in=batch).values_list(
+            "review_id", "tag__name"
+        ):
+            tags[review_id].append(_tag_words(tag))
+        _upsert(
+            [
+                SearchDocument(
+                    kind=Kind.REVIEW,
+                    object_id=pk,
+                    terms_a=_joined(title, product, brand, *tags[pk]),
+                    terms_b=_joined(body),
+                )
+                for pk, title, body, product, brand in rows
+            ]
+        )
+
+
+def index_products(product_ids: Iterable[int], *, with_reviews: bool = False) -> None:
+    """(Re)write these products' documents; with `with_reviews`, also their reviews' (which
+    carry the product's and brand's names) when those names changed."""
+    dictionary.ensure_loaded()
+    for batch in _batches(product_ids):
+        docs = [
+            SearchDocument(
+                kind=Kind.PRODUCT,
+                object_id=pk,
+                terms_a=_joined(brand, name),
+                terms_b=_joined(description),
+                label=_label(brand, name),
+            )
+            for pk, name, brand, description in Product.objects.filter(pk__in=batch).values_list(
+                "pk", "name", "brand__name", "description"
+            )
+        ]
+        renamed = []
+        if with_reviews:
+            before = dict(
+                SearchDocument.objects.filter(kind=Kind.PRODUCT, object_id__in=batch).values_list(
+                    "object_id", "terms_a"
+                )
+            )
+            renamed = [
+                doc.object_id for doc in docs if doc.object_id in before and before[doc.object_id] != doc.terms_a
+            ]
+        _upsert(docs)
+        for review_batch in _batches(Review.objects.filter(product_id__in=renamed).values_list("pk", flat=True)):
+            index_reviews(review_batch)
+
+
+def index_brands(brand_ids: Iterable[int], *, with_products: bool = False) -> None:
+    """(Re)write these brands' documents; with `with_products`, also their products' (and so
+    their reviews') when the name changed."""
+    dictionary.ensure_loaded()
+    for batch in _batches(brand_ids):
+        rows = list(Brand.objects.filter(pk__in=batch).values_list("pk", "name", "description"))
+        renamed = []
+        if with_products:
+            before = dict(
+                SearchDocument.objects.filter(kind=Kind.BRAND, object_id__in=batch).values_list("object_id", "terms_a")
+            )
+            renamed = [pk for pk, name, _d in rows if pk in before and before[pk] != _joined(name)]
+        _upsert(
+            [
+                SearchDocument(
+                    kind=Kind.BRAND,
+                    object_id=pk,
+                    terms_a=_joined(name),
+                    terms_b=_joined(description),
+                    label=_label(name),
+                )
+                for pk, name, description in rows
+            ]
+        )
+        if renamed:
+            index_products(Product.objects.filter(brand_id__in=renamed).values_list("pk", flat=True), with_reviews=True)
+
+
+def index_tags(tag_ids: Iterable[int]) -> None:
+    dictionary.ensure_loaded()
+    for batch in _batches(tag_ids):
+        _upsert(
+            [
+                SearchDocument(kind=Kind.TAG, object_id=pk, terms_a=_joined(_tag_words(name)), label=_label(name))
+                for pk, name in Tag.objects.filter(pk__in=batch).values_list("pk", "name")
+            ]
+        )
+
+
+def index_people(user_ids: Iterable[int]) -> None:
+    for batch in _batches(user_ids):
+        _upsert(
+            [
+                SearchDocument(
+                    kind=Kind.PERSON, object_id=pk, terms_a=_joined(username, display_name), terms_b=_joined(bio)
+                )
+                for pk, username, display_name, bio in get_user_model()
+                .objects.filter(pk__in=batch)
+                .values_list("pk", "username", "display_name", "bio")
+            ]
+        )
+
+
+def unindex(kind: str, object_ids: Iterable[int]) -> None:
+    SearchDocument.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()
+
+
+INDEXERS = {
+    Kind.BRAND: (Brand, index_brands),
+    Kind.PRODUCT: (Product, index_products),
+    Kind.TAG: (Tag, index_tags),
+    Kind.PERSON: (None, index_people),
+    Kind.REVIEW: (Review, index_reviews),
+}
+
+
+def reindex_all(*, batch: int = BATCH, progress=None) -> dict[str, int]:
+    """Rebuild the whole index: every document rewritten from its row, in batches by key range
+    (one transaction each), then documents whose row is gone deleted. Safe to run while the site
+    is up: each batch is as current as the rows it read. Returns the count per kind."""
+    counts = {}
+    for kind, (model, indexer) in INDEXERS.items():
+        model = model or get_user_model()
+        last, count = 0, 0
+        while True:
+            ids = list(model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
+            if not ids:
+                break
+            with transaction.atomic():
+                indexer(ids)
+            last, count = ids[-1], count + len(ids)
+            if progress:
+                progress(kind, count)
+        stale = SearchDocument.objects.filter(kind=kind).exclude(object_id__in=model.objects.values("pk"))
+        stale.delete()
+        counts[str(kind)] = count
+    return counts

@@ -1,0 +1,101 @@
+"""Keep the search index current in the write's own transaction (receivers run inside it), and
+jieba's dictionary knowing every product, brand, category and tag name.
+
+A review's edit is a queryset update: reviews.services sends `review_edited` inside its
+transaction. Its tags are set after the review is saved (and tags are bulk-created, which sends
+no post_save): m2m_changed reindexes the review and indexes the new tags. Status changes need
+nothing: the query reads the status from the review.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from config import localcache
+from reviews.models import Brand, Category, Product, Review, Tag
+from reviews.services import review_edited
+
+from . import dictionary, services
+from .models import SearchDocument, Synonym
+
+Kind = SearchDocument.Kind
+PERSON_FIELDS = {"username", "display_name", "bio"}
+
+
+def review_saved(sender, instance: Review, raw=False, **kwargs) -> None:
+    if not raw:
+        services.index_reviews([instance.pk])
+
+
+def review_text_edited(sender, review_id: int, **kwargs) -> None:
+    services.index_reviews([review_id])
+
+
+def review_tags_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if reverse:  # tag.reviews.add(...): pk_set holds reviews
+        if action == "post_add":
+            dictionary.add_name(instance.name)
+            services.index_tags([instance.pk])
+        services.index_reviews(pk_set or Review.objects.filter(tags=instance).values_list("pk", flat=True))
+        return
+    if action == "post_add" and pk_set:
+        for name in Tag.objects.filter(pk__in=pk_set).values_list("name", flat=True):
+            dictionary.add_name(name)
+        services.index_tags(pk_set)
+    services.index_reviews([instance.pk])
+
+
+def product_saved(sender, instance: Product, raw=False, created=False, **kwargs) -> None:
+    if not raw:
+        dictionary.add_name(instance.name)
+        services.index_products([instance.pk], with_reviews=not created)
+
+
+def brand_saved(sender, instance: Brand, raw=False, created=False, **kwargs) -> None:
+    if not raw:
+        dictionary.add_name(instance.name)
+        services.index_brands([instance.pk], with_products=not created)
+
+
+def category_saved(sender, instance: Category, raw=False, **kwargs) -> None:
+    if not raw:
+        dictionary.add_name(instance.name)
+
+
+def tag_saved(sender, instance: Tag, raw=False, **kwargs) -> None:
+    if not raw:
+        dictionary.add_name(instance.name)
+        services.index_tags([instance.pk])
+
+
+def person_saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    # Logins save last_login alone: nothing searchable changed.
+    if not raw and (update_fields is None or PERSON_FIELDS & set(update_fields)):
+        services.index_people([instance.pk])
+
+
+def unindexer(kind: str):
+    def receiver(sender, instance, **kwargs) -> None:
+        services.unindex(kind, [instance.pk])
+
+    return receiver
+
+
+def connect() -> None:
+    user = get_user_model()
+    post_save.connect(review_saved, sender=Review, dispatch_uid="search-review-saved")
+    review_edited.connect(review_text_edited, dispatch_uid="search-review-edited")
+    m2m_changed.connect(review_tags_changed, sender=Review.tags.through, dispatch_uid="search-review-tags")
+    post_save.connect(product_saved, sender=Product, dispatch_uid="search-product-saved")
+    post_save.connect(brand_saved, sender=Brand, dispatch_uid="search-brand-saved")
+    post_save.connect(category_saved, sender=Category, dispatch_uid="search-category-saved")
+    post_save.connect(tag_saved, sender=Tag, dispatch_uid="search-tag-saved")
+    post_save.connect(person_saved, sender=user, dispatch_uid="search-person-saved")
+    for kind, model in ((Kind.REVIEW, Review), (Kind.PRODUCT, Product), (Kind.BRAND, Brand), (Kind.TAG, Tag)):
+        post_delete.connect(unindexer(kind), sender=model, dispatch_uid=f"search-{kind}-deleted", weak=False)
+    post_delete.connect(unindexer(Kind.PERSON), sender=user, dispatch_uid="search-person-deleted", weak=False)
+    # The synonym list is read per query from this process's copy (search.query).
+    forget = localcache.forgetting("search-synonyms")
+    post_save.connect(forget, sender=Synonym, dispatch_uid="search-synonyms-saved", weak=False)
+    post_delete.connect(forget, sender=Synonym, dispatch_uid="search-synonyms-deleted", weak=False)
