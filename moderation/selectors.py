@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -236,12 +236,16 @@ def report_evidence(reports: list[Report]) -> dict:
 
 
 def undoable_decisions(moderator: User, now: datetime | None = None) -> list[AuditEntry]:
-    """This moderator's hides and removals still inside the undo window, newest first."""
+    """This moderator's hides and removals still inside the undo window, newest first, less those
+    decided on again since (undone, restored, removed): services.decision_undo refuses them."""
     since = (now or timezone.now()) - UNDO_WINDOW
+    decided_since = AuditEntry.objects.filter(
+        target_type=OuterRef("target_type"), target_id=OuterRef("target_id"), created_at__gte=OuterRef("created_at")
+    ).exclude(pk=OuterRef("pk"))
     return list(
-        AuditEntry.objects.filter(actor_id=moderator.pk, action__in=list(UNDOABLE), created_at__gt=since).order_by(
-            "-created_at", "-id"
-        )[:10]
+        AuditEntry.objects.filter(actor_id=moderator.pk, action__in=list(UNDOABLE), created_at__gt=since)
+        .exclude(Exists(decided_since))
+        .order_by("-created_at", "-id")[:10]
     )
 
 
