@@ -76,6 +76,32 @@ class ChangeSteps:
             p,
         ):
             self.add_ids("rk_review", "SELECT id FROM rk_review_inputs")
+        self.add_rating_siblings()
+
+    def add_rating_siblings(self) -> None:
+        """Put every review of a product whose average rating may have moved in rk_review_inputs
+        and rk_review (each review's agreement reads it, see ranking.formula): the products, before
+        and after, of the reviews in rk_review_inputs that are new or whose rating, status or
+        product differ from what their score row holds, and those of deleted reviews
+        (RerankPending). An edit of the text alone moves no average and rescores no sibling."""
+        d = self.d
+        published = "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END"
+        moved = (
+            f"SELECT r.product_id, s.product_id AS old_product_id FROM rk_review_inputs i "
+            f"JOIN {REVIEW} r ON r.id = i.id LEFT JOIN {SCORE} s ON s.review_id = r.id "
+            f"WHERE s.review_id IS NULL OR {d.distinct('s.rating', 'r.rating')} "
+            f"OR {d.distinct('s.ranked', published)} OR {d.distinct('s.product_id', 'r.product_id')}"
+        )
+        found = self.add_ids(
+            "rk_rating_product",
+            f"SELECT m.product_id AS id FROM ({moved}) m UNION ALL SELECT m.old_product_id FROM ({moved}) m "
+            "UNION ALL SELECT product_id FROM ranking_rerankpending WHERE id <= %(pmax)s AND product_id IS NOT NULL",
+            {"pmax": self.pending_max},
+        )
+        if found:
+            siblings = f"SELECT r.id FROM {REVIEW} r WHERE r.product_id IN (SELECT id FROM rk_rating_product)"
+            self.add_ids("rk_review_inputs", siblings)
+            self.add_ids("rk_review", siblings)
 
     def find_changed_reviews(self, since: datetime, *, events: bool = False) -> None:
         """Add to rk_review the reviews whose own rows, votes, features or flags changed. With
@@ -141,23 +167,25 @@ class ChangeSteps:
             self.x(copy.format(f"(SELECT {columns} FROM {table} WHERE id <= %(last)s) taken"), {"last": last})
         self.x(f"DELETE FROM {table} WHERE id <= %(last)s", {"last": last})
 
-    def event_voter_weights(self, result: RunResult) -> None:
+    def event_voter_weights(self, result: RunResult) -> int | None:
         """Fill rk_event_voter with the voters of the taken vote events whose weight the events
         do not tell, and their vote weight (NULL: no standing). An event recorded its voter's
         weight with the vote-weight version, read together (ranking 0017); every change of a vote
         weight moves the version on in its own transaction, so while this run's snapshot shows
         the event's version, the event's weight is the voter's (see event_weight). Only the
         voters of other events (cast while an earlier run was changing weights, or before the
-        voter had a standing) are looked up, not every voter of a new vote."""
-        self.weight_version = self.scalar(f"SELECT version FROM {WEIGHT_VERSION} WHERE id = 1")
+        voter had a standing) are looked up, not every voter of a new vote. Returns the vote-weight
+        version this run sees, for vote_deltas."""
+        version = self.scalar(f"SELECT version FROM {WEIGHT_VERSION} WHERE id = 1")
         result.notes["voter_weights_looked_up"] = result.notes.get("voter_weights_looked_up", 0) + self.x(
             "INSERT INTO rk_event_voter (user_id, weight) SELECT v.user_id, "
             f"(SELECT st.vote_weight FROM {STANDING} st WHERE st.user_id = v.user_id) FROM ("
             "  SELECT DISTINCT user_id FROM rk_new_vote "
             f"  WHERE weight IS NULL OR {self.d.distinct('weight_version', '%(version)s')}"
             ") v",
-            {"version": self.weight_version},
+            {"version": version},
         )
+        return version
 
     def event_weight(self, event: str, looked_up: str) -> str:
         """SQL for the weight of the voter of vote event `event` (a row of rk_new_vote): the one it
@@ -174,14 +202,15 @@ class ChangeSteps:
         self.add_ids("rk_review", select_sql, params)
         self.add_ids("rk_review_votes", select_sql, params)
 
-    def vote_deltas(self, result: RunResult) -> None:
+    def vote_deltas(self, result: RunResult, *, weight_version: int | None) -> None:
         """What the votes cast since the last run (rk_new_vote) add to their reviews' stored sums
         (rk_vote_delta). Exact: a vote counts at its voter's weight, rounded like every summand.
         The reviews where that is not all that changed have all their votes summed again
         (rk_review_votes): a vote changed or withdrawn, a new vote that is capped or flagged, or
         one whose voter has no standing (_incremental gave one to every voter of a new vote, so
         the voter is gone). Every vote a stored sum holds was an event taken by an earlier run,
-        which gave its voter a standing: a standing created by this run holds no earlier vote."""
+        which gave its voter a standing: a standing created by this run holds no earlier vote.
+        `weight_version`: as event_voter_weights returned it."""
         self.add_ids("rk_review_votes", "SELECT review_id AS id FROM rk_new_vote WHERE kind <> 'insert'")
         self.add_ids(
             "rk_review_votes",
@@ -201,7 +230,7 @@ class ChangeSteps:
             "  LEFT JOIN rk_event_voter ev ON ev.user_id = n.user_id "
             "  WHERE n.review_id NOT IN (SELECT id FROM rk_review_votes)"
             ") e GROUP BY e.review_id",
-            {"version": self.weight_version},
+            {"version": weight_version},
         )
         self.add_ids("rk_review_votes", "SELECT review_id AS id FROM rk_vote_delta WHERE NOT complete")
         moved = self.scalar("SELECT COUNT(*) FROM rk_vote_delta WHERE complete") or 0

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .. import formula as F
 from .. import scoring as S
 from ..models import RerankRun
 
@@ -38,20 +39,6 @@ REVIEW_CHANGE = "ranking_reviewchange"
 SCORE_KEYS = "review_id, product_id, category_id, author_id, created_at, rating"
 SCORE_KEY_VALUES = "r.id, r.product_id, p.category_id, r.author_id, r.created_at, r.rating"
 
-# What a review's score figures are computed from (score_inputs), all stored on its score row.
-INPUT_COLUMNS = [
-    "product_id",
-    "category_id",
-    "author_id",
-    "created_at",
-    "rating",
-    "ranked",
-    "helpful_weight",
-    "unhelpful_weight",
-    "body_length",
-    "photo_count",
-    "author_level",
-]
 PRODUCT_SCORE_COLUMNS = [
     "category_id",
     "review_count",
@@ -76,18 +63,9 @@ STORED_STANDING_SELECT = ", ".join(f"st.{col} AS stored_{col}" for col in STORED
 # The tables a statement inserts into (see Engine.known_empty).
 INSERTED_INTO = re.compile(r"\bINSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 
-# What score_layers() computes from those inputs.
-FIGURE_COLUMNS = [
-    "helpfulness",
-    "length_signal",
-    "photo_signal",
-    "text_signal",
-    "content",
-    "author_prior",
-    "merit",
-    "quality",
-    "discover",
-]
+# What a review's score figures are computed from (score_inputs), all stored on its score row,
+# and what score_layers() computes from those: both from the formula's declaration.
+INPUT_COLUMNS, FIGURE_COLUMNS = F.INPUT_COLUMNS, F.FIGURE_COLUMNS
 # Every stored score column score_values() yields (and ranking_stagedscore holds).
 SCORE_COLUMNS = INPUT_COLUMNS + FIGURE_COLUMNS
 
@@ -115,6 +93,7 @@ CORE_TEMP_TABLES = (
     "rk_review",
     "rk_review_votes",
     "rk_review_inputs",
+    "rk_rating_product",
     "rk_user",
     "rk_voter",
     "rk_product",
@@ -131,6 +110,9 @@ TEMP_TABLES = {
     # (ReviewChange), or that no run scored yet: read again; the others keep what their score row
     # holds (see score_inputs)
     "rk_review_inputs": "id BIGINT PRIMARY KEY",
+    # products whose average rating may have moved: every review of theirs reads its inputs
+    # again (see add_rating_siblings)
+    "rk_rating_product": "id BIGINT PRIMARY KEY",
     # votes cast or changed since the last run: the vote events an incremental run took (see
     # take_events), or the votes a split run's parts may not have seen (kind 'update')
     "rk_new_vote": (

@@ -103,7 +103,6 @@ class Engine(
         self.known_empty: set[str] = set()
         self.backend_pid: int | None = None
         self.coarse_statistics = False  # see analyze()
-        self.weight_version: int | None = None  # see event_voter_weights
         self.level_cutoffs: dict[int, float] = {}  # the community route's (ranking.levels), set by run()
 
     def run(self, *, full: bool, split: Split | None = None) -> RunResult:
@@ -247,7 +246,7 @@ class Engine(
         # find_changes and settle): voters of new votes only need a standing row, so their votes
         # count at all. Those whose weight the events do not tell are looked up once, for this and
         # for vote_deltas.
-        self.event_voter_weights(result)
+        weight_version = self.event_voter_weights(result)
         created = self.ensure_standings("SELECT user_id AS id FROM rk_event_voter WHERE weight IS NULL")
         if created:
             self.x(
@@ -268,7 +267,7 @@ class Engine(
         self.progress("fraud signals")
         fraud.detect_serial(self, result, pairs_scope="rk_pair_changed")
         self.progress("review scores")
-        self.vote_deltas(result)
+        self.vote_deltas(result, weight_version=weight_version)
         self.analyze("rk_review", "rk_voter")
         self.score_reviews(
             Scope("rk_review"),

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 
 from .. import scoring as S
 from ..models import RerankRun
@@ -78,18 +77,17 @@ class ScoreSteps:
         With `weights` (a float8[] parameter holding every voter's weight by user id, read instead
         of joining ten million votes with the standings; see score_all), the plain sums and, as a
         second query, the corrections to add to them; otherwise one query and None."""
-        d, lit = self.d, self.d.lit
+        lit = self.d.lit
         # Most votes count at their voter's weight; the few capped (one voter's many votes on one
         # author) or flagged as fraud count at a fraction of it. Summed as the plain weights plus a
         # correction for those few, so the ten-million-vote pass joins only the voters' weights.
         capped = (
-            f"SELECT v2.id AS vote_id, {lit(S.VOTER_AUTHOR_CAP)} / {d.dbl('vp.votes')} AS cap, {lit(1)} AS fraud "
+            f"SELECT v2.id AS vote_id, {self._cap_factor('vp.votes')} AS cap, {lit(1)} AS fraud "
             f"FROM {PAIR} vp JOIN {REVIEW} r2 ON r2.author_id = vp.author_id "
             f"JOIN {VOTE} v2 ON v2.review_id = r2.id AND v2.user_id = vp.voter_id WHERE {scope.on('r2.id')}"
         )
         flagged = (
-            f"SELECT fv.vote_id, {lit(1)} AS cap, CASE f.status WHEN 'confirmed' THEN {lit(S.FLAG_CONFIRMED_FACTOR)} "
-            f"WHEN 'open' THEN {lit(S.FLAG_OPEN_FACTOR)} ELSE {lit(1.0)} END AS fraud "
+            f"SELECT fv.vote_id, {lit(1)} AS cap, {self._fraud_factor('f.status')} AS fraud "
             f"FROM {FLAGGED} fv JOIN {FLAG} f ON f.id = fv.flag_id"
         )
         # Each factor is at most 1 (a cap applies from VOTER_AUTHOR_CAP + 1 votes on), so MIN picks
@@ -130,14 +128,16 @@ class ScoreSteps:
         *,
         fenced: bool,
         photos: str | None = None,
+        averages: str | None = None,
         votes_scope: Scope | None = None,
         deltas: str | None = None,
         inputs_scope: Scope | None = None,
         levels_scope: Scope | None = None,
     ) -> str:
         """SQL for what a review's score is computed from (review_id, INPUT_COLUMNS,
-        created_epoch): the review's own fields, its weighted vote sums (`votes`), photos and the
-        author's level. `fenced` keeps PostgreSQL from merging it into the layers above.
+        created_epoch): the review's own fields, its weighted vote sums (`votes`), photos, the
+        author's level and the product's average rating (`averages`, see _product_averages).
+        `fenced` keeps PostgreSQL from merging it into the layers above.
 
         With `votes_scope` (scoped runs), the reviews outside it keep the weighted sums their
         score row holds (moved by what their new votes add, with `deltas`), and the values carry
@@ -153,6 +153,7 @@ class ScoreSteps:
         d, rnd = self.d, self.d.rnd
         fence = d.fence() if fenced else ""
         photos = photos or self._photo_counts(scope)
+        averages = averages or self._product_averages(scope)
         if scope.table:
             # A few thousand reviews: each author's level and product's category by its key, not a
             # hash of every standing and product.
@@ -166,10 +167,12 @@ class ScoreSteps:
             "CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
             f"{rnd('COALESCE(va.hw, 0)')} AS helpful_weight, {rnd('COALESCE(va.uw, 0)')} AS unhelpful_weight, "
             f"r.body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE({author_level}, 1) AS author_level, "
+            f"{self._average_rating('pa', 'r.rating')} AS product_average_rating, "
             f"{d.epoch('r.created_at')} AS created_epoch "
             # The body's length is a stored generated column: the joins carry no review text.
             f"FROM ({self._review_fields(scope)}{fence}) r {product_join}"
             f"LEFT JOIN ({votes}) va ON va.review_id = r.id LEFT JOIN ({photos}) ph ON ph.review_id = r.id "
+            f"LEFT JOIN ({averages}) pa ON pa.product_id = r.product_id "
             f"{level_join}WHERE {scope.on('r.id')}{fence}"
         )
 
@@ -209,10 +212,12 @@ class ScoreSteps:
             f"{hw} AS helpful_weight, {uw} AS unhelpful_weight, {pick('body_length', 'r.body_length')} AS body_length, "
             f"{pick('photo_count', 'COALESCE(ph.n, 0)')} AS photo_count, "
             f"{author_level} AS author_level, "
+            f"{pick('product_average_rating', self._average_rating('pa', 'r.rating'))} AS product_average_rating, "
             + "".join(f"ks.{c} AS old_{c}, " for c in TOUCHED_COLUMNS)
             + f"{d.epoch(created_at)} AS created_epoch "
             f"FROM {SCORE} ks LEFT JOIN ({self._review_fields(inputs_scope)}{d.fence()}) r ON r.id = ks.review_id "
             f"LEFT JOIN ({self._photo_counts(inputs_scope)}) ph ON ph.review_id = ks.review_id "
+            f"LEFT JOIN ({self._product_averages(inputs_scope)}) pa ON pa.product_id = r.product_id "
             f"{kept_join}WHERE {scope.on('ks.review_id')}{d.fence()}"
         )
 
@@ -246,6 +251,26 @@ class ScoreSteps:
         return (
             f"SELECT ph.review_id, COUNT(*) AS n FROM {PHOTO} ph WHERE {scope.on('ph.review_id')} GROUP BY ph.review_id"
         )
+
+    @staticmethod
+    def _product_averages(scope: Scope) -> str:
+        """SQL for the published ratings (product_id, s: their sum, n: their count) of the
+        products of the reviews in `scope` (of every product for ALL): each review's agreement
+        reads its product's average (see ranking.formula's product_average_rating)."""
+        products = (
+            "" if scope.everything else f"AND product_id IN (SELECT product_id FROM {REVIEW} WHERE {scope.on('id')}) "
+        )
+        return (
+            f"SELECT product_id, SUM(rating) AS s, COUNT(*) AS n FROM {REVIEW} "
+            f"WHERE status = 'published' {products}GROUP BY product_id"
+        )
+
+    def _average_rating(self, averages: str, rating: str) -> str:
+        """SQL for the product_average_rating input from a row `averages` of _product_averages:
+        the rounded mean; the review's own `rating` when its product has no published review."""
+        d = self.d
+        mean = d.rnd(f"{d.dbl(f'{averages}.s')} / {averages}.n")
+        return f"COALESCE({mean}, {d.dbl(rating)})"
 
     @staticmethod
     def _author_level(review: str) -> str:
@@ -334,7 +359,8 @@ class ScoreSteps:
         """The full run's score step on PostgreSQL, in parallel where PostgreSQL allows it.
 
         Every input of every score is recomputed from the base tables: the weighted sums of all
-        votes, each review's status, length, photos, product and category, and its author's level.
+        votes, each review's status, length, photos, product and category, its author's level and
+        its product's average rating.
         The score figures are a pure function of those inputs (score_layers), so they are
         recomputed for the reviews whose inputs differ from the stored ones, those with a
         moderator's feature (its boost depends on the time) and those never scored; all of them
@@ -361,11 +387,14 @@ class ScoreSteps:
             "rk_photo_counts", f"SELECT review_id, COUNT(*) AS n FROM {PHOTO} GROUP BY review_id"
         )
         self.x("SET LOCAL enable_hashagg TO DEFAULT")
+        # Once, for the same reason as the photos.
+        averages = self.create_temp_as("rk_product_averages", self._product_averages(ALL))
         inputs = self.score_inputs(
             ALL,
             f"SELECT review_id, hw, uw FROM {vote_agg}",
             fenced=False,
             photos=f"SELECT review_id, n FROM {photo_counts}",
+            averages=f"SELECT product_id, s, n FROM {averages}",
         )
         formula = self.score_formula()
         last = self.last_done_run(kind=RerankRun.Kind.FULL)
@@ -546,9 +575,4 @@ class ScoreSteps:
     def _new_score_columns(self) -> dict[str, str]:
         """SQL for each stored score column from the computed values `c` and the score row `t`:
         the computed value, with a moderator's feature boost added to `discover`."""
-        lit = self.d.lit
-        boost = (
-            f"CASE WHEN t.featured_until IS NOT NULL AND t.featured_until > %(now)s "
-            f"THEN {lit(math.log(S.FEATURE_BOOST))} ELSE {lit(0)} END"
-        )
-        return {c: f"c.{c}" for c in SCORE_COLUMNS} | {"discover": self.d.rnd(f"c.discover + {boost}")}
+        return {c: f"c.{c}" for c in SCORE_COLUMNS} | {"discover": self._featured_discover("c.discover")}

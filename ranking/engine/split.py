@@ -79,6 +79,7 @@ class SplitSteps:
         since = began - settings.RANKING_WATERMARK_OVERLAP
         # rk_review already holds the reviews of votes this run's fraud detection flagged.
         self.find_changed_reviews(since)
+        self.add_rating_siblings()  # (their products' average ratings moved since the parts read them)
         self.add_ids(
             "rk_review", f"SELECT v.review_id AS id FROM {VOTE} v JOIN rk_weight_new w ON w.user_id = v.user_id"
         )
