@@ -55,7 +55,7 @@ from reviews.models import Product, Review, ReviewPhoto
 logger = logging.getLogger(__name__)
 
 # Bump when a fragment template or ReviewSerializer's fields change shape.
-CARD_FORMAT = 6  # 6: the disclosure in its one wording (brands.models.disclosure_wording); photo count in words
+CARD_FORMAT = 7  # 7: no template comment printed in the card (a {# #} comment is one line only)
 
 # kind -> template drawn for one review with nothing but {"review": review} in its context.
 TEMPLATES = {
