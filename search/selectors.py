@@ -137,11 +137,11 @@ def _kinds(kinds) -> str:
     return f"{other}d.kind IN ({listed})"
 
 
-def _top_per_kind(matches: tuple[str, list], limits: dict[str, int], order_extra: str = "") -> list[tuple[str, int]]:
+def _top_per_kind(matches: tuple[str, list], limits: dict[str, int]) -> list[tuple[str, int]]:
     sql, params = matches
     cases = " ".join(f"WHEN '{kind}' THEN {limit}" for kind, limit in limits.items())
     ranked = (
-        f"SELECT kind, object_id, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY text DESC{order_extra}, object_id) AS n "  # noqa: S608 # nosec B608 # constants
+        f"SELECT kind, object_id, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY text DESC, object_id) AS n "  # noqa: S608 # nosec B608 # constants
         f"FROM ({sql}) m"
     )
     with connection.cursor() as cursor:
@@ -153,7 +153,10 @@ def _top_per_kind(matches: tuple[str, list], limits: dict[str, int], order_extra
 def _review_filters(filters: Filters) -> tuple[list[str], list]:
     where, params = ["r.status = %s"], [Review.Status.PUBLISHED]
     if filters.category:
-        where.append(f"p.category_id = (SELECT id FROM {Category._meta.db_table} WHERE slug = %s)")  # noqa: S608 # nosec B608 # model table name
+        where.append(
+            f"r.product_id IN (SELECT p.id FROM {PRODUCTS} p JOIN {Category._meta.db_table} c ON c.id = p.category_id "  # noqa: S608 # nosec B608 # model table names
+            "WHERE c.slug = %s)"
+        )
         params.append(filters.category)
     if filters.min_rating:
         where.append("r.rating >= %s")
@@ -194,7 +197,7 @@ def _review_page(query: Query, filters: Filters, sort: str, page: int) -> tuple[
     users = get_user_model()._meta.db_table
     sql = (
         f"SELECT r.id, {RELEVANCE_SQL}, COUNT(*) OVER () FROM {source} "  # noqa: S608 # nosec B608 # constants
-        f"JOIN {PRODUCTS} p ON p.id = r.product_id JOIN {users} u ON u.id = r.author_id "
+        f"JOIN {users} u ON u.id = r.author_id "
         f"LEFT JOIN {SCORES} s ON s.review_id = r.id WHERE {' AND '.join(where)} "
         f"ORDER BY {ORDERS[sort]} LIMIT %s OFFSET %s"
     )
@@ -327,7 +330,7 @@ def suggest(prefix: str) -> list[Suggestion]:
     parsed = parse_prefix(prefix.lstrip("#"))
     if not parsed:
         return []
-    found = _top_per_kind(_prefix_matches(parsed, _kinds(SUGGESTIONS)), SUGGESTIONS, order_extra="")
+    found = _top_per_kind(_prefix_matches(parsed, _kinds(SUGGESTIONS)), SUGGESTIONS)
     ids: dict[str, list[int]] = {kind: [] for kind in SUGGESTIONS}
     for kind, pk in found:
         ids[kind].append(pk)

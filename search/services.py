@@ -17,6 +17,7 @@ itself at query time (search.selectors): hiding a review needs no index write.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -34,7 +35,14 @@ BATCH = 1000
 
 
 def _joined(*texts: str, stem: bool = True) -> str:
-    return " ".join(term for text in texts if text for term in terms(text, stem=stem))
+    return " ".join(_analysed(text, stem) for text in texts if text)
+
+
+@functools.lru_cache(maxsize=256)
+def _analysed(text: str, stem: bool) -> str:
+    # A new review is indexed when it is saved and again when its tags are set, in the same
+    # transaction: its body is analysed once.
+    return " ".join(terms(text, stem=stem))
 
 
 def _label(*names: str) -> str:
