@@ -50,6 +50,8 @@ class ReviewScore(ScoreFigures):
     body_length = models.PositiveIntegerField(default=0, db_default=0)
     photo_count = models.PositiveSmallIntegerField(default=0, db_default=0)
     author_level = models.PositiveSmallIntegerField(default=1, db_default=1)
+    # The mean rating of the product's published reviews, for the agreement figure.
+    product_average_rating = models.FloatField(default=0.0, db_default=0.0)
     # The figures (ScoreFigures): helpfulness ... quality, the "most helpful" order (no decay), and
     # discover, the "discover" order: ln(quality) + created/tau (+ feature boost). It changes only
     # when the review changes, so it is a stable keyset for pagination.
@@ -485,6 +487,7 @@ class StagedScore(StagedFigures):
     body_length = models.IntegerField()
     photo_count = models.IntegerField()
     author_level = models.IntegerField()
+    product_average_rating = models.FloatField()
     # The figures (StagedFigures); discover before a feature boost (added when the score is written).
 
     def __str__(self) -> str:

@@ -55,6 +55,11 @@ QUALITY_FLOOR = 0.02
 W_HELPFULNESS = 0.6
 W_CONTENT = 0.25
 W_AUTHOR = 0.15
+# Agreement with the product's average rating: a prior, like the author's level, not merit (it
+# earns no reputation: conformity is no effort). 0.10 beats body length and the old prior on both
+# bench/quality files (Spearman vs held-out helpfulness ~0.17 against 0.04-0.10) and moves the
+# most-helpful order's NDCG@5 up, not down; 0.05 also wins, 0.2 saturates.
+W_AGREEMENT = 0.10
 
 # --- discover ---------------------------------------------------------------------------------
 EPOCH_ORIGIN = 1_735_689_600  # 2025-01-01T00:00:00Z; keeps the stored figure small
@@ -244,8 +249,8 @@ def merit(helpfulness: float, content: float) -> float:
     return _review_term("merit", helpfulness=helpfulness, content=content)
 
 
-def quality(helpfulness: float, content: float, prior: float) -> float:
-    return _review_term("quality", helpfulness=helpfulness, content=content, author_prior=prior)
+def quality(helpfulness: float, content: float, prior: float, agreement: float) -> float:
+    return _review_term("quality", helpfulness=helpfulness, content=content, author_prior=prior, agreement=agreement)
 
 
 def discover(quality_value: float, created_epoch: float, featured: bool = False) -> float:
@@ -269,16 +274,22 @@ def review_figures(
     photos: int,
     author_level: int,
     created_epoch: float,
+    rating: int,
+    product_average_rating: float | None = None,
     featured: bool = False,
 ) -> ReviewFigures:
     """A review's stored figures from its inputs, in the same steps as the SQL, so the two agree
-    to the last stored digit (the engine rounds the weighted sums before anything reads them)."""
+    to the last stored digit (the engine rounds the weighted sums before anything reads them).
+    `product_average_rating`: the mean rating of the product's published reviews (see
+    product_average_rating()); None: the review's own rating (it agrees with itself)."""
     inputs = {
         "helpful_weight": rnd(helpful_weight),
         "unhelpful_weight": rnd(unhelpful_weight),
         "body_length": body_length,
         "photo_count": photos,
         "author_level": author_level,
+        "rating": rating,
+        "product_average_rating": float(rating) if product_average_rating is None else product_average_rating,
         "created_epoch": created_epoch,
     }
     figures = F.REVIEW.evaluate(inputs, F.FIGURE_COLUMNS)
@@ -287,6 +298,14 @@ def review_figures(
     return ReviewFigures(
         helpful_weight=inputs["helpful_weight"], unhelpful_weight=inputs["unhelpful_weight"], **figures
     )
+
+
+def product_average_rating(published_ratings: list[int], own_rating: int) -> float:
+    """The agreement input of a review: the mean of its product's published reviews' ratings
+    (this one's included when it is published), rounded as stored; its own rating when none is."""
+    if not published_ratings:
+        return float(own_rating)
+    return rnd(sum(published_ratings) / len(published_ratings))
 
 
 def vote_weight(*, young: bool, inactive_or_suspended: bool, level: int) -> float:

@@ -112,6 +112,7 @@ def test_why_ranked_here_lists_each_component_and_weight(ranked, api_client):
         "helpfulness": S.W_HELPFULNESS,
         "content": S.W_CONTENT,
         "author_prior": S.W_AUTHOR,
+        "agreement": S.W_AGREEMENT,
         "floor": S.QUALITY_FLOOR,
     }
     assert sum(c["contribution"] for c in data["components"]) == pytest.approx(data["quality"], abs=1e-5)

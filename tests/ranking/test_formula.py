@@ -36,6 +36,8 @@ DOMAINS = {
     "body_length": st.integers(0, 50_000),
     "photo_count": st.integers(0, 20),
     "author_level": st.integers(1, 10),
+    "rating": st.integers(1, 5),
+    "product_average_rating": st.integers(1_000_000, 5_000_000).map(lambda k: k / 1e6),  # stored rounded
     "created_epoch": floats(1.5e9, 2.5e9),
     "discover": floats(-500, 5000),
     "featured": st.booleans(),
@@ -132,6 +134,8 @@ def test_the_layered_score_sql_equals_the_oracle(data):
         photos=values["photo_count"],
         author_level=values["author_level"],
         created_epoch=values["created_epoch"],
+        rating=values["rating"],
+        product_average_rating=values["product_average_rating"],
     )
     assert dict(zip(F.FIGURE_COLUMNS, row, strict=True)) == {c: getattr(expected, c) for c in F.FIGURE_COLUMNS}
 

@@ -55,7 +55,7 @@ def test_a_changed_formula_rescores_every_review(product, monkeypatch):
         stored = ReviewScore.objects.get(pk=review.pk)
         assert stored.quality > before[review.pk]
         assert stored.quality == pytest.approx(
-            S.quality(stored.helpfulness, stored.content, stored.author_prior), abs=2e-6
+            S.quality(stored.helpfulness, stored.content, stored.author_prior, stored.agreement), abs=2e-6
         )
     assert rerank(full=True).changes.get("review_scores") is None  # recorded: nothing left to redo
 
@@ -94,4 +94,6 @@ def test_a_review_new_since_the_last_run_gets_its_score_row_and_figures_from_the
     assert result.changes.get("scores_created") == 1
     stored = ReviewScore.objects.get(pk=newcomer.pk)
     assert stored.ranked and stored.helpful_weight == pytest.approx(2 * BASE_WEIGHT)
-    assert stored.quality == pytest.approx(S.quality(stored.helpfulness, stored.content, stored.author_prior), abs=2e-6)
+    assert stored.quality == pytest.approx(
+        S.quality(stored.helpfulness, stored.content, stored.author_prior, stored.agreement), abs=2e-6
+    )

@@ -239,7 +239,7 @@ def test_product_ranks_follow_the_top_as_it_changes(category, settings):
     assert ranks() == expected() and ranks()[products[0].pk] == 1
     steps = [
         # the last overtakes everyone, rated 5 by many
-        lambda: [add_votes(make_review(product=products[3], rating=5), helpful=3) for _ in range(6)],
+        lambda: [add_votes(make_review(product=products[3], rating=5), helpful=3) for _ in range(10)],
         # the first falls below the rest
         lambda: [add_votes(make_review(product=products[0], rating=1), helpful=3) for _ in range(12)],
         # the second is no longer eligible
