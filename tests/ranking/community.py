@@ -180,7 +180,7 @@ def build_community(rng: random.Random) -> World:
     # One prolific writer (the fans' target), the others a few reviews each.
     prolific = writers[0]
     world = World(rng, moderator, users, {fan.pk: prolific.pk for fan in fans}, categories, products)
-    for product in rng.sample(products, rng.randint(min(4, len(products)), len(products))):
+    for product in rng.sample(products, rng.randint(5, len(products))):
         _new_review(world, prolific, product)
     target = rng.randint(5, 30)
     for _attempt in range(200):
@@ -196,8 +196,8 @@ def build_community(rng: random.Random) -> World:
                 _cast(world, voter, review, rng.random() < 0.7)
     for fan in fans:
         mine = [r for r in world.reviews if r.author_id == prolific.pk]
-        spread = rng.random() < 0.3
-        for index, review in enumerate(rng.sample(mine, rng.randint(min(3, len(mine)), len(mine)))):
+        spread = rng.random() < 0.25
+        for index, review in enumerate(rng.sample(mine, rng.randint(3, len(mine)))):
             if _cast(world, fan, review, rng.random() < 0.85) and spread:
                 # Thirty hours apart: over the cap, but never SERIAL_VOTES_PER_DAY in a day.
                 HelpfulVote.objects.filter(user=fan, review=review).update(
