@@ -63,16 +63,19 @@ def agreement(rating: int, rating_sum: float, count: int, *, include_self: bool,
     return 1 - abs(rating - consensus) / RATING_SPAN
 
 
-def current_prior(r: dict) -> float:
-    """Candor's quality with no votes: floor + content + author prior (scoring.review_figures)."""
-    return S.review_figures(
+def prior_without_agreement(r: dict) -> float:
+    """The quality of a review with no votes before the agreement term: floor + content + author
+    prior, from scoring.py's formula (the content and author prior as review_figures has them)."""
+    figures = S.review_figures(
         helpful_weight=0.0,
         unhelpful_weight=0.0,
         body_length=r["body_length"],
         photos=0,
         author_level=r["author_level"],
         created_epoch=S.EPOCH_ORIGIN,
-    ).quality
+        rating=r["rating"],
+    )
+    return S.quality(0.0, figures.content, figures.author_prior, 0.0)
 
 
 def check_split(rows: list[E.Row], reviews: list[dict], seed: int) -> None:
@@ -124,17 +127,26 @@ def study(dump: dict, rows: list[E.Row], *, alone: float) -> dict:
             extra[r["review_id"]] = r
         unvoted = [r for r in reviews if r["ry"] + r["rn"] == 0 and r["hy"] + r["hn"] > 0]
         target = [r["hy"] / (r["hy"] + r["hn"]) for r in unvoted]
-        prior = [current_prior(r) for r in unvoted]
-        # The dumped quality of an unvoted review is the prior: the Python form must agree.
+        prior = [prior_without_agreement(r) for r in unvoted]
+        # The dumped quality of an unvoted review is Candor's prior: the Python form must agree,
+        # with the agreement term (a dump of today's formula) or without it (one of the formula
+        # before it, commit d471a94). Last stored digit: SQL and Python round alike.
+        matches = {"without": 0, "with": 0}
         for r, p in zip(unvoted, prior, strict=True):
-            if abs(r["quality"] - p) > 2e-6:  # (last stored digit: SQL and Python round alike)
-                sys.exit(f"seed {seed}: review {r['review_id']} quality {r['quality']} != prior {p}")
-            checked += 1
+            matches["without"] += abs(r["quality"] - p) <= 3e-6
+            matches["with"] += abs(r["quality"] - (p + S.W_AGREEMENT * r["agree_incl"])) <= 3e-6
+        has_agreement = matches["with"] == len(unvoted)
+        if not has_agreement and matches["without"] != len(unvoted):
+            sys.exit(
+                f"seed {seed}: the dumped qualities are not the Python prior, with or without agreement: {matches}"
+            )
+        checked += len(unvoted)
 
         def add(name: str, scores: list[float]) -> None:
             candidates[name].append((scores, target))  # noqa: B023 (used at once, per seed)
 
-        add("current prior", prior)
+        add("Candor's prior (the run's quality)", [r["quality"] for r in unvoted])
+        add("prior without agreement", prior)
         add("body length", [float(r["body_length"]) for r in unvoted])
         add("digits in the body", [float(sum(c.isdigit() for c in index_rows[r["index"]].body)) for r in unvoted])
         add("rating", [float(r["rating"]) for r in unvoted])
@@ -143,9 +155,13 @@ def study(dump: dict, rows: list[E.Row], *, alone: float) -> dict:
             for w in WEIGHTS:
                 add(f"prior + {w} x agreement ({label})", [p + w * r[key] for p, r in zip(prior, unvoted, strict=True)])
         # The most-helpful order of every product, today and with the term added to quality.
-        base = {r["review_id"]: r["quality"] for r in reviews}
+        # (the dumped quality less its agreement term, if it has one: the candidates add theirs)
+        base = {r["review_id"]: r["quality"] - has_agreement * S.W_AGREEMENT * r["agree_incl"] for r in reviews}
         ndcg["Wilson"].extend(wilson_ndcg(reviews))
-        ndcg["current"].extend(ndcg_figures(reviews, base))
+        ndcg["Candor (the run's quality)"].extend(
+            ndcg_figures(reviews, {r["review_id"]: r["quality"] for r in reviews})
+        )
+        ndcg["without agreement"].extend(ndcg_figures(reviews, base))
         for key, label in (("agree_incl", "incl. self"), ("agree_excl", "excl. self")):
             for w in WEIGHTS:
                 shifted = {i: q + w * extra[i][key] for i, q in base.items()}
@@ -166,13 +182,13 @@ def study(dump: dict, rows: list[E.Row], *, alone: float) -> dict:
             "ndcg5": (M.mean(values), *M.bootstrap_ci(values, seed=E.BOOT_SEED)),
             "minus_wilson": (M.mean(diffs), *M.bootstrap_ci(diffs, seed=E.BOOT_SEED)),
         }
-    return {"checked_priors": checked, "prior": prior_out, "ndcg": ndcg_out}
+    return {"checked_priors": checked, "has_agreement": has_agreement, "prior": prior_out, "ndcg": ndcg_out}
 
 
 def report(data: str, result: dict, *, alone: float) -> str:
     f = E.fmt
     lines = [
-        f"### {data}: no-votes prior candidates (n per seed: {result['prior']['current prior']['n']}; "
+        f"### {data}: no-votes prior candidates (n per seed: {result['prior']['prior without agreement']['n']}; "
         f"a product's only review, excl. self: agreement {alone})",
         "",
         "| candidate | Spearman (mean over seeds) | one-sided permutation p | per seed |",
@@ -200,7 +216,11 @@ def main() -> None:
         result = study(dump, rows, alone=args.alone)
         everything[dump["data"]] = result
         print(report(dump["data"], result, alone=args.alone))
-        print(f"({result['checked_priors']} dumped no-vote qualities equal the Python prior)\n", file=sys.stderr)
+        print(
+            f"({result['checked_priors']} dumped no-vote qualities equal the Python prior, "
+            f"{'with' if result['has_agreement'] else 'without'} the agreement term)\n",
+            file=sys.stderr,
+        )
     if args.json:
         args.json.write_text(json.dumps(everything, indent=1, default=str))
 
