@@ -922,8 +922,23 @@ POINTS = Formula(
             "review_points",
             "Reputation points",
             rnd((Ref("vote_points") + Ref("merit_points")) * Ref("age_factor")),
-            about="Summed over a reviewer's ranked reviews (plus {ACTIVITY_POINTS} per active period, "
-            "never below 0) into their reputation; over one category's into their standing there.",
+            about="Summed (each rounded) over a reviewer's ranked reviews, and over those in one category "
+            "for their standing there.",
+        ),
+    ),
+)
+
+REPUTATION = Formula(
+    "reputation",
+    "A reviewer's reputation (overall, or in one category)",
+    inputs=(Input("points", "the sum of their reviews' reputation points"),),
+    terms=(
+        Term(
+            "reputation",
+            "Reputation",
+            when(Ref("points") > 0, Ref("points"), 0),
+            about="Led by the helpful votes readers give; it falls with not-helpful votes and removed "
+            "reviews, never below 0.",
         ),
     ),
 )
@@ -966,7 +981,7 @@ PRODUCT = Formula(
     ),
 )
 
-FORMULAS = (REVIEW, FEATURED, VOTER, VOTE, POINTS, PRODUCT)
+FORMULAS = (REVIEW, FEATURED, VOTER, VOTE, POINTS, REPUTATION, PRODUCT)
 
 # What a review's score row stores: its inputs, then the figures computed from them.
 INPUT_COLUMNS = [i.name for i in REVIEW.inputs if i.stored]
@@ -1025,6 +1040,11 @@ def review_points_sql(dialect, row_prefix: str = "sc.") -> str:
         "recent": f"{p}created_at >= %(old)s",
     }
     return POINTS.sql("review_points", dialect, bindings)
+
+
+def reputation_sql(dialect, points_sql: str) -> str:
+    """SQL for a reputation from the sum of its review points."""
+    return REPUTATION.sql("reputation", dialect, {"points": points_sql})
 
 
 def product_figures_sql(

@@ -10,9 +10,9 @@ formula section is rendered from the declaration (`manage.py ranking_formula --m
 
 What the declaration does not hold, because it is not a per-row expression:
 
-- Reputation = max(0, the sum of a reviewer's review points + ACTIVITY_POINTS per active
-  30-day period, with at least one review, in the last ACTIVITY_PERIODS periods). Per-category
-  reputation is the same sum over the category's reviews, without the activity term.
+- Which reviews count: a reviewer's reputation sums the points of their ranked reviews, a
+  category standing those in the category (the declaration holds one review's points and the
+  reputation from their sum).
 - Levels: the highest level reached by either route (level_for): the absolute one, reputation >=
   settings.RANKING_LEVEL_THRESHOLDS[level - 1]; or the community one (LEVEL_RULES): reputation >=
   that level's cut-off (the reputation of the last reviewer inside its share of active reviewers,
@@ -76,6 +76,8 @@ UNHELPFUL_PENALTY = 0.5
 MERIT_POINTS = 1.0
 RECENT_REVIEW_DAYS = 365
 OLD_REVIEW_FACTOR = 1.0
+# Activity (reviews written per 30-day period) earns nothing, and the engine no longer computes
+# it; these stay for the test community that models the old rule (tests/ranking/community.py).
 ACTIVITY_POINTS = 0.0
 ACTIVITY_PERIOD_SECONDS = 30 * 86400
 ACTIVITY_PERIODS = 12
@@ -331,6 +333,11 @@ def review_points(helpful_weight: float, unhelpful_weight: float, merit: float, 
     """A ranked review's reputation points (OLD_REVIEW_FACTOR of them when not `recent`)."""
     values = {"helpful_weight": helpful_weight, "unhelpful_weight": unhelpful_weight, "merit": merit, "recent": recent}
     return F.POINTS.evaluate(values, ["review_points"])["review_points"]
+
+
+def reputation(points: float) -> float:
+    """A reputation from the sum of its review points (never below 0)."""
+    return F.REPUTATION.evaluate({"points": points}, ["reputation"])["reputation"]
 
 
 def bayesian_product_score(weight_sum: float, weighted_rating_sum: float, category_mean: float | None) -> float:
