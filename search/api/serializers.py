@@ -31,6 +31,14 @@ class SearchInputSerializer(serializers.Serializer):
             raise serializers.ValidationError("Remove the NUL character.")
         return value
 
+    def validate(self, attrs: dict) -> dict:
+        # DRF reads an optional query parameter sent empty (`sort=`) as not sent; the schema says
+        # what each one may be, and an empty value is none of those: refused, naming it.
+        blank = {name: ["This field may not be blank."] for name in self.fields if self.initial_data.get(name) == ""}
+        if blank:
+            raise serializers.ValidationError(blank)
+        return attrs
+
 
 class SuggestInputSerializer(serializers.Serializer):
     q = serializers.CharField(max_length=100, trim_whitespace=True, allow_blank=False)

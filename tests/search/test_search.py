@@ -155,7 +155,16 @@ def test_a_product_rename_reaches_its_reviews(api_client):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"q": ""}, "q"), ({"q": "x" * 2000}, "q"), ({}, "q"), ({"q": "cream", "sort": "best"}, "sort")],
+    [
+        ({"q": ""}, "q"),
+        ({"q": "x" * 2000}, "q"),
+        ({}, "q"),
+        ({"q": "cream", "sort": "best"}, "sort"),
+        ({"q": "cream", "sort": ""}, "sort"),
+        ({"q": "cream", "category": "no-such-category"}, "category"),
+        ({"q": "cream", "min_rating": "6"}, "min_rating"),
+        ({"q": "cream", "page": "0"}, "page"),
+    ],
 )
 def test_bad_input_is_a_400_naming_the_field(api_client, params, field):
     response = api_client.get(URL, params)
