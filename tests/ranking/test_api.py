@@ -123,6 +123,20 @@ def test_why_ranked_here_lists_each_component_and_weight(ranked, api_client):
     )
 
 
+def test_why_ranked_here_follows_a_changed_weight(ranked, api_client, monkeypatch):
+    """The parts' weights are the formula's constants, read when asked (ranking.formula)."""
+    review = ranked[2][3]
+    monkeypatch.setattr(S, "W_AUTHOR", 0.3)
+    monkeypatch.setitem(S.CONTENT_WEIGHTS, "photos", 0.4)
+    data = api_client.get(f"/api/v1/reviews/{review.pk}/ranking/").json()
+    prior = next(c for c in data["components"] if c["name"] == "author_prior")
+    assert (prior["label"], prior["weight"]) == ("Author's standing", 0.3)
+    assert prior["contribution"] == round(prior["value"] * 0.3, S.ROUND_DIGITS)
+    photos = next(p for c in data["components"] for p in c.get("parts", []) if p["name"] == "photos")
+    assert (photos["label"], photos["weight"]) == ("Photos", 0.4)
+    assert "0.3 × author's standing" in data["formula"]
+
+
 def test_why_ranked_here_for_unscored_hidden_and_missing_reviews(product, api_client):
     fresh = make_review(product=product)
     data = api_client.get(f"/api/v1/reviews/{fresh.pk}/ranking/").json()
