@@ -48,6 +48,10 @@ SORTS = {
 # Longer input is refused (400 naming `q`): no one types a query this long.
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
+# Ordering every match costs time in proportion to the matches (a word in half of a million
+# notes is half a million ranks): the newest MAX_RANKED matching reviews, filters applied, are the
+# ones ordered and counted. Past it the count is shown as "MAX_RANKED+" (`count_capped`).
+MAX_RANKED = 5000
 MAX_PAGE = 100
 SIDE_RESULTS = {"product": 12, "tag": 8, "person": 6}
 SUGGESTIONS = {"product": 5, "brand": 3, "tag": 3}
@@ -89,6 +93,11 @@ class SearchResult:
     tags: list[Tag] = field(default_factory=list)
     people: list = field(default_factory=list)
     tag: str = ""  # the tag of a `#tag` query
+
+    @property
+    def count_capped(self) -> bool:
+        """More reviews match than were ordered and counted (MAX_RANKED)."""
+        return self.total >= MAX_RANKED
 
 
 # --- the SQL of each database -------------------------------------------------------------------
@@ -178,7 +187,7 @@ def _review_filters(filters: Filters) -> tuple[list[str], list]:
 
 
 QUALITY_SQL = f"COALESCE(s.quality, {QUALITY_FLOOR})"
-RELEVANCE_SQL = f"{QUALITY_SQL} * ({1 - RELEVANCE_SHARE} + {RELEVANCE_SHARE} * m.text)"
+RELEVANCE_SQL = f"{QUALITY_SQL} * ({1 - RELEVANCE_SHARE} + {RELEVANCE_SHARE} * r.text)"
 ORDERS = {
     "relevance": f"{RELEVANCE_SQL} DESC, r.id DESC",
     "helpful": f"{QUALITY_SQL} DESC, r.helpful_count DESC, r.id DESC",
@@ -187,32 +196,30 @@ ORDERS = {
 
 
 def _review_page(query: Query, filters: Filters, sort: str, page: int) -> tuple[list[tuple[int, float]], int]:
-    """[(review id, relevance)] of the page and the total number of matching reviews."""
+    """[(review id, relevance)] of the page (one row more than a page when another follows) and
+    the number of matching reviews, at most MAX_RANKED (see there)."""
     if query:
         match_sql, params = _matches(query, _kinds([Kind.REVIEW]))
-        source = f"({match_sql}) m JOIN {REVIEWS} r ON r.id = m.object_id"
+        source, newest_first = f"({match_sql}) m JOIN {REVIEWS} r ON r.id = m.object_id", "m.object_id DESC"
     else:  # a tag alone: every review carrying it matches equally
-        source, params = f"(SELECT 0.0 AS text) m CROSS JOIN {REVIEWS} r", []
+        source, params, newest_first = f"(SELECT 0.0 AS text) m CROSS JOIN {REVIEWS} r", [], "r.id DESC"
     where, filter_params = _review_filters(filters)
     users = get_user_model()._meta.db_table
+    matched = (
+        f"SELECT r.id, r.created_at, r.helpful_count, m.text FROM {source} "  # noqa: S608 # nosec B608 # constants
+        f"JOIN {users} u ON u.id = r.author_id WHERE {' AND '.join(where)} ORDER BY {newest_first} LIMIT %s"
+    )
     sql = (
-        f"SELECT r.id, {RELEVANCE_SQL}, COUNT(*) OVER () FROM {source} "  # noqa: S608 # nosec B608 # constants
-        f"JOIN {users} u ON u.id = r.author_id "
-        f"LEFT JOIN {SCORES} s ON s.review_id = r.id WHERE {' AND '.join(where)} "
-        f"ORDER BY {ORDERS[sort]} LIMIT %s OFFSET %s"
+        f"SELECT r.id, {RELEVANCE_SQL}, COUNT(*) OVER () FROM ({matched}) r "  # noqa: S608 # nosec B608 # constants
+        f"LEFT JOIN {SCORES} s ON s.review_id = r.id ORDER BY {ORDERS[sort]} LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *filter_params, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
+        cursor.execute(sql, [*params, *filter_params, MAX_RANKED, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
         rows = cursor.fetchall()
     if not rows and page > 1:
         # Past the end: the total still says how many there are.
-        return [], _review_count(query, filters)
+        return [], _review_page(query, filters, "newest", 1)[1]
     return [(pk, relevance) for pk, relevance, _total in rows], rows[0][2] if rows else 0
-
-
-def _review_count(query: Query, filters: Filters) -> int:
-    ids, total = _review_page(query, filters, "newest", 1)
-    return total
 
 
 # --- highlighting ---------------------------------------------------------------------------------

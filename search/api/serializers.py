@@ -97,7 +97,12 @@ class SearchTagSerializer(serializers.ModelSerializer):
 
 
 class SearchResultSerializer(serializers.Serializer):
-    count = serializers.IntegerField(source="total", help_text="Matching reviews in all.")
+    count = serializers.IntegerField(
+        source="total", help_text="Matching reviews in all, or when `count_capped` the number ordered (at least)."
+    )
+    count_capped = serializers.BooleanField(
+        help_text="More reviews match than are ordered: the newest `count` matching reviews are the ones ordered."
+    )
     page = serializers.IntegerField()
     has_next = serializers.BooleanField()
     results = SearchReviewSerializer(source="reviews", many=True, help_text="A page of the matching reviews.")

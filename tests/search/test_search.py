@@ -267,3 +267,17 @@ def test_the_search_is_in_the_api_schema(api_client):
         "page",
     }
     assert "/api/v1/search/suggest/" in schema["paths"]
+
+
+def test_a_query_matching_more_than_are_ranked_orders_the_newest_and_says_so(api_client, monkeypatch):
+    from search import selectors
+
+    monkeypatch.setattr(selectors, "MAX_RANKED", 2)
+    older, newer, newest = (note(title=f"Sheet mask {n}", body="A sheet mask.") for n in range(3))
+    response = api_client.get(URL, {"q": "sheet mask"}).json()
+    assert (response["count"], response["count_capped"]) == (2, True)
+    assert {r["id"] for r in response["results"]} == {newer.pk, newest.pk}
+    monkeypatch.setattr(selectors, "MAX_RANKED", 4)
+    response = api_client.get(URL, {"q": "sheet mask"}).json()
+    assert (response["count"], response["count_capped"]) == (3, False)
+    assert {r["id"] for r in response["results"]} == {older.pk, newer.pk, newest.pk}
