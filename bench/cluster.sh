@@ -100,11 +100,13 @@ if $reserve; then
     if running; then pg_ctlcluster "$VERSION" "$CLUSTER" stop; fi
     need=$(as_postgres "$BIN/postgres" -D "$CONF_DIR" -C shared_memory_size_in_huge_pages)
     have=$(cat /proc/sys/vm/nr_hugepages)
-    if [ "$have" -lt "$need" ]; then
-        sysctl -q -w vm.nr_hugepages="$need" || echo "could not reserve huge pages (a container without the right?)"
-        echo "huge pages: the server asks for $need; vm.nr_hugepages $have -> $(cat /proc/sys/vm/nr_hugepages) (not persisted: add vm.nr_hugepages to /etc/sysctl.d/ to keep it)"
+    # Pages neither in use nor promised to a running server (another cluster may hold some).
+    spare=$(awk '/^HugePages_Free/ { free = $2 } /^HugePages_Rsvd/ { rsvd = $2 } END { print free - rsvd }' /proc/meminfo)
+    if [ "$spare" -lt "$need" ]; then
+        sysctl -q -w vm.nr_hugepages=$((have + need - spare)) || echo "could not reserve huge pages (a container without the right?)"
+        echo "huge pages: the server asks for $need, $spare spare; vm.nr_hugepages $have -> $(cat /proc/sys/vm/nr_hugepages) (not persisted: add vm.nr_hugepages to /etc/sysctl.d/ to keep it)"
     else
-        echo "huge pages: the server asks for $need; $have already reserved"
+        echo "huge pages: the server asks for $need; $spare spare of $have reserved"
     fi
 fi
 
