@@ -16,6 +16,7 @@ orders matches: it can at most double a review's standing, while quality spans f
 A short note repeating the word never outranks a well-written note readers found helpful.
 
 Only published reviews by active accounts are returned, read from the review at query time.
+A query matching more than MAX_RANKED of them orders the newest MAX_RANKED (`count_capped`).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
 # Ordering every match costs time in proportion to the matches (a word in half of a million
 # notes is half a million ranks): the newest MAX_RANKED matching reviews, filters applied, are the
-# ones ordered and counted. Past it the count is shown as "MAX_RANKED+" (`count_capped`).
+# ones ordered and counted, newest by their index document's id (documents are written as reviews
+# are, and search_reindex goes by review id), which both databases walk in order without
+# sorting. Past it the count is shown as "MAX_RANKED+" (`count_capped`).
 MAX_RANKED = 5000
 MAX_PAGE = 100
 SIDE_RESULTS = {"product": 12, "tag": 8, "person": 6}
@@ -108,18 +111,20 @@ def _postgres() -> bool:
 
 
 def _matches(query: Query, kinds_sql: str) -> tuple[str, list]:
-    """SQL for (kind, object_id, text) of the documents matching `query`, text in [0, 1)."""
+    """SQL for (kind, object_id, doc_id, text) of the documents matching `query`, text in [0, 1).
+    On SQLite the FTS5 table leads the join (CROSS JOIN fixes the order): led by the documents,
+    SQLite ran the full-text match once per document."""
     if _postgres():
         weights = f"{{0, 0, {TEXT_WEIGHTS['b']}, {TEXT_WEIGHTS['a']}}}"
         return (
-            f"SELECT d.kind, d.object_id, ts_rank('{weights}', d.vector, q.q, 32) AS text "  # noqa: S608 # nosec B608 # constants
+            f"SELECT d.kind, d.object_id, d.id AS doc_id, ts_rank('{weights}', d.vector, q.q, 32) AS text "  # noqa: S608 # nosec B608 # constants
             f"FROM {DOCS} d, (SELECT to_tsquery('simple', %s) AS q) q WHERE {kinds_sql} AND d.vector @@ q.q",
             [to_tsquery(query)],
         )
     bm25 = f"-bm25(search_fts, {TEXT_WEIGHTS['a']}, {TEXT_WEIGHTS['b']}, 0.0)"
     return (
-        f"SELECT d.kind, d.object_id, {bm25} / (1.0 + {bm25}) AS text FROM search_fts "  # noqa: S608 # nosec B608 # constants
-        f"JOIN {DOCS} d ON d.id = search_fts.rowid WHERE search_fts MATCH %s AND {kinds_sql}",
+        f"SELECT d.kind, d.object_id, d.id AS doc_id, {bm25} / (1.0 + {bm25}) AS text FROM search_fts "  # noqa: S608 # nosec B608 # constants
+        f"CROSS JOIN {DOCS} d ON d.id = search_fts.rowid WHERE search_fts MATCH %s AND {kinds_sql}",
         [to_fts5(query)],
     )
 
@@ -134,7 +139,7 @@ def _prefix_matches(prefix: Prefix, kinds_sql: str) -> tuple[str, list]:
         )
     return (
         f"SELECT d.kind, d.object_id, -bm25(search_fts) AS text FROM search_fts "  # noqa: S608 # nosec B608 # constants
-        f"JOIN {DOCS} d ON d.id = search_fts.rowid WHERE search_fts MATCH %s AND {kinds_sql}",
+        f"CROSS JOIN {DOCS} d ON d.id = search_fts.rowid WHERE search_fts MATCH %s AND {kinds_sql}",
         [prefix_to_fts5(prefix)],
     )
 
@@ -200,7 +205,7 @@ def _review_page(query: Query, filters: Filters, sort: str, page: int) -> tuple[
     the number of matching reviews, at most MAX_RANKED (see there)."""
     if query:
         match_sql, params = _matches(query, _kinds([Kind.REVIEW]))
-        source, newest_first = f"({match_sql}) m JOIN {REVIEWS} r ON r.id = m.object_id", "m.object_id DESC"
+        source, newest_first = f"({match_sql}) m JOIN {REVIEWS} r ON r.id = m.object_id", "m.doc_id DESC"
     else:  # a tag alone: every review carrying it matches equally
         source, params, newest_first = f"(SELECT 0.0 AS text) m CROSS JOIN {REVIEWS} r", [], "r.id DESC"
     where, filter_params = _review_filters(filters)
