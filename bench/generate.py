@@ -1,7 +1,7 @@
 """Fill a PostgreSQL database with a synthetic Candor community for the ranking benchmark.
 
-    createdb -h 127.0.0.1 -U postgres candor_bench        # once; never the `test` database
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/candor_bench \\
+    sudo bench/cluster.sh          # once: the tuned cluster on :5433 with the database candor_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5433/candor_bench \\
         .venv/bin/python bench/generate.py --users 100000 --reviews 1000000 --votes 10000000
 
 Everything is generated inside PostgreSQL with `INSERT ... SELECT ... generate_series` (no rows
