@@ -981,7 +981,31 @@ PRODUCT = Formula(
     ),
 )
 
-FORMULAS = (REVIEW, FEATURED, VOTER, VOTE, POINTS, REPUTATION, PRODUCT)
+CATEGORY = Formula(
+    "category",
+    "A category's prior for its products",
+    inputs=(
+        Input("quality_sum", "the sum of its ranked reviews' quality", default=Num(0.0)),
+        Input("quality_rating_sum", "the sum of quality × rating", default=Num(0.0)),
+    ),
+    terms=(
+        Term(
+            "mean_rating",
+            "Category mean rating",
+            rnd(
+                when(
+                    Ref("quality_sum") > 0,
+                    Ref("quality_rating_sum") / Ref("quality_sum"),
+                    Param("DEFAULT_CATEGORY_MEAN"),
+                )
+            ),
+            about="The quality-weighted mean rating of the category's ranked reviews ({DEFAULT_CATEGORY_MEAN} "
+            "without any), refreshed by the nightly full run: the category_mean of its products' scores.",
+        ),
+    ),
+)
+
+FORMULAS = (REVIEW, FEATURED, VOTER, VOTE, POINTS, REPUTATION, CATEGORY, PRODUCT)
 
 # What a review's score row stores: its inputs, then the figures computed from them.
 INPUT_COLUMNS = [i.name for i in REVIEW.inputs if i.stored]
@@ -1045,6 +1069,12 @@ def review_points_sql(dialect, row_prefix: str = "sc.") -> str:
 def reputation_sql(dialect, points_sql: str) -> str:
     """SQL for a reputation from the sum of its review points."""
     return REPUTATION.sql("reputation", dialect, {"points": points_sql})
+
+
+def category_mean_sql(dialect, *, w: str, wr: str) -> str:
+    """SQL for a category's mean rating from the sums over its ranked reviews (NULL: none):
+    quality `w` and quality × rating `wr`."""
+    return CATEGORY.sql("mean_rating", dialect, {"quality_sum": w, "quality_rating_sum": wr})
 
 
 def product_figures_sql(

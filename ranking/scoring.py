@@ -17,9 +17,6 @@ What the declaration does not hold, because it is not a per-row expression:
   settings.RANKING_LEVEL_THRESHOLDS[level - 1]; or the community one (LEVEL_RULES): reputation >=
   that level's cut-off (the reputation of the last reviewer inside its share of active reviewers,
   computed by each full run, ranking.levels) with the rule's minimum reviews and helpful weight.
-- A category's mean rating (the products' prior) is the quality-weighted mean of its ranked
-  reviews' ratings, DEFAULT_CATEGORY_MEAN without any; products need
-  settings.RANKING_PRODUCT_MIN_REVIEWS published reviews to be ranked.
 - Stored figures are rounded to ROUND_DIGITS decimals, on both databases, so that re-running the
   job on unchanged data yields bit-identical values and `IS DISTINCT FROM` writes nothing.
 """
@@ -338,6 +335,12 @@ def review_points(helpful_weight: float, unhelpful_weight: float, merit: float, 
 def reputation(points: float) -> float:
     """A reputation from the sum of its review points (never below 0)."""
     return F.REPUTATION.evaluate({"points": points}, ["reputation"])["reputation"]
+
+
+def category_mean(weight_sum: float | None, weighted_rating_sum: float | None) -> float:
+    """A category's mean rating (its products' prior) from its ranked reviews' quality sums."""
+    values = {"quality_sum": weight_sum, "quality_rating_sum": weighted_rating_sum}
+    return F.CATEGORY.evaluate(values, ["mean_rating"])["mean_rating"]
 
 
 def bayesian_product_score(weight_sum: float, weighted_rating_sum: float, category_mean: float | None) -> float:

@@ -47,6 +47,11 @@ class FormulaSQL:
         """SQL for a reputation (overall or in one category) from the sum of its review points."""
         return F.reputation_sql(self.d, points)
 
+    def _category_mean(self, *, w: str, wr: str) -> str:
+        """SQL for a category's (rounded) mean rating, its products' prior, from the sums over its
+        ranked reviews: quality `w` and quality × rating `wr` (NULL: no ranked review)."""
+        return F.category_mean_sql(self.d, w=w, wr=wr)
+
     def _product_figures(
         self, *, n: str, avg_rating: str, w: str, wr: str, category: str = "p.category_id"
     ) -> dict[str, str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .. import scoring as S
 from .plumbing import CATSTANDING, CATSTATS, PRODUCT, PRODUCT_SCORE_COLUMNS, PSCORE, SCORE, STANDING, RunResult, Scope
 
 
@@ -20,8 +19,8 @@ class ProductSteps:
         (product_id, n, ratings, w, wr), from the same pass, for product_scores(ALL); elsewhere
         None."""
         product_sums = None
-        lit, rnd = self.d.lit, self.d.rnd
-        mean = f"CASE WHEN a.w > 0 THEN a.wr / a.w ELSE {lit(S.DEFAULT_CATEGORY_MEAN)} END"
+        rnd = self.d.rnd
+        mean = self._category_mean(w="a.w", wr="a.wr")
         by_category = (
             "SELECT sc.category_id, SUM(sc.quality) AS w, SUM(sc.quality * sc.rating) AS wr, COUNT(*) AS n "
             f"FROM {SCORE} sc WHERE sc.ranked GROUP BY sc.category_id"
@@ -48,7 +47,7 @@ class ProductSteps:
             self.x(
                 f"UPDATE {CATSTATS} AS cs SET mean_rating = c.mean_rating, review_weight = c.review_weight, "
                 "review_count = c.review_count FROM ("
-                f"  SELECT s.category_id, {rnd(mean)} AS mean_rating, {rnd('COALESCE(a.w, 0)')} AS review_weight, "
+                f"  SELECT s.category_id, {mean} AS mean_rating, {rnd('COALESCE(a.w, 0)')} AS review_weight, "
                 f"  COALESCE(a.n, 0) AS review_count FROM {CATSTATS} s LEFT JOIN ({by_category}"
                 "  ) a ON a.category_id = s.category_id"
                 ") c WHERE cs.category_id = c.category_id AND "
