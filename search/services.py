@@ -72,8 +72,9 @@ def _batches(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ids[start : start + BATCH]
 
 
-def index_reviews(review_ids: Iterable[int]) -> None:
-    """(Re)write the documents of these reviews (any status: the query filters on it)."""
+def index_reviews(review_ids: Iterable[int], *, untagged: bool = False) -> None:
+    """(Re)write the documents of these reviews (any status: the query filters on it).
+    `untagged`: the reviews have no tags yet (just inserted), so they are not read."""
     dictionary.ensure_loaded()
     for batch in _batches(review_ids):
         rows = list(
@@ -82,10 +83,11 @@ def index_reviews(review_ids: Iterable[int]) -> None:
             )
         )
         tags: dict[int, list[str]] = defaultdict(list)
-        for review_id, tag in Review.tags.through.objects.filter(review_id__in=batch).values_list(
-            "review_id", "tag__name"
-        ):
-            tags[review_id].append(_tag_words(tag))
+        if not untagged:
+            for review_id, tag in Review.tags.through.objects.filter(review_id__in=batch).values_list(
+                "review_id", "tag__name"
+            ):
+                tags[review_id].append(_tag_words(tag))
         _upsert(
             [
                 SearchDocument(
@@ -159,15 +161,20 @@ def index_brands(brand_ids: Iterable[int], *, with_products: bool = False) -> No
             index_products(Product.objects.filter(brand_id__in=renamed).values_list("pk", flat=True), with_reviews=True)
 
 
+def _tag_document(pk: int, name: str) -> SearchDocument:
+    return SearchDocument(kind=Kind.TAG, object_id=pk, terms_a=_joined(_tag_words(name)), label=_label(name))
+
+
 def index_tags(tag_ids: Iterable[int]) -> None:
     dictionary.ensure_loaded()
     for batch in _batches(tag_ids):
-        _upsert(
-            [
-                SearchDocument(kind=Kind.TAG, object_id=pk, terms_a=_joined(_tag_words(name)), label=_label(name))
-                for pk, name in Tag.objects.filter(pk__in=batch).values_list("pk", "name")
-            ]
-        )
+        _upsert([_tag_document(pk, name) for pk, name in Tag.objects.filter(pk__in=batch).values_list("pk", "name")])
+
+
+def index_new_tags(tags: Iterable[tuple[int, str]]) -> None:
+    """Documents for these (id, name) tags where they have none. A tag's name does not change
+    when it is put on a review: a tag's document is rewritten only when the tag is saved."""
+    SearchDocument.objects.bulk_create([_tag_document(pk, name) for pk, name in tags], ignore_conflicts=True)
 
 
 def index_people(user_ids: Iterable[int]) -> None:

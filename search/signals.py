@@ -21,9 +21,9 @@ Kind = SearchDocument.Kind
 PERSON_FIELDS = {"username", "display_name", "bio"}
 
 
-def review_saved(sender, instance: Review, raw=False, **kwargs) -> None:
+def review_saved(sender, instance: Review, raw=False, created=False, **kwargs) -> None:
     if not raw:
-        services.index_reviews([instance.pk])
+        services.index_reviews([instance.pk], untagged=created)
 
 
 def review_text_edited(sender, review_id: int, **kwargs) -> None:
@@ -40,9 +40,10 @@ def review_tags_changed(sender, instance, action: str, reverse: bool, pk_set, **
         services.index_reviews(pk_set or Review.objects.filter(tags=instance).values_list("pk", flat=True))
         return
     if action == "post_add" and pk_set:
-        for name in Tag.objects.filter(pk__in=pk_set).values_list("name", flat=True):
+        tags = list(Tag.objects.filter(pk__in=pk_set).values_list("pk", "name"))
+        for _pk, name in tags:
             dictionary.add_name(name)
-        services.index_tags(pk_set)
+        services.index_new_tags(tags)
     services.index_reviews([instance.pk])
 
 
