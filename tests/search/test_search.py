@@ -281,3 +281,21 @@ def test_a_query_matching_more_than_are_ranked_orders_the_newest_and_says_so(api
     response = api_client.get(URL, {"q": "sheet mask"}).json()
     assert (response["count"], response["count_capped"]) == (3, False)
     assert {r["id"] for r in response["results"]} == {older.pk, newer.pk, newest.pk}
+
+
+def test_a_brand_rename_reaches_its_products_and_their_reviews(api_client):
+    brand = BrandFactory(name="Oldname")
+    product = ProductFactory(brand=brand, name="Night Oil")
+    review = note(product, title="Nice", body="Works well.")
+    brand.name = "Lumina"
+    brand.save()
+    assert found(api_client, "lumina") == [review.pk]
+    assert [p["id"] for p in api_client.get(URL, {"q": "lumina"}).json()["products"]] == [product.pk]
+    assert found(api_client, "oldname") == []
+
+
+def test_deactivated_people_are_not_found(api_client):
+    person = UserFactory(username="hidden_person")
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    assert api_client.get(URL, {"q": "hidden_person"}).json()["people"] == []
