@@ -17,6 +17,11 @@ class RankedReviewSerializer(ReviewSerializer):
         read_only_fields = fields
 
 
+class DiscoverReviewSerializer(RankedReviewSerializer):
+    """A discover card: the same fields, named apart in the schema only, because the discover page
+    (PaginatedDiscoverReviewList) has `own_new` and the other ranked lists' pages do not."""
+
+
 class DiscoverQuerySerializer(serializers.Serializer):
     category = SlugRelatedField(
         slug_field="slug", queryset=Category.objects.all(), required=False, help_text="Category slug"

@@ -17,6 +17,7 @@ from reviews.selectors import for_viewer, review_for_viewer, without_card_data
 
 from .serializers import (
     DiscoverQuerySerializer,
+    DiscoverReviewSerializer,
     LevelTableSerializer,
     RankedProductSerializer,
     RankedReviewSerializer,
@@ -66,7 +67,10 @@ class CachedFirstPageMixin:
         )
 
 
-@extend_schema(parameters=[OpenApiParameter("category", str, description="Only this category (slug)")])
+@extend_schema(
+    parameters=[OpenApiParameter("category", str, description="Only this category (slug)")],
+    responses=DiscoverReviewSerializer(many=True),
+)
 class DiscoverView(CachedFirstPageMixin, ListAPIView):
     """The discover feed: published reviews by quality, decaying with age (see /api/v1/levels/
     and docs/ranking.md). New reviews join `results` once the rerank job has scored them; until

@@ -89,5 +89,7 @@ def test_own_new_follows_the_category_and_only_the_first_page(ranked_site, user,
 
 def test_the_schema_documents_own_new(api_client):
     schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
-    page = schema["components"]["schemas"]["PaginatedRankedReviewList"]
+    page = schema["components"]["schemas"]["PaginatedDiscoverReviewList"]
     assert "own_new" in page["properties"] and "own_new" in page["required"]
+    # The other ranked lists' pages have no own_new.
+    assert "own_new" not in schema["components"]["schemas"]["PaginatedRankedReviewList"]["properties"]
