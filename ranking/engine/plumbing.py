@@ -207,9 +207,19 @@ class Dialect:
         return " OFFSET 0" if self.pg else " LIMIT -1 OFFSET 0"
 
     def epoch(self, col: str) -> str:
+        """SQL for the seconds since 1970 of the datetime `col`, as Python's timestamp() gives
+        them: the exact count of microseconds divided by a million in one rounded step."""
         if self.pg:
+            # (EXTRACT gives an exact NUMERIC; the cast rounds it once.)
             return f"CAST(EXTRACT(EPOCH FROM {col}) AS DOUBLE PRECISION)"
-        return f"((julianday({col}) - 2440587.5) * 86400.0)"
+        # Django stores 'YYYY-MM-DD HH:MM:SS[.ffffff]' in SQLite. julianday() keeps milliseconds in
+        # a double of ~2.46e6 days (off by up to 2e-5 s), and strftime('%s') of the whole text
+        # rounds its milliseconds (.9996 reads as the next second): the whole seconds are read
+        # from the first 19 characters, the microseconds from the digits after the point.
+        # ('%%': the engine's statements always go with parameters, pyformat.)
+        seconds = f"CAST(strftime('%%s', substr({col}, 1, 19)) AS INTEGER)"
+        micros = f"CAST(substr(substr({col}, 21) || '000000', 1, 6) AS INTEGER)"
+        return f"(({seconds} * 1000000 + {micros}) / 1000000.0)"
 
     def distinct(self, a: str, b: str) -> str:
         return f"({a} IS DISTINCT FROM {b})" if self.pg else f"({a} IS NOT {b})"

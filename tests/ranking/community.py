@@ -28,7 +28,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -477,7 +476,6 @@ class Inputs:
     flag_status: dict[int, str]  # vote -> status of its strongest open or confirmed flag
     stored_levels: dict[int, int]  # each standing's level before the run (no standing: 1)
     stored_priors: dict[int, float]  # each category's prior mean before the run
-    sqlite_epochs: dict[int, float]  # SQLite: each review's creation time as the engine reads it
     stored_sums: dict[int, tuple[float, float]]  # each score row's weighted sums after the run (see summed)
 
 
@@ -539,29 +537,11 @@ def read_inputs(before: Before) -> Inputs:
         flag_status=strongest,
         stored_levels=before.levels,
         stored_priors=before.priors,
-        sqlite_epochs=sqlite_epochs(),
         stored_sums={
             pk: (hw, uw)
             for pk, hw, uw in ReviewScore.objects.values_list("review_id", "helpful_weight", "unhelpful_weight")
         },
     )
-
-
-# The engine reads a review's creation time on SQLite as (julianday(created_at) - 2440587.5) *
-# 86400, which is off by up to ~2e-5 s (julianday keeps milliseconds in a double of ~2.46e6
-# days); the discover figure, (epoch - EPOCH_ORIGIN) / DISCOVER_TAU_SECONDS plus ln(quality),
-# then rounds to the other side of a 6th decimal now and then. PostgreSQL reads it exactly.
-# tests/ranking/test_parity.py pins it (an xfail) and accepts exactly that value, on SQLite only.
-SQLITE_EPOCH_BUG = "engine on SQLite: a review's epoch from julianday() is off by up to ~2e-5 s"
-SQLITE_EPOCH_SQL = "SELECT id, (julianday(created_at) - 2440587.5) * 86400.0 FROM reviews_review"
-
-
-def sqlite_epochs() -> dict[int, float]:
-    if connection.vendor != "sqlite":
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(SQLITE_EPOCH_SQL)
-        return dict(cursor.fetchall())
 
 
 def lone_review_quality(body_length: int, rating: int) -> float:
@@ -656,8 +636,6 @@ class Expected:
     products: dict[int, dict]
     leftover: set[int]  # reviewers whose level change the run left for the next one
     rounds: int  # settle rounds the run needed
-    # (review, term) -> what the engine stores instead, by a known bug (see SQLITE_EPOCH_BUG)
-    known_bug: dict[tuple[int, str], float] = field(default_factory=dict)
     ties: int = 0  # weighted vote sums at a rounding tie, taken as the engine rounded them (see summed)
 
 
@@ -723,11 +701,6 @@ def _scores(
             **agreement,
         }
         figures = S.review_figures(created_epoch=review.created_at.timestamp(), **figure_inputs)
-        bug = {}
-        if pk in inputs.sqlite_epochs:
-            bugged = S.review_figures(created_epoch=inputs.sqlite_epochs[pk], **figure_inputs).discover
-            if bugged != figures.discover:
-                bug["sqlite_epoch_discover"] = bugged
         scores[pk] = {
             "product_id": review.product_id,
             "category_id": review.category_id,
@@ -739,7 +712,6 @@ def _scores(
             "author_level": level,
             **asdict(figures),
             "featured": featured,
-            **bug,
         }
     return scores
 
@@ -858,12 +830,7 @@ def oracle(inputs: Inputs, now: datetime, *, category_priors_refreshed: bool) ->
             "bayesian_score": S.rnd(S.bayesian_product_score(weight, rated, mean)),
             "eligible": len(rows) >= settings.RANKING_PRODUCT_MIN_REVIEWS,
         }
-    known_bug = {
-        (pk, "discover"): score["sqlite_epoch_discover"]
-        for pk, score in scores.items()
-        if "sqlite_epoch_discover" in score
-    }
-    return Expected(scores, standings, category_standings, priors, products, changed, rounds, known_bug, len(ties))
+    return Expected(scores, standings, category_standings, priors, products, changed, rounds, len(ties))
 
 
 # --- what the engine stored ---------------------------------------------------------------------
