@@ -2,7 +2,9 @@
 
 - Serial voting: one account casting scoring.SERIAL_VOTES_PER_DAY or more votes on one author's
   reviews within 24 hours (a sliding window, so a burst across midnight counts). Checked on every
-  run for the voter/author pairs whose counts changed, and on all tracked pairs by full runs.
+  run for the voter/author pairs whose counts changed or that received votes since the last run
+  (a vote moved within a pair leaves its counts as they were), and on all tracked pairs by full
+  runs.
 - Vote rings (full runs): accounts that mostly vote on each other. Build the graph "a cast at
   least RING_EDGE_MIN_VOTES helpful votes on b's reviews"; a ring is a strongly connected group of
   two or more accounts (every member reaches every other through such edges) in which every

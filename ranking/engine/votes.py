@@ -28,6 +28,9 @@ class VoteSteps:
         self.sync_pairs(result)
 
     def pairs_incremental(self, result: RunResult) -> None:
+        """Sync the tracked pairs (see sync_pairs) and put the votes of the pairs whose counts
+        changed back in scope; rk_pair_changed then also holds the pairs of this run's vote
+        events (rk_new_vote) at or above the serial-voting threshold, for fraud.detect_serial."""
         # All pairs over the cap, as on a full run: cheaper than finding the pairs of the new votes
         # (ten thousand lookups of their reviews' authors) to compare only those.
         self.pairs_full(result)
@@ -35,6 +38,17 @@ class VoteSteps:
         self.resum_reviews(
             f"SELECT v.review_id AS id FROM rk_pair_changed c JOIN {REVIEW} r ON r.author_id = c.author_id "
             f"JOIN {VOTE} v ON v.review_id = r.id AND v.user_id = c.voter_id",
+        )
+        # Serial voting is looked for on the pairs of rk_pair_changed (fraud.detect_serial). A vote
+        # withdrawn and another cast on the same author leave the pair's counts as they were, yet
+        # the new vote may belong to its burst: the tracked pairs of this run's vote events that
+        # reach the serial threshold are looked at too (their votes' weights are unchanged, so
+        # they are added after the resum above). The tracked pairs are few: they lead the join.
+        self.x(
+            "INSERT INTO rk_pair_changed (voter_id, author_id) SELECT DISTINCT vp.voter_id, vp.author_id "
+            f"FROM {PAIR} vp JOIN rk_new_vote e ON e.user_id = vp.voter_id "
+            f"JOIN {REVIEW} r ON r.id = e.review_id AND r.author_id = vp.author_id "
+            f"WHERE vp.votes >= {S.SERIAL_VOTES_PER_DAY} ON CONFLICT (voter_id, author_id) DO NOTHING"
         )
 
     def sync_pairs(self, result: RunResult) -> None:

@@ -917,17 +917,6 @@ def read_stored() -> Stored:
     )
 
 
-# An incremental run looks for serial voting only on the voter/author pairs whose counts changed
-# (fraud.detect_serial on rk_pair_changed): a vote withdrawn and another cast on the same author
-# leave the counts as they were, so the new vote stays outside the pair's open flag (and counts
-# undiscounted) until the next full run links it. tests/ranking/test_parity.py pins it (an xfail)
-# and compares an incremental run with the full run after it only where this did not happen.
-SERIAL_SAME_COUNT_BUG = (
-    "incremental run: serial voting is looked for only on pairs whose counts changed, so a vote "
-    "withdrawn and another cast on the same author leave the new one out of the pair's flag"
-)
-
-
 # An incremental run learns a product's new category from the product's changed score rows that
 # are ranked after the run (rk_product_delta holds a row's old side where it was ranked, its new
 # side where it is): a product moved to another category with no ranked review left keeps its old
@@ -953,31 +942,6 @@ def products_moved_without_ranked_reviews(before: Before, expected: Expected) ->
                 S.bayesian_product_score(row["weight_sum"], row["weighted_rating_sum"], mean)
             )
     return stale
-
-
-def votes_by_pair() -> dict[tuple[int, int], set[int]]:
-    """Every voter/author pair's vote ids."""
-    out: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for vote_id, voter, author in HelpfulVote.objects.values_list("id", "user_id", "review__author_id"):
-        out[(voter, author)].add(vote_id)
-    return out
-
-
-def serial_pairs_changed_at_the_same_count(
-    pairs_before: dict[tuple[int, int], tuple[int, int]], votes_before: dict[tuple[int, int], set[int]]
-) -> set[tuple[int, int]]:
-    """The pairs over the serial-voting threshold whose votes changed since `votes_before` while
-    their counts (ranking_votepair) stayed those of `pairs_before` (SERIAL_SAME_COUNT_BUG)."""
-    votes_now = votes_by_pair()
-    return {
-        (voter, author)
-        for voter, author, count, helpful in VotePair.objects.values_list(
-            "voter_id", "author_id", "votes", "helpful_votes"
-        )
-        if count >= S.SERIAL_VOTES_PER_DAY
-        and pairs_before.get((voter, author)) == (count, helpful)
-        and votes_before.get((voter, author), set()) != votes_now[(voter, author)]
-    }
 
 
 def expected_pairs(inputs: Inputs) -> dict[tuple[int, int], tuple[int, int]]:
