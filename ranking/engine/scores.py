@@ -532,13 +532,20 @@ class ScoreSteps:
         """Add what the score rows just changed (rk_touched) add to and take from their products'
         sums. Exact: every quality is rounded to ROUND_DIGITS decimals, so a sum moved by the
         differences and rounded again equals the sum recounted (see product_scores). A score row
-        created in this run is not ranked before its first write, so it takes nothing away."""
+        created in this run is not ranked before its first write, so it takes nothing away.
+        A row whose category changed also records both categories, adding nothing: its product,
+        moved to another category, is counted again (product_scores) even when no ranked row
+        carries the new category or the old one."""
         d = self.d
+        zero, moved = d.lit(0), d.distinct("old_category_id", "category_id")
         self.x(
             "INSERT INTO rk_product_delta (product_id, category_id, n, ratings, w, wr) "
             f"SELECT product_id, category_id, 1, {d.dbl('rating')}, quality, quality * rating FROM rk_touched "
             f"WHERE ranked UNION ALL SELECT old_product_id, old_category_id, -1, -{d.dbl('old_rating')}, -old_quality, "
-            "-(old_quality * old_rating) FROM rk_touched WHERE old_ranked"
+            "-(old_quality * old_rating) FROM rk_touched WHERE old_ranked "
+            f"UNION ALL SELECT product_id, category_id, 0, {zero}, {zero}, {zero} FROM rk_touched WHERE {moved} "
+            f"UNION ALL SELECT old_product_id, old_category_id, 0, {zero}, {zero}, {zero} FROM rk_touched "
+            f"WHERE {moved} AND old_category_id IS NOT NULL"
         )
         # Only the product of a score row created in this run (a quality of 0 before its first
         # write) or moved to it can lack a product score: the run that first wrote any other row
