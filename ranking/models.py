@@ -348,13 +348,17 @@ class RerankState(models.Model):
 class RerankPending(models.Model):
     """Work the next incremental run must pick up that no timestamp reveals: a deleted review
     (its author's reputation and its product's score must be recomputed), a level change
-    whose consequences a run could not finish propagating, or a moderator's decision that
-    changes what a member's votes weigh (a suspension lifted, a ban, an unban)."""
+    whose consequences a run could not finish propagating, a moderator's decision that
+    changes what a member's votes weigh (a suspension lifted, a ban, an unban), or a product
+    moved to another category (its score is counted again in its new category)."""
 
     class Reason(models.TextChoices):
         REVIEW_DELETED = "review_deleted", "Review deleted"
         LEVEL_CHANGED = "level_changed", "Level changed"
         VOTER_CHANGED = "voter_changed", "Vote weight changed"
+        # Written by the trigger ranking_product_move (ranking 0021): a product with no review has
+        # no score row to carry its new category to the next incremental run.
+        PRODUCT_MOVED = "product_moved", "Product moved to another category"
 
     reason = models.CharField(max_length=16, choices=Reason.choices)
     user_id = models.BigIntegerField(null=True, blank=True)

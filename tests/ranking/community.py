@@ -917,34 +917,6 @@ def read_stored() -> Stored:
     )
 
 
-# A product moved to another category is noticed by an incremental run through its reviews (the
-# trigger ranking_product_move, ranking 0016, records them as changed; their score rows carry the
-# category): a product with no review at all keeps its old category, and the Bayesian score of
-# its old category's prior, in ranking_productscore until the next full run.
-# tests/ranking/test_parity.py pins it (an xfail) and accepts, for exactly such a product, those
-# two figures (every other one must be the oracle's).
-PRODUCT_MOVE_BUG = (
-    "incremental run: a product with no review moved to another category keeps its old category "
-    "in ranking_productscore until the next full run"
-)
-
-
-def products_moved_without_reviews(before: Before, inputs: Inputs, expected: Expected) -> dict[tuple[int, str], object]:
-    """The products of PRODUCT_MOVE_BUG (in another category than their score said before the
-    run, and no review): (product, term) -> what the bug stores instead."""
-    reviewed = {review.product_id for review in inputs.reviews.values()}
-    stale = {}
-    for pid, row in expected.products.items():
-        old = before.products.get(pid, {}).get("category_id")
-        if old is not None and old != row["category_id"] and pid not in reviewed:
-            mean = before.priors.get(old, S.DEFAULT_CATEGORY_MEAN)
-            stale[(pid, "category_id")] = old
-            stale[(pid, "bayesian_score")] = S.rnd(
-                S.bayesian_product_score(row["weight_sum"], row["weighted_rating_sum"], mean)
-            )
-    return stale
-
-
 def expected_pairs(inputs: Inputs) -> dict[tuple[int, int], tuple[int, int]]:
     """The voter/author pairs over the cap (ranking_votepair), counted from the votes."""
     counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
@@ -961,12 +933,9 @@ def differences(
     stored: dict,
     terms,
     *,
-    known_bug: dict | None = None,
     names: tuple[str, str] = ("engine", "oracle"),
 ) -> list[str]:
-    """Every (row, term) where the stored figure is not the expected one, in words. `known_bug`:
-    (row, term) -> the value a known bug stores instead, accepted."""
-    known_bug = known_bug or {}
+    """Every (row, term) where the stored figure is not the expected one, in words."""
     out = []
     for key in sorted(set(expected) | set(stored), key=repr):
         if key not in stored:
@@ -977,6 +946,6 @@ def differences(
             continue
         for term in terms:
             want, got = expected[key][term], stored[key][term]
-            if want != got and not ((key, term) in known_bug and known_bug[(key, term)] == got):
+            if want != got:
                 out.append(f"{table} {key} {term}: {names[0]} {got!r} != {names[1]} {want!r}")
     return out

@@ -11,11 +11,6 @@ moved), an incremental rerank checked the same way, and a full rerank that must 
 to change in what the incremental run computed, and is checked the same way too.
 
 It runs on the suite's database: SQLite in the embedded suite, PostgreSQL in CI.
-
-A known disagreement (an engine bug, pinned by a strict xfail below) is accepted only in its
-exact form: a product with no review moved to another category, left as it was by an
-incremental run (community.PRODUCT_MOVE_BUG). It shows in `pytest --hypothesis-show-statistics` when an example
-meets it.
 """
 
 from __future__ import annotations
@@ -45,9 +40,9 @@ from tests.ranking.conftest import make_review, rerank, seasoned_user
 pytestmark = pytest.mark.django_db
 
 
-def rerank_checked(*, full: bool, world: C.World, label: str, stage: str) -> tuple[C.Expected, C.Stored, set[int]]:
-    """Run a rerank and compare everything it stored with the oracle; returns both, and the
-    products a known bug left as they were (PRODUCT_MOVE_BUG). `stage` names its events."""
+def rerank_checked(*, full: bool, world: C.World, label: str, stage: str) -> tuple[C.Expected, C.Stored]:
+    """Run a rerank and compare everything it stored with the oracle; returns both. `stage`
+    names its events."""
     before = C.read_before()
     result = services.rerank(full=full)
     assert not result.skipped, result.reason
@@ -76,10 +71,7 @@ def rerank_checked(*, full: bool, world: C.World, label: str, stage: str) -> tup
         stored.category_standings,
         C.CATEGORY_STANDING_TERMS,
     )
-    bugged = {} if full else C.products_moved_without_reviews(before, inputs, expected)
-    event(f"known bug: {C.PRODUCT_MOVE_BUG}", bool(bugged))
-    problems += C.differences("product score", expected.products, stored.products, C.PRODUCT_TERMS, known_bug=bugged)
-    stale = {pid for pid, _ in bugged}
+    problems += C.differences("product score", expected.products, stored.products, C.PRODUCT_TERMS)
     pairs = C.expected_pairs(inputs)
     if stored.pairs != pairs:
         problems.append(f"vote pairs over the cap: engine {stored.pairs} != votes {pairs}")
@@ -103,7 +95,7 @@ def rerank_checked(*, full: bool, world: C.World, label: str, stage: str) -> tup
     event(f"{stage}: vote sums at a rounding tie", expected.ties)
     statuses = sorted(set(FraudFlag.objects.values_list("status", flat=True)))
     event(f"{stage}: fraud flags", ", ".join(statuses) or "none")
-    return expected, stored, stale
+    return expected, stored
 
 
 def report(problems: list[str], world: C.World, label: str) -> None:
@@ -114,12 +106,11 @@ def report(problems: list[str], world: C.World, label: str) -> None:
         pytest.fail(f"{label}: {len(problems)} differences\n  {shown}{more}\nwhat the example did:\n  {history}")
 
 
-def incremental_equals_full(incremental: C.Stored, full: C.Stored, world: C.World, stale: set[int]) -> None:
+def incremental_equals_full(incremental: C.Stored, full: C.Stored, world: C.World) -> None:
     """What the full run stored equals what the incremental run had: every score, the standings
     of the accounts the incremental run had given one, every category standing, and every
     product's figures but its Bayesian score (it reads the category priors, which only full runs
-    refresh; each run's is checked against the oracle) and but the products `stale` a known bug
-    left for the full run (PRODUCT_MOVE_BUG)."""
+    refresh; each run's is checked against the oracle)."""
     names = ("full run", "incremental run")
     problems = C.differences("review score", incremental.scores, full.scores, C.SCORE_TERMS, names=names)
     known = {uid: st for uid, st in full.standings.items() if uid in incremental.standings}
@@ -134,8 +125,8 @@ def incremental_equals_full(incremental: C.Stored, full: C.Stored, world: C.Worl
     terms = [t for t in C.PRODUCT_TERMS if t != "bayesian_score"]
     problems += C.differences(
         "product score",
-        {pid: row for pid, row in incremental.products.items() if pid not in stale},
-        {pid: row for pid, row in full.products.items() if pid not in stale},
+        incremental.products,
+        full.products,
         terms,
         names=names,
     )
@@ -170,16 +161,16 @@ def test_sql_equals_the_python_formula_and_an_incremental_run_equals_a_full_run(
         world.note(f"-- seed {seed}, level bars {bars!r}, {changes} changes")
         rerank_checked(full=True, world=world, label="first full run", stage="first full run")
         C.apply_changes(world, changes)
-        expected, incremental, stale = rerank_checked(
+        expected, incremental = rerank_checked(
             full=False, world=world, label="incremental run after the changes", stage="incremental run"
         )
-        _, full, _ = rerank_checked(
+        _, full = rerank_checked(
             full=True, world=world, label="full run after the incremental one", stage="last full run"
         )
         if not expected.leftover:
             # (With level changes left over, the full run goes on settling them. Both runs are
             # checked against the oracle above either way.)
-            incremental_equals_full(incremental, full, world, stale)
+            incremental_equals_full(incremental, full, world)
         transaction.set_rollback(True)
 
 
@@ -208,8 +199,8 @@ def a_review_sqlite_rounds_otherwise(start: datetime) -> tuple[int, datetime]:
 
 
 def check(condition: bool, what: str) -> None:
-    """A known-bug test's precondition: fails the test outright (not an AssertionError, which is
-    the bug's own failure its xfail expects)."""
+    """A regression test's precondition: fails the test outright, apart from the assertion the
+    test is about."""
     if not condition:
         pytest.fail(f"precondition: {what}")
 
@@ -261,7 +252,6 @@ def test_a_product_moved_with_no_ranked_review_moves_its_score_in_the_incrementa
     assert moved_by_incremental
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=C.PRODUCT_MOVE_BUG + " (issue 30)")
 def test_a_product_moved_with_no_review_moves_its_score_in_the_incremental_run(product):
     """A product with no review moves to another category (another product's review changed,
     so the incremental run has work): the incremental run gives its score the new category, as
