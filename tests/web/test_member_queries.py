@@ -70,10 +70,10 @@ def test_every_member_runs_the_same_queries_as_any_other(site, page, django_asse
             client.get(urls[page])
     # No group lookup per request: the moderator's flag comes with their row.
     assert no_group_lookup(counts["moderator"])
-    # The member's own state on top of the visitor's page: their row and their unread
-    # notifications (today's count: 3 against 1 on Discover, 4 against 2 on a product page, 16
-    # against 14 on a review page), and the session where it is not cached.
-    assert member <= visitor + 3, (visitor, member)
+    # The member's own state on top of the visitor's page: their row, their unread notifications,
+    # on Discover their own reviews not ranked yet (issue 25), and the session where it is not
+    # cached (SQLite's embedded default keeps sessions in the database).
+    assert member <= visitor + 4, (visitor, member)
 
 
 def no_group_lookup(queries: list[str]) -> bool:
