@@ -6,4 +6,4 @@ class RankingConfig(AppConfig):
     verbose_name = "Ranking"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import scoring, signals  # noqa: F401 - binds the formula's constants; connects the receivers

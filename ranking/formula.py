@@ -91,6 +91,22 @@ class Num(Expr):
     value: float
 
 
+# The module whose constants the formula's parameters name: ranking.scoring binds itself when it
+# is imported (it builds its oracle from this module, so this one does not import it back).
+_constants = None
+
+
+def bind_constants(module) -> None:
+    global _constants
+    _constants = module
+
+
+def constants():
+    if _constants is None:
+        raise FormulaError("ranking.scoring is not imported: the formula's constants are not bound")
+    return _constants
+
+
 @dataclass(frozen=True, eq=False)
 class Param(Expr):
     """A constant of ranking.scoring (or, with source="settings", a Django setting), read at use.
@@ -108,11 +124,9 @@ class Param(Expr):
 
             value = getattr(settings, self.name)
         else:
-            # Imported here: ranking.scoring calls this module's oracle, and a constant patched
-            # on it (an operator's change, a test's) must reach the SQL and the oracle alike.
-            from . import scoring
-
-            value = getattr(scoring, self.name)
+            # Read at use: a constant patched on ranking.scoring (an operator's change, a test's)
+            # reaches the SQL and the oracle alike.
+            value = getattr(constants(), self.name)
         return value if self.key is None else value[self.key]
 
     def text(self) -> str:
@@ -253,9 +267,7 @@ def params(expr: Expr) -> list[Param]:
 
 
 def round_scale() -> float:
-    from . import scoring
-
-    return float(10**scoring.ROUND_DIGITS)
+    return float(10 ** constants().ROUND_DIGITS)
 
 
 def round_figure(value: float, vendor: str) -> float:
@@ -327,9 +339,7 @@ class Term:
 
 class _Constants(dict):
     def __missing__(self, name: str) -> str:
-        from . import scoring
-
-        return _value_text(Param(name, source="scoring" if hasattr(scoring, name) else "settings").value())
+        return _value_text(Param(name, source="scoring" if hasattr(constants(), name) else "settings").value())
 
 
 def describe(text: str) -> str:

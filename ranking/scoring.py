@@ -24,11 +24,15 @@ What the declaration does not hold, because it is not a per-row expression:
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, make_dataclass
 
 from django.conf import settings
 
 from . import formula as F
+
+# The formula's parameters name this module's constants (ranking.formula.Param), read at use.
+F.bind_constants(sys.modules[__name__])
 
 ROUND_DIGITS = 6
 
