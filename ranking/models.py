@@ -124,8 +124,7 @@ class ReviewerStanding(models.Model):
     recent_review_count = models.PositiveIntegerField(default=0, db_default=0)
     helpful_weight_received = models.FloatField(default=0.0, db_default=0.0)
     unhelpful_weight_received = models.FloatField(default=0.0, db_default=0.0)
-    active_periods = models.PositiveSmallIntegerField(default=0, db_default=0)
-    # The sum of the reviews' points, before the activity points and the floor at zero: a scoped
+    # The sum of the reviews' points, before the floor at zero: a scoped
     # rerank moves it by what the changed score rows add and take. NULL until a run computes it.
     review_points = models.FloatField(null=True, blank=True)
     # Exact rank among all reviewers, kept for the top settings.RANKING_REVIEWER_RANK_DEPTH.

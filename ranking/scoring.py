@@ -77,11 +77,6 @@ UNHELPFUL_PENALTY = 0.5
 MERIT_POINTS = 1.0
 RECENT_REVIEW_DAYS = 365
 OLD_REVIEW_FACTOR = 1.0
-# Activity (reviews written per 30-day period) earns nothing, and the engine no longer computes
-# it; these stay for the test community that models the old rule (tests/ranking/community.py).
-ACTIVITY_POINTS = 0.0
-ACTIVITY_PERIOD_SECONDS = 30 * 86400
-ACTIVITY_PERIODS = 12
 
 # --- products ---------------------------------------------------------------------------------
 PRODUCT_PRIOR_WEIGHT = 2.0

@@ -54,10 +54,11 @@ Where things are
 ----------------
 run.py          Engine: run(), and _full() / _incremental(), the steps in the order they run
 plumbing.py     table names, temporary tables, the SQL dialect, the cursor helpers, RunResult
-formula_sql.py  the formula's SQL (score layers, vote weight, review points, reputation,
-                product figures); ranking.scoring holds their Python forms. The rest of
-                it: the vote cap and fraud factors (scores._vote_sums), the level table
-                (standings._level_sql), the feature boost (scores._new_score_columns)
+formula_sql.py  the formula's SQL, rendered from its declaration in ranking.formula (score
+                layers, vote weight, review points, reputation, product figures); the vote
+                cap and fraud factors and the feature boost are rendered from it too, where
+                scores.py uses them. The level table's SQL (standings._level_sql) is built
+                from scoring.LEVEL_RULES and the run's community cut-offs
 changes.py, votes.py, scores.py, split.py, standings.py, categories.py, products.py: the steps,
 each a mixin of Engine whose methods say what they read and write (mostly temporary rk_* tables,
 listed in plumbing.TEMP_TABLES). The fraud signals (ranking.fraud), level-up notifications

@@ -722,10 +722,8 @@ def _points(score: dict, created_at: datetime, now: datetime) -> float:
 
 
 def _reputation(points: float) -> float:
-    """A reputation (overall or in one category) from the sum of its review points: never below 0
-    (scoring.ACTIVITY_POINTS is 0, so active periods add nothing)."""
-    assert S.ACTIVITY_POINTS == 0, "the oracle counts no active periods"
-    return S.reputation(points) if hasattr(S, "reputation") else (points if points > 0 else 0.0)
+    """A reputation (overall or in one category) from the sum of its review points: never below 0."""
+    return S.reputation(points)
 
 
 def _standings(inputs: Inputs, now: datetime, scores: dict[int, dict]) -> dict[int, dict]:

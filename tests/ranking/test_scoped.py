@@ -164,7 +164,6 @@ def standing_figures():
             "recent_review_count",
             "helpful_weight_received",
             "unhelpful_weight_received",
-            "active_periods",
         )
     )
 
@@ -215,7 +214,7 @@ def test_a_standing_never_summed_is_counted_again_not_moved(category):
     counts it from every score row, as a full run does."""
     author, voters, skincare, haircare, reviews = two_category_author()
     ReviewerStanding.objects.filter(user=author).update(
-        review_points=None, helpful_weight_received=0, review_count=0, active_periods=0, reputation=0
+        review_points=None, helpful_weight_received=0, review_count=0, reputation=0
     )
     add_votes(reviews[skincare][0], helpful=1, voters=voters[5:6])
     assert rerank().kind == "incremental"
