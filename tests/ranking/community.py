@@ -34,6 +34,7 @@ from accounts.models import User
 from moderation import services as moderation
 from ranking import scoring as S
 from ranking import services as ranking_services
+from ranking.engine import PRODUCT_SCORE_COLUMNS
 from ranking.engine.standings import SETTLE_ROUNDS  # a level change settles this many rounds a run
 from ranking.formula import FIGURE_COLUMNS
 from ranking.models import (
@@ -859,15 +860,7 @@ STANDING_TERMS = (
 )
 CATEGORY_STANDING_TERMS = ("reputation", "review_count", "helpful_weight_received", "review_points", "is_expert")
 PRIOR_TERMS = ("mean_rating", "review_weight", "review_count")
-PRODUCT_TERMS = (
-    "category_id",
-    "review_count",
-    "average_rating",
-    "weight_sum",
-    "weighted_rating_sum",
-    "bayesian_score",
-    "eligible",
-)
+PRODUCT_TERMS = tuple(PRODUCT_SCORE_COLUMNS)
 
 
 @dataclass
