@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reviews.models import Product
+from tests.conftest import SCREENSHOTS
 
 from .conftest import assert_accessible
 from .scenario import build_community
@@ -86,3 +87,6 @@ def test_page_is_accessible_with_the_suggestions_open(page, community):
     expect(listbox.get_by_role("option").first).to_be_visible()
     box.press("ArrowDown")
     assert_accessible(page)
+    # Desktop only: below 768 px the header has no search box (Shots would resize it away).
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "suggest--header-list-open-1280.png"))
