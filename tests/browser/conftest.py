@@ -110,6 +110,11 @@ def assert_accessible(page) -> None:
         pytest.skip(f"needs axe-core at {AXE} (scripts/test.sh installs it with npm)")
     if not page.evaluate("() => Boolean(window.axe)"):
         page.evaluate(AXE.read_text())
+    # Colours are checked as they settle: a toast fading in is half transparent for its 0.2 s.
+    page.evaluate(
+        "() => Promise.all(document.getAnimations()"
+        ".filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity).map((a) => a.finished))"
+    )
     violations = page.evaluate("() => axe.run(document).then((result) => result.violations)")
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     where = f"{page.url} at {page.viewport_size['width']} px"
