@@ -2,7 +2,7 @@
 
 The formula itself (every expression: helpfulness, content signals, quality, discover, vote
 weights, the cap and fraud factors, reputation points, a product's Bayesian score) is declared
-once in ranking/formula.py; the engine's SQL and the functions below are both produced from it.
+once in ranking/formula/declaration.py; the engine's SQL and the functions below are both produced from it.
 This module holds the numbers those expressions name (their `Param`s), the level rules, and the
 oracle: plain functions that evaluate the declared terms exactly as the SQL does, for the API's
 "why it is ranked here" and for the tests. docs/ranking.md explains it all to readers; its

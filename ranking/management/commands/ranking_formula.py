@@ -7,7 +7,7 @@ from ranking.formula import formula_markdown, render_doc
 
 
 class Command(BaseCommand):
-    help = "Print the ranking formula as declared in ranking/formula.py, or render it into docs/ranking.md."
+    help = "Print the ranking formula as declared in ranking/formula/declaration.py, or render it into docs/ranking.md."
 
     def add_arguments(self, parser):
         parser.add_argument("--markdown", action="store_true", help="print the formula (Markdown)")
