@@ -26,6 +26,7 @@ api_v1 = [
     path("", include("moderation.api.urls")),
     path("", include("brands.api.urls")),
     path("", include("search.api.urls")),
+    path("", include("foryou.api.urls")),
 ]
 
 # An unknown address under /api/ is a JSON 404 (config/exceptions.py).
@@ -48,6 +49,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("brands.urls")),
     path("", include("search.urls")),
+    path("", include("foryou.urls")),
 ]
 
 

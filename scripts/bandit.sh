@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BANDIT=.venv/bin/bandit
-$BANDIT -q -r accounts reviews ranking brands moderation search config manage.py \
+$BANDIT -q -r accounts reviews ranking brands moderation search foryou config manage.py \
   -x "*/migrations/*,ranking/engine,ranking/formula,ranking/fraud.py" --skip B311
 $BANDIT -q -r ranking/engine ranking/formula ranking/fraud.py --skip B311,B608
 echo "bandit: no findings"

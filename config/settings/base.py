@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "moderation",
     "brands",
     "search",
+    "foryou",
     "config",  # project-wide plumbing; imports no app (each app connects its own receivers)
 ]
 
@@ -247,9 +248,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-LANGUAGE_CODE = "en-us"
+from .i18n import LANGUAGE_CODE, LANGUAGES, LOCALE_PATHS, USE_I18N  # noqa: E402, F401
+
 TIME_ZONE = "UTC"
-USE_I18N = True
 USE_TZ = True
 
 # --- Static and media -------------------------------------------------------------------------

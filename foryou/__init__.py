@@ -1,0 +1,1 @@
+"""For You: a signed-in person's explore feed (issue 27)."""
