@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from .names import TOO_SIMILAR, name_key, name_problem, normalise_name, stored_key
 
@@ -15,9 +17,9 @@ class User(AbstractUser):
     group add roles on top (see `role`)."""
 
     class Role(models.TextChoices):
-        CONSUMER = "consumer", "Consumer"
-        BRAND_MEMBER = "brand_member", "Brand member"
-        MODERATOR = "moderator", "Moderator"
+        CONSUMER = "consumer", _("Consumer")
+        BRAND_MEMBER = "brand_member", _("Brand member")
+        MODERATOR = "moderator", _("Moderator")
 
     display_name = models.CharField(max_length=60, blank=True)
     bio = models.TextField(max_length=500, blank=True)
@@ -27,6 +29,9 @@ class User(AbstractUser):
     # like an existing one and is refused. Two accounts that already collided when the column was
     # added both stay; the later one's key carries "#<id>", which no name_key can produce.
     username_key = models.TextField(editable=False)
+    # The interface language the member chose (settings.LANGUAGES); blank: follow the browser's
+    # Accept-Language (config.locale). Generic name: config reads it without importing accounts.
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
     class Meta:
         ordering = ["id"]
@@ -117,15 +122,15 @@ class Notification(models.Model):
     """An in-app notification. Any app may create one through accounts.services.notify()."""
 
     class Kind(models.TextChoices):
-        HELPFUL_MILESTONE = "helpful_milestone", "Helpful-vote milestone"
-        NEW_FOLLOWER = "new_follower", "New follower"
-        COMMENT = "comment", "Comment on your review"
-        LEVEL_UP = "level_up", "Level up"
-        PROMOTION = "promotion", "Promoted to invited tester"
-        DEMOTION = "demotion", "Invited-tester status ended"
-        INVITATION = "invitation", "Tester invitation"
-        MODERATION = "moderation", "Moderation decision"
-        OTHER = "other", "Other"
+        HELPFUL_MILESTONE = "helpful_milestone", _("Helpful-vote milestone")
+        NEW_FOLLOWER = "new_follower", _("New follower")
+        COMMENT = "comment", _("Comment on your review")
+        LEVEL_UP = "level_up", _("Level up")
+        PROMOTION = "promotion", _("Promoted to invited tester")
+        DEMOTION = "demotion", _("Invited-tester status ended")
+        INVITATION = "invitation", _("Tester invitation")
+        MODERATION = "moderation", _("Moderation decision")
+        OTHER = "other", _("Other")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -2,11 +2,14 @@ from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLResolver, include, path
+from django.views.decorators.cache import cache_control
+from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from config import health
+from config.locale import LanguagePrefix
 
 # A database outage outside a view is a 503 too (config/middleware.py).
 handler500 = "config.middleware.server_error"
@@ -41,8 +44,12 @@ urlpatterns = [
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
     path("healthz/detail", health.detail, name="healthz-detail"),
-    # The web pages. Listed after the API so the page URLs win reverse("review-detail") and
-    # reverse("product-detail"), which the API router also names.
+]
+
+# The web pages, English unprefixed and Chinese under /zh-hans/ (config/locale.py). Listed after
+# the API so the page URLs win reverse("review-detail") and reverse("product-detail"), which the
+# API router also names.
+web_pages = [
     path("", include("accounts.urls")),
     path("", include("reviews.urls")),
     path("", include("ranking.urls")),
@@ -50,7 +57,11 @@ urlpatterns = [
     path("", include("brands.urls")),
     path("", include("search.urls")),
     path("", include("foryou.urls")),
+    # The JavaScript messages of the page's language, from our origin (the CSP allows no other);
+    # one address per language, so a day's browser cache is never the other language's.
+    path("jsi18n/", cache_control(max_age=86400)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]
+urlpatterns.append(URLResolver(LanguagePrefix(), web_pages))
 
 
 def serve_media(request, path):

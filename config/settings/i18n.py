@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
 USE_I18N = True
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 # The project-wide catalogue (templates/ and config/); each app keeps its own in <app>/locale/.

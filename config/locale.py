@@ -1,0 +1,154 @@
+"""The interface language of each request (issue 26): Simplified Chinese or English.
+
+Which language, first match wins:
+1. the address: `/zh-hans/...` is Chinese, whoever opens it, so a shared link opens in the
+   sender's language (English pages have no prefix: every existing address stays English);
+2. the signed-in member's `language` (a generic attribute of `request.user`; config imports no
+   app), then the `django_language` cookie the language switch sets;
+3. the browser's `Accept-Language`; else English.
+
+An unprefixed page asked for (GET) in Chinese by 2 or 3 redirects to its `/zh-hans/` address, so
+an address always names one language: the page and fragment caches key on it, and what a member
+copies from the address bar opens in the same language. The API has no prefix and answers in the
+negotiated language (`Vary: Accept-Language, Cookie`); token users' profile language is applied by
+their authentication (accounts.authentication).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import LocalePrefixPattern, is_valid_path
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+HTMX_HEADER = "HX-Request"
+
+
+def default_language() -> str:
+    return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
+
+
+def supported(code: str | None) -> str | None:
+    """The LANGUAGES code for `code` ("zh-cn" gives "zh-hans"), or None."""
+    if not code:
+        return None
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+def _prefixed() -> list[str]:
+    default = default_language()
+    return [code for code, _name in settings.LANGUAGES if code != default]
+
+
+def language_from_path(path: str) -> str | None:
+    """The language an address names by its prefix (`/zh-hans/...`), or None (unprefixed)."""
+    for code in _prefixed():
+        if path == f"/{code}" or path.startswith(f"/{code}/"):
+            return code
+    return None
+
+
+def path_in_language(path: str, code: str) -> str:
+    """`path` (with or without a language prefix) as the address of the same page in `code`."""
+    current = language_from_path(path)
+    if current:
+        path = path[len(current) + 1 :] or "/"
+    return path if code == default_language() else f"/{code}{path}"
+
+
+def html_lang(code: str) -> str:
+    """A LANGUAGES code as BCP 47 writes it: "zh-hans" is "zh-Hans" (`<html lang>`, hreflang)."""
+    language, _sep, script = code.partition("-")
+    return f"{language}-{script.title()}" if len(script) == 4 else code
+
+
+def preferred_language(request: HttpRequest) -> str:
+    """The language for an unprefixed address: profile, then cookie, then Accept-Language."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        chosen = supported(getattr(user, "language", ""))
+        if chosen:
+            return chosen
+    chosen = supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+    if chosen:
+        return chosen
+    # Accept-Language only (the cookie was read above; the path is never looked at here).
+    return supported(translation.get_language_from_request(request)) or default_language()
+
+
+class LanguagePrefix(LocalePrefixPattern):
+    """i18n_patterns' prefix, with the default language unprefixed, that matches an address by
+    its own prefix whatever language is active: a POST or an htmx request to an unprefixed address
+    from someone reading Chinese still finds its view. reverse() adds the active language's
+    prefix (none for English)."""
+
+    def __init__(self) -> None:
+        super().__init__(prefix_default_language=False)
+
+    @property
+    def language_prefix(self) -> str:
+        code = translation.get_language() or default_language()
+        return "" if code == default_language() else f"{code}/"
+
+    def match(self, path: str):
+        code = language_from_path(f"/{path}")
+        if code:
+            return path[len(code) :].removeprefix("/"), (), {}
+        return path, (), {}
+
+
+class LanguageMiddleware:
+    """Activates the request's language (see the module docstring). After AuthenticationMiddleware:
+    it reads the member's profile setting."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from_path = language_from_path(request.path_info)
+        language = from_path or preferred_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        if (
+            not from_path
+            and language != default_language()
+            and request.method in {"GET", "HEAD"}
+            and HTMX_HEADER not in request.headers
+        ):
+            target = f"/{language}{request.path_info}"
+            if is_valid_path(target, getattr(request, "urlconf", None)):
+                query = request.META.get("QUERY_STRING", "")
+                response = HttpResponseRedirect(
+                    f"{request.META.get('SCRIPT_NAME', '')}{target}" + (f"?{query}" if query else "")
+                )
+                patch_vary_headers(response, ("Accept-Language", "Cookie"))
+                return response
+        response = self.get_response(request)
+        if not from_path:
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        # The active language at the end: a token user's profile may have changed it (API).
+        response.headers.setdefault("Content-Language", html_lang(translation.get_language() or language))
+        return response
+
+
+def languages(request: HttpRequest) -> dict:
+    """Context processor: `html_lang` for `<html lang>`, and the page's address in each language
+    (`language_links`: code, BCP 47 tag, name, URL, active) for hreflang alternates and the switch."""
+    current = translation.get_language() or default_language()
+    path = request.path
+    query = request.META.get("QUERY_STRING", "")
+    links = [
+        {
+            "code": code,
+            "tag": html_lang(code),
+            "name": name,
+            "url": path_in_language(path, code) + (f"?{query}" if query else ""),
+            "active": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]
+    return {"html_lang": html_lang(current), "language_links": links}
