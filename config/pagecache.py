@@ -47,6 +47,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from config.pagination import NewestFirstCursorPagination
@@ -140,7 +141,14 @@ def _accepts_json_only(request: HttpRequest) -> bool:
 
 def _page_key(request: HttpRequest) -> str:
     raw = "|".join(
-        (request.scheme, request.get_host(), request.get_full_path(), request.headers.get(FRAGMENT_HEADER, ""))
+        (
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            request.headers.get(FRAGMENT_HEADER, ""),
+            # The API has one address for both languages (config.locale): its answer's language.
+            translation.get_language() or "",
+        )
     )
     digest = hashlib.sha256(raw.encode()).hexdigest()[:40]
     return f"pagecache:page:{connection.settings_dict['NAME']}:{digest}"

@@ -12,6 +12,7 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from accounts import selectors as account_selectors
 from reviews import cards
@@ -124,7 +125,7 @@ def _sprite_url() -> str:
 
 
 @lru_cache(maxsize=256)
-def _reversed(name: str, prefix: str, urlconf: str | None) -> str:
+def _reversed(name: str, prefix: str, urlconf: str | None, language: str | None) -> str:
     return reverse(name, urlconf=urlconf)
 
 
@@ -147,10 +148,11 @@ def fixed_static(path: str) -> str:
 
 @register.simple_tag
 def fixed_url(name: str, optional: bool = False) -> str:
-    """`{% url name %}` for a URL without arguments, reversed once per process (per script prefix
-    and URLconf). `optional`: "" for a name the URLconf lacks, as `{% url name as var %}` gives."""
+    """`{% url name %}` for a URL without arguments, reversed once per process (per script prefix,
+    URLconf and language). `optional`: "" for a name the URLconf lacks, as `{% url name as var %}` gives."""
     try:
-        return _reversed(name, get_script_prefix(), get_urlconf())
+        # Per language too: a web page's address has the language's prefix (config.locale).
+        return _reversed(name, get_script_prefix(), get_urlconf(), get_language())
     except NoReverseMatch:
         if optional:
             return ""
