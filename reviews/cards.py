@@ -48,6 +48,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from config import pagecache
 from reviews.models import Product, Review, ReviewPhoto
@@ -202,7 +203,9 @@ def _key(review: Review, kind: str, extra: str, scores: bool) -> str | None:
 
 
 def _key_of(kind: str, extra: str, review_id: int, digest: str) -> str:
-    return f"cards:{connection.settings_dict['NAME']}:{CARD_FORMAT}:{kind}:{extra}:{review_id}:{digest}"
+    # Per language: a card's words, dates and links are in the page's language (config.locale).
+    language = get_language() or ""
+    return f"cards:{connection.settings_dict['NAME']}:{CARD_FORMAT}:{language}:{kind}:{extra}:{review_id}:{digest}"
 
 
 # --- reading and storing -------------------------------------------------------------------
