@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config import localcache
-
-from . import dictionary
+from . import cache, dictionary
 from .models import Synonym
 from .text import compact, terms
 
@@ -38,7 +36,9 @@ class Query:
 
 
 def synonym_table() -> dict[Phrase, tuple[Phrase, ...]]:
-    """Each entry of the synonym list (analysed) -> every phrase it is equivalent to."""
+    """Each entry of the synonym list (analysed) -> every phrase it is equivalent to. Kept in the
+    Django cache under the SYNONYMS generation (search.cache), which saving or deleting a
+    Synonym bumps (search.signals)."""
 
     def build() -> dict[Phrase, tuple[Phrase, ...]]:
         table: dict[Phrase, list[Phrase]] = {}
@@ -49,7 +49,7 @@ def synonym_table() -> dict[Phrase, tuple[Phrase, ...]]:
                 known += [p for p in phrases if p not in known]
         return {phrase: tuple(alternatives) for phrase, alternatives in table.items()}
 
-    return localcache.remembered("search-synonyms", build)
+    return cache.remembered(cache.SYNONYMS, build)
 
 
 def parse(text: str) -> Query:

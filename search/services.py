@@ -165,10 +165,21 @@ def _tag_document(pk: int, name: str) -> SearchDocument:
     return SearchDocument(kind=Kind.TAG, object_id=pk, terms_a=_joined(_tag_words(name)), label=_label(name))
 
 
-def index_tags(tag_ids: Iterable[int]) -> None:
+def index_tags(tag_ids: Iterable[int], *, with_reviews: bool = False) -> None:
+    """(Re)write these tags' documents; with `with_reviews`, also the documents of the reviews
+    carrying a tag whose name changed."""
     dictionary.ensure_loaded()
     for batch in _batches(tag_ids):
-        _upsert([_tag_document(pk, name) for pk, name in Tag.objects.filter(pk__in=batch).values_list("pk", "name")])
+        docs = [_tag_document(pk, name) for pk, name in Tag.objects.filter(pk__in=batch).values_list("pk", "name")]
+        renamed = []
+        if with_reviews:
+            before = dict(
+                SearchDocument.objects.filter(kind=Kind.TAG, object_id__in=batch).values_list("object_id", "label")
+            )
+            renamed = [doc.object_id for doc in docs if doc.object_id in before and before[doc.object_id] != doc.label]
+        _upsert(docs)
+        if renamed:
+            index_reviews(Review.tags.through.objects.filter(tag_id__in=renamed).values_list("review_id", flat=True))
 
 
 def index_new_tags(tags: Iterable[tuple[int, str]]) -> None:

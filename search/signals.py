@@ -3,18 +3,19 @@ jieba's dictionary knowing every product, brand, category and tag name.
 
 A review's edit is a queryset update: reviews.services sends `review_edited` inside its
 transaction. Its tags are set after the review is saved (and tags are bulk-created, which sends
-no post_save): m2m_changed reindexes the review and indexes the new tags. Status changes need
-nothing: the query reads the status from the review.
+no post_save): m2m_changed reindexes the review and indexes the new tags. A tag renamed or
+deleted reindexes the reviews that carry it (a deleted tag's links are gone by post_delete, so
+pre_delete notes them), as a product or brand renamed does. Status changes need nothing: the
+query reads the status from the review.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from config import localcache
 from reviews.models import Brand, Category, Product, Review, Tag
 from reviews.services import review_edited
 
-from . import dictionary, services
+from . import cache, dictionary, services
 from .models import SearchDocument, Synonym
 
 Kind = SearchDocument.Kind
@@ -31,49 +32,65 @@ def review_text_edited(sender, review_id: int, **kwargs) -> None:
 
 
 def review_tags_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if reverse and action == "pre_clear":  # tag.reviews.clear(): which reviews lose it
+        instance._search_cleared = list(Review.objects.filter(tags=instance).values_list("pk", flat=True))
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if reverse:  # tag.reviews.add(...): pk_set holds reviews
         if action == "post_add":
-            dictionary.add_name(instance.name)
+            dictionary.add_name(instance.name, new_row=True)
             services.index_tags([instance.pk])
-        services.index_reviews(pk_set or Review.objects.filter(tags=instance).values_list("pk", flat=True))
+        services.index_reviews(pk_set if pk_set is not None else getattr(instance, "_search_cleared", []))
         return
     if action == "post_add" and pk_set:
         tags = list(Tag.objects.filter(pk__in=pk_set).values_list("pk", "name"))
         for _pk, name in tags:
-            dictionary.add_name(name)
+            dictionary.add_name(name, new_row=True)
         services.index_new_tags(tags)
     services.index_reviews([instance.pk])
 
 
 def product_saved(sender, instance: Product, raw=False, created=False, **kwargs) -> None:
     if not raw:
-        dictionary.add_name(instance.name)
+        dictionary.add_name(instance.name, new_row=created)
         services.index_products([instance.pk], with_reviews=not created)
 
 
 def brand_saved(sender, instance: Brand, raw=False, created=False, **kwargs) -> None:
     if not raw:
-        dictionary.add_name(instance.name)
+        dictionary.add_name(instance.name, new_row=created)
         services.index_brands([instance.pk], with_products=not created)
 
 
-def category_saved(sender, instance: Category, raw=False, **kwargs) -> None:
+def category_saved(sender, instance: Category, raw=False, created=False, **kwargs) -> None:
     if not raw:
-        dictionary.add_name(instance.name)
+        dictionary.add_name(instance.name, new_row=created)
 
 
-def tag_saved(sender, instance: Tag, raw=False, **kwargs) -> None:
+def tag_saved(sender, instance: Tag, raw=False, created=False, **kwargs) -> None:
     if not raw:
-        dictionary.add_name(instance.name)
-        services.index_tags([instance.pk])
+        dictionary.add_name(instance.name, new_row=created)
+        services.index_tags([instance.pk], with_reviews=not created)
+
+
+def tag_deleting(sender, instance: Tag, **kwargs) -> None:
+    # Its links to reviews are gone by post_delete: note now which reviews carry its words.
+    instance._search_reviews = list(Review.objects.filter(tags=instance).values_list("pk", flat=True))
+
+
+def tag_deleted(sender, instance: Tag, **kwargs) -> None:
+    services.unindex(Kind.TAG, [instance.pk])
+    services.index_reviews(getattr(instance, "_search_reviews", []))
 
 
 def person_saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     # Logins save last_login alone: nothing searchable changed.
     if not raw and (update_fields is None or PERSON_FIELDS & set(update_fields)):
         services.index_people([instance.pk])
+
+
+def synonyms_changed(sender, **kwargs) -> None:
+    cache.bump(cache.SYNONYMS)
 
 
 def unindexer(kind: str):
@@ -93,10 +110,11 @@ def connect() -> None:
     post_save.connect(category_saved, sender=Category, dispatch_uid="search-category-saved")
     post_save.connect(tag_saved, sender=Tag, dispatch_uid="search-tag-saved")
     post_save.connect(person_saved, sender=user, dispatch_uid="search-person-saved")
-    for kind, model in ((Kind.REVIEW, Review), (Kind.PRODUCT, Product), (Kind.BRAND, Brand), (Kind.TAG, Tag)):
+    pre_delete.connect(tag_deleting, sender=Tag, dispatch_uid="search-tag-deleting")
+    post_delete.connect(tag_deleted, sender=Tag, dispatch_uid="search-tag-deleted")
+    for kind, model in ((Kind.REVIEW, Review), (Kind.PRODUCT, Product), (Kind.BRAND, Brand)):
         post_delete.connect(unindexer(kind), sender=model, dispatch_uid=f"search-{kind}-deleted", weak=False)
     post_delete.connect(unindexer(Kind.PERSON), sender=user, dispatch_uid="search-person-deleted", weak=False)
-    # The synonym list is read per query from this process's copy (search.query).
-    forget = localcache.forgetting("search-synonyms")
-    post_save.connect(forget, sender=Synonym, dispatch_uid="search-synonyms-saved", weak=False)
-    post_delete.connect(forget, sender=Synonym, dispatch_uid="search-synonyms-deleted", weak=False)
+    # The analysed synonym list is kept in the Django cache (search.cache.SYNONYMS).
+    post_save.connect(synonyms_changed, sender=Synonym, dispatch_uid="search-synonyms-saved")
+    post_delete.connect(synonyms_changed, sender=Synonym, dispatch_uid="search-synonyms-deleted")

@@ -145,15 +145,20 @@ def _analyse(text: str, stem: bool) -> Iterator[tuple[int, int, str]]:
                 yield start, start + len(word), term
 
 
-def add_words(words: Iterable[str]) -> None:
+def add_words(words: Iterable[str]) -> bool:
     """Keep these names whole when cutting Chinese (after folding, as text is folded). Names
-    without Chinese need nothing: jieba never splits a Latin word."""
+    without Chinese need nothing: jieba never splits a Latin word. True when a word was new."""
     tokenizer = _jieba()
+    added = False
     for word in words:
+        if not _HAN_RUN.search(word):
+            continue
         for part in fold(word).split():
-            if re.search(f"[{_HAN}]", part) and len(part) > 1 and not tokenizer.FREQ.get(part):
+            if _HAN_RUN.search(part) and len(part) > 1 and not tokenizer.FREQ.get(part):
                 with _lock:
                     tokenizer.add_word(part, freq=tokenizer.suggest_freq(part, tune=False))
+                added = True
+    return added
 
 
 def known_word(word: str) -> bool:

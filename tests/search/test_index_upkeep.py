@@ -1,0 +1,86 @@
+"""What keeps the index and the analysis current without a reindex: the synonym list and jieba's
+dictionary shared through the Django cache, and tags renamed or deleted."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reviews.models import Product, Review, Tag
+from reviews.services import review_create
+from search import cache, dictionary, text
+from search.models import SearchDocument, Synonym
+from tests.factories import BrandFactory, CategoryFactory, ProductFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/search/"
+
+
+def found(api_client, q) -> list[int]:
+    response = api_client.get(URL, {"q": q})
+    assert response.status_code == 200, response.content
+    return [review["id"] for review in response.json()["results"]]
+
+
+def note(title: str, body: str, **kwargs) -> Review:
+    return review_create(author=UserFactory(), product=ProductFactory(), rating=4, title=title, body=body, **kwargs)
+
+
+def synonym_reads(api_client, q) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        api_client.get(URL, {"q": q})
+    return sum("search_synonym" in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_synonym_list_is_read_once_and_again_after_a_change(api_client):
+    group = Synonym.objects.create(terms="防晒, sunblock")
+    review = note("Sunscreen", "A sunscreen for the beach.")
+    assert synonym_reads(api_client, "防晒") == 1
+    assert synonym_reads(api_client, "防晒") == 0
+    assert found(api_client, "防晒") == []
+    group.terms = "防晒, sunblock, sunscreen"
+    group.save()
+    assert found(api_client, "防晒") == [review.pk]
+    group.delete()
+    assert found(api_client, "防晒") == []
+
+
+def test_a_name_another_process_added_or_renamed_is_known_before_the_next_analysis():
+    dictionary.ensure_loaded()
+    brand, category = BrandFactory(), CategoryFactory()
+    # Written without signals, as by another process: this one learns it through the counter.
+    (product,) = Product.objects.bulk_create([Product(name="蓝蝶雪绒霜", slug="lan", brand=brand, category=category)])
+    assert not text.known_word("蓝蝶雪绒霜")
+    cache.bump(cache.WORDS_ADDED)
+    dictionary.ensure_loaded()
+    assert text.known_word("蓝蝶雪绒霜")
+    Product.objects.filter(pk=product.pk).update(name="紫萤月光乳")
+    cache.bump(cache.WORDS_RENAMED)
+    dictionary.ensure_loaded()
+    assert text.known_word("紫萤月光乳")
+
+
+def test_a_deleted_tag_leaves_the_reviews_that_carried_it(api_client):
+    tagged = note("夏天", "清爽不油腻。", tags=["夏日限定", "summer"])
+    assert found(api_client, "夏日限定") == [tagged.pk]
+    Tag.objects.get(name="夏日限定").delete()
+    assert found(api_client, "夏日限定") == []
+    assert found(api_client, "summer") == [tagged.pk]
+    assert "夏日限定" not in SearchDocument.objects.get(kind="review", object_id=tagged.pk).terms_a
+    assert not SearchDocument.objects.filter(kind="tag", terms_a__contains="夏日限定").exists()
+
+
+def test_a_renamed_tag_is_found_by_its_new_name(api_client):
+    tagged = note("Balm", "Soft lips.", tags=["lipcare"])
+    tag = Tag.objects.get(name="lipcare")
+    tag.name = "lipbalm"
+    tag.save()
+    assert found(api_client, "lipbalm") == [tagged.pk]
+    assert found(api_client, "lipcare") == []
+
+
+def test_a_tag_cleared_from_its_reviews_leaves_them(api_client):
+    tagged = note("Mask", "Overnight.", tags=["sleepmask"])
+    assert found(api_client, "sleepmask") == [tagged.pk]
+    Tag.objects.get(name="sleepmask").reviews.clear()
+    assert found(api_client, "sleepmask") == []
