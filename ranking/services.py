@@ -24,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min, Q
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from reviews.models import Review
@@ -338,11 +339,11 @@ def voter_changed(*, user: User) -> None:
 
 def _ensure_moderator(user: User) -> None:
     if not (user.is_authenticated and user.is_moderator):
-        raise PermissionDenied("Only moderators can do this.")
+        raise PermissionDenied(_("Only moderators can do this."))
 
 
 def _score_row(review: Review) -> ReviewScore:
-    score, _ = ReviewScore.objects.get_or_create(
+    score, _created = ReviewScore.objects.get_or_create(
         review=review,
         defaults={
             "product_id": review.product_id,
@@ -362,9 +363,9 @@ def review_feature(*, review: Review, moderator: User, until: datetime) -> Revie
     _ensure_moderator(moderator)
     now = timezone.now()
     if until <= now:
-        raise ValidationError({"until": ["The feature must end in the future."]})
+        raise ValidationError({"until": [_("The feature must end in the future.")]})
     if review.status != Review.Status.PUBLISHED:
-        raise ValidationError({"review": ["Only published reviews can be featured."]})
+        raise ValidationError({"review": [_("Only published reviews can be featured.")]})
     _score_row(review)
     ReviewScore.objects.filter(pk=review.pk).update(featured_until=until, featured_changed_at=now)
     return ReviewScore.objects.get(pk=review.pk)
@@ -386,7 +387,9 @@ def fraud_flag_resolve(*, flag: FraudFlag, moderator: User, status: str, note: s
     count fully again; open: discounted. Takes effect at the next rerank."""
     _ensure_moderator(moderator)
     if status not in FraudFlag.Status.values:
-        raise ValidationError({"status": [f"Choose one of: {', '.join(FraudFlag.Status.values)}."]})
+        raise ValidationError(
+            {"status": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(FraudFlag.Status.values)}]}
+        )
     now = timezone.now()
     FraudFlag.objects.filter(pk=flag.pk).update(
         status=status, note=note, reviewed_by=moderator, reviewed_at=now, updated_at=now
