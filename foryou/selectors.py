@@ -1,0 +1,413 @@
+"""For You reads: a person's interests, co-engagement between reviews (set-based SQL, the same
+on PostgreSQL and SQLite), the first-chance pool, which candidates may still be shown, the
+arrangement of a page (diversity caps, category mix, first-chance slots), the cards' reasons,
+and related notes."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from ranking.models import FraudFlag, ReviewScore
+from reviews.models import Category, HelpfulVote, Review, Save, Tag
+from reviews.selectors import categories as all_categories
+from reviews.selectors import reviews_for_listing
+
+from . import policy as P
+from .models import CandidateList, FeedState, FirstChance, ShowLess, TagInterest
+
+# Why a card is there. Stored in the lists as these codes; the text is made when a page is drawn.
+SAVED, HELPFUL, COMMENTED = "saved", "helpful", "commented"
+FOLLOWING, LIKED_BY_INTEREST, CATEGORY, TAG, POPULAR, NEW = (
+    "following",
+    "liked_by_interest",
+    "category",
+    "tag",
+    "popular",
+    "new",
+)
+REASON_KINDS = (SAVED, HELPFUL, COMMENTED, FOLLOWING, LIKED_BY_INTEREST, CATEGORY, TAG, POPULAR, NEW)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One candidate: a review, what the diversity and show-less rules look at, its score and
+    the signal that put it there (`ref`: the seed review, followed author, category or tag id;
+    for NEW, the author's level)."""
+
+    review_id: int
+    author_id: int
+    product_id: int
+    category_id: int
+    score: float
+    reason: str
+    ref: int
+
+    def packed(self) -> list:
+        return [self.review_id, self.author_id, self.product_id, self.category_id, self.score, self.reason, self.ref]
+
+    @classmethod
+    def unpack(cls, row: Sequence) -> Item:
+        return cls(int(row[0]), int(row[1]), int(row[2]), int(row[3]), float(row[4]), str(row[5]), int(row[6]))
+
+
+def affinity_score(discover: float, affinity: float) -> float:
+    """The candidate's score: the quality prior (discover = ln(quality) + created/tau) plus the log
+    of how strongly the person's signals point at it (capped)."""
+    return round(discover + math.log(max(1.0, min(affinity, P.AFFINITY_MAX))), 6)
+
+
+# --- interests and show-less -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interests:
+    categories: frozenset[int]  # chosen (profile interests)
+    tags: frozenset[int]
+    inferred: dict[int, float]  # category id -> weight (0..1] from engagement
+
+    @property
+    def matched_categories(self) -> frozenset[int]:
+        """Categories a first-chance note may be shown in: chosen, or engaged with enough."""
+        return self.categories | {c for c, w in self.inferred.items() if w >= 0.4}
+
+    def targets(self) -> dict[int, float] | None:
+        """Category -> share of the cards (the rest, DISCOVERY_SHARE, goes to other categories);
+        None when the person has no interests at all (one list, best first)."""
+        weights = {c: w for c, w in self.inferred.items()}
+        for c in self.categories:
+            weights[c] = max(1.0, weights.get(c, 0.0))
+        total = sum(weights.values())
+        if not total:
+            return None
+        return {c: (1 - P.DISCOVERY_SHARE) * w / total for c, w in weights.items()}
+
+
+def interests(user: User, candidates: CandidateList | None = None) -> Interests:
+    chosen = frozenset(user.interest_categories.values_list("pk", flat=True))
+    tags = frozenset(TagInterest.objects.filter(user=user).values_list("tag_id", flat=True))
+    inferred = {int(k): float(v) for k, v in (candidates.categories if candidates else {}).items()}
+    return Interests(chosen, tags, inferred)
+
+
+def show_less(user: User) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {kind: set() for kind in ShowLess.Kind.values}
+    for kind, target in ShowLess.objects.filter(user=user).values_list("kind", "target_id"):
+        found[kind].add(target)
+    return found
+
+
+def seen_recently(state: FeedState | None, now: datetime) -> set[int]:
+    if state is None:
+        return set()
+    since = int((now - P.SEEN_HIDDEN_FOR).timestamp()) // 60
+    return {int(rid) for rid, minute in state.seen if minute >= since}
+
+
+# --- co-engagement -------------------------------------------------------------------------------
+
+
+def co_engaged(seed_ids: Sequence[int], *, exclude_user_id: int = 0, limit: int = 500) -> list[tuple]:
+    """Reviews found helpful or saved by the people who found a seed helpful or saved it:
+    rows (review_id, seed_id, people, author_id, product_id, category_id, discover), most people
+    first. Set-based: one statement whatever the number of seeds. Only ranked reviews (published
+    when last scored) other than the seeds; each seed contributes its ENGAGERS_PER_SEED latest
+    engagers (a popular seed does not fan out to everyone); `exclude_user_id` is not counted."""
+    seeds = [int(s) for s in seed_ids]
+    if not seeds:
+        return []
+    vote, save, score = HelpfulVote._meta.db_table, Save._meta.db_table, ReviewScore._meta.db_table
+    marks = ", ".join(["%s"] * len(seeds))
+    # Table names come from the models, values are parameters.
+    sql = f"""
+        WITH seed_engagement AS (
+            SELECT user_id, review_id, created_at FROM {vote} WHERE helpful = %s AND review_id IN ({marks})
+            UNION ALL
+            SELECT user_id, review_id, created_at FROM {save} WHERE review_id IN ({marks})
+        ),
+        engagers AS (
+            SELECT user_id, review_id AS seed_id FROM (
+                SELECT user_id, review_id,
+                       ROW_NUMBER() OVER (PARTITION BY review_id ORDER BY last_at DESC, user_id) AS rn
+                FROM (SELECT user_id, review_id, MAX(created_at) AS last_at
+                      FROM seed_engagement GROUP BY user_id, review_id) latest
+            ) numbered
+            WHERE rn <= %s AND user_id <> %s
+        ),
+        pairs AS (
+            SELECT e.seed_id, v.review_id, e.user_id FROM engagers e
+            JOIN {vote} v ON v.user_id = e.user_id AND v.helpful = %s
+            UNION
+            SELECT e.seed_id, s.review_id, e.user_id FROM engagers e
+            JOIN {save} s ON s.user_id = e.user_id
+        )
+        SELECT p.review_id, p.seed_id, COUNT(*) AS people, sc.author_id, sc.product_id, sc.category_id, sc.discover
+        FROM pairs p
+        JOIN {score} sc ON sc.review_id = p.review_id AND sc.ranked = %s
+        WHERE p.review_id NOT IN ({marks})
+        GROUP BY p.review_id, p.seed_id, sc.author_id, sc.product_id, sc.category_id, sc.discover
+        ORDER BY people DESC, sc.discover DESC, p.review_id DESC
+        LIMIT %s
+    """  # noqa: S608  # nosec B608 - table names from the models, values as parameters
+    params = [True, *seeds, *seeds, P.ENGAGERS_PER_SEED, exclude_user_id, True, True, *seeds, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+# --- what may be shown now -----------------------------------------------------------------------
+
+
+def flagged_authors() -> QuerySet:
+    """Accounts named in an open or confirmed fraud flag."""
+    return FraudFlag.objects.filter(
+        accounts=OuterRef("author_id"), status__in=[FraudFlag.Status.OPEN, FraudFlag.Status.CONFIRMED]
+    )
+
+
+def showable(review_ids: Iterable[int], *, now: datetime | None = None) -> set[int]:
+    """Those of `review_ids` that may be shown now: published, by an active (not banned) author
+    who is not suspended. Read at request time: the lists may be minutes old."""
+    ids = list(review_ids)
+    if not ids:
+        return set()
+    now = now or timezone.now()
+    return set(
+        Review.objects.filter(pk__in=ids, status=Review.Status.PUBLISHED, author__is_active=True)
+        .exclude(author__suspended_until__gt=now)
+        .values_list("pk", flat=True)
+    )
+
+
+def first_chance_pool(user: User, wanted: Interests, *, now: datetime | None = None) -> list[Item]:
+    """New reviews in their first-chance tiers that this reader may be shown: interest-matched
+    (category or #tag) below WIDE_TIER, anyone's at it; with audience left in their tier; by an
+    author in good standing now. Fewest impressions first, so each note gets its audience."""
+    now = now or timezone.now()
+    audience_left = Q()
+    for tier, audience in enumerate(P.TIER_AUDIENCE):
+        audience_left |= Q(tier=tier, impressions__lt=audience)
+    matched = Q(tier__gte=P.WIDE_TIER)
+    if wanted.matched_categories:
+        matched |= Q(category_id__in=wanted.matched_categories)
+    if wanted.tags:
+        matched |= Q(
+            Exists(Review.tags.through.objects.filter(review_id=OuterRef("review_id"), tag_id__in=wanted.tags))
+        )
+    rows = (
+        FirstChance.objects.filter(audience_left, matched, status=FirstChance.Status.ACTIVE)
+        .filter(review__status=Review.Status.PUBLISHED, author__is_active=True)
+        .exclude(author_id=user.pk)
+        .exclude(author__suspended_until__gt=now)
+        .exclude(Exists(flagged_authors()))
+        .order_by("impressions", "-entered_at", "-review_id")
+        .values_list("review_id", "author_id", "review__product_id", "category_id", "author__standing__level")[
+            : P.FIRST_CHANCE_POOL
+        ]
+    )
+    return [Item(rid, aid, pid, cid, 0.0, NEW, level or 1) for rid, aid, pid, cid, level in rows]
+
+
+def engaged_ids(user: User, review_ids: Iterable[int]) -> set[int]:
+    """Those of `review_ids` the person has already voted on or saved (not shown again)."""
+    ids = list(review_ids)
+    if not ids:
+        return set()
+    voted = HelpfulVote.objects.filter(user=user, review_id__in=ids).values_list("review_id", flat=True)
+    saved = Save.objects.filter(user=user, review_id__in=ids).values_list("review_id", flat=True)
+    return set(voted.order_by().union(saved.order_by()))
+
+
+# --- arranging a page ------------------------------------------------------------------------------
+
+
+def fits(item: Item, window: Sequence[tuple[int, int]]) -> bool:
+    """Whether `item` may follow `window` (the previous DIVERSITY_WINDOW - 1 cards' (author,
+    product)) without a third card of one author or product in any DIVERSITY_WINDOW."""
+    recent = window[-(P.DIVERSITY_WINDOW - 1) :]
+    authors = sum(1 for a, _ in recent if a == item.author_id)
+    products = sum(1 for _, p in recent if p == item.product_id)
+    return authors < P.DIVERSITY_MAX_SAME and products < P.DIVERSITY_MAX_SAME
+
+
+def arrange(
+    candidates: Sequence[Item],
+    *,
+    count: int,
+    start: int,
+    window: Sequence[tuple[int, int]] = (),
+    shown_categories: Sequence[int] = (),
+    targets: dict[int, float] | None = None,
+    first_chance: Sequence[Item] = (),
+) -> list[Item]:
+    """The next `count` cards from `candidates` (best first, already filtered), at positions
+    `start`...: every card keeps the diversity caps over the cards before it (`window`, oldest
+    first); positions FIRST_CHANCE_SLOTS (mod DIVERSITY_WINDOW) take the next fitting first-chance
+    note; the others go to the category whose share of the cards so far (`shown_categories`
+    counted in) lags its target most, categories outside `targets` sharing DISCOVERY_SHARE (new
+    notes fill in only when nothing else fits). Fewer than `count` cards when nothing left fits."""
+    other = -1
+    buckets: dict[int, list[Item]] = {}
+    for item in candidates:
+        key = item.category_id if targets is None or item.category_id in targets else other
+        if targets is None:
+            key = 0
+        buckets.setdefault(key, []).append(item)
+    shares = {0: 1.0} if targets is None else {**targets, other: P.DISCOVERY_SHARE}
+    shown: Counter = Counter()
+    for category in shown_categories:
+        shown[0 if targets is None else (category if category in targets else other)] += 1
+    picked: list[Item] = []
+    taken: set[int] = set()
+    window = list(window)
+    fresh = list(first_chance)
+
+    def take(pool: list[Item]) -> Item | None:
+        for index, item in enumerate(pool):
+            if item.review_id in taken:
+                continue
+            if fits(item, window):
+                del pool[index]
+                return item
+        return None
+
+    position = start
+    while len(picked) < count:
+        item = None
+        if position % P.DIVERSITY_WINDOW in P.FIRST_CHANCE_SLOTS and fresh:
+            item = take(fresh)
+        if item is None:
+            order = sorted(
+                (key for key in buckets if key in shares),
+                key=lambda key: ((shown[key] + 1) / shares[key], -shares[key]),
+            )
+            for key in order:
+                item = take(buckets[key])
+                if item is not None:
+                    bucket = key
+                    break
+            if item is None:
+                # Nothing else left that fits: a new note rather than an early end.
+                item = take(fresh)
+                if item is None:
+                    break
+            else:
+                shown[bucket] += 1
+        picked.append(item)
+        taken.add(item.review_id)
+        window.append((item.author_id, item.product_id))
+        position += 1
+    return picked
+
+
+# --- reasons -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str
+    text: str
+    review_id: int | None = None  # the seed review (saved, helpful, commented)
+    review_title: str | None = None
+    author: str | None = None  # username (following)
+    category: str | None = None  # slug
+    tag: str | None = None
+    level: int | None = None
+
+
+def reasons(items: Sequence[Item], reviews: dict[int, Review]) -> dict[int, Reason]:
+    """Each card's reason in the reader's words, true to the signal that put it there: the seed
+    review's title, the followed author's name, the category or tag, the author's level. Two
+    queries at most (seed titles, tag names)."""
+    seed_ids = {i.ref for i in items if i.reason in (SAVED, HELPFUL, COMMENTED)}
+    titles = dict(Review.objects.filter(pk__in=seed_ids).values_list("pk", "title")) if seed_ids else {}
+    tag_ids = {i.ref for i in items if i.reason == TAG}
+    tags = dict(Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name")) if tag_ids else {}
+    cats = {c.pk: c for c in all_categories()}
+    out: dict[int, Reason] = {}
+    for item in items:
+        review = reviews.get(item.review_id)
+        kind, ref = item.reason, item.ref
+        if kind in (SAVED, HELPFUL, COMMENTED):
+            title = titles.get(ref, "a review")
+            verb = {SAVED: "you saved", HELPFUL: "you found", COMMENTED: "you commented on"}[kind]
+            text = f"Because {verb} {title}" + (" helpful" if kind == HELPFUL else "")
+            out[item.review_id] = Reason(kind, text, review_id=ref, review_title=title)
+        elif kind == FOLLOWING and review is not None:
+            name = review.author.public_name
+            out[item.review_id] = Reason(kind, f"From {name}, whom you follow", author=review.author.username)
+        elif kind in (LIKED_BY_INTEREST, CATEGORY) and ref in cats:
+            category = cats[ref]
+            text = (
+                f"Popular with people who like {category.name}"
+                if kind == LIKED_BY_INTEREST
+                else f"Highly rated in {category.name}, one of your interests"
+            )
+            out[item.review_id] = Reason(kind, text, category=category.slug)
+        elif kind == TAG and ref in tags:
+            out[item.review_id] = Reason(kind, f"Highly rated in #{tags[ref]}, which you follow", tag=tags[ref])
+        elif kind == NEW:
+            out[item.review_id] = Reason(kind, f"New from a Lv{ref} reviewer", level=ref)
+        else:
+            out[item.review_id] = Reason(POPULAR, "Popular on Candor")
+    return out
+
+
+def reviews_for_page(viewer: User, review_ids: Sequence[int]) -> list[Review]:
+    """The cards' reviews, in the page's order, with everything a card shows (fixed queries)."""
+    found = {r.pk: r for r in reviews_for_listing(viewer).filter(pk__in=list(review_ids))}
+    return [found[rid] for rid in review_ids if rid in found]
+
+
+# --- related notes ---------------------------------------------------------------------------------
+
+WORD = re.compile(r"\w{4,}", re.UNICODE)
+RELATED_SHOWN = 6
+
+
+def related_reviews(review: Review, viewer: User | None = None, *, limit: int = RELATED_SHOWN) -> list[Review]:
+    """ "More like this": reviews co-engaged with `review` (people who found it helpful or saved it
+    also found these helpful or saved them), then, so a new note has neighbours from its first
+    minute, the same product's, those sharing a #tag, and those in its category whose title shares
+    a word with its title, best quality first. Published, by active, unsuspended authors only."""
+    order: list[int] = [row[0] for row in co_engaged([review.pk], limit=limit * 3)]
+    base = (
+        ReviewScore.objects.filter(ranked=True)
+        .exclude(review_id=review.pk)
+        .exclude(author_id=review.author_id)
+        .order_by("-quality", "-review_id")
+    )
+    if len(order) < limit:
+        order += list(base.filter(product_id=review.product_id).values_list("review_id", flat=True)[:limit])
+    if len(order) < limit * 2:
+        tag_ids = list(review.tags.values_list("pk", flat=True))
+        if tag_ids:
+            order += list(base.filter(review__tags__in=tag_ids).values_list("review_id", flat=True)[: limit * 2])
+    if len(order) < limit * 2:
+        words = sorted({w.lower() for w in WORD.findall(review.title)}, key=len, reverse=True)[:4]
+        if words:
+            similar = Q()
+            for word in words:
+                similar |= Q(review__title__icontains=word)
+            category_id = review.product.category_id
+            order += list(
+                base.filter(similar, category_id=category_id).values_list("review_id", flat=True)[: limit * 2]
+            )
+    unique = [rid for rid in dict.fromkeys(order) if rid != review.pk]
+    allowed = showable(unique)
+    wanted = [rid for rid in unique if rid in allowed][:limit]
+    found = {r.pk: r for r in reviews_for_listing(viewer).filter(pk__in=wanted)}
+    return [found[rid] for rid in wanted if rid in found]
+
+
+def category_names() -> dict[int, Category]:
+    return {c.pk: c for c in all_categories()}

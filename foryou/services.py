@@ -1,0 +1,660 @@
+"""For You writes: interests, "show less", seen notes, reset; the refresh job (topic pools,
+first-chance tiers, active people's candidate lists); and serving a page, which records the
+scroll so the next page keeps the diversity window and never repeats a card (docs/foryou.md)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import re
+import secrets
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import Follow, User
+from accounts.services import profile_update
+from ranking import scoring as ranking_scoring
+from ranking.models import FraudFlag, ReviewScore
+from reviews.models import Category, Comment, HelpfulVote, Product, Review, Save, Tag
+from reviews.services import normalize_tags
+
+from . import policy as P
+from . import selectors as S
+from .models import CandidateList, FeedState, FirstChance, ShowLess, TagInterest, TopicPool
+from .selectors import Item
+
+logger = logging.getLogger(__name__)
+
+MAX_INTEREST_TAGS = 30
+MAX_SEEN_PER_CALL = 100
+
+
+# --- what a person tells us ------------------------------------------------------------------------
+
+
+def _state(user: User, *, lock: bool = False) -> FeedState:
+    state, _ = FeedState.objects.get_or_create(user=user)
+    if lock:
+        state = FeedState.objects.select_for_update().get(pk=state.pk)
+    return state
+
+
+@transaction.atomic
+def interests_set(*, user: User, categories: Sequence[Category], tags: Sequence[str]) -> list[Tag]:
+    """Replace the person's interests (profile categories and For You #tags), count the
+    interests step as done and rebuild their list, so the next page follows them. Unknown tags
+    are refused (ValidationError on 'tags')."""
+    names = normalize_tags(tags) if tags else []
+    if len(names) > MAX_INTEREST_TAGS:
+        raise ValidationError({"tags": [f"At most {MAX_INTEREST_TAGS} tags."]})
+    found = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise ValidationError({"tags": [f"No review is tagged #{missing[0]} yet."]})
+    profile_update(user=user, interest_categories=list(categories))
+    TagInterest.objects.filter(user=user).exclude(tag__name__in=names).delete()
+    TagInterest.objects.bulk_create([TagInterest(user=user, tag=found[n]) for n in names], ignore_conflicts=True)
+    state = _state(user, lock=True)
+    state.onboarded_at = state.onboarded_at or timezone.now()
+    state.save(update_fields=["onboarded_at"])
+    candidates_build(user=user)
+    return [found[n] for n in names]
+
+
+def onboarding_skip(*, user: User) -> None:
+    """The interests step was skipped: not asked again."""
+    FeedState.objects.get_or_create(user=user)
+    FeedState.objects.filter(user=user, onboarded_at__isnull=True).update(onboarded_at=timezone.now())
+
+
+SHOW_LESS_TARGETS = {
+    ShowLess.Kind.AUTHOR: User.objects.filter(is_active=True),
+    ShowLess.Kind.PRODUCT: Product.objects.all(),
+    ShowLess.Kind.CATEGORY: Category.objects.all(),
+}
+
+
+def show_less_add(*, user: User, kind: str, target_id: int) -> ShowLess:
+    """Leave this author, product or category out of the person's feed, from the next page on."""
+    if kind not in SHOW_LESS_TARGETS:
+        raise ValidationError({"kind": [f"Choose one of: {', '.join(ShowLess.Kind.values)}."]})
+    if not SHOW_LESS_TARGETS[kind].filter(pk=target_id).exists():
+        raise ValidationError({"target": [f"No such {kind}."]})
+    if kind == ShowLess.Kind.AUTHOR and target_id == user.pk:
+        raise ValidationError({"target": ["Your own reviews are never in your For You."]})
+    row, _ = ShowLess.objects.get_or_create(user=user, kind=kind, target_id=target_id)
+    return row
+
+
+def show_less_remove(*, user: User, kind: str, target_id: int) -> bool:
+    return ShowLess.objects.filter(user=user, kind=kind, target_id=target_id).delete()[0] > 0
+
+
+def _minute(now: datetime) -> int:
+    return int(now.timestamp()) // 60
+
+
+def _seen_with(seen: list, review_ids: Iterable[int], now: datetime) -> list:
+    """`seen` with `review_ids` (re)marked now, entries past SEEN_HIDDEN_FOR dropped, at most SEEN_KEPT."""
+    fresh = set(review_ids)
+    oldest = _minute(now - P.SEEN_HIDDEN_FOR)
+    kept = [[rid, minute] for rid, minute in seen if minute >= oldest and rid not in fresh]
+    kept += [[rid, _minute(now)] for rid in dict.fromkeys(review_ids)]
+    return kept[-P.SEEN_KEPT :]
+
+
+@transaction.atomic
+def seen_mark(*, user: User, review_ids: Sequence[int], now: datetime | None = None) -> int:
+    """Record cards the person scrolled past: they do not come back for SEEN_HIDDEN_FOR."""
+    ids = [int(r) for r in review_ids]
+    if len(ids) > MAX_SEEN_PER_CALL:
+        raise ValidationError({"reviews": [f"At most {MAX_SEEN_PER_CALL} reviews per call."]})
+    state = _state(user, lock=True)
+    state.seen = _seen_with(state.seen, ids, now or timezone.now())
+    state.save(update_fields=["seen"])
+    return len(ids)
+
+
+@transaction.atomic
+def signals_reset(*, user: User, interests: bool = False) -> None:
+    """Forget what For You learned: saves, votes and comments made before now stop counting,
+    "show less" choices and seen notes are cleared and the list is rebuilt from what is left
+    (follows stay: they are the person's own list of people). With `interests`, the chosen
+    categories and #tags go too."""
+    now = timezone.now()
+    state = _state(user, lock=True)
+    state.signals_reset_at = now
+    state.seen, state.served, state.session = [], [], ""
+    state.save(update_fields=["signals_reset_at", "seen", "served", "session"])
+    ShowLess.objects.filter(user=user).delete()
+    if interests:
+        TagInterest.objects.filter(user=user).delete()
+        profile_update(user=user, interest_categories=[])
+    candidates_build(user=user, now=now)
+
+
+# --- topic pools ---------------------------------------------------------------------------------
+
+
+def _liked_by(interested: Q, *, model) -> Subquery:
+    """How many people matching `interested` found the review helpful (or saved it)."""
+    rows = model.objects.filter(interested, review_id=OuterRef("review_id"))
+    if model is HelpfulVote:
+        rows = rows.filter(helpful=True)
+    return Subquery(rows.values("review_id").annotate(n=Count("*")).values("n")[:1])
+
+
+def _pool(queryset, size: int, liked: bool = False) -> list[list]:
+    columns = ["review_id", "author_id", "product_id", "category_id", "discover"]
+    if liked:
+        columns.append("liked")
+    rows = queryset.order_by("-discover", "-review_id").values_list(*columns)[:size]
+    return [[*row] if liked else [*row, 0] for row in rows]
+
+
+def pools_refresh(*, now: datetime | None = None, force: bool = False, keys: set[str] | None = None) -> int:
+    """Rebuild the shared pools older than POOL_MAX_AGE: the global one, one per category (with
+    how many people interested in it liked each review) and one per #tag someone follows. Reads
+    only ranked reviews (ranking's ReviewScore); `keys`: only these. Returns how many were written."""
+    now = now or timezone.now()
+    fresh = (
+        set()
+        if force
+        else set(TopicPool.objects.filter(refreshed_at__gte=now - P.POOL_MAX_AGE).values_list("key", flat=True))
+    )
+    ranked = ReviewScore.objects.filter(ranked=True)
+    wanted: dict[str, object] = {"global": lambda: _pool(ranked, P.GLOBAL_POOL_SIZE)}
+    for category_id in Category.objects.values_list("pk", flat=True):
+
+        def category_pool(category_id=category_id):
+            interested = Q(user__interest_categories=category_id)
+            qs = ranked.filter(category_id=category_id).annotate(
+                liked=Coalesce(_liked_by(interested, model=HelpfulVote), 0)
+                + Coalesce(_liked_by(interested, model=Save), 0)
+            )
+            return _pool(qs, P.POOL_SIZE, liked=True)
+
+        wanted[f"category:{category_id}"] = category_pool
+    tag_ids = set(TagInterest.objects.values_list("tag_id", flat=True).distinct())
+    tag_ids |= {int(k.partition(":")[2]) for k in keys or () if k.startswith("tag:")}
+    for tag_id in tag_ids:
+        wanted[f"tag:{tag_id}"] = lambda tag_id=tag_id: _pool(ranked.filter(review__tags=tag_id), P.POOL_SIZE)
+    written = 0
+    for key, build in wanted.items():
+        if key in fresh or (keys is not None and key not in keys):
+            continue
+        TopicPool.objects.update_or_create(key=key, defaults={"items": build(), "refreshed_at": now})
+        written += 1
+    return written
+
+
+# --- candidate lists --------------------------------------------------------------------------------
+
+
+def _seeds(user: User, since: datetime | None) -> list[tuple[int, str, int]]:
+    """The person's latest signals as (review_id, kind, category_id), newest first per kind:
+    saves, helpful votes, comments on others' reviews (after a reset only newer ones)."""
+    after = Q(created_at__gt=since) if since else Q()
+    saves = Save.objects.filter(after, user=user).order_by("-created_at")
+    votes = HelpfulVote.objects.filter(after, user=user, helpful=True).order_by("-created_at")
+    comments = (
+        Comment.objects.filter(after, author=user, status=Comment.Status.PUBLISHED)
+        .exclude(review__author=user)
+        .order_by("-created_at")
+    )
+    seeds: list[tuple[int, str, int]] = []
+    for kind, qs in ((S.SAVED, saves), (S.COMMENTED, comments), (S.HELPFUL, votes)):
+        for rid, cid in qs.values_list("review_id", "review__product__category_id")[: P.SEEDS_PER_KIND]:
+            seeds.append((rid, kind, cid))
+    return seeds
+
+
+def candidates_build(*, user: User, now: datetime | None = None) -> CandidateList:
+    """Build the person's candidate list from their signals and the shared pools, best first, at
+    most LIST_SIZE; each candidate keeps the strongest signal behind it. Reads: seeds (3 queries),
+    co-engagement (1), follows (1), interests (2), pools (1), already engaged (1); writes one row."""
+    now = now or timezone.now()
+    state = FeedState.objects.filter(user=user).first()
+    seeds = _seeds(user, state.signals_reset_at if state else None)
+    best: dict[int, Item] = {}
+
+    def offer(item: Item) -> None:
+        if item.author_id == user.pk:
+            return
+        held = best.get(item.review_id)
+        if held is None or item.score > held.score:
+            best[item.review_id] = item
+
+    seed_kind: dict[int, str] = {}
+    for rid, kind, _ in seeds:
+        if rid not in seed_kind or P.SEED_WEIGHTS[kind] > P.SEED_WEIGHTS[seed_kind[rid]]:
+            seed_kind[rid] = kind
+    for rid, seed, people, author, product, category, discover in S.co_engaged(
+        list(seed_kind), exclude_user_id=user.pk, limit=P.LIST_SIZE * 2
+    ):
+        kind = seed_kind[seed]
+        affinity = 1 + P.CO_ENGAGEMENT_STEP * min(people, P.CO_ENGAGEMENT_CAP) * P.SEED_WEIGHTS[kind]
+        offer(Item(rid, author, product, category, S.affinity_score(discover, affinity), kind, seed))
+
+    followed = (
+        ReviewScore.objects.filter(
+            ranked=True,
+            created_at__gte=now - timedelta(days=P.FOLLOWED_DAYS),
+            author_id__in=Follow.objects.filter(follower=user).values("followee_id"),
+        )
+        .order_by("-discover", "-review_id")
+        .values_list("review_id", "author_id", "product_id", "category_id", "discover")[: P.FOLLOWED_REVIEWS]
+    )
+    for rid, author, product, category, discover in followed:
+        offer(
+            Item(rid, author, product, category, S.affinity_score(discover, P.FOLLOWING_AFFINITY), S.FOLLOWING, author)
+        )
+
+    inferred_counts = Counter(cid for _, _, cid in seeds)
+    inferred = {str(c): round(min(1.0, n / P.INFERRED_FULL_AT), 3) for c, n in inferred_counts.items()}
+    chosen = set(user.interest_categories.values_list("pk", flat=True))
+    tags = set(TagInterest.objects.filter(user=user).values_list("tag_id", flat=True))
+    keys = ["global", *(f"category:{c}" for c in chosen | {int(c) for c in inferred}), *(f"tag:{t}" for t in tags)]
+    pools = dict(TopicPool.objects.filter(key__in=keys).values_list("key", "items"))
+    if set(keys) - set(pools):  # an interest no pool serves yet (just chosen): build it now
+        pools_refresh(now=now, keys=set(keys) - set(pools))
+        pools = dict(TopicPool.objects.filter(key__in=keys).values_list("key", "items"))
+    for key, items in pools.items():
+        kind, _, ref = key.partition(":")
+        for rid, author, product, category, discover, liked in items:
+            if kind == "global":
+                item = Item(
+                    rid, author, product, category, S.affinity_score(discover, P.POPULAR_AFFINITY), S.POPULAR, 0
+                )
+            elif kind == "tag":
+                item = Item(rid, author, product, category, S.affinity_score(discover, P.TAG_AFFINITY), S.TAG, int(ref))
+            elif liked:
+                affinity = P.LIKED_BY_INTEREST_AFFINITY + P.LIKED_STEP * min(liked, 4)
+                reason = S.LIKED_BY_INTEREST
+                item = Item(rid, author, product, category, S.affinity_score(discover, affinity), reason, int(ref))
+            else:
+                affinity = P.CATEGORY_AFFINITY
+                item = Item(rid, author, product, category, S.affinity_score(discover, affinity), S.CATEGORY, int(ref))
+            offer(item)
+
+    for rid in S.engaged_ids(user, best) | set(seed_kind):
+        best.pop(rid, None)
+    items = sorted(best.values(), key=lambda i: (-i.score, -i.review_id))[: P.LIST_SIZE]
+    row, _ = CandidateList.objects.update_or_create(
+        user=user, defaults={"items": [i.packed() for i in items], "categories": inferred, "refreshed_at": now}
+    )
+    return row
+
+
+# --- first chance --------------------------------------------------------------------------------
+
+
+def first_chance_refusal(
+    *,
+    body_length: int,
+    author_active: bool,
+    author_suspended: bool,
+    author_flagged: bool,
+    helpful_received: float | None,
+    unhelpful_received: float | None,
+    quality: float | None,
+) -> str | None:
+    """Why a new review gets no first chance (None: it does). Good standing: an active,
+    unsuspended author named in no open or confirmed fraud flag, whose reviews readers have not
+    mostly found unhelpful; and a note that is not low quality (too short, or scored below the floor)."""
+    if not author_active or author_suspended:
+        return "author suspended or banned"
+    if author_flagged:
+        return "author named in a fraud flag"
+    helpful, unhelpful = helpful_received or 0.0, unhelpful_received or 0.0
+    if helpful + unhelpful >= P.AUTHOR_MIN_FEEDBACK and helpful / (helpful + unhelpful) < P.AUTHOR_MIN_HELPFUL_SHARE:
+        return "author's reviews mostly found unhelpful"
+    if body_length < P.MIN_BODY_CHARS:
+        return "too short"
+    if quality is not None and quality < P.QUALITY_FLOOR:
+        return "low quality"
+    return None
+
+
+def first_chance_enroll(*, now: datetime | None = None) -> int:
+    """Give each published review newer than FIRST_CHANCE_MAX_AGE without a first-chance row one:
+    ACTIVE at tier 0 if it and its author qualify (first_chance_refusal), else INELIGIBLE (not
+    looked at again). Returns how many became ACTIVE."""
+    now = now or timezone.now()
+    new = (
+        Review.objects.filter(
+            status=Review.Status.PUBLISHED, created_at__gte=now - P.FIRST_CHANCE_MAX_AGE, first_chance__isnull=True
+        )
+        .annotate(flagged=Exists(S.flagged_authors()))
+        .values_list(
+            "pk",
+            "author_id",
+            "product__category_id",
+            "body_length",
+            "author__is_active",
+            "author__suspended_until",
+            "flagged",
+            "author__standing__helpful_weight_received",
+            "author__standing__unhelpful_weight_received",
+            "score__quality",
+            "score__ranked",
+        )
+    )
+    rows, active = [], 0
+    for rid, author, category, length, is_active, suspended_until, flagged, helpful, unhelpful, quality, ranked in new:
+        refusal = first_chance_refusal(
+            body_length=length or 0,
+            author_active=is_active,
+            author_suspended=suspended_until is not None and suspended_until > now,
+            author_flagged=flagged,
+            helpful_received=helpful,
+            unhelpful_received=unhelpful,
+            quality=quality if ranked else None,
+        )
+        status = FirstChance.Status.ACTIVE if refusal is None else FirstChance.Status.INELIGIBLE
+        active += refusal is None
+        rows.append(
+            FirstChance(
+                review_id=rid,
+                category_id=category,
+                author_id=author,
+                status=status,
+                entered_at=now,
+                tier_changed_at=now,
+            )
+        )
+    FirstChance.objects.bulk_create(rows, ignore_conflicts=True)
+    return active
+
+
+def _reader_weight(user_field: str) -> Case:
+    """What one reader's reaction weighs: their vote weight (ranking's standing; 1 without one),
+    times ranking's fraud factors (open flag: discounted; confirmed: nothing)."""
+    flags = FraudFlag.objects.filter(accounts=OuterRef(f"{user_field}_id"))
+    weight = Coalesce(F(f"{user_field}__standing__vote_weight"), Value(1.0), output_field=FloatField())
+    return Case(
+        When(
+            Exists(flags.filter(status=FraudFlag.Status.CONFIRMED)),
+            then=Value(ranking_scoring.FLAG_CONFIRMED_FACTOR) * weight,
+        ),
+        When(Exists(flags.filter(status=FraudFlag.Status.OPEN)), then=Value(ranking_scoring.FLAG_OPEN_FACTOR) * weight),
+        default=weight,
+        output_field=FloatField(),
+    )
+
+
+def first_chance_engagement(rows: Sequence[FirstChance]) -> dict[int, float]:
+    """Weighted early engagement of these notes (ENGAGEMENT_WEIGHTS x reader weight): helpful
+    votes, saves, comments (once per commenter) by others than the author, and follows of the
+    author since the note entered its first chance (counted for each of the author's notes
+    being shown). Four grouped queries whatever the number of notes."""
+    ids = [r.review_id for r in rows]
+    total: Counter = Counter()
+    if not ids:
+        return {}
+    W = P.ENGAGEMENT_WEIGHTS
+    grouped = (
+        (
+            HelpfulVote.objects.filter(review_id__in=ids, helpful=True).exclude(user_id=F("review__author_id")),
+            "user",
+            W["vote"],
+        ),
+        (Save.objects.filter(review_id__in=ids).exclude(user_id=F("review__author_id")), "user", W["save"]),
+    )
+    for qs, user_field, kind_weight in grouped:
+        for rid, weight in (
+            qs.values("review_id").annotate(w=Sum(_reader_weight(user_field))).values_list("review_id", "w")
+        ):
+            total[rid] += kind_weight * (weight or 0.0)
+    commenters = (
+        Comment.objects.filter(review_id__in=ids, status=Comment.Status.PUBLISHED)
+        .exclude(author_id=F("review__author_id"))
+        .values("review_id", "author_id")
+        .distinct()
+    )
+    per_commenter = dict(
+        User.objects.filter(pk__in={c["author_id"] for c in commenters})
+        .annotate(w=_reader_weight_user())
+        .values_list("pk", "w")
+    )
+    for c in commenters:
+        total[c["review_id"]] += W["comment"] * per_commenter.get(c["author_id"], 0.0)
+    by_author: dict[int, list[FirstChance]] = {}
+    for row in rows:
+        by_author.setdefault(row.author_id, []).append(row)
+    earliest = min(r.entered_at for r in rows)
+    follows = (
+        Follow.objects.filter(followee_id__in=by_author, created_at__gte=earliest)
+        .annotate(w=_reader_weight("follower"))
+        .values_list("followee_id", "created_at", "w")
+    )
+    for author, created, weight in follows:
+        for row in by_author[author]:
+            if created >= row.entered_at:
+                total[row.review_id] += W["follow"] * (weight or 0.0)
+    return {rid: round(total[rid], 6) for rid in ids}
+
+
+def _reader_weight_user() -> Case:
+    """_reader_weight for a query on users themselves."""
+    flags = FraudFlag.objects.filter(accounts=OuterRef("pk"))
+    weight = Coalesce(F("standing__vote_weight"), Value(1.0), output_field=FloatField())
+    return Case(
+        When(
+            Exists(flags.filter(status=FraudFlag.Status.CONFIRMED)),
+            then=Value(ranking_scoring.FLAG_CONFIRMED_FACTOR) * weight,
+        ),
+        When(Exists(flags.filter(status=FraudFlag.Status.OPEN)), then=Value(ranking_scoring.FLAG_OPEN_FACTOR) * weight),
+        default=weight,
+        output_field=FloatField(),
+    )
+
+
+def first_chance_evaluate(*, now: datetime | None = None) -> int:
+    """Move the notes being shown on: enough weighted engagement (TIER_PROMOTE_AT) lifts a note to
+    the next tier (past the last: GRADUATED, left to the ranking); a note whose tier audience is
+    used up without it, or older than FIRST_CHANCE_MAX_AGE, ENDS. Writes only rows that changed;
+    returns how many moved to a wider tier."""
+    now = now or timezone.now()
+    rows = list(FirstChance.objects.filter(status=FirstChance.Status.ACTIVE).select_related("review"))
+    engagement = first_chance_engagement(rows)
+    changed, moved = [], 0
+    for row in rows:
+        before = (row.status, row.tier, row.engagement)
+        row.engagement = engagement.get(row.review_id, 0.0)
+        if row.engagement >= P.TIER_PROMOTE_AT[row.tier]:
+            moved += 1
+            row.tier_changed_at = now
+            if row.tier + 1 >= len(P.TIER_AUDIENCE):
+                row.status = FirstChance.Status.GRADUATED
+            else:
+                row.tier += 1
+        elif row.impressions >= P.TIER_AUDIENCE[row.tier] or row.review.created_at < now - P.FIRST_CHANCE_MAX_AGE:
+            row.status = FirstChance.Status.ENDED
+        if (row.status, row.tier, row.engagement) != before:
+            changed.append(row)
+    FirstChance.objects.bulk_update(changed, ["status", "tier", "engagement", "tier_changed_at"])
+    return moved
+
+
+def first_chance_shown(review_ids: Sequence[int]) -> None:
+    """Count one impression for each of these first-chance notes (served on a page)."""
+    if review_ids:
+        FirstChance.objects.filter(review_id__in=list(review_ids)).update(impressions=F("impressions") + 1)
+
+
+# --- the refresh job -------------------------------------------------------------------------------
+
+
+@dataclass
+class RefreshResult:
+    skipped: bool = False
+    pools: int = 0
+    enrolled: int = 0
+    moved: int = 0
+    people: int = 0
+    user_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("user_ids")
+        return data
+
+
+LOCK_KEY = "foryou:refresh-lock"
+
+
+def people_due(*, now: datetime, limit: int) -> list[int]:
+    """Active people (For You opened within ACTIVE_DAYS) whose list is missing, older than
+    LIST_MAX_AGE, or older than one of their own new signals (a save, a helpful vote, a comment or a
+    follow made since); those with new signals first, then the oldest lists. Inactive people are
+    never read."""
+    refreshed = Subquery(CandidateList.objects.filter(user=OuterRef("user_id")).values("refreshed_at")[:1])
+    states = FeedState.objects.filter(last_visit_at__gte=now - timedelta(days=P.ACTIVE_DAYS)).annotate(
+        refreshed=refreshed
+    )
+    newer = (
+        Q(Exists(Save.objects.filter(user=OuterRef("user_id"), created_at__gt=OuterRef("refreshed"))))
+        | Q(Exists(HelpfulVote.objects.filter(user=OuterRef("user_id"), updated_at__gt=OuterRef("refreshed"))))
+        | Q(Exists(Comment.objects.filter(author=OuterRef("user_id"), created_at__gt=OuterRef("refreshed"))))
+        | Q(Exists(Follow.objects.filter(follower=OuterRef("user_id"), created_at__gt=OuterRef("refreshed"))))
+    )
+    due = states.filter(Q(refreshed__isnull=True) | Q(refreshed__lt=now - P.LIST_MAX_AGE) | newer).annotate(
+        signalled=Case(When(newer, then=Value(0)), default=Value(1))
+    )
+    return list(
+        due.order_by("signalled", F("refreshed").asc(nulls_first=True), "user_id").values_list("user_id", flat=True)[
+            :limit
+        ]
+    )
+
+
+def refresh(*, now: datetime | None = None, limit: int = P.REFRESH_BATCH) -> RefreshResult:
+    """One run of the refresh job: stale topic pools, first-chance enrolment and tiers, then the
+    candidate lists of up to `limit` active people who are due (people_due). Takes a lock with an
+    expiry (REFRESH_LOCK_SECONDS): a second run while one holds it is skipped."""
+    now = now or timezone.now()
+    token = secrets.token_hex(8)
+    if not cache.add(LOCK_KEY, token, P.REFRESH_LOCK_SECONDS):
+        return RefreshResult(skipped=True)
+    try:
+        result = RefreshResult()
+        result.pools = pools_refresh(now=now)
+        result.enrolled = first_chance_enroll(now=now)
+        result.moved = first_chance_evaluate(now=now)
+        due = people_due(now=now, limit=limit)
+        for user in User.objects.filter(pk__in=due).order_by("pk"):
+            candidates_build(user=user, now=now)
+        result.people, result.user_ids = len(due), due
+        return result
+    finally:
+        if cache.get(LOCK_KEY) == token:
+            cache.delete(LOCK_KEY)
+
+
+# --- serving a page --------------------------------------------------------------------------------
+
+CURSOR_PATTERN = re.compile(r"^([0-9a-f]{10})\.([0-9]{1,5})$")
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def cursor_encode(session: str, offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{session}.{offset}".encode()).decode().rstrip("=")
+
+
+def cursor_decode(cursor: str) -> tuple[str, int]:
+    """(session, offset) of a cursor this feed wrote; BadCursor for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadCursor from None
+    match = CURSOR_PATTERN.match(raw)
+    if match is None or not 0 < int(match.group(2)) <= P.SERVED_KEPT:
+        raise BadCursor
+    return match.group(1), int(match.group(2))
+
+
+@dataclass
+class FeedPage:
+    items: list[Item]
+    reviews: list[Review]
+    reasons: dict[int, S.Reason]
+    next_cursor: str | None
+    first_chance_ids: set[int]
+
+
+@transaction.atomic
+def feed_page(
+    *, user: User, cursor: str | None = None, page_size: int = P.PAGE_SIZE, now: datetime | None = None
+) -> FeedPage:
+    """The person's next For You page. Without a cursor a new scroll begins; with one, the cards
+    served before it count as seen (the reader scrolled past them) and the page continues the
+    scroll: no card twice, the diversity window spanning the page boundary. Filters at request
+    time what the list may be minutes late on: "show less", seen notes, hidden or removed reviews,
+    suspended or banned authors. Builds the list first if the person has none. Raises BadCursor."""
+    now = now or timezone.now()
+    position = cursor_decode(cursor) if cursor else None
+    state = _state(user, lock=True)
+    if position is None:
+        session, offset, served = secrets.token_hex(5), 0, []
+    else:
+        session, offset = position
+        served = state.served[:offset] if state.session == session else []
+        if served:
+            state.seen = _seen_with(state.seen, [row[0] for row in served], now)
+    candidates = CandidateList.objects.filter(user=user).first() or candidates_build(user=user, now=now)
+    wanted = S.interests(user, candidates)
+    less = S.show_less(user)
+    hidden = S.seen_recently(state, now) | {row[0] for row in served}
+
+    def allowed(item: Item) -> bool:
+        return not (
+            item.review_id in hidden
+            or item.author_id == user.pk
+            or item.author_id in less[ShowLess.Kind.AUTHOR]
+            or item.product_id in less[ShowLess.Kind.PRODUCT]
+            or item.category_id in less[ShowLess.Kind.CATEGORY]
+        )
+
+    listed = [i for i in map(Item.unpack, candidates.items) if allowed(i)]
+    fresh = [i for i in S.first_chance_pool(user, wanted, now=now) if allowed(i)]
+    fresh_ids = {i.review_id for i in fresh}
+    fresh = [i for i in fresh if i.review_id not in S.engaged_ids(user, fresh_ids)] if fresh else []
+    showable = S.showable({i.review_id for i in listed} | {i.review_id for i in fresh}, now=now)
+    listed = [i for i in listed if i.review_id in showable]
+    fresh = [i for i in fresh if i.review_id in showable]
+    page = S.arrange(
+        listed,
+        count=page_size,
+        start=offset,
+        window=[(row[1], row[2]) for row in served],
+        shown_categories=[row[3] for row in served],
+        targets=wanted.targets(),
+        first_chance=fresh,
+    )
+    served = served + [[i.review_id, i.author_id, i.product_id, i.category_id] for i in page]
+    state.session, state.served = session, served[: P.SERVED_KEPT]
+    if now - state.last_visit_at >= P.VISIT_RECORD_EVERY:
+        state.last_visit_at = now
+    state.save(update_fields=["session", "served", "seen", "last_visit_at"])
+    shown_fresh = {i.review_id for i in page if i.reason == S.NEW}
+    first_chance_shown(sorted(shown_fresh))
+    end = offset + len(page)
+    next_cursor = cursor_encode(session, end) if len(page) == page_size and end < P.SERVED_KEPT else None
+    reviews = S.reviews_for_page(user, [i.review_id for i in page])
+    by_id = {r.pk: r for r in reviews}
+    page = [i for i in page if i.review_id in by_id]
+    return FeedPage(page, reviews, S.reasons(page, by_id), next_cursor, shown_fresh)
