@@ -127,11 +127,11 @@ class ReviewerStanding(models.Model):
     # The sum of the reviews' points, before the floor at zero: a scoped
     # rerank moves it by what the changed score rows add and take. NULL until a run computes it.
     review_points = models.FloatField(null=True, blank=True)
-    # Exact rank among all reviewers, kept for the top settings.RANKING_REVIEWER_RANK_DEPTH.
+    # Exact rank among all reviewers, kept for the top policy.REVIEWER_RANK_DEPTH.
     overall_rank = models.PositiveIntegerField(null=True, blank=True)
     is_tester = models.BooleanField(default=False, db_default=False)
     tester_since = models.DateTimeField(null=True, blank=True)
-    # Consecutive full runs (spaced by RANKING_TESTER_FAILURE_SPACING_HOURS) below the bar.
+    # Consecutive full runs (spaced by policy.TESTER_FAILURE_SPACING_HOURS) below the bar.
     tester_failures = models.PositiveSmallIntegerField(default=0, db_default=0)
     tester_last_failure_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now, db_default=models.functions.Now())
@@ -207,7 +207,7 @@ class ProductScore(models.Model):
     weighted_rating_sum = models.FloatField(default=0.0, db_default=0.0)
     bayesian_score = models.FloatField(default=0.0, db_default=0.0)
     eligible = models.BooleanField(default=False, db_default=False)
-    # Exact rank in the category, kept for the top settings.RANKING_PRODUCT_RANK_DEPTH.
+    # Exact rank in the category, kept for the top policy.PRODUCT_RANK_DEPTH.
     category_rank = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now, db_default=models.functions.Now())
 

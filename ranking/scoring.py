@@ -3,10 +3,12 @@
 The formula itself (every expression: helpfulness, content signals, quality, discover, vote
 weights, the cap and fraud factors, reputation points, a product's Bayesian score) is declared
 once in ranking/formula/declaration.py; the engine's SQL and the functions below are both produced from it.
-This module holds the numbers those expressions name (their `Param`s), the level rules, and the
-oracle: plain functions that evaluate the declared terms exactly as the SQL does, for the API's
+This module holds the numbers those expressions name (their `Param`s), the levels' thresholds
+and rules, and the oracle: plain functions that evaluate the declared terms exactly as the SQL does, for the API's
 "why it is ranked here" and for the tests. docs/ranking.md explains it all to readers; its
-formula section is rendered from the declaration (`manage.py ranking_formula --markdown`).
+formula section is rendered from the declaration (`manage.py ranking_formula --markdown`). The
+ranking's other rules (rank depths, category experts, the invited-tester bar) are in
+ranking/policy.py.
 
 What the declaration does not hold, because it is not a per-row expression:
 
@@ -14,7 +16,7 @@ What the declaration does not hold, because it is not a per-row expression:
   category standing those in the category (the declaration holds one review's points and the
   reputation from their sum).
 - Levels: the highest level reached by either route (level_for): the absolute one, reputation >=
-  settings.RANKING_LEVEL_THRESHOLDS[level - 1]; or the community one (LEVEL_RULES): reputation >=
+  LEVEL_THRESHOLDS[level - 1]; or the community one (LEVEL_RULES): reputation >=
   that level's cut-off (the reputation of the last reviewer inside its share of active reviewers,
   computed by each full run, ranking.levels) with the rule's minimum reviews and helpful weight.
 - Stored figures are rounded to ROUND_DIGITS decimals, on both databases, so that re-running the
@@ -26,8 +28,6 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass, make_dataclass
-
-from django.conf import settings
 
 from . import formula as F
 
@@ -79,6 +79,8 @@ RECENT_REVIEW_DAYS = 365
 OLD_REVIEW_FACTOR = 1.0
 
 # --- products ---------------------------------------------------------------------------------
+# A product needs this many published reviews to be ranked in its category.
+PRODUCT_MIN_REVIEWS = 3
 PRODUCT_PRIOR_WEIGHT = 2.0
 DEFAULT_CATEGORY_MEAN = 3.0
 
@@ -117,7 +119,11 @@ class LevelRule:
     min_helpful_weight: float
 
 
-# Levels 2..10. The absolute route (settings.RANKING_LEVEL_THRESHOLDS) stays open whatever the
+# The absolute route: reputation that reaches levels 1..10 in a community of any size (index 0
+# is level 1; strictly increasing). Published at /api/v1/levels/.
+LEVEL_THRESHOLDS = [0, 10, 30, 70, 150, 300, 600, 1200, 2500, 5000]
+
+# Levels 2..10. The absolute route (LEVEL_THRESHOLDS) stays open whatever the
 # community's size; this one makes levels reachable in a small community and keeps them
 # meaningful in a large one.
 LEVEL_RULES = (
@@ -140,7 +146,7 @@ LEVEL_MIN_CUTOFF = 0.5
 
 def level_thresholds() -> list[float]:
     """The absolute route: reputation that reaches each level (index 0 is level 1)."""
-    return list(settings.RANKING_LEVEL_THRESHOLDS)
+    return list(LEVEL_THRESHOLDS)
 
 
 def cutoff_position(share: float, active_reviewers: int) -> int:

@@ -1,13 +1,14 @@
 """Promotion to invited testers (Vine-style), run after each full rerank inside its transaction.
 
-The bar: among the top TOP_SHARE of active reviewers by reputation overall or in a category
-(at most settings.RANKING_TESTER_TOP_K_* people), at least level MIN_LEVEL (levels are relative
-to the community and need evidence: scoring.LEVEL_RULES, so the bar works for a community of any
-size and opens with one of scoring.LEVEL_MIN_COMMUNITY active reviewers), a minimum number of reviews in the last D days, an active unsuspended account, and
-no open or confirmed fraud flag, and no demotion for overdue invited reviews in the last D days
-(otherwise the next nightly run would undo it). Reviewers who meet it are promoted. A tester who falls below it
-is warned; one who is still below it at the next full rerank (at least
-RANKING_TESTER_FAILURE_SPACING_HOURS later, so a manual re-run does not count twice) is demoted.
+The bar (its numbers: ranking/policy.py, TESTER_*): among the top TESTER_TOP_SHARE of active
+reviewers by reputation overall or in a category (at most TESTER_TOP_K_* people), at least level
+TESTER_MIN_LEVEL (levels are relative to the community and need evidence: scoring.LEVEL_RULES, so
+the bar works for a community of any size and opens with one of scoring.LEVEL_MIN_COMMUNITY active
+reviewers), TESTER_MIN_RECENT_REVIEWS reviews in the last TESTER_RECENT_DAYS days, an active
+unsuspended account, no open or confirmed fraud flag, and no demotion for overdue invited reviews
+in those days (otherwise the next nightly run would undo it). Reviewers who meet it are promoted.
+A tester who falls below it is warned; one who is still below it at the next full rerank (at least
+TESTER_FAILURE_SPACING_HOURS later, so a manual re-run does not count twice) is demoted.
 Every promotion, warning and demotion is a TesterEvent with the reason and the figures, plus an
 in-app notification.
 """
@@ -17,20 +18,15 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Q
 
 from accounts.models import Notification, User
 from accounts.services import notify
 
+from . import policy
 from .models import CategoryStanding, FraudFlag, ReviewerStanding, TesterEvent
 
 BLOCKING_FLAG_STATUSES = (FraudFlag.Status.OPEN, FraudFlag.Status.CONFIRMED)
-
-# Policy: the share of active reviewers (overall, or of a category's) who can be invited, Vine
-# style; settings.RANKING_TESTER_TOP_K_* cap the count in a large community.
-TOP_SHARE = 0.03
-MIN_LEVEL = 5
 
 
 def top_count(share: float, active: int, cap: int) -> int:
@@ -42,14 +38,14 @@ def tester_bar() -> dict:
     """The published bar, as shown to users and stored with every event."""
     active = ReviewerStanding.objects.filter(review_count__gt=0).count()
     return {
-        "top_share": TOP_SHARE,
+        "top_share": policy.TESTER_TOP_SHARE,
         "active_reviewers": active,
-        "top_k_overall": top_count(TOP_SHARE, active, settings.RANKING_TESTER_TOP_K_OVERALL),
-        "top_k_per_category": settings.RANKING_TESTER_TOP_K_PER_CATEGORY,
-        "min_level": MIN_LEVEL,
-        "min_recent_reviews": settings.RANKING_TESTER_MIN_RECENT_REVIEWS,
-        "recent_days": settings.RANKING_TESTER_RECENT_DAYS,
-        "demote_after_failed_full_reranks": settings.RANKING_TESTER_DEMOTE_AFTER_FAILURES,
+        "top_k_overall": top_count(policy.TESTER_TOP_SHARE, active, policy.TESTER_TOP_K_OVERALL),
+        "top_k_per_category": policy.TESTER_TOP_K_PER_CATEGORY,
+        "min_level": policy.TESTER_MIN_LEVEL,
+        "min_recent_reviews": policy.TESTER_MIN_RECENT_REVIEWS,
+        "recent_days": policy.TESTER_RECENT_DAYS,
+        "demote_after_failed_full_reranks": policy.TESTER_DEMOTE_AFTER_FAILURES,
     }
 
 
@@ -143,7 +139,7 @@ def evaluate_testers(*, now: datetime) -> list[int]:
     bar = tester_bar()
     # A category's top share, of its own active reviewers, capped like the overall one.
     category_top = {
-        row["category_id"]: top_count(TOP_SHARE, row["n"], bar["top_k_per_category"])
+        row["category_id"]: top_count(policy.TESTER_TOP_SHARE, row["n"], bar["top_k_per_category"])
         for row in CategoryStanding.objects.filter(review_count__gt=0).values("category_id").annotate(n=Count("*"))
     }
     top_in_category = CategoryStanding.objects.filter(rank__lte=bar["top_k_per_category"]).values("user_id")
@@ -176,7 +172,7 @@ def evaluate_testers(*, now: datetime) -> list[int]:
             created_at__gte=now - timedelta(days=bar["recent_days"]),
         ).values_list("user_id", flat=True)
     )
-    spacing = timedelta(hours=settings.RANKING_TESTER_FAILURE_SPACING_HOURS)
+    spacing = timedelta(hours=policy.TESTER_FAILURE_SPACING_HOURS)
     events: list[int] = []
     for standing in candidates:
         figures = _figures(

@@ -11,7 +11,6 @@ are reviews.views'. The ranking itself is computed by the rerank job.
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors as account_selectors
 from config import pagecache, paging
 from config.web import web_login_required
-from ranking import selectors
+from ranking import policy, scoring, selectors
 from reviews import cards
 from reviews import selectors as review_selectors
 from reviews import services as review_services
@@ -55,7 +54,7 @@ def category_rankings(request: HttpRequest) -> HttpResponse:
     for category in review_selectors.categories():
         products = annotate_cover_thumbnail(selectors.category_ranking_queryset(category))[:TOP_PER_CATEGORY]
         sections.append({"category": category, "products": selectors.explain_ranked_products(list(products))})
-    context = {"sections": sections, "min_reviews": settings.RANKING_PRODUCT_MIN_REVIEWS}
+    context = {"sections": sections, "min_reviews": scoring.PRODUCT_MIN_REVIEWS}
     return render(request, "ranking/category_rankings.html", context)
 
 
@@ -63,14 +62,12 @@ def category_rankings(request: HttpRequest) -> HttpResponse:
 def category_ranking(request: HttpRequest, slug: str) -> HttpResponse:
     """One category's ranking, as deep as the ranking keeps exact ranks."""
     category = get_object_or_404(Category, slug=slug)
-    products = annotate_cover_thumbnail(selectors.category_ranking_queryset(category))[
-        : settings.RANKING_PRODUCT_RANK_DEPTH
-    ]
+    products = annotate_cover_thumbnail(selectors.category_ranking_queryset(category))[: policy.PRODUCT_RANK_DEPTH]
     context = {
         "category": category,
         "products": selectors.explain_ranked_products(list(products)),
         "categories": review_selectors.categories(),
-        "min_reviews": settings.RANKING_PRODUCT_MIN_REVIEWS,
+        "min_reviews": scoring.PRODUCT_MIN_REVIEWS,
     }
     return render(request, "ranking/category_ranking.html", context)
 

@@ -53,7 +53,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "config.locale.LanguageMiddleware",  # after auth: reads the member's language setting
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",  # request.htmx
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -73,7 +72,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.pagecache.csrf_placeholder",
-                "config.locale.languages",  # <html lang>, hreflang alternates, the language switch
             ],
         },
     },
@@ -411,9 +409,9 @@ LOGGING = {
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=not S3_BUCKET)
 
 # === Ranking (issue 3) =========================================================================
-# Policy knobs of the ranking engine. The scoring formula and its constants live in
-# ranking/scoring.py; docs/ranking.md explains both to users. Thresholds are published at
-# /api/v1/levels/.
+# What an operator sets per deployment (docs/deploy.md). The ranking's rules are the same in every
+# deployment and live with the app: ranking/scoring.py (the formula's numbers, levels) and
+# ranking/policy.py (rank depths, category experts, the invited-tester bar).
 from datetime import timedelta  # noqa: E402
 
 from celery.schedules import crontab  # noqa: E402
@@ -429,30 +427,9 @@ RANKING_LOCK_TIMEOUT = env.int("RANKING_LOCK_TIMEOUT_SECONDS", default=15 * 60)
 # begun since never finished (killed or failed; ranking.services.full_run_due).
 RANKING_FULL_RUN_MAX_AGE = timedelta(hours=env.int("RANKING_FULL_RUN_MAX_AGE_HOURS", default=25))
 # Each incremental run re-reads changes this far before the previous run started, so a vote whose
-# transaction began before that run and committed during it is never missed.
+# transaction began before that run and committed during it is never missed. Must exceed the
+# longest transaction that writes votes or reviews.
 RANKING_WATERMARK_OVERLAP = timedelta(seconds=env.int("RANKING_WATERMARK_OVERLAP_SECONDS", default=60))
-# Reputation that reaches levels 1..10 in a community of any size (index 0 is level 1; strictly
-# increasing). Levels are also reached relative to the community: ranking.scoring.LEVEL_RULES.
-RANKING_LEVEL_THRESHOLDS = [0, 10, 30, 70, 150, 300, 600, 1200, 2500, 5000]
-# Exact ranks are kept for the top N reviewers overall and per category (badges: top 10/100/1000).
-RANKING_REVIEWER_RANK_DEPTH = 1000
-# Category expert: this many ranked reviews in the category and this much category reputation.
-RANKING_EXPERT_MIN_REVIEWS = 5
-RANKING_EXPERT_MIN_REPUTATION = 50.0
-# Product rankings per category: products need this many published reviews to be ranked; exact
-# ranks are kept for the top N of each category.
-RANKING_PRODUCT_MIN_REVIEWS = 3
-RANKING_PRODUCT_RANK_DEPTH = 100
-# Invited testers, decided after each full rerank (the bar itself is policy: ranking/testers.py):
-# at most K overall and K per category, this many reviews in the last D days.
-RANKING_TESTER_TOP_K_OVERALL = 100
-RANKING_TESTER_TOP_K_PER_CATEGORY = 20
-RANKING_TESTER_MIN_RECENT_REVIEWS = 3
-RANKING_TESTER_RECENT_DAYS = 90
-# Hysteresis: demoted after failing the bar on this many consecutive full runs; failures less
-# than this many hours apart count once (so a manual re-run does not double-count).
-RANKING_TESTER_DEMOTE_AFTER_FAILURES = 2
-RANKING_TESTER_FAILURE_SPACING_HOURS = 20
 
 # Incremental rerank every RANKING_RERANK_INTERVAL: scores, reputation and levels follow votes
 # within minutes.

@@ -1,12 +1,11 @@
 # SQL here is assembled only from table names, column names and numeric constants defined in this
-# package, scoring.py and settings; every value from outside goes in as a query parameter.
+# package, scoring.py, policy.py and settings; every value from outside goes in as a query parameter.
 # ruff: noqa: S608
 """Category standings: each reviewer's reputation within a category, and who is an expert there."""
 
 from __future__ import annotations
 
-from django.conf import settings
-
+from .. import policy
 from .plumbing import CATEGORY_STANDING_COLUMNS, CATSTANDING, SCORE, RunResult, Scope
 
 
@@ -85,8 +84,8 @@ class CategorySteps:
     def _expert(self, review_count: str, reputation: str) -> str:
         lit = self.d.lit
         return (
-            f"CASE WHEN {review_count} >= {int(settings.RANKING_EXPERT_MIN_REVIEWS)} "
-            f"AND {reputation} >= {lit(settings.RANKING_EXPERT_MIN_REPUTATION)} THEN TRUE ELSE FALSE END"
+            f"CASE WHEN {review_count} >= {int(policy.EXPERT_MIN_REVIEWS)} "
+            f"AND {reputation} >= {lit(policy.EXPERT_MIN_REPUTATION)} THEN TRUE ELSE FALSE END"
         )
 
     def _move_category_standings(self, scope: Scope) -> int:

@@ -1,12 +1,11 @@
 # SQL here is assembled only from table names, column names and numeric constants defined in this
-# package, scoring.py and settings; every value from outside goes in as a query parameter.
+# package, scoring.py, policy.py and settings; every value from outside goes in as a query parameter.
 # ruff: noqa: S608
 """Category priors, product scores and the ranks (reviewers overall and per category, products per category)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-
+from .. import policy
 from .plumbing import CATSTANDING, CATSTATS, PRODUCT, PRODUCT_SCORE_COLUMNS, PSCORE, SCORE, STANDING, RunResult, Scope
 
 
@@ -152,7 +151,7 @@ class ProductSteps:
             self.analyze(PSCORE)
 
     def overall_ranks(self, result: RunResult) -> None:
-        depth = int(settings.RANKING_REVIEWER_RANK_DEPTH)
+        depth = int(policy.REVIEWER_RANK_DEPTH)
         self.clear("rk_rank")
         self.x(
             "INSERT INTO rk_rank (id, rnk) SELECT t.user_id, ROW_NUMBER() OVER (ORDER BY t.reputation DESC, t.user_id) "
@@ -170,7 +169,7 @@ class ProductSteps:
         result.add("overall_ranks", changed)
 
     def category_ranks(self, scope: Scope, result: RunResult) -> None:
-        depth = int(settings.RANKING_REVIEWER_RANK_DEPTH)
+        depth = int(policy.REVIEWER_RANK_DEPTH)
         categories = "SELECT id FROM reviews_category" if scope.table is None else f"SELECT id FROM {scope.table}"
         self.clear("rk_catrank", "rk_cutoff")
         # No index orders the standings by reputation (so that the runs' updates of the figures
@@ -203,7 +202,7 @@ class ProductSteps:
         result.add("category_ranks", changed)
 
     def product_ranks(self, scope: Scope, result: RunResult) -> None:
-        depth = int(settings.RANKING_PRODUCT_RANK_DEPTH)
+        depth = int(policy.PRODUCT_RANK_DEPTH)
         categories = "SELECT id FROM reviews_category" if scope.table is None else f"SELECT id FROM {scope.table}"
         self.clear("rk_rank", "rk_cutoff")
         # As for the category standings (category_ranks): no index orders the product scores

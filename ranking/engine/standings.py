@@ -1,5 +1,5 @@
 # SQL here is assembled only from table names, column names and numeric constants defined in this
-# package, scoring.py and settings; every value from outside goes in as a query parameter.
+# package, scoring.py, policy.py and settings; every value from outside goes in as a query parameter.
 # ruff: noqa: S608
 """Reviewer standings: reputation, levels and their cut-offs, and settling level changes."""
 
@@ -8,8 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.conf import settings
-
+from .. import policy
 from .. import scoring as S
 from ..models import RerankPending
 from .plumbing import (
@@ -74,7 +73,7 @@ class StandingSteps:
         return {
             "now": self.dt(now),
             "old": self.dt(now - timedelta(days=S.RECENT_REVIEW_DAYS)),
-            "recent": self.dt(now - timedelta(days=settings.RANKING_TESTER_RECENT_DAYS)),
+            "recent": self.dt(now - timedelta(days=policy.TESTER_RECENT_DAYS)),
         }
 
     def standings(self, scope: Scope, result: RunResult) -> int:

@@ -377,8 +377,8 @@ PRODUCT = Formula(
         Term(
             "eligible",
             "Enough reviews to be ranked",
-            Ref("review_count") >= Param("RANKING_PRODUCT_MIN_REVIEWS", source="settings"),
-            about="At least {RANKING_PRODUCT_MIN_REVIEWS} published reviews.",
+            Ref("review_count") >= Param("PRODUCT_MIN_REVIEWS"),
+            about="At least {PRODUCT_MIN_REVIEWS} published reviews.",
         ),
     ),
 )

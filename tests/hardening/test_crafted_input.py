@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from ranking import scoring as S
 from tests.conftest import client_for
 from tests.factories import BrandFactory, CategoryFactory, ProductFactory, ReviewFactory, UserFactory
 
@@ -69,11 +70,11 @@ def test_undecodable_cursor_is_a_400_naming_cursor(api_client, listed, cursor):
 
 
 @pytest.mark.parametrize("template", CURSOR_LISTS)
-def test_next_and_previous_cursors_still_page(api_client, listed, template, settings):
+def test_next_and_previous_cursors_still_page(api_client, listed, template, monkeypatch):
     """The check refuses only what a list would never write: its own links are followed."""
     from ranking.services import rerank
 
-    settings.RANKING_PRODUCT_MIN_REVIEWS = 1
+    monkeypatch.setattr(S, "PRODUCT_MIN_REVIEWS", 1)
     for n in range(2):
         ProductFactory(category=listed, brand=BrandFactory(), name=f"P{n}")
     for product in listed.products.all():

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from moderation import services as moderation
+from ranking import policy
 from ranking import scoring as S
 from ranking import services as ranking_services
 from ranking.engine import PRODUCT_SCORE_COLUMNS
@@ -728,7 +729,7 @@ def _reputation(points: float) -> float:
 
 
 def _standings(inputs: Inputs, now: datetime, scores: dict[int, dict]) -> dict[int, dict]:
-    recent = now - timedelta(days=settings.RANKING_TESTER_RECENT_DAYS)
+    recent = now - timedelta(days=policy.TESTER_RECENT_DAYS)
     rows: dict[int, list] = defaultdict(list)
     for pk, score in scores.items():
         if score["ranked"]:
@@ -798,8 +799,7 @@ def oracle(inputs: Inputs, now: datetime, *, category_priors_refreshed: bool) ->
             "review_count": len(mine),
             "helpful_weight_received": S.rnd(sum(score["helpful_weight"] for _, score in mine)),
             "review_points": points,
-            "is_expert": len(mine) >= settings.RANKING_EXPERT_MIN_REVIEWS
-            and reputation >= settings.RANKING_EXPERT_MIN_REPUTATION,
+            "is_expert": len(mine) >= policy.EXPERT_MIN_REVIEWS and reputation >= policy.EXPERT_MIN_REPUTATION,
         }
     priors = {}
     for cid in inputs.categories:
@@ -827,7 +827,7 @@ def oracle(inputs: Inputs, now: datetime, *, category_priors_refreshed: bool) ->
             "weight_sum": weight,
             "weighted_rating_sum": rated,
             "bayesian_score": S.rnd(S.bayesian_product_score(weight, rated, mean)),
-            "eligible": len(rows) >= settings.RANKING_PRODUCT_MIN_REVIEWS,
+            "eligible": len(rows) >= S.PRODUCT_MIN_REVIEWS,
         }
     return Expected(scores, standings, category_standings, priors, products, changed, rounds, len(ties))
 

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from ranking import policy
 from ranking import scoring as S
-from ranking import testers
 from reviews import cards
 from reviews.models import Review
 from tests.conftest import client_for
@@ -148,18 +148,16 @@ def test_why_ranked_here_for_unscored_hidden_and_missing_reviews(product, api_cl
     assert api_client.get("/api/v1/reviews/999999/ranking/").status_code == 404
 
 
-def test_standing_shows_level_progress_badges_and_history_to_the_member_only(
-    category, api_client, settings, monkeypatch
-):
-    settings.RANKING_TESTER_TOP_K_OVERALL = 1
-    monkeypatch.setattr(testers, "MIN_LEVEL", 1)
-    settings.RANKING_TESTER_MIN_RECENT_REVIEWS = 1
+def test_standing_shows_level_progress_badges_and_history_to_the_member_only(category, api_client, monkeypatch):
+    monkeypatch.setattr(policy, "TESTER_TOP_K_OVERALL", 1)
+    monkeypatch.setattr(policy, "TESTER_MIN_LEVEL", 1)
+    monkeypatch.setattr(policy, "TESTER_MIN_RECENT_REVIEWS", 1)
     author = seasoned_user()
     add_votes(make_review(author=author, product=ProductFactory(category=category)), helpful=6)
     rerank(full=True)
     public = api_client.get(f"/api/v1/users/{author.username}/standing/").json()
     assert public["level"] >= 1 and 0 <= public["progress"]["fraction"] <= 1
-    assert public["progress"]["next_threshold"] == settings.RANKING_LEVEL_THRESHOLDS[public["level"]]
+    assert public["progress"]["next_threshold"] == S.LEVEL_THRESHOLDS[public["level"]]
     # Rank 1 with one review in a community of one is no "Top" badge (ranking/badges.py).
     assert [b["code"] for b in public["badges"]] == ["invited_tester"]
     assert public["is_tester"] is True and "tester_history" not in public
@@ -175,9 +173,9 @@ def test_standing_shows_level_progress_badges_and_history_to_the_member_only(
 
 def test_levels_publish_the_threshold_table_and_the_tester_bar(api_client, settings):
     data = APIClient().get("/api/v1/levels/").json()
-    assert [row["min_reputation"] for row in data["levels"]] == settings.RANKING_LEVEL_THRESHOLDS
+    assert [row["min_reputation"] for row in data["levels"]] == S.LEVEL_THRESHOLDS
     assert [row["level"] for row in data["levels"]] == list(range(1, 11))
-    assert data["tester_bar"]["min_level"] == testers.MIN_LEVEL
+    assert data["tester_bar"]["min_level"] == policy.TESTER_MIN_LEVEL
 
 
 def test_category_ranking(ranked, api_client, settings):

@@ -109,8 +109,8 @@ def test_suspended_voters_count_nothing_until_the_suspension_ends(product):
     assert score(review).helpful_weight == pytest.approx(BASE_WEIGHT)
 
 
-def test_higher_level_voters_count_more(product, settings):
-    settings.RANKING_LEVEL_THRESHOLDS = [0, 1, 2, 1000, 2000, 3000, 4000, 5000, 6000, 7000]
+def test_higher_level_voters_count_more(product, monkeypatch):
+    monkeypatch.setattr(S, "LEVEL_THRESHOLDS", [0, 1, 2, 1000, 2000, 3000, 4000, 5000, 6000, 7000])
     expert = seasoned_user()
     add_votes(make_review(author=expert, product=product), helpful=3)  # gives the expert level 3
     by_novice, by_expert = make_review(), make_review()
@@ -153,9 +153,9 @@ def test_content_signals_raise_quality(product):
     assert score(rich).quality > score(bare).quality
 
 
-def test_the_authors_standing_is_a_prior(product, settings):
+def test_the_authors_standing_is_a_prior(product, monkeypatch):
     # One review's merit stays below 1 (at most ~0.85 points); five helpful votes more pass it.
-    settings.RANKING_LEVEL_THRESHOLDS = [0, 1, 1.1, 1.2, 1.3, 1000, 2000, 3000, 4000, 5000]
+    monkeypatch.setattr(S, "LEVEL_THRESHOLDS", [0, 1, 1.1, 1.2, 1.3, 1000, 2000, 3000, 4000, 5000])
     veteran, newcomer = seasoned_user(), seasoned_user()
     add_votes(make_review(author=veteran), helpful=5)
     by_veteran = make_review(author=veteran, product=product)

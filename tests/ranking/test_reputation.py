@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from ranking import policy, selectors
 from ranking import scoring as S
-from ranking import selectors
 from ranking.models import CategoryStanding, CategoryStats, ProductScore, RerankPending, ReviewerStanding, ReviewScore
 from reviews import services as review_services
 from reviews.models import Review
@@ -81,9 +81,9 @@ def test_a_deleted_review_stops_counting(product):
     assert not RerankPending.objects.exists()
 
 
-def test_levels_follow_the_published_table(product, settings):
+def test_levels_follow_the_published_table(product, monkeypatch):
     # Three helpful votes from new members (0.6 each) and one review's merit: between 2 and 10 000.
-    settings.RANKING_LEVEL_THRESHOLDS = [0, 1, 2, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000]
+    monkeypatch.setattr(S, "LEVEL_THRESHOLDS", [0, 1, 2, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000])
     review = make_review(product=product)
     add_votes(review, helpful=3)
     rerank(full=True)
@@ -91,20 +91,20 @@ def test_levels_follow_the_published_table(product, settings):
     assert mine.level == 3 and 2 <= mine.reputation < 10_000
     assert mine.progress.next_level == 4 and mine.progress.next_threshold == 10_000
     assert mine.progress.fraction == pytest.approx((mine.reputation - 2) / (10_000 - 2), abs=1e-4)
-    assert [row["min_reputation"] for row in selectors.level_table()] == settings.RANKING_LEVEL_THRESHOLDS
+    assert [row["min_reputation"] for row in selectors.level_table()] == S.LEVEL_THRESHOLDS
 
 
-def test_ranks_and_badges(category, settings):
-    settings.RANKING_REVIEWER_RANK_DEPTH = 2
-    settings.RANKING_EXPERT_MIN_REVIEWS = 2
-    settings.RANKING_EXPERT_MIN_REPUTATION = 1.0
+def test_ranks_and_badges(category, monkeypatch):
+    monkeypatch.setattr(policy, "REVIEWER_RANK_DEPTH", 2)
+    monkeypatch.setattr(policy, "EXPERT_MIN_REVIEWS", 2)
+    monkeypatch.setattr(policy, "EXPERT_MIN_REPUTATION", 1.0)
     authors = [seasoned_user() for _ in range(3)]
     for votes, author in zip((9, 6, 3), authors, strict=True):
         for _ in range(2):
             add_votes(make_review(author=author, product=ProductFactory(category=category)), helpful=votes)
     rerank(full=True)
     ranks = [standing(a).overall_rank for a in authors]
-    assert ranks == [1, 2, None]  # exact ranks are kept for the top RANKING_REVIEWER_RANK_DEPTH
+    assert ranks == [1, 2, None]  # exact ranks are kept for the top policy.REVIEWER_RANK_DEPTH
     first = selectors.standing_for(authors[0])
     codes = {(b.code, b.category) for b in first.badges}
     # Rank 1 of 3 reviewers is no "Top" badge: the population is too small (ranking/badges.py).
@@ -133,8 +133,8 @@ def test_standings_of_many_users_take_three_queries(category, django_assert_num_
     assert many[users[-1].pk].level == 1 and many[users[-1].pk].badges == []
 
 
-def test_products_rank_by_quality_weighted_bayesian_average(category, settings):
-    settings.RANKING_PRODUCT_MIN_REVIEWS = 3
+def test_products_rank_by_quality_weighted_bayesian_average(category, monkeypatch):
+    monkeypatch.setattr(S, "PRODUCT_MIN_REVIEWS", 3)
     many_good, few_fives, poor, too_few = (ProductFactory(category=category) for _ in range(4))
     for product, rating, count, body, votes in (
         (many_good, 4, 6, None, 5),
@@ -157,7 +157,7 @@ def test_products_rank_by_quality_weighted_bayesian_average(category, settings):
     assert ps.average_rating == 5 and ps.review_count == 3 and ps.eligible
 
 
-def test_a_level_up_is_announced_once(category, settings):
+def test_a_level_up_is_announced_once(category, monkeypatch):
     from accounts.models import Notification
 
     review = make_review(product=ProductFactory(category=category))
@@ -165,7 +165,7 @@ def test_a_level_up_is_announced_once(category, settings):
     assert not Notification.objects.filter(kind=Notification.Kind.LEVEL_UP).exists()
     # Level 2 sits just above what the author has now; helpful votes lift them past it.
     reputation = ReviewerStanding.objects.get(user=review.author).reputation
-    settings.RANKING_LEVEL_THRESHOLDS = [0, reputation + 0.01, *(10**6 * n for n in range(1, 9))]
+    monkeypatch.setattr(S, "LEVEL_THRESHOLDS", [0, reputation + 0.01, *(10**6 * n for n in range(1, 9))])
     add_votes(review, helpful=6)
     rerank()
     notes = Notification.objects.filter(recipient=review.author, kind=Notification.Kind.LEVEL_UP)
@@ -185,11 +185,11 @@ def expected_category_ranks(category, depth: int) -> dict[int, int | None]:
     return {user_id: (top.index(user_id) + 1 if user_id in top else None) for user_id, _ in rows}
 
 
-def test_category_ranks_follow_the_top_as_it_changes(category, settings):
+def test_category_ranks_follow_the_top_as_it_changes(category, monkeypatch):
     """The full run numbers each category's top from the rows at or above the previous top's
     lowest reputation: a newcomer overtaking, a ranked member falling out and a member falling
     below the rest all end in the ranks a plain sort of every standing gives."""
-    settings.RANKING_REVIEWER_RANK_DEPTH = 2
+    monkeypatch.setattr(policy, "REVIEWER_RANK_DEPTH", 2)
     authors = [seasoned_user() for _ in range(4)]
     reviews = {}
     for votes, author in zip((9, 6, 3, 1), authors, strict=True):
@@ -214,12 +214,12 @@ def test_category_ranks_follow_the_top_as_it_changes(category, settings):
     assert seen[3].get(authors[0].pk) is None and seen[3][authors[1].pk] == 1
 
 
-def test_product_ranks_follow_the_top_as_it_changes(category, settings):
+def test_product_ranks_follow_the_top_as_it_changes(category, monkeypatch):
     """Product ranks are numbered from the eligible products at or above the previous top's lowest
     score: a product overtaking, one falling below the rest and one no longer eligible all end
     in the ranks a plain sort of every product score gives."""
-    settings.RANKING_PRODUCT_RANK_DEPTH = 2
-    settings.RANKING_PRODUCT_MIN_REVIEWS = 2
+    monkeypatch.setattr(policy, "PRODUCT_RANK_DEPTH", 2)
+    monkeypatch.setattr(S, "PRODUCT_MIN_REVIEWS", 2)
     products = [ProductFactory(category=category) for _ in range(4)]
     reviews = {}
     for rating, product in zip((5, 4, 3, 2), products, strict=True):
@@ -256,11 +256,11 @@ def test_product_ranks_follow_the_top_as_it_changes(category, settings):
     assert seen[2][products[1].pk] is None
 
 
-def test_product_ranks_keep_each_touched_categorys_own_cutoff(category, settings):
+def test_product_ranks_keep_each_touched_categorys_own_cutoff(category, monkeypatch):
     """An incremental run numbers every touched category from its own previous top: a category
     whose whole top scores below another's is still ranked in full."""
-    settings.RANKING_PRODUCT_RANK_DEPTH = 2
-    settings.RANKING_PRODUCT_MIN_REVIEWS = 2
+    monkeypatch.setattr(policy, "PRODUCT_RANK_DEPTH", 2)
+    monkeypatch.setattr(S, "PRODUCT_MIN_REVIEWS", 2)
     low_category = CategoryFactory()
     products = {category: [], low_category: []}
     for cat, ratings in ((category, (5, 5, 4)), (low_category, (2, 1, 1))):

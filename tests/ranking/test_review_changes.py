@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from ranking import scoring as S
 from ranking.engine import standings
 from ranking.models import ProductScore, RerankPending, ReviewChange, ReviewerStanding, ReviewScore
 from reviews import services as review_services
@@ -95,11 +96,11 @@ def test_a_review_in_scope_only_for_its_votes_keeps_its_stored_inputs(category):
     assert snapshot(ranks=False) == state
 
 
-def test_a_level_change_left_to_the_next_run_reads_the_authors_inputs_again(category, monkeypatch, settings):
+def test_a_level_change_left_to_the_next_run_reads_the_authors_inputs_again(category, monkeypatch):
     """When the settle rounds run out, the next run rescores the author's reviews with the new
     level, although nothing else about them changed."""
     # Two reviews' merit stay below 2 (at most ~0.85 points each); six helpful votes pass it.
-    settings.RANKING_LEVEL_THRESHOLDS = [0, 2, *(10**6 * n for n in range(1, 9))]
+    monkeypatch.setattr(S, "LEVEL_THRESHOLDS", [0, 2, *(10**6 * n for n in range(1, 9))])
     author, voters, skincare, haircare, reviews = two_category_author()
     newcomer = seasoned_user()
     voted = make_review(author=newcomer, product=ProductFactory(category=haircare))
@@ -107,13 +108,13 @@ def test_a_level_change_left_to_the_next_run_reads_the_authors_inputs_again(cate
     rerank()
     settle_in_the_past()
     add_votes(voted, helpful=6, voters=[seasoned_user() for _ in range(6)])
-    monkeypatch.setattr(standings, "SETTLE_ROUNDS", 0)
-    rerank()
+    with monkeypatch.context() as no_rounds:
+        no_rounds.setattr(standings, "SETTLE_ROUNDS", 0)
+        rerank()
     level = ReviewerStanding.objects.get(user=newcomer).level
     assert level > 1
     assert ReviewScore.objects.get(review=other).author_level == 1  # left for the next run
     assert RerankPending.objects.filter(user_id=newcomer.pk, reason=RerankPending.Reason.LEVEL_CHANGED).exists()
-    monkeypatch.undo()
     rerank()
     assert ReviewScore.objects.get(review=other).author_level == level
     full = rerank(full=True)

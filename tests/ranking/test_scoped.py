@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from ranking import scoring as S
 from ranking.models import (
     CategoryStanding,
     FlaggedVote,
@@ -321,12 +322,12 @@ def test_incremental_runs_move_standings_in_place(category):
         assert updated >= 1 and hot >= 1, table
 
 
-def test_a_level_change_scores_an_unseen_review_of_its_author_with_its_votes(category, settings):
+def test_a_level_change_scores_an_unseen_review_of_its_author_with_its_votes(category, monkeypatch):
     """The settle round keeps the stored vote sums of reviews whose voters' weights did not
     change; a review of the author with no score row yet (written by a bulk path, outside any
     run's scope) has none stored, so its votes are summed."""
     # One helpful vote (0.6) and one review's merit stay below 2; four helpful votes more pass it.
-    settings.RANKING_LEVEL_THRESHOLDS = [0, 2, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000]
+    monkeypatch.setattr(S, "LEVEL_THRESHOLDS", [0, 2, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000])
     author = seasoned_user()
     first = make_review(author=author, product=ProductFactory(category=category))
     add_votes(first, helpful=1)

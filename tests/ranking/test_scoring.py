@@ -44,8 +44,8 @@ def test_level_progress():
     assert (top.level, top.next_level, top.next_threshold, top.fraction) == (10, None, None, 1.0)
 
 
-def test_level_table_comes_from_settings(settings):
-    settings.RANKING_LEVEL_THRESHOLDS = [0, 5, 50]
+def test_level_table_comes_from_the_thresholds(monkeypatch):
+    monkeypatch.setattr(S, "LEVEL_THRESHOLDS", [0, 5, 50])
     assert S.level_for(49) == 2
     assert S.level_for(50) == 3
 

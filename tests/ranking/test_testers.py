@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification
-from ranking import services, testers
+from ranking import policy, services
 from ranking.models import FraudFlag, ReviewerStanding
 from ranking.models import TesterEvent as Event  # a "Test*" name would be collected by pytest
 from tests.factories import ProductFactory
@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def small_bar(settings, monkeypatch):
-    settings.RANKING_TESTER_TOP_K_OVERALL = 1
-    settings.RANKING_TESTER_TOP_K_PER_CATEGORY = 1
-    monkeypatch.setattr(testers, "MIN_LEVEL", 1)
-    settings.RANKING_TESTER_MIN_RECENT_REVIEWS = 1
+def small_bar(monkeypatch):
+    monkeypatch.setattr(policy, "TESTER_TOP_K_OVERALL", 1)
+    monkeypatch.setattr(policy, "TESTER_TOP_K_PER_CATEGORY", 1)
+    monkeypatch.setattr(policy, "TESTER_MIN_LEVEL", 1)
+    monkeypatch.setattr(policy, "TESTER_MIN_RECENT_REVIEWS", 1)
 
 
 def is_tester(user) -> bool:
@@ -74,16 +74,16 @@ def test_demoted_only_after_failing_two_full_runs(category):
     assert kinds == [Notification.Kind.PROMOTION, Notification.Kind.OTHER, Notification.Kind.DEMOTION]
 
 
-def test_recovering_between_full_runs_resets_the_count(category, settings):
+def test_recovering_between_full_runs_resets_the_count(category, monkeypatch):
     tester = reviewer(category, 4)
     now = timezone.now()
     rerank(full=True, now=now)
-    settings.RANKING_TESTER_MIN_RECENT_REVIEWS = 2  # the bar rises: one failure
+    monkeypatch.setattr(policy, "TESTER_MIN_RECENT_REVIEWS", 2)  # the bar rises: one failure
     rerank(full=True, now=now + timedelta(days=1))
     assert ReviewerStanding.objects.get(user=tester).tester_failures == 1
-    settings.RANKING_TESTER_MIN_RECENT_REVIEWS = 1  # back above it
+    monkeypatch.setattr(policy, "TESTER_MIN_RECENT_REVIEWS", 1)  # back above it
     rerank(full=True, now=now + timedelta(days=2))
-    settings.RANKING_TESTER_MIN_RECENT_REVIEWS = 2
+    monkeypatch.setattr(policy, "TESTER_MIN_RECENT_REVIEWS", 2)
     rerank(full=True, now=now + timedelta(days=3))
     st = ReviewerStanding.objects.get(user=tester)
     assert st.is_tester and st.tester_failures == 1
@@ -116,7 +116,7 @@ def test_a_tester_demoted_for_overdue_reviews_is_not_promoted_again_within_the_w
     assert not is_tester(tester)
     assert not Event.objects.filter(user=tester, kind=Event.Kind.PROMOTED, created_at__gt=now).exists()
     # Once the window has passed, the bar alone decides again.
-    later = now + timedelta(days=settings.RANKING_TESTER_RECENT_DAYS + 1)
+    later = now + timedelta(days=policy.TESTER_RECENT_DAYS + 1)
     add_votes(make_review(author=tester, product=ProductFactory(category=category)), helpful=3)
     from reviews.models import Review
 
