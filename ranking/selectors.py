@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from accounts.models import User
 from reviews.models import Category, Product, Review
@@ -132,7 +134,17 @@ def _badges(
     if standing is not None and badge_rules.has_evidence(standing.review_count, standing.helpful_weight_received):
         pct = badge_rules.rank_percent(standing.overall_rank, populations.get(None, 0))
         if pct:
-            ranked.append((pct, 0, Badge(f"top_{pct}pct", f"Top {pct}% of reviewers", rank=standing.overall_rank)))
+            ranked.append(
+                (
+                    pct,
+                    0,
+                    Badge(
+                        f"top_{pct}pct",
+                        _("Top %(percent)s%% of reviewers") % {"percent": pct},
+                        rank=standing.overall_rank,
+                    ),
+                )
+            )
     for cs in categories:
         pct = None
         if badge_rules.has_evidence(cs.review_count, cs.helpful_weight_received):
@@ -140,7 +152,7 @@ def _badges(
         if pct:
             badge = Badge(
                 f"top_{pct}pct",
-                f"Top {pct}% in {cs.category.name}",
+                _("Top %(percent)s%% in %(category)s") % {"percent": pct, "category": cs.category.name},
                 category=cs.category.slug,
                 category_name=cs.category.name,
                 rank=cs.rank,
@@ -150,13 +162,13 @@ def _badges(
             others.append(
                 Badge(
                     "category_expert",
-                    f"{cs.category.name} expert",
+                    _("%(category)s expert") % {"category": cs.category.name},
                     category=cs.category.slug,
                     category_name=cs.category.name,
                 )
             )
     if standing is not None and standing.is_tester:
-        others.append(Badge("invited_tester", "Invited tester"))
+        others.append(Badge("invited_tester", _("Invited tester")))
     ranked.sort(key=lambda item: (item[0], item[1]))  # stable: categories keep their reputation order
     return [badge for _, _, badge in ranked] + others
 
@@ -310,33 +322,50 @@ def _weighted_average(score: ProductScore) -> float:
     return score.weighted_rating_sum / score.weight_sum if score.weight_sum else 0.0
 
 
-def _why_apart(higher: ProductScore, lower: ProductScore) -> str:
+def _more_helpful_rates_higher(higher: ProductScore, lower: ProductScore) -> bool:
     """Why `higher` ranks above `lower` although its plain average is lower. Each review's rating
     counts by the review's quality, and the average is pulled toward the category's until there
-    are enough reviews (scoring.bayesian_product_score): name whichever of the two made the
-    difference."""
-    if _weighted_average(higher) >= _weighted_average(lower):
-        return "its most helpful, detailed reviews rate it higher, and those count for more"
-    return "more reviews make the average surer"
+    are enough reviews (scoring.bayesian_product_score): True when the quality weighting made the
+    difference, False when the number of reviews did."""
+    return _weighted_average(higher) >= _weighted_average(lower)
+
+
+def _rating_from(score: ProductScore) -> str:
+    return ngettext("%(stars)s from %(count)s review", "%(stars)s from %(count)s reviews", score.review_count) % {
+        "stars": _stars(score.average_rating),
+        "count": score.review_count,
+    }
 
 
 def _row_reason(product: Product, above: Product | None, below: Product | None) -> str:
     score = product.score
-    own = f"{_stars(score.average_rating)} from {_plural(score.review_count, 'review')}"
+    own = _rating_from(score)
     if below is not None and round(below.score.average_rating or 0, 1) > round(score.average_rating or 0, 1):
-        other = f"{_stars(below.score.average_rating)} from {_plural(below.score.review_count, 'review')}"
-        return f"{own}, ranked above {other}: {_why_apart(score, below.score)}."
+        words = {"own": own, "other": _rating_from(below.score)}
+        if _more_helpful_rates_higher(score, below.score):
+            return (
+                _(
+                    "%(own)s, ranked above %(other)s: its most helpful, detailed reviews rate it higher, "
+                    "and those count for more."
+                )
+                % words
+            )
+        return _("%(own)s, ranked above %(other)s: more reviews make the average surer.") % words
     if above is not None and round(above.score.average_rating or 0, 1) < round(score.average_rating or 0, 1):
-        other = f"{_stars(above.score.average_rating)} from {_plural(above.score.review_count, 'review')}"
-        why = _why_apart(above.score, score)
-        if why.startswith("more reviews"):
-            return f"{own}, ranked below {other}: its average rests on fewer reviews, so it is less sure yet."
-        return f"{own}, ranked below {other}: the most helpful reviews of that one rate it higher."
+        words = {"own": own, "other": _rating_from(above.score)}
+        if not _more_helpful_rates_higher(above.score, score):
+            return (
+                _("%(own)s, ranked below %(other)s: its average rests on fewer reviews, so it is less sure yet.")
+                % words
+            )
+        return _("%(own)s, ranked below %(other)s: the most helpful reviews of that one rate it higher.") % words
     if above is None:
-        return "The best average here, each review counted by how helpful readers found it."
+        return _("The best average here, each review counted by how helpful readers found it.")
     if round(above.score.average_rating or 0, 1) == round(score.average_rating or 0, 1):
-        return f"The same average as No. {product.rank - 1}, whose reviews are a little more or more helpful."
-    return f"A lower average than No. {product.rank - 1}."
+        return _("The same average as No. %(rank)s, whose reviews are a little more or more helpful.") % {
+            "rank": product.rank - 1
+        }
+    return _("A lower average than No. %(rank)s.") % {"rank": product.rank - 1}
 
 
 def explain_ranked_products(products: list[Product]) -> list[Product]:
@@ -365,12 +394,27 @@ def loaded_product_rank(product: Product) -> tuple[int, Category] | None:
     return (score.category_rank, score.category) if score.category_rank is not None else None
 
 
+# The reader's words for the parts of the quality score the explanation shows. The declaration's
+# labels stay plain English for docs/ranking.md; tests/i18n checks this table matches them.
+TERM_LABELS = {
+    # xgettext:no-python-format
+    "helpfulness": gettext_lazy("Helpfulness (80% confidence lower bound)"),
+    "content": gettext_lazy("Content"),
+    "length_signal": pgettext_lazy("quality signal", "Length"),
+    "photo_signal": pgettext_lazy("quality signal", "Photos"),
+    "text_signal": gettext_lazy("Rating explained in text"),
+    "author_prior": gettext_lazy("Author's standing"),
+    "agreement": gettext_lazy("Agrees with the product's average rating"),
+    "floor": pgettext_lazy("quality signal", "Base"),
+}
+
+
 def _component(term: Term, value: float, detail: str) -> dict:
     """One part of the quality score as the declaration names and weighs it (ranking.formula)."""
     weight = float(term.weight.value())
     return {
         "name": term.short,
-        "label": term.label,
+        "label": str(TERM_LABELS.get(term.name, term.label)),
         "value": value,
         "weight": weight,
         "contribution": round(value * weight, S.ROUND_DIGITS),
@@ -385,35 +429,42 @@ def _components(score: ReviewScore, term: Term, details: dict[str, str]) -> dict
     else:  # a constant or a figure computed in place (the base)
         stored = {name: getattr(score, name) for name in INPUT_COLUMNS + FIGURE_COLUMNS}
         value = REVIEW.evaluate(stored, [term.name])[term.name]
-    component = _component(term, value, details.get(term.name, term.about))
+    component = _component(term, value, details.get(term.name, str(TERM_ABOUT.get(term.name, term.about))))
     if term.parts:
         component["parts"] = [_components(score, REVIEW.term(part), details) for part in term.parts]
     return component
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+# A part the explanation describes with its declared `about` (no figure of its own to show).
+TERM_ABOUT = {
+    "agreement": gettext_lazy(
+        "How close its rating is to the product's average rating over its published reviews "
+        "(this one included): 1 at the average, 0 four stars away (a prior before readers vote)."
+    ),
+}
 
 
 def _fade_words(tau_hours: float) -> str:
     """How long the freshness boost lasts, as a reader would say it."""
     days = tau_hours / 24
     if days <= 2.5:
-        return "over a day or two"
-    return f"over about {round(days)} days"
+        return _("over a day or two")
+    return _("over about %(days)s days") % {"days": round(days)}
 
 
 def _age_words(review: Review, tau_hours: float) -> str:
     hours = max(0.0, (timezone.now() - review.created_at).total_seconds() / 3600)
     if hours < 1:
-        return "this one is under an hour old"
+        return _("this one is under an hour old")
     if hours < 48:
-        age = _plural(round(hours), "hour")
+        n = round(hours)
+        age = ngettext("%(count)s hour", "%(count)s hours", n) % {"count": n}
     else:
-        age = _plural(round(hours / 24), "day")
+        n = round(hours / 24)
+        age = ngettext("%(count)s day", "%(count)s days", n) % {"count": n}
     if hours >= 3 * tau_hours:
-        return f"this one is {age} old, so its boost has faded"
-    return f"this one is {age} old"
+        return _("this one is %(age)s old, so its boost has faded") % {"age": age}
+    return _("this one is %(age)s old") % {"age": age}
 
 
 def score_summary(review: Review, score: ReviewScore) -> str:
@@ -423,29 +474,40 @@ def score_summary(review: Review, score: ReviewScore) -> str:
     helpful, unhelpful = review.helpful_count, review.not_helpful_count
     voted = helpful + unhelpful
     if voted:
-        votes = f"Helpful to {helpful} of {_plural(voted, 'reader')} who voted"
+        votes = ngettext(
+            "Helpful to %(helpful)s of %(voted)s reader who voted",
+            "Helpful to %(helpful)s of %(voted)s readers who voted",
+            voted,
+        ) % {"helpful": helpful, "voted": voted}
         if score.helpful_weight + score.unhelpful_weight < voted:
-            votes += " (votes from new accounts count for less)"
+            votes += _(" (votes from new accounts count for less)")
     else:
-        votes = "No reader has voted on it yet, so it starts low until they do"
+        votes = _("No reader has voted on it yet, so it starts low until they do")
     if score.length_signal >= 0.6:
-        length = "detailed"
+        length = _("detailed")
     elif score.text_signal:
-        length = "fairly short"
+        length = _("fairly short")
     else:
-        length = "very short"
-    photos = f"with {_plural(score.photo_count, 'photo')}" if score.photo_count else "no photos"
+        length = _("very short")
+    if score.photo_count:
+        photos = ngettext("with %(count)s photo", "with %(count)s photos", score.photo_count) % {
+            "count": score.photo_count
+        }
+    else:
+        photos = _("no photos")
     tau_hours = S.DISCOVER_TAU_SECONDS / 3600
     parts = [
         votes,
-        f"{length}, {photos}",
-        f"written by a level {score.author_level} reviewer (reviewers whose reviews readers found helpful rank "
-        "a little higher)",
-        f"new reviews get a boost that fades {_fade_words(tau_hours)}: {_age_words(review, tau_hours)}",
+        _("%(length)s, %(photos)s") % {"length": length, "photos": photos},
+        _("written by a level %(level)s reviewer (reviewers whose reviews readers found helpful rank a little higher)")
+        % {"level": score.author_level},
+        _("new reviews get a boost that fades %(fade)s: %(age)s")
+        % {"fade": _fade_words(tau_hours), "age": _age_words(review, tau_hours)},
     ]
     if score.is_featured():
-        parts.append("a moderator has featured it for now")
-    return "; ".join(parts) + "."
+        parts.append(_("a moderator has featured it for now"))
+    # Translators: joins the parts of a review's ranking summary.
+    return _("; ").join(parts) + _(".")
 
 
 def score_explanation(review: Review) -> dict:
@@ -459,25 +521,33 @@ def score_explanation(review: Review) -> dict:
         "not_helpful_count": review.not_helpful_count,
     }
     if review.status != Review.Status.PUBLISHED:
-        reason = "Hidden and removed reviews are never ranked."
+        reason = _("Hidden and removed reviews are never ranked.")
         return {**base, "ranked": False, "reason": reason, "summary": reason, "components": []}
     if score is None or not score.ranked:
         minutes = round(settings.RANKING_RERANK_INTERVAL.total_seconds() / 60)
-        reason = f"Not scored yet: rankings refresh every {minutes} minutes."
+        reason = ngettext(
+            "Not scored yet: rankings refresh every %(minutes)s minute.",
+            "Not scored yet: rankings refresh every %(minutes)s minutes.",
+            minutes,
+        ) % {"minutes": minutes}
         return {**base, "ranked": False, "reason": reason, "summary": reason, "components": []}
     total = score.helpful_weight + score.unhelpful_weight
     text_min = S.TEXT_MIN_CHARS
     # What each declared part means for this review (a part declared later reads its `about`).
     details = {
-        "helpfulness": f"{score.helpful_weight:g} of {total:g} weighted votes found it helpful"
+        "helpfulness": _("%(helpful)s of %(total)s weighted votes found it helpful")
+        % {"helpful": f"{score.helpful_weight:g}", "total": f"{total:g}"}
         if total
-        else "no votes yet: confidence starts at zero",
-        "content": "length, photos and text",
-        "length_signal": f"{score.body_length} characters",
-        "photo_signal": f"{score.photo_count} photos",
-        "text_signal": f"at least {text_min} characters" if score.text_signal else f"under {text_min} characters",
-        "author_prior": f"author at level {score.author_level}",
-        "floor": "every ranked review starts here",
+        else _("no votes yet: confidence starts at zero"),
+        "content": _("length, photos and text"),
+        "length_signal": ngettext("%(count)s character", "%(count)s characters", score.body_length)
+        % {"count": score.body_length},
+        "photo_signal": ngettext("%(count)s photo", "%(count)s photos", score.photo_count)
+        % {"count": score.photo_count},
+        "text_signal": (_("at least %(count)s characters") if score.text_signal else _("under %(count)s characters"))
+        % {"count": text_min},
+        "author_prior": _("author at level %(level)s") % {"level": score.author_level},
+        "floor": _("every ranked review starts here"),
     }
     quality = REVIEW.term("quality")
     components = [_components(score, REVIEW.term(part), details) for part in quality.parts]
@@ -501,9 +571,8 @@ def score_explanation(review: Review) -> dict:
         },
         "featured_until": score.featured_until,
         "computed_at": score.updated_at,
-        "formula": "quality = "
-        + " + ".join(f"{c['weight']:g} × {c['label'].lower()}" for c in components)
-        + "; discover = ln(quality) + created / τ (+ feature boost)",
+        "formula": _("quality = %(sum)s; discover = ln(quality) + created / τ (+ feature boost)")
+        % {"sum": " + ".join(f"{c['weight']:g} × {c['label'].lower()}" for c in components)},
     }
 
 
