@@ -4,6 +4,7 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
@@ -72,6 +73,10 @@ class TokenAuthentication(authentication.TokenAuthentication):
         user.is_moderator = user.is_superuser or bool(row[-2])
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if user.language:
+            # The member's chosen language beats Accept-Language, as config.locale does for the
+            # session users it sees; token users are only known here, inside DRF.
+            translation.activate(user.language)
         token = Token.from_db(db, ("key", "user_id", "created"), (key, user.pk, row[-1]))
         token.user = user
         return user, token

@@ -2,6 +2,8 @@
 services; their errors are put back on the field they name."""
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from config.forms import ServiceErrorsMixin
 
@@ -20,34 +22,42 @@ class SignupForm(ServiceErrorsMixin, forms.Form):
         regex=r"^[\w.@+-]+\Z",
         min_length=3,
         max_length=150,
-        label="Username",
-        help_text="3 or more letters, digits and . @ + - _ — it appears in your profile's address.",
-        error_messages={"invalid": "Use only letters, digits and . @ + - _"},
+        label=_("Username"),
+        help_text=_("3 or more letters, digits and . @ + - _ — it appears in your profile's address."),
+        error_messages={"invalid": _("Use only letters, digits and . @ + - _")},
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
     )
     display_name = forms.CharField(
-        max_length=60, required=False, label="Display name", help_text="Optional: the name people see."
+        max_length=60, required=False, label=_("Display name"), help_text=_("Optional: the name people see.")
     )
-    email = forms.EmailField(required=False, label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(required=False, label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         max_length=128,
-        help_text="At least 8 characters; not only digits and not a common password.",
+        help_text=_("At least 8 characters; not only digits and not a common password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
 
 class ProfileForm(ServiceErrorsMixin, forms.Form):
-    display_name = forms.CharField(max_length=60, required=False, label="Display name")
-    bio = forms.CharField(max_length=500, required=False, label="About you", widget=forms.Textarea(attrs={"rows": 4}))
+    display_name = forms.CharField(max_length=60, required=False, label=_("Display name"))
+    bio = forms.CharField(
+        max_length=500, required=False, label=_("About you"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     avatar = forms.FileField(
         required=False,
-        label="Avatar",
+        label=_("Avatar"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
+    language = forms.ChoiceField(
+        required=False,
+        label=_("Language"),
+        choices=[("", _("Same as my browser")), *settings.LANGUAGES],
+        help_text=_("The language Candor's pages are shown in."),
+    )
     interest_categories = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Interests"
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label=_("Interests")
     )
 
     def __init__(self, *args, categories, **kwargs):

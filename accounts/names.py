@@ -22,6 +22,7 @@ import re
 import unicodedata
 
 import icu
+from django.utils.translation import gettext_lazy as _
 
 # The general-purpose combining accents (Latin, Greek, Cyrillic): Combining Diacritical Marks,
 # their Extended and Supplement blocks, half marks.
@@ -33,8 +34,8 @@ _restriction = icu.SpoofChecker()
 _restriction.setRestrictionLevel(icu.URestrictionLevel.MODERATELY_RESTRICTIVE)
 _restriction.setChecks(icu.USpoofChecks.RESTRICTION_LEVEL | icu.USpoofChecks.MIXED_NUMBERS)
 
-MIXED_SCRIPTS = "Use one alphabet in a name: mixing scripts (like Latin and Cyrillic letters) is not allowed."
-TOO_SIMILAR = "This name is too similar to an existing one."
+MIXED_SCRIPTS = _("Use one alphabet in a name: mixing scripts (like Latin and Cyrillic letters) is not allowed.")
+TOO_SIMILAR = _("This name is too similar to an existing one.")
 
 
 def _invisible(char: str) -> bool:
@@ -59,7 +60,7 @@ def normalise_name(text: str) -> str:
 def name_key(text: str) -> str:
     """The comparison key of a name: equal keys mean names a reader could mistake for each other."""
     text = normalise_name(text)
-    for _ in range(2):  # twice: the skeleton can yield capitals or accents that fold further
+    for _round in range(2):  # twice: the skeleton can yield capitals or accents that fold further
         text = _ACCENTS.sub("", unicodedata.normalize("NFD", text.casefold()))
         text = _skeletons.getSkeleton(0, text)
     # Spaces and punctuation last, as the skeleton can map letters to them ("ǃ" to "!"). So a key

@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from config.images import process_photo
 from config.validation import check_fields
@@ -22,7 +24,7 @@ def user_register(*, username: str, password: str, email: str = "", display_name
     existing one; the unique username_key settles a race between two such sign-ups."""
     username = username_check(username)
     if email and User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": ["An account with this email already exists."]})
+        raise ValidationError({"email": [_("An account with this email already exists.")]})
     user = User(username=username, email=email, display_name=display_name.strip())
     try:
         validate_password(password, user)
@@ -46,9 +48,9 @@ def username_check(username: str) -> str:
     except ValidationError as error:
         raise ValidationError({"username": error.messages}) from None
     if not 3 <= len(username) <= User._meta.get_field("username").max_length:
-        raise ValidationError({"username": ["Use 3 to 150 characters."]})
+        raise ValidationError({"username": [_("Use 3 to 150 characters.")]})
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": ["This username is taken."]})
+        raise ValidationError({"username": [_("This username is taken.")]})
     if User.objects.filter(username_key=name_key(username)).exists():
         raise ValidationError({"username": [TOO_SIMILAR]})
     problem = name_problem(username)
@@ -57,9 +59,28 @@ def username_check(username: str) -> str:
     return username
 
 
+PROFILE_FIELDS = ("display_name", "bio", "avatar", "language")
+
+
+def language_check(language: str) -> str:
+    """`language` if it is one of the interface's (settings.LANGUAGES), else ValidationError."""
+    if language not in dict(settings.LANGUAGES):
+        choices = ", ".join(code for code, _name in settings.LANGUAGES)
+        raise ValidationError({"language": [_("Choose one of: %(choices)s.") % {"choices": choices}]})
+    return language
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """Save the member's interface language (the language switch)."""
+    user.language = language_check(language)
+    user.save(update_fields=["language"])
+    return user
+
+
 @transaction.atomic
 def profile_update(*, user: User, interest_categories=None, **fields) -> User:
-    """Update the editable profile fields (display_name, bio, avatar) and interests.
+    """Update the editable profile fields (display_name, bio, avatar, language) and interests.
 
     An avatar goes through the same checks and metadata stripping as review photos; the display
     name and bio are stripped and checked against the model's rules (ValidationError naming the
@@ -68,12 +89,14 @@ def profile_update(*, user: User, interest_categories=None, **fields) -> User:
     texts = {name: (fields[name] or "").strip() for name in ("display_name", "bio") if name in fields}
     check_fields(User(**texts), *texts)
     fields.update(texts)
+    if fields.get("language"):
+        language_check(fields["language"])
     if fields.get("avatar"):
         fields["avatar"] = process_photo(fields["avatar"], field="avatar").thumbnail
-    for name in ("display_name", "bio", "avatar"):
+    for name in PROFILE_FIELDS:
         if name in fields:
             setattr(user, name, fields[name] or "")
-    user.save(update_fields=[n for n in ("display_name", "bio", "avatar") if n in fields] or None)
+    user.save(update_fields=[n for n in PROFILE_FIELDS if n in fields] or None)
     if interest_categories is not None:
         user.interest_categories.set(interest_categories)
     return user
@@ -83,13 +106,15 @@ def profile_update(*, user: User, interest_categories=None, **fields) -> User:
 def follow_create(*, follower: User, followee: User) -> bool:
     """Follow someone. Returns False when already following."""
     if follower.pk == followee.pk:
-        raise ValidationError({"username": ["You cannot follow yourself."]})
+        raise ValidationError({"username": [_("You cannot follow yourself.")]})
     _follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
     if created:
+        with translation.override(followee.language or translation.get_language()):
+            title = _("%(name)s started following you") % {"name": follower.public_name}
         notify(
             recipient=followee,
             kind=Notification.Kind.NEW_FOLLOWER,
-            title=f"{follower.public_name} started following you",
+            title=title,
             url=f"/u/{follower.username}/",
             data={"follower": follower.username},
         )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("settings/profile/", views.profile_edit, name="profile-edit"),
     path("u/<str:username>/follow/", views.user_follow, name="user-follow"),
+    path("language/", views.language_set, name="set-language"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]

@@ -5,6 +5,9 @@ public profile page lists reviews, so it lives with the review pages (accounts i
 reviews nor ranking).
 """
 
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -13,11 +16,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.models import User
+from config.locale import path_in_language
 from config.throttling import rate_limited
 from config.web import safe_next, web_login_required
 
@@ -36,7 +42,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_service_error(error)
         else:
             login(request, user, backend="accounts.backends.NameBackend")
-            messages.success(request, f"Welcome to Candor, {user.public_name}!")
+            messages.success(request, _("Welcome to Candor, %(name)s!") % {"name": user.public_name})
             return redirect(safe_next(request, reverse("discover")))
     status = 400 if form.is_bound else 200
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")}, status=status)
@@ -71,6 +77,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             "display_name": user.display_name,
             "bio": user.bio,
             "interest_categories": list(user.interest_categories.all()),
+            "language": user.language,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -82,7 +89,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, "Profile saved.")
+            if user.language:
+                # The next page in the language just chosen.
+                translation.activate(user.language)
+            messages.success(request, _("Profile saved."))
             return redirect("profile", username=user.username)
     status = 400 if form.is_bound else 200
     return render(request, "accounts/profile_edit.html", {"form": form}, status=status)
@@ -96,7 +106,7 @@ def user_follow(request: HttpRequest, username: str) -> HttpResponse:
     followee = get_object_or_404(User, username=username, is_active=True)
     want = request.POST.get("follow")
     if want not in {"1", "0"}:
-        return HttpResponse("follow: send 1 to follow or 0 to unfollow.", status=400, content_type="text/plain")
+        return HttpResponse(_("follow: send 1 to follow or 0 to unfollow."), status=400, content_type="text/plain")
     try:
         if want == "1":
             services.follow_create(follower=request.user, followee=followee)
@@ -110,6 +120,31 @@ def user_follow(request: HttpRequest, username: str) -> HttpResponse:
         context = {"member": member, "oob_counts": True, "next_url": back}
         return render(request, "accounts/partials/follow_button.html", context)
     return redirect(back)
+
+
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switch: show the site in `language` from now on, then go back to `next` in it.
+
+    Remembered in a cookie (anyone) and, by POST, in the signed-in member's profile. A GET sets the
+    cookie only: the anonymous header is cached without a CSRF token, so its switch is a link."""
+    source = request.POST if request.method == "POST" else request.GET
+    language = source.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        choices = ", ".join(code for code, _name in settings.LANGUAGES)
+        return HttpResponse(
+            _("language: choose one of %(choices)s.") % {"choices": choices}, status=400, content_type="text/plain"
+        )
+    if request.method == "POST" and request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=language)
+    back = urlsplit(safe_next(request, "/"))
+    response = redirect(urlunsplit(("", "", path_in_language(back.path or "/", language), back.query, "")))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=LANGUAGE_COOKIE_AGE, samesite="Lax", secure=request.is_secure()
+    )
+    return response
 
 
 NOTIFICATIONS_SHOWN = 50

@@ -9,6 +9,7 @@ serializers (DRF and Django refuse NUL in CharFields; config.fields covers slug 
 import json
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 
 class RejectNulBytesMiddleware:
@@ -17,10 +18,10 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request: HttpRequest):
         if "\x00" in request.path:
-            return self._refuse({"path": ["The address contains a NUL byte."]})
+            return self._refuse({"path": [_("The address contains a NUL byte.")]})
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
-                return self._refuse({name.replace("\x00", "") or "query": ["A NUL byte is not allowed here."]})
+                return self._refuse({name.replace("\x00", "") or "query": [_("A NUL byte is not allowed here.")]})
         return self.get_response(request)
 
     @staticmethod

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -12,7 +14,7 @@ from rest_framework.views import exception_handler
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "This conflicts with the current state."
+    default_detail = _lazy("This conflicts with the current state.")
     default_code = "conflict"
 
 
@@ -39,5 +41,5 @@ def not_found(request, exception=None):
     """Django's 404, for an address no URL pattern matches (`/api/v1/moderation/queue/x/`): JSON under
     /api/, as DRF's own 404s and the schema say, so an API client never gets the HTML page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -46,9 +47,9 @@ def process_photo(upload, *, field: str = "photos") -> ProcessedPhoto:
     size = getattr(upload, "size", None)
     if size is None or size > settings.PHOTO_MAX_BYTES:
         limit_mb = settings.PHOTO_MAX_BYTES // (1024 * 1024)
-        raise _error(field, f"Each photo must be at most {limit_mb} MB.")
+        raise _error(field, _("Each photo must be at most %(limit)s MB.") % {"limit": limit_mb})
     if size == 0:
-        raise _error(field, "The photo file is empty.")
+        raise _error(field, _("The photo file is empty."))
     upload.seek(0)
     data = upload.read()
     try:
@@ -57,9 +58,13 @@ def process_photo(upload, *, field: str = "photos") -> ProcessedPhoto:
             image_format = probe.format
             width, height = probe.size
             if image_format not in ALLOWED_FORMATS:
-                raise _error(field, "Upload a JPEG, PNG or WebP image.")
+                raise _error(field, _("Upload a JPEG, PNG or WebP image."))
             if width * height > settings.PHOTO_MAX_PIXELS:
-                raise _error(field, f"The photo is too large ({width}x{height} pixels); the limit is 40 megapixels.")
+                raise _error(
+                    field,
+                    _("The photo is too large (%(width)sx%(height)s pixels); the limit is 40 megapixels.")
+                    % {"width": width, "height": height},
+                )
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
@@ -76,9 +81,9 @@ def process_photo(upload, *, field: str = "photos") -> ProcessedPhoto:
     except ValidationError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _error(field, "This file is not a valid JPEG, PNG or WebP image, or it is too large.") from None
+        raise _error(field, _("This file is not a valid JPEG, PNG or WebP image, or it is too large.")) from None
     except (OSError, SyntaxError, ValueError):
-        raise _error(field, "The image is damaged or truncated.") from None
+        raise _error(field, _("The image is damaged or truncated.")) from None
 
     stem = uuid.uuid4().hex
     return ProcessedPhoto(

@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import LocalePrefixPattern, is_valid_path
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy, ngettext_lazy, npgettext_lazy
 
 HTMX_HEADER = "HX-Request"
 
@@ -135,20 +136,55 @@ class LanguageMiddleware:
         return response
 
 
-def languages(request: HttpRequest) -> dict:
-    """Context processor: `html_lang` for `<html lang>`, and the page's address in each language
-    (`language_links`: code, BCP 47 tag, name, URL, active) for hreflang alternates and the switch."""
-    current = translation.get_language() or default_language()
+def _language_links(request: HttpRequest, current: str) -> list[dict]:
     path = request.path
     query = request.META.get("QUERY_STRING", "")
-    links = [
-        {
-            "code": code,
-            "tag": html_lang(code),
-            "name": name,
-            "url": path_in_language(path, code) + (f"?{query}" if query else ""),
-            "active": code == current,
-        }
-        for code, name in settings.LANGUAGES
-    ]
-    return {"html_lang": html_lang(current), "language_links": links}
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = path_in_language(path, code) + (f"?{query}" if query else "")
+        links.append(
+            {
+                "code": code,
+                "tag": html_lang(code),
+                "name": name,
+                "url": url,
+                "absolute": request.build_absolute_uri(url),
+                "active": code == current,
+                "default": code == default_language(),
+            }
+        )
+    return links
+
+
+def languages(request: HttpRequest) -> dict:
+    """Context processor: `html_lang` for `<html lang>`, and the page's address in each language
+    (`language_links`: code, BCP 47 tag, name, URL, absolute URL, active, default) for hreflang alternates
+    and the switch; built only when a template reads them (card partials never do)."""
+    current = translation.get_language() or default_language()
+    return {"html_lang": html_lang(current), "language_links": lambda: _language_links(request, current)}
+
+
+# Django's own Chinese for relative times reads "3 日之前", "5分钟之前"; Xiaohongshu's readers
+# expect "3 天前", "5 分钟前". The project catalogue (locale/) comes before Django's, so these
+# entries there win; they are restated here only so that makemessages keeps them.
+RELATIVE_TIME_WORDING = (
+    gettext_lazy("now"),
+    gettext_lazy("%(delta)s ago"),
+    gettext_lazy("%(delta)s from now"),
+    gettext_lazy(", "),
+    ngettext_lazy("a second ago", "%(count)s seconds ago", "count"),
+    ngettext_lazy("a minute ago", "%(count)s minutes ago", "count"),
+    ngettext_lazy("an hour ago", "%(count)s hours ago", "count"),
+    npgettext_lazy("naturaltime-past", "%(num)d year", "%(num)d years", "num"),
+    npgettext_lazy("naturaltime-past", "%(num)d month", "%(num)d months", "num"),
+    npgettext_lazy("naturaltime-past", "%(num)d week", "%(num)d weeks", "num"),
+    npgettext_lazy("naturaltime-past", "%(num)d day", "%(num)d days", "num"),
+    npgettext_lazy("naturaltime-past", "%(num)d hour", "%(num)d hours", "num"),
+    npgettext_lazy("naturaltime-past", "%(num)d minute", "%(num)d minutes", "num"),
+    ngettext_lazy("%(num)d year", "%(num)d years", "num"),
+    ngettext_lazy("%(num)d month", "%(num)d months", "num"),
+    ngettext_lazy("%(num)d week", "%(num)d weeks", "num"),
+    ngettext_lazy("%(num)d day", "%(num)d days", "num"),
+    ngettext_lazy("%(num)d hour", "%(num)d hours", "num"),
+    ngettext_lazy("%(num)d minute", "%(num)d minutes", "num"),
+)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from config.db_router import reads_from_replica, replica_enabled
 from config.outages import OutageLog
@@ -62,7 +63,7 @@ def outage_response(request) -> HttpResponse:
     the request or the database (no context processors, no user, no categories)."""
     if request.path.startswith("/api/"):
         response = JsonResponse(
-            {"detail": "The service is briefly unavailable. Please try again shortly.", "code": "unavailable"},
+            {"detail": _("The service is briefly unavailable. Please try again shortly."), "code": "unavailable"},
             status=503,
         )
     else:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
@@ -22,7 +23,7 @@ class InvalidCursor(ValidationError):
     """A `?cursor=` this list did not write (damaged, crafted, or from another list)."""
 
     def __init__(self):
-        super().__init__({"cursor": ["This cursor is not valid for this list; start again from the first page."]})
+        super().__init__({"cursor": [_("This cursor is not valid for this list; start again from the first page.")]})
 
 
 def ordering_field(queryset, name: str) -> models.Field | None:
@@ -80,7 +81,9 @@ class CheckedCursorPagination(CursorPagination):
         Anything but a whole number from 1 to max_page_size is a 400 naming `page_size`."""
         raw = request.query_params.get(self.page_size_query_param) if self.page_size_query_param else None
         if raw is not None and not (raw.isdigit() and raw.isascii() and 1 <= int(raw) <= self.max_page_size):
-            raise ValidationError({"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]})
+            raise ValidationError(
+                {"page_size": [_("Give a whole number from 1 to %(max)s.") % {"max": self.max_page_size}]}
+            )
         return super().get_page_size(request)
 
     def get_schema_operation_parameters(self, view):

@@ -11,6 +11,7 @@ from itertools import accumulate
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers
 from rest_framework.utils import json
 
@@ -38,16 +39,20 @@ class JSONParser(parsers.JSONParser):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raw = stream.read() if limit is None else stream.read(limit + 1)
         if limit is not None and len(raw) > limit:
-            raise RequestDataTooBig(f"The request body is larger than {limit} bytes.")  # a 413
+            raise RequestDataTooBig(_("The request body is larger than %(limit)s bytes.") % {"limit": limit})  # a 413
         try:
             text = raw.decode(encoding)
         except UnicodeError as error:
-            raise exceptions.ParseError(f"JSON parse error - {error}") from None
+            raise exceptions.ParseError(_("JSON parse error - %(error)s") % {"error": error}) from None
         if json_depth(text) > self.max_depth:
-            raise exceptions.ParseError(f"JSON nested too deep: at most {self.max_depth} levels.")
+            raise exceptions.ParseError(
+                _("JSON nested too deep: at most %(depth)s levels.") % {"depth": self.max_depth}
+            )
         try:
             return json.loads(text, parse_constant=json.strict_constant if self.strict else None)
         except RecursionError:  # the depth count missed a way to nest: still the client's fault
-            raise exceptions.ParseError(f"JSON nested too deep: at most {self.max_depth} levels.") from None
+            raise exceptions.ParseError(
+                _("JSON nested too deep: at most %(depth)s levels.") % {"depth": self.max_depth}
+            ) from None
         except ValueError as error:
-            raise exceptions.ParseError(f"JSON parse error - {error}") from None
+            raise exceptions.ParseError(_("JSON parse error - %(error)s") % {"error": error}) from None

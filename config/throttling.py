@@ -29,6 +29,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -146,7 +147,7 @@ def rate_limited(scope: str):
             if throttle.allow_request(request, None):
                 return view(request, *args, **kwargs)
             retry_after = max(1, int(throttle.wait() or 1))
-            message = f"Too many attempts. Please try again in {retry_after} seconds."
+            message = _("Too many attempts. Please try again in %(seconds)s seconds.") % {"seconds": retry_after}
             if request.htmx:
                 response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
             else:

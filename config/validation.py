@@ -8,6 +8,7 @@ and an empty body through. Services call check_fields() before they write.
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 
 def check_fields(instance: models.Model, *names: str, max_lengths: dict[str, int] | None = None) -> None:
@@ -24,9 +25,9 @@ def check_fields(instance: models.Model, *names: str, max_lengths: dict[str, int
         if isinstance(value, str):
             limit = max_lengths.get(name, field.max_length)
             if "\x00" in value:
-                errors[name] = ["Null characters are not allowed."]
+                errors[name] = [_("Null characters are not allowed.")]
             elif limit is not None and len(value) > limit:
-                errors[name] = [f"Ensure this field has no more than {limit} characters."]
+                errors[name] = [_("Ensure this field has no more than %(limit)s characters.") % {"limit": limit}]
     others = {field.name for field in instance._meta.fields} - set(names)
     try:
         instance.clean_fields(exclude=others | set(errors))

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Notification, User
@@ -30,7 +32,7 @@ class TokenInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         user = authenticate(self.context.get("request"), username=attrs["username"], password=attrs["password"])
         if user is None:
-            raise serializers.ValidationError({"password": ["Unable to log in with these credentials."]})
+            raise serializers.ValidationError({"password": [_("Unable to log in with these credentials.")]})
         attrs["user"] = user
         return attrs
 
@@ -92,6 +94,16 @@ class PublicProfileSerializer(serializers.ModelSerializer):
         return bool(getattr(user, "is_followed", False))
 
 
+class MeSerializer(PublicProfileSerializer):
+    """Your own profile: the public one plus your settings."""
+
+    language = serializers.CharField(read_only=True, help_text="Interface language; blank: the browser's.")
+
+    class Meta(PublicProfileSerializer.Meta):
+        fields = [*PublicProfileSerializer.Meta.fields, "language"]
+        read_only_fields = fields
+
+
 def _category_queryset():
     # Categories live in the reviews app; reach them through the relation so accounts never
     # imports reviews.
@@ -103,6 +115,12 @@ class ProfileUpdateSerializer(serializers.Serializer):
     bio = serializers.CharField(required=False, allow_blank=True, max_length=500)
     avatar = serializers.FileField(required=False, allow_null=True)
     interest_categories = SlugRelatedField(many=True, required=False, slug_field="slug", queryset=_category_queryset())
+    language = serializers.ChoiceField(
+        choices=[("", "browser"), *settings.LANGUAGES],
+        required=False,
+        allow_blank=True,
+        help_text="Interface language; blank follows the request's Accept-Language.",
+    )
 
 
 class FollowStateSerializer(serializers.Serializer):

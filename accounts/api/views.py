@@ -12,6 +12,7 @@ from config.throttling import CandorRateThrottle
 
 from .serializers import (
     FollowStateSerializer,
+    MeSerializer,
     NotificationSerializer,
     NotificationsReadInputSerializer,
     ProfileUpdateSerializer,
@@ -65,20 +66,16 @@ class ProfileView(APIView):
 class MeView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=PublicProfileSerializer)
+    @extend_schema(responses=MeSerializer)
     def get(self, request):
-        return Response(
-            PublicProfileSerializer(_profile(request.user.username, request.user), context={"request": request}).data
-        )
+        return Response(MeSerializer(_profile(request.user.username, request.user), context={"request": request}).data)
 
-    @extend_schema(request=ProfileUpdateSerializer, responses=PublicProfileSerializer)
+    @extend_schema(request=ProfileUpdateSerializer, responses=MeSerializer)
     def patch(self, request):
         data = ProfileUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.profile_update(user=request.user, **data.validated_data)
-        return Response(
-            PublicProfileSerializer(_profile(request.user.username, request.user), context={"request": request}).data
-        )
+        return Response(MeSerializer(_profile(request.user.username, request.user), context={"request": request}).data)
 
 
 class FollowView(APIView):

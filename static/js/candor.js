@@ -4,6 +4,12 @@
 (function () {
   "use strict";
 
+  // Messages in the page's language: the catalogue comes from /jsi18n/ (Django's
+  // JavaScriptCatalog, our origin); without it the English text shows.
+  const gettext = window.gettext || ((text) => text);
+  const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
+  const interpolate = window.interpolate || ((format, values) => values.reduce((text, value) => text.replace("%s", value), format));
+
   // --- announcements and toasts -------------------------------------------------------------
   let announcer;
   function announce(text) {
@@ -94,7 +100,7 @@
       if (busy || !link.isConnected) return;
       busy = true;
       link.classList.add("is-loading");
-      link.textContent = "Loading…";
+      link.textContent = gettext("Loading…");
       try {
         const response = await fetch(link.href, {
           headers: { "X-Candor-Fragment": "items" },
@@ -115,7 +121,7 @@
         const next = doc.querySelector("[data-more]");
         if (next) {
           link.href = next.getAttribute("href");
-          link.textContent = "Show more";
+          link.textContent = gettext("Show more");
           // Re-observe so a short page keeps loading while the link is still in view.
           observer.unobserve(link);
           observer.observe(link);
@@ -125,9 +131,9 @@
           if (end) end.hidden = false;
           link.remove();
         }
-        announce(fresh.length + " more loaded");
+        announce(interpolate(ngettext("%s more loaded", "%s more loaded", fresh.length), [fresh.length]));
       } catch (error) {
-        link.textContent = "Couldn’t load more. Try again";
+        link.textContent = gettext("Couldn’t load more. Try again");
       } finally {
         busy = false;
         link.classList.remove("is-loading");
@@ -202,8 +208,8 @@
       render();
     }
     function problem(file) {
-      if (!ALLOWED_TYPES.includes(file.type)) return "Not a JPEG, PNG or WebP";
-      if (file.size > maxMb * 1024 * 1024) return "Over " + maxMb + " MB";
+      if (!ALLOWED_TYPES.includes(file.type)) return gettext("Not a JPEG, PNG or WebP");
+      if (file.size > maxMb * 1024 * 1024) return interpolate(gettext("Over %s MB"), [maxMb]);
       return "";
     }
     function render() {
@@ -218,14 +224,14 @@
           urls.push(url);
           const img = document.createElement("img");
           img.src = url;
-          img.alt = "Preview of photo " + (i + 1) + ", " + file.name;
+          img.alt = interpolate(gettext("Preview of photo %s, %s"), [i + 1, file.name]);
           // A file named .jpg that is not really an image cannot be previewed: say so.
           img.addEventListener("error", () => {
             img.remove();
             item.classList.add("is-bad");
             const note = document.createElement("span");
             note.className = "photo-note";
-            note.textContent = "Not a readable image: " + file.name;
+            note.textContent = interpolate(gettext("Not a readable image: %s"), [file.name]);
             item.prepend(note);
           });
           item.append(img);
@@ -239,13 +245,13 @@
         } else if (i === 0) {
           const cover = document.createElement("span");
           cover.className = "photo-cover";
-          cover.textContent = "Cover";
+          cover.textContent = gettext("Cover");
           item.append(cover);
         }
         const remove = document.createElement("button");
         remove.type = "button";
         remove.className = "photo-remove";
-        remove.setAttribute("aria-label", "Remove photo " + (i + 1) + ", " + file.name);
+        remove.setAttribute("aria-label", interpolate(gettext("Remove photo %s, %s"), [i + 1, file.name]));
         remove.innerHTML = '<svg class="icon" aria-hidden="true"><use href="' + spriteUrl() + '#x"></use></svg>';
         remove.addEventListener("click", () => {
           files.splice(i, 1);
@@ -257,7 +263,8 @@
       }));
       if (addLabel) addLabel.hidden = files.length >= max;
       const bad = files.filter(problem).length;
-      announce(files.length + " photo" + (files.length === 1 ? "" : "s") + " chosen" + (bad ? ", " + bad + " will be refused" : ""));
+      const chosen = interpolate(ngettext("%s photo chosen", "%s photos chosen", files.length), [files.length]);
+      announce(bad ? interpolate(gettext("%s, %s will be refused"), [chosen, bad]) : chosen);
     }
     input.addEventListener("change", () => {
       // Keep earlier picks: people add photos in several goes.
@@ -265,7 +272,7 @@
       const known = new Set(files.map((f) => f.name + f.size + f.lastModified));
       files = files.concat(picked.filter((f) => !known.has(f.name + f.size + f.lastModified)));
       if (files.length > max) {
-        toast("At most " + max + " photos per review; the extra ones were left out.", "error");
+        toast(interpolate(gettext("At most %s photos per review; the extra ones were left out."), [max]), "error");
         files = files.slice(0, max);
       }
       sync();
@@ -326,7 +333,7 @@
       if (!window.fetch || !window.DOMParser) return;
       event.preventDefault();
       const label = button ? button.textContent : "";
-      if (button) { button.disabled = true; button.textContent = "Publishing…"; }
+      if (button) { button.disabled = true; button.textContent = gettext("Publishing…"); }
       try {
         const response = await fetch(form.action || window.location.href, {
           method: "POST",
@@ -339,10 +346,10 @@
         if (response.status === 400) {
           showErrors(form, new DOMParser().parseFromString(await response.text(), "text/html"));
         } else {
-          toast("Something went wrong (" + response.status + "). Your text is still here; please try again.", "error");
+          toast(interpolate(gettext("Something went wrong (%s). Your text is still here; please try again."), [response.status]), "error");
         }
       } catch (error) {
-        toast("Could not reach Candor. Check your connection and try again.", "error");
+        toast(gettext("Could not reach Candor. Check your connection and try again."), "error");
       }
       if (button) { button.disabled = false; button.textContent = label; }
     });
@@ -368,7 +375,7 @@
     const summary = form.querySelector("[data-form-errors]");
     const incomingSummary = fresh.querySelector("[data-form-errors]");
     if (summary && incomingSummary) {
-      summary.innerHTML = incomingSummary.innerHTML.replace("Nothing you typed was lost.", "Nothing you typed or chose was lost.");
+      summary.innerHTML = incomingSummary.innerHTML.replace(gettext("Nothing you typed was lost."), gettext("Nothing you typed or chose was lost."));
     }
     const first = form.querySelector(".has-error input:not([type=hidden]), .has-error select, .has-error textarea");
     if (summary) summary.scrollIntoView({ behavior: "smooth", block: "center" });
@@ -388,7 +395,7 @@
     const again = document.querySelector('[data-focus-key="' + focusKey + '"]');
     if (again) {
       again.focus();
-      const pressed = again.getAttribute("aria-pressed") === "true" ? ", selected" : "";
+      const pressed = again.getAttribute("aria-pressed") === "true" ? gettext(", selected") : "";
       announce(again.textContent.replace(/\s+/g, " ").trim() + pressed);
     }
     focusKey = null;
@@ -400,9 +407,9 @@
   document.addEventListener("htmx:responseError", (event) => {
     const text = (event.detail.xhr.responseText || "").trim();
     const plain = event.detail.xhr.getResponseHeader("Content-Type") || "";
-    toast(plain.startsWith("text/plain") && text ? text : "That didn’t work. Please try again.", "error");
+    toast(plain.startsWith("text/plain") && text ? text : gettext("That didn’t work. Please try again."), "error");
   });
-  document.addEventListener("htmx:sendError", () => toast("Could not reach Candor. Check your connection.", "error"));
+  document.addEventListener("htmx:sendError", () => toast(gettext("Could not reach Candor. Check your connection."), "error"));
 
   // --- share a review: the phone's share sheet, else copy the link (the link itself without JS) ---
   document.addEventListener("click", async (event) => {
@@ -414,7 +421,7 @@
       try { await navigator.share({ title: link.dataset.shareTitle || document.title, url }); } catch (_) { /* cancelled */ }
     } else if (navigator.clipboard && navigator.clipboard.writeText) {
       event.preventDefault();
-      try { await navigator.clipboard.writeText(url); toast("Link copied."); } catch (_) { window.location.href = url; }
+      try { await navigator.clipboard.writeText(url); toast(gettext("Link copied.")); } catch (_) { window.location.href = url; }
     }
   });
 

@@ -5,8 +5,11 @@
 (function () {
   "use strict";
 
+  const gettext = window.gettext || ((text) => text);
+  const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
+  const interpolate = window.interpolate || ((format, values) => values.reduce((text, value) => text.replace("%s", value), format));
   const DELAY = 150; // ms after the last keystroke: one request per pause, not per letter
-  const KINDS = { product: "Product", brand: "Brand", tag: "Tag" };
+  const KINDS = { product: gettext("Product"), brand: gettext("Brand"), tag: gettext("Tag") };
   // One Han, kana or Hangul character already narrows a name down; Latin needs two letters.
   const CJK = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]/;
   let counter = 0;
@@ -22,7 +25,7 @@
     list.id = "suggest-list-" + n;
     list.className = "suggest-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Suggestions");
+    list.setAttribute("aria-label", gettext("Suggestions"));
     list.hidden = true;
     const status = document.createElement("div");
     status.className = "sr-only";
@@ -94,7 +97,7 @@
       shownFor = text;
       if (results.length) {
         open();
-        status.textContent = results.length === 1 ? "1 suggestion" : results.length + " suggestions";
+        status.textContent = interpolate(ngettext("%s suggestion", "%s suggestions", results.length), [results.length]);
       } else {
         close();
         status.textContent = "";
