@@ -15,6 +15,8 @@ echo "== migrations are up to date"
 $PY manage.py makemigrations --check --dry-run
 echo "== bandit"
 scripts/bandit.sh
+echo "== translations (every zh-Hans message translated, .mo files compiled; docs/i18n.md)"
+scripts/i18n_check.sh
 # The browser tests drive Debian's Chromium; Playwright never downloads a browser.
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "== installing Chromium for the browser tests (Debian packages)"
