@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from ranking.scoring import QUALITY_FLOOR
 from reviews import selectors as review_selectors
@@ -42,9 +43,9 @@ from .text import spans
 RELEVANCE_SHARE = 0.5
 TEXT_WEIGHTS = {"a": 1.0, "b": 0.4}
 SORTS = {
-    "relevance": "Most relevant",
-    "helpful": "Most helpful",
-    "newest": "Newest",
+    "relevance": _("Most relevant"),
+    "helpful": _("Most helpful"),
+    "newest": _("Newest"),
 }
 # Longer input is refused (400 naming `q`): no one types a query this long.
 MAX_QUERY_LENGTH = 200

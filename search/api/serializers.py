@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from config.fields import BooleanField
@@ -28,13 +29,13 @@ class SearchInputSerializer(serializers.Serializer):
 
     def validate_q(self, value: str) -> str:
         if "\x00" in value:
-            raise serializers.ValidationError("Remove the NUL character.")
+            raise serializers.ValidationError(_("Remove the NUL character."))
         return value
 
     def validate(self, attrs: dict) -> dict:
         # DRF reads an optional query parameter sent empty (`sort=`) as not sent; the schema says
         # what each one may be, and an empty value is none of those: refused, naming it.
-        blank = {name: ["This field may not be blank."] for name in self.fields if self.initial_data.get(name) == ""}
+        blank = {name: [_("This field may not be blank.")] for name in self.fields if self.initial_data.get(name) == ""}
         if blank:
             raise serializers.ValidationError(blank)
         return attrs

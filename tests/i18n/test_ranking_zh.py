@@ -41,17 +41,17 @@ def test_rankings_say_why_in_chinese(client, skincare):
     page = text_zh(client, "category-ranking", skincare.slug)
     reasons = re.findall(r'<span class="muted small rank-why">(.*?)</span>', page)
     assert reasons == [
-        "4.2★，共 38 篇测评，排在 4.3★，共 3 篇测评 之前：测评更多，平均分更可靠。",
-        "4.3★，共 3 篇测评，排在 4.2★，共 38 篇测评 之后：它的平均分基于较少的测评，暂时还不够可靠。",
+        "4.2★，共 38 篇笔记，排在 4.3★，共 3 篇笔记 之前：笔记更多，平均分更可靠。",
+        "4.3★，共 3 篇笔记，排在 4.2★，共 38 篇笔记 之后：它的平均分基于较少的笔记，暂时还不够可靠。",
     ]
-    assert "护肤排行榜" in page and "38 篇测评" in page and "全部排行榜" in page
+    assert "护肤榜单" in page and "38 篇笔记" in page and "全部榜单" in page
     overview = text_zh(client, "category-rankings")
-    assert '<h1 class="page-title">排行榜</h1>' in overview and reasons[0] in overview
+    assert '<h1 class="page-title">榜单</h1>' in overview and reasons[0] in overview
 
 
 def test_empty_rankings_in_chinese(client, skincare):
     page = text_zh(client, "category-rankings")
-    assert "测评还不够多，暂时无法排名。" in page and "去写一篇护肤测评" in page
+    assert "笔记还不够多，暂时无法排名。" in page and "去写一篇护肤笔记" in page
     assert "暂无排名" in text_zh(client, "category-ranking", skincare.slug)
 
 
