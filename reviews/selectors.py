@@ -2,9 +2,8 @@
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
-from django.db import connections, router
 from django.db.models import (
     Avg,
     BooleanField,
@@ -22,7 +21,6 @@ from django.db.models.functions import JSONObject
 
 from accounts.models import Follow, User
 from config import localcache
-from config.compiled import literal_sql
 
 from . import cards
 from .cards import LISTING_PREFETCHES
@@ -250,68 +248,27 @@ class CardRow:
     position: tuple
 
 
-class _Compiled(NamedTuple):
-    compiler: object
-    ordered: str  # the list's SQL with its ORDER BY
-    unordered: str  # without it
-    params: tuple
-    converters: dict
-
-
 class CardRows:
-    """A card list read as rows, its SQL compiled once per process (and database).
-
-    For the busiest pages (Discover, a product's reviews for visitors): compiling a five-table
-    select costs the ORM more Python than PostgreSQL spends running it, and building ~90 model
-    instances as much again, while a page served from the card cache needs neither, only the
-    values its cards' keys are made of. The reviews whose cards must be drawn are loaded by
-    `load_reviews` afterwards, and only those.
+    """A card list read as rows: for the busiest pages (Discover, a product's reviews for
+    visitors), which are served from the card cache and need of each review only the values its
+    card's key is made of, not ~90 model instances. The reviews whose cards must be drawn are
+    loaded by `load_reviews` afterwards, and only those.
 
     `queryset`: the list, ordered (its order is the offset pages' order); `sort`: the field of
     the keyset order (descending, then `sort_id` descending: the review's id, or the same value
     where the index of that order holds it, `score__review_id`); `scores`: the cards show the
-    ranking scores (`score` of each review)."""
+    ranking scores (`score` of each review). The values queryset is built once (card_rows keeps
+    it per process); each page is a clone of it, compiled by the ORM."""
 
     def __init__(self, queryset: QuerySet[Review], *, sort: str, sort_id: str = "id", scores: bool = False):
-        self.queryset = queryset
-        self.sort = sort
-        self.sort_id = sort_id
         self.scores = scores
-        self._compiled: dict[str, _Compiled] = {}
+        columns = ("id", *cards.SHOWN_COLUMNS, *(SCORE_COLUMNS if scores else ()))
+        # The two keyset aliases come last: the rows' columns are in this order.
+        self._rows = queryset.annotate(keyset_value=F(sort), keyset_id=F(sort_id)).values_list(
+            *columns, "keyset_value", "keyset_id"
+        )
 
-    def _compile(self, db: str) -> _Compiled:
-        compiled = self._compiled.get(db)
-        if compiled is None:
-            columns = ("id", *cards.SHOWN_COLUMNS, *(("score__quality", "score__discover") if self.scores else ()))
-            # The two keyset aliases come last: the rows' columns are in this order.
-            qs = self.queryset.annotate(keyset_value=F(self.sort), keyset_id=F(self.sort_id)).values_list(
-                *columns, "keyset_value", "keyset_id"
-            )
-            compiler = qs.query.get_compiler(db)
-            ordered, params = compiler.as_sql()
-            converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
-            # Keyset pages wrap the list without its ORDER BY: PostgreSQL then folds it into the
-            # outer query and reads the order's index up to the LIMIT, instead of planning the
-            # whole list as a subquery.
-            unordered, unordered_params = qs.order_by().query.get_compiler(db).as_sql()
-            if list(unordered_params) != list(params):  # an ORDER BY with parameters: not a keyset list
-                raise ValueError("CardRows needs a list ordered by plain fields")
-            # The list's own values (a status, a product, a category) written into its SQL: the
-            # statement is then planned once per connection, where PostgreSQL re-planned one
-            # with parameters on every run (2-3 ms for a product's rows) when its generic plan
-            # looked dearer than a custom one.
-            ordered, _none = literal_sql(db, ordered, params)
-            unordered, params = literal_sql(db, unordered, params)
-            compiled = self._compiled[db] = _Compiled(compiler, ordered, unordered, tuple(params), converters)
-        return compiled
-
-    def _run(self, db: str, sql: str, params: list) -> list[CardRow]:
-        compiled = self._compile(db)
-        with connections[db].cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if compiled.converters:
-            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+    def _read(self, rows) -> list[CardRow]:
         shown_count = len(cards.SHOWN_COLUMNS)
         result = []
         for row in rows:
@@ -327,25 +284,16 @@ class CardRows:
     def after(self, position: tuple | None, size: int) -> list[CardRow]:
         """Up to `size` rows after `position` ((sort value, id); None: from the top), in the
         keyset order: a stable page however the list changes under the reader."""
-        db = router.db_for_read(Review)
-        compiled = self._compile(db)
-        where = ""
-        params = list(compiled.params)
+        rows = self._rows.order_by("-keyset_value", "-keyset_id")
         if position is not None:
+            value, last_id = position
             # Written so an index on (sort value desc, id desc) serves it as a range.
-            where = " WHERE page.keyset_value <= %s AND (page.keyset_value < %s OR page.keyset_id < %s)"
-            params += [position[0], position[0], position[1]]
-        sql = (
-            f"SELECT * FROM ({compiled.unordered}) AS page{where}"  # noqa: S608  # nosec B608 - compiled by the ORM; values are parameters
-            f" ORDER BY page.keyset_value DESC, page.keyset_id DESC LIMIT {int(size)}"
-        )
-        return self._run(db, sql, params)
+            rows = rows.filter(Q(keyset_value__lt=value) | Q(keyset_id__lt=last_id), keyset_value__lte=value)
+        return self._read(rows[:size])
 
     def at(self, offset: int, size: int) -> list[CardRow]:
         """Up to `size` rows from `offset`, in the queryset's own order (numbered pages)."""
-        db = router.db_for_read(Review)
-        compiled = self._compile(db)
-        return self._run(db, f"{compiled.ordered} LIMIT {int(size)} OFFSET {int(offset)}", list(compiled.params))
+        return self._read(self._rows[offset : offset + size])
 
 
 def card_rows(

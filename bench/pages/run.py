@@ -4,7 +4,8 @@ too busy for wrk: the process CPU per request is steadier than wall time under l
 
     DJANGO_SECRET_KEY=x DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECURE_SSL_REDIRECT=false \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/candor_bench_load REDIS_URL=redis://127.0.0.1:6379/0 \\
-    PAGE_CACHE_SECONDS=0 DATABASE_CONN_MAX_AGE=600 .venv/bin/python bench/pages/run.py [-n 200] [-r 5]
+    PAGE_CACHE_SECONDS=0 DATABASE_CONN_MAX_AGE=600 .venv/bin/python bench/pages/run.py [-n 200] [-r 5] \\
+    [--pages discover,product] [--readers visitor]
 
 For Discover, a product page and a review page, as a visitor and as a signed-in member (a
 moderator, a brand member and a consumer with follows and saves): SQL statements per request,
@@ -90,15 +91,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=100, help="requests per repeat")
     parser.add_argument("-r", type=int, default=5, help="repeats")
+    parser.add_argument("--pages", default="discover,product,review", help="comma-separated subset")
+    parser.add_argument("--readers", default="visitor,moderator,brand member,consumer", help="comma-separated subset")
     args = parser.parse_args()
+    wanted_pages, wanted_readers = args.pages.split(","), args.readers.split(",")
     review = Review.objects.filter(status=Review.Status.PUBLISHED).order_by("-helpful_count", "id").first()
     pages = {"discover": "/", "product": review.product.get_absolute_url(), "review": f"/r/{review.pk}/"}
     print(f"load average before: {os.getloadavg()}")
     print(f"{args.r} repeats of {args.n} requests; ms per request, min / median / max over the repeats")
     print("| page | reader | SQL | wall ms | CPU ms |")
     print("|---|---|---|---|---|")
+    readers = {name: user for name, user in members().items() if name in wanted_readers}
     for page, url in pages.items():
-        for name, user in members().items():
+        if page not in wanted_pages:
+            continue
+        for name, user in readers.items():
             count, walls, cpus = measure(client_for(user), url, args.n, args.r)
             print(f"| {page} | {name} | {count} | {spread(walls)} | {spread(cpus)} |", flush=True)
     print(f"load average after: {os.getloadavg()}")
