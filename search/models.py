@@ -11,9 +11,16 @@ indexes these columns itself, created by migration 0002 per vendor:
 - SQLite: the FTS5 table `search_fts` over the same three columns, kept by triggers.
 
 Rows are written in the same transaction as the row they index (search.services).
+
+A review's document also carries its `quality` from the ranking (ranking_reviewscore.quality,
+ranking.scoring.QUALITY_FLOOR until it is ranked), so a query can take its best matches by walking one index
+(search_review_quality) and stop early, instead of reading every match of a common word. It is
+written with the document and refreshed after each rerank that changed scores
+(search.services.quality_refresh, connected to ranking's rerank_committed).
 """
 
 from django.db import models
+from django.db.models import Q
 
 from .text import terms
 
@@ -31,9 +38,14 @@ class SearchDocument(models.Model):
     terms_a = models.TextField(blank=True)
     terms_b = models.TextField(blank=True)
     label = models.TextField(blank=True)
+    # A review's quality (see the module's docstring); 0 for other kinds.
+    quality = models.FloatField(default=0.0, db_default=0.0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_once")]
+        indexes = [
+            models.Index(fields=["-quality", "-object_id"], condition=Q(kind="review"), name="search_review_quality")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"

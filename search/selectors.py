@@ -8,15 +8,18 @@ Reviews are ordered by `relevance`, text relevance combined with review quality,
 - text: how well the review matches, in [0, 1): PostgreSQL's ts_rank(vector, query, 32) (its
   rank / (rank + 1)) or SQLite FTS5's -bm25() folded the same way, x / (1 + x); a title match
   counts TEXT_WEIGHTS["a"] against a body match's TEXT_WEIGHTS["b"];
-- quality: the review's quality from the nightly ranking (ranking_reviewscore.quality, in
-  [QUALITY_FLOOR, 1]); a review not ranked yet counts QUALITY_FLOOR.
+- quality: the review's quality from the ranking (ranking_reviewscore.quality, in
+  [QUALITY_FLOOR, 1]; QUALITY_FLOOR until it is ranked), copied into its search document.
 
 Every review returned matches every word of the query (search.query), so text relevance only
 orders matches: it can at most double a review's standing, while quality spans fifty times.
 A short note repeating the word never outranks a well-written note readers found helpful.
 
 Only published reviews by active accounts are returned, read from the review at query time.
-A query matching more than MAX_RANKED of them orders the newest MAX_RANKED (`count_capped`).
+A query matching more than MAX_RANKED reviews orders and counts its MAX_RANKED best by quality
+(its newest for the `newest` sort): the documents are walked in that order by an index and the
+walk stops there, so a word found in half of a million notes costs about what a rare one does
+(`count_capped`; figures in bench/search/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from ranking.scoring import QUALITY_FLOOR
 from reviews import selectors as review_selectors
 from reviews.models import Brand, Category, Product, Review, ReviewPhoto, Tag
 
@@ -51,11 +53,10 @@ SORTS = {
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
 # Ordering every match costs time in proportion to the matches (a word in half of a million
-# notes is half a million ranks): the newest MAX_RANKED matching reviews, filters applied, are the
-# ones ordered and counted, newest by their index document's id (documents are written as reviews
-# are, and search_reindex goes by review id), which both databases walk in order without
-# sorting. Past it the count is shown as "MAX_RANKED+" (`count_capped`).
-MAX_RANKED = 5000
+# notes is half a million ranks): a query's MAX_RANKED best matching reviews by quality, filters
+# applied (its newest for the `newest` sort), are the ones ordered and counted, walked in that
+# order by an index (WALKS). Past it the count is shown as "MAX_RANKED+" (`count_capped`).
+MAX_RANKED = 1000
 MAX_PAGE = 100
 SIDE_RESULTS = {"product": 12, "tag": 8, "person": 6}
 SUGGESTIONS = {"product": 5, "brand": 3, "tag": 3}
@@ -70,7 +71,6 @@ PRODUCTS = Product._meta.db_table
 PHOTOS = ReviewPhoto._meta.db_table
 TAGS = Tag._meta.db_table
 REVIEW_TAGS = Review.tags.through._meta.db_table
-SCORES = Review._meta.get_field("score").related_model._meta.db_table
 # The invited-tester link (brands app) seen from the review, without importing that app.
 _TESTER = Review._meta.get_field("tester_assignment")
 TESTER_LINKS, TESTER_REVIEW_COLUMN = _TESTER.related_model._meta.db_table, _TESTER.field.column
@@ -97,11 +97,8 @@ class SearchResult:
     tags: list[Tag] = field(default_factory=list)
     people: list = field(default_factory=list)
     tag: str = ""  # the tag of a `#tag` query
-
-    @property
-    def count_capped(self) -> bool:
-        """More reviews match than were ordered and counted (MAX_RANKED)."""
-        return self.total >= MAX_RANKED
+    # More reviews match than were ordered and counted (MAX_RANKED).
+    count_capped: bool = False
 
 
 # --- the SQL of each database -------------------------------------------------------------------
@@ -188,44 +185,89 @@ def _review_filters(filters: Filters) -> tuple[list[str], list]:
             "WHERE rt.review_id = r.id AND tg.name = %s)"
         )
         params.append(filters.tag)
-    where.append("u.is_active")
     return where, params
 
 
-QUALITY_SQL = f"COALESCE(s.quality, {QUALITY_FLOOR})"
-RELEVANCE_SQL = f"{QUALITY_SQL} * ({1 - RELEVANCE_SHARE} + {RELEVANCE_SHARE} * r.text)"
+RELEVANCE_SQL = f"m.quality * ({1 - RELEVANCE_SHARE} + {RELEVANCE_SHARE} * m.text)"
 ORDERS = {
-    "relevance": f"{RELEVANCE_SQL} DESC, r.id DESC",
-    "helpful": f"{QUALITY_SQL} DESC, r.helpful_count DESC, r.id DESC",
-    "newest": "r.created_at DESC, r.id DESC",
+    "relevance": "relevance DESC, id DESC",
+    "helpful": "quality DESC, helpful_count DESC, id DESC",
+    "newest": "created_at DESC, id DESC",
+}
+# The order in which the matching documents are walked to pick the MAX_RANKED candidates; each
+# is an index (search_review_quality, search_document_once) that the walk can stop early on.
+WALKS = {
+    "relevance": "d.quality DESC, d.object_id DESC",
+    "helpful": "d.quality DESC, d.object_id DESC",
+    "newest": "d.object_id DESC",
 }
 
 
-def _review_page(query: Query, filters: Filters, sort: str, page: int) -> tuple[list[tuple[int, float]], int]:
-    """[(review id, relevance)] of the page (one row more than a page when another follows) and
-    the number of matching reviews, at most MAX_RANKED (see there)."""
-    if query:
-        match_sql, params = _matches(query, _kinds([Kind.REVIEW]))
-        source, newest_first = f"({match_sql}) m JOIN {REVIEWS} r ON r.id = m.object_id", "m.doc_id DESC"
-    else:  # a tag alone: every review carrying it matches equally
-        source, params, newest_first = f"(SELECT 0.0 AS text) m CROSS JOIN {REVIEWS} r", [], "r.id DESC"
-    where, filter_params = _review_filters(filters)
+def _candidates(query: Query, filters: Filters, sort: str) -> tuple[str, list, str, list]:
+    """SQL for the MAX_RANKED candidate documents (object_id, quality, and the text relevance's
+    input), the SQL of the text relevance over them, and both's parameters. The filters that need
+    the review are applied here, before the limit; visibility is checked on the candidates only
+    (hidden reviews and inactive accounts are few), so without filters the walk reads documents
+    alone."""
+    where, params, join = ["d.kind = 'review'"], [], ""
+    if filters != Filters():
+        filter_where, params = _review_filters(filters)
+        join = f"JOIN {REVIEWS} r ON r.id = d.object_id "
+        where += filter_where
+    walk = WALKS[sort]
+    if not query:  # a tag alone: every review carrying it matches equally
+        sql = f"SELECT d.object_id, d.quality, 0.0 AS text FROM {DOCS} d {join}WHERE {' AND '.join(where)}"  # noqa: S608 # nosec B608 # constants
+        return f"{sql} ORDER BY {walk} LIMIT %s", [*params, MAX_RANKED], "c.text", []
+    if _postgres():
+        weights = f"{{0, 0, {TEXT_WEIGHTS['b']}, {TEXT_WEIGHTS['a']}}}"
+        sql = (
+            f"SELECT d.object_id, d.quality, d.vector FROM {DOCS} d {join}"  # noqa: S608 # nosec B608 # constants
+            f"WHERE d.vector @@ to_tsquery('simple', %s) AND {' AND '.join(where)} ORDER BY {walk} LIMIT %s"
+        )
+        tsquery = to_tsquery(query)
+        return (
+            sql,
+            [tsquery, *params, MAX_RANKED],
+            f"ts_rank('{weights}', c.vector, to_tsquery('simple', %s), 32)",
+            [tsquery],
+        )
+    bm25 = f"-bm25(search_fts, {TEXT_WEIGHTS['a']}, {TEXT_WEIGHTS['b']}, 0.0)"
+    # The FTS5 table leads the join (CROSS JOIN fixes the order): led by the documents, SQLite ran
+    # the full-text match once per document.
+    sql = (
+        f"SELECT d.object_id, d.quality, {bm25} AS text FROM search_fts CROSS JOIN {DOCS} d ON d.id = search_fts.rowid "  # noqa: S608 # nosec B608 # constants
+        f"{join}WHERE search_fts MATCH %s AND {' AND '.join(where)} ORDER BY {walk} LIMIT %s"
+    )
+    return sql, [to_fts5(query), *params, MAX_RANKED], "c.text", []
+
+
+def _review_page(query: Query, filters: Filters, sort: str, page: int) -> tuple[list[tuple[int, float]], int, bool]:
+    """[(review id, relevance)] of the page (one row more than a page when another follows), the
+    number of visible reviews among the candidates, and whether the candidates were capped at
+    MAX_RANKED (more match than were ordered and counted)."""
+    candidates, params, text_sql, text_params = _candidates(query, filters, sort)
     users = get_user_model()._meta.db_table
+    # text in [0, 1): ts_rank's normalisation 32 folds it already; bm25 is folded here.
+    text = text_sql if _postgres() or not query else f"{text_sql} / (1.0 + {text_sql})"
     matched = (
-        f"SELECT r.id, r.created_at, r.helpful_count, m.text FROM {source} "  # noqa: S608 # nosec B608 # constants
-        f"JOIN {users} u ON u.id = r.author_id WHERE {' AND '.join(where)} ORDER BY {newest_first} LIMIT %s"
+        f"SELECT r.id, r.created_at, r.helpful_count, c.quality, {text} AS text, c.candidates "  # noqa: S608 # nosec B608 # constants
+        f"FROM (SELECT i.*, COUNT(*) OVER () AS candidates FROM ({candidates}) i) c "
+        f"JOIN {REVIEWS} r ON r.id = c.object_id JOIN {users} u ON u.id = r.author_id "
+        "WHERE r.status = %s AND u.is_active"
     )
     sql = (
-        f"SELECT r.id, {RELEVANCE_SQL}, COUNT(*) OVER () FROM ({matched}) r "  # noqa: S608 # nosec B608 # constants
-        f"LEFT JOIN {SCORES} s ON s.review_id = r.id ORDER BY {ORDERS[sort]} LIMIT %s OFFSET %s"
+        f"SELECT id, relevance, COUNT(*) OVER (), candidates FROM (SELECT m.*, {RELEVANCE_SQL} AS relevance "  # noqa: S608 # nosec B608 # constants
+        f"FROM ({matched}) m) m ORDER BY {ORDERS[sort]} LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *filter_params, MAX_RANKED, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
+        cursor.execute(sql, [*text_params, *params, Review.Status.PUBLISHED, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
         rows = cursor.fetchall()
     if not rows and page > 1:
         # Past the end: the total still says how many there are.
-        return [], _review_page(query, filters, "newest", 1)[1]
-    return [(pk, relevance) for pk, relevance, _total in rows], rows[0][2] if rows else 0
+        return [], *_review_page(query, filters, "newest", 1)[1:]
+    if not rows:
+        return [], 0, False
+    return [(pk, relevance) for pk, relevance, _total, _candidates in rows], rows[0][2], rows[0][3] >= MAX_RANKED
 
 
 # --- highlighting ---------------------------------------------------------------------------------
@@ -285,7 +327,7 @@ def search(
     query = parse(text)
     if not query and not filters.tag:
         return SearchResult(query=query, reviews=[], total=0, page=page, has_next=False, tag=filters.tag)
-    rows, total = _review_page(query, filters, sort, page)
+    rows, total, capped = _review_page(query, filters, sort, page)
     has_next = len(rows) > PAGE_SIZE and page < MAX_PAGE
     rows = rows[:PAGE_SIZE]
     by_id = {r.pk: r for r in review_selectors.reviews_for_listing(viewer).filter(pk__in=[pk for pk, _ in rows])}
@@ -298,7 +340,9 @@ def search(
         review.highlighted_title = highlight(review.title, query.words)
         review.highlighted_snippet = highlight(review.body, query.words, snippet=SNIPPET_CHARS)
         reviews.append(review)
-    result = SearchResult(query=query, reviews=reviews, total=total, page=page, has_next=has_next, tag=filters.tag)
+    result = SearchResult(
+        query=query, reviews=reviews, total=total, page=page, has_next=has_next, tag=filters.tag, count_capped=capped
+    )
     if page == 1 and query:
         _side_results(result, query, filters)
     elif page == 1:

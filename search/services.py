@@ -22,8 +22,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import TextField, Value
+from django.db.models.functions import Concat
 
+from ranking.models import ReviewScore
+from ranking.scoring import QUALITY_FLOOR
 from reviews.models import Brand, Product, Review, Tag
 
 from . import dictionary
@@ -40,8 +44,7 @@ def _joined(*texts: str, stem: bool = True) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _analysed(text: str, stem: bool) -> str:
-    # A new review is indexed when it is saved and again when its tags are set, in the same
-    # transaction: its body is analysed once.
+    # Names repeat: a product's and brand's are in each of its reviews' documents.
     return " ".join(terms(text, stem=stem))
 
 
@@ -62,7 +65,7 @@ def _upsert(docs: list[SearchDocument]) -> None:
             docs,
             update_conflicts=True,
             unique_fields=["kind", "object_id"],
-            update_fields=["terms_a", "terms_b", "label"],
+            update_fields=["terms_a", "terms_b", "label", "quality"],
         )
 
 
@@ -72,31 +75,56 @@ def _batches(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ids[start : start + BATCH]
 
 
-def index_reviews(review_ids: Iterable[int], *, untagged: bool = False) -> None:
-    """(Re)write the documents of these reviews (any status: the query filters on it).
-    `untagged`: the reviews have no tags yet (just inserted), so they are not read."""
+def _review_document(pk: int, title: str, body: str, product: str, brand: str, tags, quality) -> SearchDocument:
+    return SearchDocument(
+        kind=Kind.REVIEW,
+        object_id=pk,
+        terms_a=_joined(title, product, brand, *tags),
+        terms_b=_joined(body),
+        quality=QUALITY_FLOOR if quality is None else quality,
+    )
+
+
+def index_new_review(review: Review) -> None:
+    """The document of a review just inserted (no tags, no score yet), from the row in hand:
+    one statement. Its tags arrive through review_tags_added."""
+    dictionary.ensure_loaded()
+    product = review.product
+    _upsert([_review_document(review.pk, review.title, review.body, product.name, product.brand.name, (), None)])
+
+
+def review_tags_added(review_id: int, names: Iterable[str]) -> None:
+    """Add these tags' words to a review's document in one statement (no other part of it
+    changes); the whole document is rewritten when it has none yet."""
+    added = _joined(*map(_tag_words, names))
+    if not added:
+        return
+    appended = SearchDocument.objects.filter(kind=Kind.REVIEW, object_id=review_id).update(
+        terms_a=Concat("terms_a", Value(" " + added), output_field=TextField())
+    )
+    if not appended:
+        index_reviews([review_id])
+
+
+def index_reviews(review_ids: Iterable[int]) -> None:
+    """(Re)write the documents of these reviews (any status: the query filters on it), with
+    their quality from the ranking."""
     dictionary.ensure_loaded()
     for batch in _batches(review_ids):
         rows = list(
             Review.objects.filter(pk__in=batch).values_list(
-                "pk", "title", "body", "product__name", "product__brand__name"
+                "pk", "title", "body", "product__name", "product__brand__name", "score__quality"
             )
         )
         tags: dict[int, list[str]] = defaultdict(list)
-        if not untagged:
-            for review_id, tag in Review.tags.through.objects.filter(review_id__in=batch).values_list(
-                "review_id", "tag__name"
-            ):
-                tags[review_id].append(_tag_words(tag))
+        for review_id, tag in Review.tags.through.objects.filter(review_id__in=batch).values_list(
+            "review_id", "tag__name"
+        ):
+            tags[review_id].append(_tag_words(tag))
         _upsert(
             [
-                SearchDocument(
-                    kind=Kind.REVIEW,
-                    object_id=pk,
-                    terms_a=_joined(title, product, brand, *tags[pk]),
-                    terms_b=_joined(body),
-                )
-                for pk, title, body, product, brand in rows
+                _review_document(pk, title, body, product, brand, tags[pk], quality)
+                for pk, title, body, product, brand, quality in rows
             ]
         )
 
@@ -206,6 +234,24 @@ def unindex(kind: str, object_ids: Iterable[int]) -> None:
     SearchDocument.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()
 
 
+def quality_refresh(*, since=None) -> int:
+    """Copy each review's quality from the ranking into its document where it differs, for the
+    scores updated at or after `since` (all when None). One statement; returns the documents
+    rewritten. Run after each rerank that changed scores (search.signals)."""
+    scores = ReviewScore._meta.db_table
+    docs = SearchDocument._meta.db_table
+    changed, params = f"SELECT review_id, quality FROM {scores}", []  # noqa: S608 # nosec B608 # model table
+    if since is not None:
+        changed, params = f"{changed} WHERE updated_at >= %s", [connection.ops.adapt_datetimefield_value(since)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {docs} SET quality = c.quality FROM ({changed}) c "  # noqa: S608 # nosec B608 # model tables
+            f"WHERE {docs}.kind = 'review' AND {docs}.object_id = c.review_id AND {docs}.quality <> c.quality",
+            params,
+        )
+        return cursor.rowcount
+
+
 INDEXERS = {
     Kind.BRAND: (Brand, index_brands),
     Kind.PRODUCT: (Product, index_products),
@@ -213,6 +259,42 @@ INDEXERS = {
     Kind.PERSON: (None, index_people),
     Kind.REVIEW: (Review, index_reviews),
 }
+
+
+def _unindexed(kind: str, model, *, batch: int) -> Iterator[list[int]]:
+    """Batches of the ids of `model`'s rows that have no document, by key range."""
+    docs = SearchDocument._meta.db_table
+    table = model._meta.db_table
+    last = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT t.id FROM {table} t WHERE t.id > %s AND NOT EXISTS "  # noqa: S608 # nosec B608 # model tables
+                f"(SELECT 1 FROM {docs} d WHERE d.kind = %s AND d.object_id = t.id) ORDER BY t.id LIMIT %s",
+                [last, kind, batch],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+def index_missing(*, batch: int = BATCH, progress=None) -> dict[str, int]:
+    """Write the documents of every row that has none (an existing database's first migrate
+    with search, rows loaded without signals), in batches by key range, one transaction each.
+    Returns the count per kind. On a complete index this costs one anti-join per kind."""
+    counts = {}
+    for kind, (model, indexer) in INDEXERS.items():
+        count = 0
+        for ids in _unindexed(kind, model or get_user_model(), batch=batch):
+            with transaction.atomic():
+                indexer(ids)
+            count += len(ids)
+            if progress:
+                progress(kind, count)
+        counts[str(kind)] = count
+    return counts
 
 
 def reindex_all(*, batch: int = BATCH, progress=None) -> dict[str, int]:

@@ -12,6 +12,7 @@ query reads the status from the review.
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from ranking.services import rerank_committed
 from reviews.models import Brand, Category, Product, Review, Tag
 from reviews.services import review_edited
 
@@ -23,8 +24,12 @@ PERSON_FIELDS = {"username", "display_name", "bio"}
 
 
 def review_saved(sender, instance: Review, raw=False, created=False, **kwargs) -> None:
-    if not raw:
-        services.index_reviews([instance.pk], untagged=created)
+    if raw:
+        return
+    if created:
+        services.index_new_review(instance)
+    else:
+        services.index_reviews([instance.pk])
 
 
 def review_text_edited(sender, review_id: int, **kwargs) -> None:
@@ -42,12 +47,14 @@ def review_tags_changed(sender, instance, action: str, reverse: bool, pk_set, **
             services.index_tags([instance.pk])
         services.index_reviews(pk_set if pk_set is not None else getattr(instance, "_search_cleared", []))
         return
-    if action == "post_add" and pk_set:
+    if action == "post_add":
         tags = list(Tag.objects.filter(pk__in=pk_set).values_list("pk", "name"))
         for _pk, name in tags:
             dictionary.add_name(name, new_row=True)
         services.index_new_tags(tags)
-    services.index_reviews([instance.pk])
+        services.review_tags_added(instance.pk, [name for _pk, name in tags])
+    else:
+        services.index_reviews([instance.pk])
 
 
 def product_saved(sender, instance: Product, raw=False, created=False, **kwargs) -> None:
@@ -93,6 +100,11 @@ def synonyms_changed(sender, **kwargs) -> None:
     cache.bump(cache.SYNONYMS)
 
 
+def rerank_done(sender, result, **kwargs) -> None:
+    # A full run rereads every score; an incremental one wrote updated_at = its start.
+    services.quality_refresh(since=None if result.kind == "full" else result.started_at)
+
+
 def unindexer(kind: str):
     def receiver(sender, instance, **kwargs) -> None:
         services.unindex(kind, [instance.pk])
@@ -115,6 +127,7 @@ def connect() -> None:
     for kind, model in ((Kind.REVIEW, Review), (Kind.PRODUCT, Product), (Kind.BRAND, Brand)):
         post_delete.connect(unindexer(kind), sender=model, dispatch_uid=f"search-{kind}-deleted", weak=False)
     post_delete.connect(unindexer(Kind.PERSON), sender=user, dispatch_uid="search-person-deleted", weak=False)
+    rerank_committed.connect(rerank_done, dispatch_uid="search-rerank-quality")
     # The analysed synonym list is kept in the Django cache (search.cache.SYNONYMS).
     post_save.connect(synonyms_changed, sender=Synonym, dispatch_uid="search-synonyms-saved")
     post_delete.connect(synonyms_changed, sender=Synonym, dispatch_uid="search-synonyms-deleted")

@@ -2,9 +2,15 @@
 dictionary shared through the Django cache, and tags renamed or deleted."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from ranking.engine.plumbing import RunResult
+from ranking.models import ReviewScore
+from ranking.scoring import QUALITY_FLOOR
+from ranking.services import rerank, rerank_committed
 from reviews.models import Product, Review, Tag
 from reviews.services import review_create
 from search import cache, dictionary, text
@@ -84,3 +90,30 @@ def test_a_tag_cleared_from_its_reviews_leaves_them(api_client):
     assert found(api_client, "sleepmask") == [tagged.pk]
     Tag.objects.get(name="sleepmask").reviews.clear()
     assert found(api_client, "sleepmask") == []
+
+
+def test_a_rerank_copies_each_review_quality_into_its_document(django_capture_on_commit_callbacks):
+    review = note("Toner", "A calming toner I have used for a year, morning and night, with no sting.")
+    document = SearchDocument.objects.get(kind="review", object_id=review.pk)
+    assert document.quality == QUALITY_FLOOR
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not rerank(full=True).skipped
+    document.refresh_from_db()
+    assert document.quality == ReviewScore.objects.get(review=review).quality != QUALITY_FLOOR
+    # An incremental run writes its start time on the scores it changes.
+    started = timezone.now()
+    ReviewScore.objects.filter(review=review).update(quality=0.9, updated_at=started)
+    with django_capture_on_commit_callbacks(execute=True):
+        rerank_committed.send(sender=None, result=RunResult(kind="incremental", started_at=started))
+    document.refresh_from_db()
+    assert document.quality == 0.9
+
+
+def test_migrate_indexes_the_rows_that_have_no_document(api_client):
+    review = note("Cleansing balm", "Melts everything.")
+    SearchDocument.objects.all().delete()
+    assert found(api_client, "balm") == []
+    call_command("migrate", verbosity=0)
+    assert found(api_client, "balm") == [review.pk]
+    assert SearchDocument.objects.filter(kind="product", object_id=review.product_id).exists()
+    assert SearchDocument.objects.filter(kind="person", object_id=review.author_id).exists()

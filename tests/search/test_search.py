@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from ranking.engine.plumbing import RunResult
 from ranking.models import ReviewScore
+from ranking.services import rerank_committed
 from reviews.models import Review
 from reviews.services import review_create, review_delete, review_status_set, review_update
 from search.models import SearchDocument, Synonym
@@ -34,6 +36,7 @@ def note(product=None, *, title="A note", body="Nothing special here.", author=N
 
 
 def scored(review: Review, quality: float) -> Review:
+    started = timezone.now()
     ReviewScore.objects.update_or_create(
         review=review,
         defaults={
@@ -45,6 +48,8 @@ def scored(review: Review, quality: float) -> Review:
             "quality": quality,
         },
     )
+    # As a rerank that wrote these scores does once it commits.
+    rerank_committed.send(sender=None, result=RunResult(kind="incremental", started_at=started))
     return review
 
 
