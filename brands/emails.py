@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from . import policy
 from .models import Invitation, InvitationEmail
 from .outbox import email_claim, email_finish, email_retry_later
 
@@ -33,8 +34,8 @@ def send_invitation_mail(invitation: Invitation, template: str) -> bool:
         "campaign": campaign,
         "tester": tester,
         "url": f"{settings.CANDOR_SITE_URL.rstrip('/')}/tester/#invitation-{invitation.pk}",
-        "demote_count": settings.BRANDS_OVERDUE_DEMOTE_COUNT,
-        "window_days": settings.BRANDS_OVERDUE_WINDOW_DAYS,
+        "demote_count": policy.OVERDUE_DEMOTE_COUNT,
+        "window_days": policy.OVERDUE_WINDOW_DAYS,
     }
     subject = SUBJECTS[template].format(brand=campaign.brand.name, product=campaign.product.name)
     body = render_to_string(f"brands/email/{template}.txt", context)

@@ -101,7 +101,7 @@ class Invitation(models.Model):
         Status.OVERDUE,
         Status.REVIEWED,
     )
-    # Items still waiting on the tester or the brand (capped per tester by BRANDS_MAX_OPEN_ITEMS).
+    # Items still waiting on the tester or the brand (capped per tester: policy.MAX_OPEN_ITEMS_PER_TESTER).
     OPEN = (Status.INVITED, Status.ACCEPTED, Status.SHIPPED, Status.RECEIVED, Status.OVERDUE)
     # States in which the tester's review of the product is linked to the campaign.
     LINKABLE = (Status.ACCEPTED, Status.SHIPPED, Status.RECEIVED, Status.OVERDUE)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from . import policy
 from .models import InvitationEmail
 
 
@@ -48,11 +48,11 @@ def email_finish(*, email: InvitationEmail, sent: bool) -> None:
 
 
 def email_retry_later(*, email: InvitationEmail, error: str) -> None:
-    """Sending failed: back to the outbox, retried after BRANDS_EMAIL_RETRY_AFTER doubled per
-    attempt, or failed for good after BRANDS_EMAIL_MAX_ATTEMPTS."""
-    given_up = email.attempts >= settings.BRANDS_EMAIL_MAX_ATTEMPTS
+    """Sending failed: back to the outbox, retried after policy.EMAIL_RETRY_AFTER doubled per
+    attempt, or failed for good after policy.EMAIL_MAX_ATTEMPTS."""
+    given_up = email.attempts >= policy.EMAIL_MAX_ATTEMPTS
     InvitationEmail.objects.filter(pk=email.pk, status=InvitationEmail.Status.SENDING).update(
         status=InvitationEmail.Status.FAILED if given_up else InvitationEmail.Status.PENDING,
-        retry_at=timezone.now() + settings.BRANDS_EMAIL_RETRY_AFTER * 2 ** max(email.attempts - 1, 0),
+        retry_at=timezone.now() + policy.EMAIL_RETRY_AFTER * 2 ** max(email.attempts - 1, 0),
         error=error[:300],
     )

@@ -5,14 +5,14 @@ Matching. The pool is every active, unsuspended invited tester (ranking's `is_te
 the campaign's minimum level who has reviewed in one of the wanted categories, is not a member of
 any brand, has not reviewed the product already and was not invited to this campaign. Then:
 
-- not eligible while they hold settings.BRANDS_MAX_OPEN_ITEMS_PER_TESTER open items, while an
-  invited review of theirs is overdue and unwritten, once BRANDS_OVERDUE_DEMOTE_COUNT items went
-  overdue within BRANDS_OVERDUE_WINDOW_DAYS, or when their completion rate is below
-  BRANDS_MIN_COMPLETION_RATE with at least BRANDS_COMPLETION_MIN_ITEMS items due;
-- ranked by Σ BRANDS_MATCH_WEIGHTS × signal, the signals being category reputation (summed over
+- not eligible while they hold policy.MAX_OPEN_ITEMS_PER_TESTER open items, while an
+  invited review of theirs is overdue and unwritten, once policy.OVERDUE_DEMOTE_COUNT items went
+  overdue within policy.OVERDUE_WINDOW_DAYS, or when their completion rate is below
+  policy.MIN_COMPLETION_RATE with at least policy.COMPLETION_MIN_ITEMS items due;
+- ranked by Σ policy.MATCH_WEIGHTS × signal, the signals being category reputation (summed over
   the wanted categories) and average review quality (ranking's quality score), each divided by
   the pool's best, and the prior-smoothed completion rate;
-- scores equal to BRANDS_MATCH_TIE_DECIMALS places are ties: fewer open items first (spreading
+- scores equal to policy.MATCH_TIE_DECIMALS places are ties: fewer open items first (spreading
   the free products), then a shuffle seeded by the campaign id, so ties do not always go to the
   same people, yet one campaign's list is stable between page loads.
 
@@ -26,7 +26,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import (
     Avg,
     BooleanField,
@@ -53,6 +52,7 @@ from ranking.models import CategoryStanding, ReviewScore
 from reviews.models import Brand, BrandMembership, HelpfulVote, Product, Review
 from reviews.selectors import reviews_for_listing
 
+from . import policy
 from .models import Campaign, CampaignEvent, Invitation, MembershipInvitation
 
 # --- a tester's record ---------------------------------------------------------------------------
@@ -69,7 +69,7 @@ def annotate_tester_record(users: QuerySet[User], now: datetime) -> QuerySet[Use
     `open_items`, `overdue_open` (overdue and unwritten now), `overdue_recent` (items that went
     overdue within the window), `due_recent` (items whose deadline passed, or that were reviewed,
     within the window) and `on_time_recent` (of those, reviewed by the deadline)."""
-    since = now - timedelta(days=settings.BRANDS_OVERDUE_WINDOW_DAYS)
+    since = now - timedelta(days=policy.OVERDUE_WINDOW_DAYS)
     mine = Invitation.objects.filter(tester=OuterRef("pk"))
     due = mine.filter(received_at__isnull=False, due_at__gte=since).filter(Q(due_at__lte=now) | Q(review__isnull=False))
     return users.annotate(
@@ -87,8 +87,8 @@ def completion_rate(on_time: int, due: int) -> float | None:
 
 
 def smoothed_completion(on_time: int, due: int) -> float:
-    weight = settings.BRANDS_COMPLETION_PRIOR_WEIGHT
-    return (on_time + settings.BRANDS_COMPLETION_PRIOR_RATE * weight) / (due + weight)
+    weight = policy.COMPLETION_PRIOR_WEIGHT
+    return (on_time + policy.COMPLETION_PRIOR_RATE * weight) / (due + weight)
 
 
 def tester_record(user: User, now: datetime | None = None) -> dict:
@@ -100,10 +100,10 @@ def tester_record(user: User, now: datetime | None = None) -> dict:
     return {
         **row,
         "completion_rate": completion_rate(row["on_time_recent"], row["due_recent"]),
-        "window_days": settings.BRANDS_OVERDUE_WINDOW_DAYS,
-        "max_open_items": settings.BRANDS_MAX_OPEN_ITEMS_PER_TESTER,
-        "min_completion_rate": settings.BRANDS_MIN_COMPLETION_RATE,
-        "overdue_demote_count": settings.BRANDS_OVERDUE_DEMOTE_COUNT,
+        "window_days": policy.OVERDUE_WINDOW_DAYS,
+        "max_open_items": policy.MAX_OPEN_ITEMS_PER_TESTER,
+        "min_completion_rate": policy.MIN_COMPLETION_RATE,
+        "overdue_demote_count": policy.OVERDUE_DEMOTE_COUNT,
     }
 
 
@@ -195,19 +195,15 @@ def _reasons(user: User, campaign: Campaign, now: datetime) -> list[str]:
         reasons.append("already invited to this campaign")
     if user.m_reviewed:
         reasons.append("already reviewed this product")
-    if user.open_items >= settings.BRANDS_MAX_OPEN_ITEMS_PER_TESTER:
+    if user.open_items >= policy.MAX_OPEN_ITEMS_PER_TESTER:
         reasons.append(f"already holds {user.open_items} open items")
     if user.overdue_open:
         reasons.append("has an overdue invited review")
-    if user.overdue_recent >= settings.BRANDS_OVERDUE_DEMOTE_COUNT:
-        reasons.append(f"{user.overdue_recent} reviews overdue in {settings.BRANDS_OVERDUE_WINDOW_DAYS} days")
+    if user.overdue_recent >= policy.OVERDUE_DEMOTE_COUNT:
+        reasons.append(f"{user.overdue_recent} reviews overdue in {policy.OVERDUE_WINDOW_DAYS} days")
     rate = completion_rate(user.on_time_recent, user.due_recent)
-    if (
-        rate is not None
-        and user.due_recent >= settings.BRANDS_COMPLETION_MIN_ITEMS
-        and rate < settings.BRANDS_MIN_COMPLETION_RATE
-    ):
-        reasons.append(f"completion rate {rate:.0%} is below {settings.BRANDS_MIN_COMPLETION_RATE:.0%}")
+    if rate is not None and user.due_recent >= policy.COMPLETION_MIN_ITEMS and rate < policy.MIN_COMPLETION_RATE:
+        reasons.append(f"completion rate {rate:.0%} is below {policy.MIN_COMPLETION_RATE:.0%}")
     return reasons
 
 
@@ -216,7 +212,7 @@ def _tie_break(campaign_id: int, user_id: int) -> str:
 
 
 def _rank(campaign: Campaign, candidates: list[Candidate]) -> list[Candidate]:
-    weights = settings.BRANDS_MATCH_WEIGHTS
+    weights = policy.MATCH_WEIGHTS
     best_rep = max((c.category_reputation for c in candidates), default=0.0) or 1.0
     best_quality = max((c.average_quality for c in candidates), default=0.0) or 1.0
     for c in candidates:
@@ -226,7 +222,7 @@ def _rank(campaign: Campaign, candidates: list[Candidate]) -> list[Candidate]:
             + weights["completion"] * c.completion,
             4,
         )
-    digits = settings.BRANDS_MATCH_TIE_DECIMALS
+    digits = policy.MATCH_TIE_DECIMALS
     return sorted(
         candidates, key=lambda c: (-round(c.match_score, digits), c.open_items, _tie_break(campaign.pk, c.user.pk))
     )
@@ -294,7 +290,7 @@ def campaign_exclusions(campaign: Campaign, *, now: datetime | None = None) -> E
         x_invited=Exists(Invitation.objects.filter(campaign=campaign, tester=OuterRef("pk"))),
         x_reviewed=Exists(Review.objects.filter(product_id=campaign.product_id, author=OuterRef("pk"))),
     )
-    max_open = settings.BRANDS_MAX_OPEN_ITEMS_PER_TESTER
+    max_open = policy.MAX_OPEN_ITEMS_PER_TESTER
     rules = [
         ("suspended or inactive", Q(is_active=False) | Q(suspended_until__gt=now)),
         ("brand members", Q(x_brand_member=True)),
@@ -306,10 +302,10 @@ def campaign_exclusions(campaign: Campaign, *, now: datetime | None = None) -> E
         ("behind on an invited review", Q(overdue_open__gt=0)),
         (
             "too many late invited reviews",
-            Q(overdue_recent__gte=settings.BRANDS_OVERDUE_DEMOTE_COUNT)
+            Q(overdue_recent__gte=policy.OVERDUE_DEMOTE_COUNT)
             | Q(
-                due_recent__gte=max(settings.BRANDS_COMPLETION_MIN_ITEMS, 1),
-                on_time_recent__lt=F("due_recent") * settings.BRANDS_MIN_COMPLETION_RATE,
+                due_recent__gte=max(policy.COMPLETION_MIN_ITEMS, 1),
+                on_time_recent__lt=F("due_recent") * policy.MIN_COMPLETION_RATE,
             ),
         ),
     ]

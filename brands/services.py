@@ -18,7 +18,6 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,7 +32,7 @@ from ranking.models import TesterEvent
 from reviews import services as review_services
 from reviews.models import Brand, BrandMembership, Category, HelpfulVote, Product, Review
 
-from . import emails, selectors
+from . import emails, policy, selectors
 from .models import Campaign, CampaignEvent, Invitation, InvitationEmail, MembershipInvitation
 
 
@@ -525,8 +524,8 @@ def campaign_create(
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = ["A campaign needs a title."]
-    if not 1 <= units <= settings.BRANDS_MAX_UNITS_PER_CAMPAIGN:
-        errors["units"] = [f"Offer between 1 and {settings.BRANDS_MAX_UNITS_PER_CAMPAIGN} units."]
+    if not 1 <= units <= policy.MAX_UNITS_PER_CAMPAIGN:
+        errors["units"] = [f"Offer between 1 and {policy.MAX_UNITS_PER_CAMPAIGN} units."]
     if not 1 <= min_level <= 10:
         errors["min_level"] = ["Levels run from 1 to 10."]
     if not 1 <= review_days <= 90:
@@ -537,8 +536,8 @@ def campaign_create(
         errors["invite_closes_at"] = ["The invitation window must close after it opens."]
     elif invite_closes_at <= now:
         errors["invite_closes_at"] = ["The invitation window must close in the future."]
-    elif invite_closes_at - max(invite_opens_at, now) > timedelta(days=settings.BRANDS_MAX_WINDOW_DAYS):
-        errors["invite_closes_at"] = [f"Keep the invitation window within {settings.BRANDS_MAX_WINDOW_DAYS} days."]
+    elif invite_closes_at - max(invite_opens_at, now) > timedelta(days=policy.MAX_WINDOW_DAYS):
+        errors["invite_closes_at"] = [f"Keep the invitation window within {policy.MAX_WINDOW_DAYS} days."]
     if errors:
         raise ValidationError(errors)
     campaign = Campaign.objects.create(
@@ -912,11 +911,11 @@ def invitations_expire(*, now: datetime | None = None, batch: int = 500) -> list
 
 
 def invitations_assume_received(*, now: datetime | None = None, batch: int = 500) -> list[int]:
-    """Items shipped settings.BRANDS_ASSUME_RECEIVED_DAYS ago and never marked received are taken
+    """Items shipped policy.ASSUME_RECEIVED_DAYS ago and never marked received are taken
     as received then (so a tester cannot hold the deadline off by never confirming). Claimed with a
     conditional update; safe to run twice."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.BRANDS_ASSUME_RECEIVED_DAYS)
+    cutoff = now - timedelta(days=policy.ASSUME_RECEIVED_DAYS)
     ids = list(
         Invitation.objects.filter(status=Invitation.Status.SHIPPED, shipped_at__lte=cutoff).values_list(
             "pk", flat=True
@@ -926,7 +925,7 @@ def invitations_assume_received(*, now: datetime | None = None, batch: int = 500
     for pk in ids:
         with transaction.atomic():
             inv = Invitation.objects.select_related("campaign__brand", "campaign__product").get(pk=pk)
-            received = inv.shipped_at + timedelta(days=settings.BRANDS_ASSUME_RECEIVED_DAYS)
+            received = inv.shipped_at + timedelta(days=policy.ASSUME_RECEIVED_DAYS)
             due = received + timedelta(days=inv.campaign.review_days)
             if not Invitation.objects.filter(pk=pk, status=Invitation.Status.SHIPPED).update(
                 status=Invitation.Status.RECEIVED, received_at=received, due_at=due, shipping_address=""
@@ -944,7 +943,7 @@ def invitations_assume_received(*, now: datetime | None = None, batch: int = 500
                 recipient=inv.tester,
                 kind=Notification.Kind.INVITATION,
                 title=f"We take it your {inv.campaign.product.name} has arrived",
-                body=f"It was shipped {settings.BRANDS_ASSUME_RECEIVED_DAYS} days ago. Your review is due "
+                body=f"It was shipped {policy.ASSUME_RECEIVED_DAYS} days ago. Your review is due "
                 f"{due:%b %-d}. If it never arrived, tell the brand or a moderator.",
                 url=f"/tester/#invitation-{inv.pk}",
                 data={"invitation": inv.pk},
@@ -955,8 +954,8 @@ def invitations_assume_received(*, now: datetime | None = None, batch: int = 500
 
 def invitations_mark_overdue(*, now: datetime | None = None, batch: int = 500) -> list[int]:
     """Received items whose review deadline passed with no review become overdue: it counts
-    against the tester's completion rate and eligibility, and at settings.BRANDS_OVERDUE_DEMOTE_COUNT
-    overdue items within BRANDS_OVERDUE_WINDOW_DAYS the tester is demoted (ranking.services.
+    against the tester's completion rate and eligibility, and at policy.OVERDUE_DEMOTE_COUNT
+    overdue items within policy.OVERDUE_WINDOW_DAYS the tester is demoted (ranking.services.
     tester_demote). Claimed row by row with a conditional update; safe to run twice."""
     now = now or timezone.now()
     ids = list(
@@ -990,14 +989,14 @@ def invitations_mark_overdue(*, now: datetime | None = None, batch: int = 500) -
 
 
 def _apply_overdue_rule(inv: Invitation, now: datetime) -> None:
-    since = now - timedelta(days=settings.BRANDS_OVERDUE_WINDOW_DAYS)
+    since = now - timedelta(days=policy.OVERDUE_WINDOW_DAYS)
     overdue = Invitation.objects.filter(tester_id=inv.tester_id, overdue_at__gte=since).count()
-    if overdue < settings.BRANDS_OVERDUE_DEMOTE_COUNT:
+    if overdue < policy.OVERDUE_DEMOTE_COUNT:
         return
     figures = {
         "overdue_items": overdue,
-        "window_days": settings.BRANDS_OVERDUE_WINDOW_DAYS,
-        "demote_at": settings.BRANDS_OVERDUE_DEMOTE_COUNT,
+        "window_days": policy.OVERDUE_WINDOW_DAYS,
+        "demote_at": policy.OVERDUE_DEMOTE_COUNT,
         "invitation": inv.pk,
     }
     event = ranking_services.tester_demote(user=inv.tester, reason=TesterEvent.Reason.OVERDUE_INVITES, figures=figures)
@@ -1013,7 +1012,7 @@ def _apply_overdue_rule(inv: Invitation, now: datetime) -> None:
 
 
 def reminders_due(*, now: datetime | None = None, batch: int = 500) -> list[int]:
-    """Ids of items whose review is due within settings.BRANDS_REMINDER_BEFORE, not yet reminded."""
+    """Ids of items whose review is due within policy.REMINDER_BEFORE, not yet reminded."""
     now = now or timezone.now()
     return list(
         Invitation.objects.filter(
@@ -1021,7 +1020,7 @@ def reminders_due(*, now: datetime | None = None, batch: int = 500) -> list[int]
             review__isnull=True,
             reminder_sent_at__isnull=True,
             due_at__gt=now,
-            due_at__lte=now + settings.BRANDS_REMINDER_BEFORE,
+            due_at__lte=now + policy.REMINDER_BEFORE,
         ).values_list("pk", flat=True)[:batch]
     )
 
@@ -1066,7 +1065,7 @@ def _email_later(invitation: Invitation, template: str, *, enqueue: bool = True)
     InvitationEmail.objects.get_or_create(
         invitation=invitation,
         template=template,
-        defaults={"created_at": now, "retry_at": now + settings.BRANDS_EMAIL_RETRY_AFTER},
+        defaults={"created_at": now, "retry_at": now + policy.EMAIL_RETRY_AFTER},
     )
     if enqueue:
         enqueue_on_commit(emails.SEND_TASKS[template], invitation.pk)

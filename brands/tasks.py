@@ -39,7 +39,7 @@ def send_pending_emails() -> int:
 
 @shared_task(name="brands.tasks.send_review_reminders", ignore_result=True)
 def send_review_reminders() -> int:
-    """Beat, hourly: remind each tester once, BRANDS_REMINDER_BEFORE before their review is due."""
+    """Beat, hourly: remind each tester once, policy.REMINDER_BEFORE before their review is due."""
     now = timezone.now()
     claimed = []
     for invitation_id in services.reminders_due(now=now):

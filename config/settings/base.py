@@ -459,41 +459,11 @@ CELERY_BEAT_SCHEDULE["ranking-rerank-full"] = (
 # === end Ranking ===============================================================================
 
 # === Brands and tester campaigns (issue 5) =====================================================
-# The rules of the invited-tester program; docs in brands/services.py and brands/selectors.py.
-# No tester holds more than this many open items (invited, accepted, shipped, received, overdue)
-# across all campaigns, so invitations spread over the community.
-BRANDS_MAX_OPEN_ITEMS_PER_TESTER = env.int("BRANDS_MAX_OPEN_ITEMS_PER_TESTER", default=3)
-BRANDS_MAX_UNITS_PER_CAMPAIGN = 500
-BRANDS_MAX_WINDOW_DAYS = 60
-# Reminder (in-app and email) this long before a review is due.
-BRANDS_REMINDER_BEFORE = timedelta(hours=env.int("BRANDS_REMINDER_BEFORE_HOURS", default=72))
-# A shipped item never marked received is taken as received this many days after shipping.
-BRANDS_ASSUME_RECEIVED_DAYS = 14
-# Overdue rule: a tester with this many items marked overdue within the window is demoted at once
-# (ranking.services.tester_demote, reason "overdue_invites") and is not eligible meanwhile. Any
-# item currently overdue and unreviewed also blocks new invitations until it is reviewed.
-BRANDS_OVERDUE_WINDOW_DAYS = 90
-BRANDS_OVERDUE_DEMOTE_COUNT = 2
-# Completion rate = reviews written by their deadline / items due, over the window. Below the
-# minimum (once a tester has at least BRANDS_COMPLETION_MIN_ITEMS items due) they are not eligible.
-BRANDS_MIN_COMPLETION_RATE = 0.6
-BRANDS_COMPLETION_MIN_ITEMS = 3
-# Matching ranks by this prior-smoothed completion rate, so a newcomer neither tops nor trails it.
-BRANDS_COMPLETION_PRIOR_RATE = 0.8
-BRANDS_COMPLETION_PRIOR_WEIGHT = 2
-# Match score = Σ weight × signal (each signal scaled to 0..1 within the candidate pool).
-BRANDS_MATCH_WEIGHTS = {"category_reputation": 0.5, "review_quality": 0.3, "completion": 0.2}
-# Scores equal to this many decimals are ties: fewer open items first, then a per-campaign shuffle.
-BRANDS_MATCH_TIE_DECIMALS = 2
+# The rules of the invited-tester program (campaign limits, deadlines, eligibility, matching,
+# e-mail retries) are the same in every deployment and live with the app: brands/policy.py.
+
 # Absolute links in emails.
 CANDOR_SITE_URL = env("CANDOR_SITE_URL", default="http://127.0.0.1:8000")
-# Emails wait in an outbox (brands.models.InvitationEmail) written with the change that calls for
-# them. The periodic drain takes one this long after it was written (its own task, enqueued at
-# commit, goes first), and after a failed attempt waits this long doubled per attempt, giving up
-# after BRANDS_EMAIL_MAX_ATTEMPTS (about 8.5 hours of retries).
-BRANDS_EMAIL_RETRY_AFTER = timedelta(minutes=1)
-BRANDS_EMAIL_MAX_ATTEMPTS = 10
-
 # Every 15 minutes: expire invitations not answered within their window and mark reviews overdue
 # (counting against completion, demoting per the overdue rule). Safe to run twice: rows are
 # claimed with conditional updates.
@@ -502,8 +472,8 @@ CELERY_BEAT_SCHEDULE["brands-deadlines"] = {
     "schedule": timedelta(minutes=15),
     "options": {"expires": 15 * 60},
 }
-# Hourly: remind testers BRANDS_REMINDER_BEFORE before their review is due (once per item: the
-# reminder_sent_at claim). Routed to the notifications queue by its send_ name.
+# Hourly: remind testers brands.policy.REMINDER_BEFORE before their review is due (once per
+# item: the reminder_sent_at claim). Routed to the notifications queue by its send_ name.
 CELERY_BEAT_SCHEDULE["brands-review-reminders"] = {
     "task": "brands.tasks.send_review_reminders",
     "schedule": timedelta(hours=1),

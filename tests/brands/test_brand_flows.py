@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from brands import selectors
+from brands import policy, selectors
 from ranking.models import ReviewerStanding
 from reviews.models import BrandMembership
 from tests.factories import BrandFactory, make_tester
@@ -92,12 +92,12 @@ def test_auto_invite_with_nobody_eligible_says_why(member, member_api, product, 
 
 def test_exclusions_count_busy_testers(member, product, skincare):
     busy = make_tester(category=skincare, username="busy")
-    for _ in range(settings.BRANDS_MAX_OPEN_ITEMS_PER_TESTER):
+    for _ in range(policy.MAX_OPEN_ITEMS_PER_TESTER):
         other = new_campaign(member, product)
         invite(member, other, busy)
     campaign = new_campaign(member, product)
     assert selectors.campaign_candidates(campaign) == []
-    label = f"holding {settings.BRANDS_MAX_OPEN_ITEMS_PER_TESTER} open items"
+    label = f"holding {policy.MAX_OPEN_ITEMS_PER_TESTER} open items"
     assert dict(selectors.campaign_exclusions(campaign).reasons) == {label: 1}
 
 

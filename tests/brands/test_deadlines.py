@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import Notification
-from brands import selectors, services, tasks
+from brands import policy, selectors, services, tasks
 from brands.models import CampaignEvent, Invitation
 from config.celery_app import app
 from ranking import models as ranking_models
@@ -113,7 +113,7 @@ def test_two_overdue_reviews_within_the_window_demote_the_tester(member, product
 
 def test_overdue_items_older_than_the_window_are_forgiven(member, product, testers, skincare):
     mei = testers[0]
-    old = timezone.now() - timedelta(days=settings.BRANDS_OVERDUE_WINDOW_DAYS + 30)
+    old = timezone.now() - timedelta(days=policy.OVERDUE_WINDOW_DAYS + 30)
     campaign = new_campaign(member, ProductFactory(brand=product.brand, category=skincare), title="old")
     walk_to_received(member, campaign, mei, now=old)
     services.invitations_mark_overdue(now=old + timedelta(days=15))
@@ -127,7 +127,7 @@ def test_a_shipped_item_never_confirmed_is_taken_as_received(member, campaign, t
     invitation = invite(member, campaign, mei)
     services.invitation_accept(tester=mei, invitation=invitation, shipping_address=ADDRESS)
     services.invitation_ship(member=member, invitation=invitation)
-    later = timezone.now() + timedelta(days=settings.BRANDS_ASSUME_RECEIVED_DAYS + 1)
+    later = timezone.now() + timedelta(days=policy.ASSUME_RECEIVED_DAYS + 1)
     assert services.invitations_assume_received(now=later) == [invitation.pk]
     assert services.invitations_assume_received(now=later) == []
     invitation.refresh_from_db()

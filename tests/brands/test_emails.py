@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from brands import outbox, services, tasks
+from brands import outbox, policy, services, tasks
 from brands.models import InvitationEmail
 from tests.reviews.test_concurrency import run_at_once
 
@@ -24,7 +24,7 @@ def pending(invitation, template="invitation") -> InvitationEmail:
 
 
 def test_an_email_whose_task_could_not_be_enqueued_is_sent_by_the_drain_once(
-    member, campaign, testers, monkeypatch, django_capture_on_commit_callbacks, settings, caplog
+    member, campaign, testers, monkeypatch, django_capture_on_commit_callbacks, caplog
 ):
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
@@ -34,13 +34,13 @@ def test_an_email_whose_task_could_not_be_enqueued_is_sent_by_the_drain_once(
         invitation = invite(member, campaign, testers[0])
     assert "left for the periodic job" in caplog.text
     assert mail.outbox == [] and pending(invitation).status == InvitationEmail.Status.PENDING
-    # Its own task gets the first go: the drain leaves it alone for BRANDS_EMAIL_RETRY_AFTER.
+    # Its own task gets the first go: the drain leaves it alone for policy.EMAIL_RETRY_AFTER.
     assert outbox.emails_due() == []
     assert tasks.send_pending_emails() == 0
-    later = timezone.now() + settings.BRANDS_EMAIL_RETRY_AFTER
+    later = timezone.now() + policy.EMAIL_RETRY_AFTER
     assert outbox.emails_due(now=later) == [(invitation.pk, "invitation")]
 
-    settings.BRANDS_EMAIL_RETRY_AFTER = timedelta(0)
+    monkeypatch.setattr(policy, "EMAIL_RETRY_AFTER", timedelta(0))
     InvitationEmail.objects.update(retry_at=timezone.now())
     assert tasks.send_pending_emails() == 1
     assert tasks.send_pending_emails() == 0
@@ -51,7 +51,7 @@ def test_an_email_whose_task_could_not_be_enqueued_is_sent_by_the_drain_once(
 
 
 def test_a_failed_send_goes_back_to_the_outbox_with_a_backoff_and_gives_up_eventually(
-    member, campaign, testers, monkeypatch, settings
+    member, campaign, testers, monkeypatch
 ):
     invitation = invite(member, campaign, testers[0])  # no commit: its task never ran
 
@@ -60,17 +60,17 @@ def test_a_failed_send_goes_back_to_the_outbox_with_a_backoff_and_gives_up_event
 
     monkeypatch.setattr("brands.emails.send_mail", smtp_down)
     waits = []
-    for _ in range(settings.BRANDS_EMAIL_MAX_ATTEMPTS):
+    for _ in range(policy.EMAIL_MAX_ATTEMPTS):
         before = timezone.now()
         with pytest.raises(SMTPServerDisconnected):
             tasks.send_invitation_email(invitation.pk)
         email = pending(invitation)
-        waits.append(round((email.retry_at - before) / settings.BRANDS_EMAIL_RETRY_AFTER))
+        waits.append(round((email.retry_at - before) / policy.EMAIL_RETRY_AFTER))
         if email.status == InvitationEmail.Status.PENDING:
             InvitationEmail.objects.filter(pk=email.pk).update(retry_at=timezone.now())
     assert waits[:4] == [1, 2, 4, 8]  # minutes, doubling
     assert email.status == InvitationEmail.Status.FAILED
-    assert email.attempts == settings.BRANDS_EMAIL_MAX_ATTEMPTS
+    assert email.attempts == policy.EMAIL_MAX_ATTEMPTS
     assert "SMTPServerDisconnected" in email.error
     assert outbox.emails_due(now=timezone.now() + timedelta(days=1)) == []
     monkeypatch.undo()
@@ -78,7 +78,7 @@ def test_a_failed_send_goes_back_to_the_outbox_with_a_backoff_and_gives_up_event
 
 
 def test_the_drain_skips_an_email_the_tester_no_longer_needs_and_goes_on_after_a_failure(
-    member, campaign, testers, monkeypatch, settings
+    member, campaign, testers, monkeypatch
 ):
     answered = invite(member, campaign, testers[0])
     services.invitation_accept(tester=testers[0], invitation=answered, shipping_address=ADDRESS)

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Follow
-from brands import selectors, services
+from brands import policy, selectors, services
 from brands.models import Invitation
 from ranking.models import ReviewScore
 from tests.factories import ProductFactory, ReviewFactory, UserFactory, make_tester
@@ -62,8 +62,8 @@ def test_a_tester_with_late_reviews_ranks_below_an_equal_one_who_is_on_time(memb
     assert names(selectors.campaign_candidates(new_campaign(member, product))) == ["punctual", "late"]
 
 
-def test_nobody_holds_more_than_the_open_item_cap(member, product, skincare, settings):
-    settings.BRANDS_MAX_OPEN_ITEMS_PER_TESTER = 2
+def test_nobody_holds_more_than_the_open_item_cap(member, product, skincare, monkeypatch):
+    monkeypatch.setattr(policy, "MAX_OPEN_ITEMS_PER_TESTER", 2)
     busy = make_tester(category=skincare, username="busy")
     for n in range(2):
         other = new_campaign(member, ProductFactory(brand=product.brand, category=skincare), title=f"c{n}")

@@ -128,12 +128,13 @@ def test_with_redis_stopped_an_invitation_is_kept_answers_fast_and_its_email_is_
     campaign,  # noqa: F811
     testers,  # noqa: F811
     django_capture_on_commit_callbacks,
-    settings,
+    monkeypatch,
 ):
+    from brands import policy as brand_policy
     from brands import tasks
     from brands.models import Invitation, InvitationEmail
 
-    settings.BRANDS_EMAIL_RETRY_AFTER = timedelta(0)  # the drain may take it at once
+    monkeypatch.setattr(brand_policy, "EMAIL_RETRY_AFTER", timedelta(0))  # the drain may take it at once
     redis_backed.stop()
     client = client_for(member)
     response, seconds = timed(
@@ -203,14 +204,15 @@ def test_with_redis_hung_an_invitation_batch_answers_fast_and_its_emails_wait(
     campaign,  # noqa: F811
     testers,  # noqa: F811
     django_capture_on_commit_callbacks,
-    settings,
+    monkeypatch,
 ):
     """Redis accepts connections but never answers (SIGSTOP: like a failover or a half-open
     connection). Without timeouts the publish after commit would wait forever."""
+    from brands import policy as brand_policy
     from brands import tasks
     from brands.models import InvitationEmail
 
-    settings.BRANDS_EMAIL_RETRY_AFTER = timedelta(0)
+    monkeypatch.setattr(brand_policy, "EMAIL_RETRY_AFTER", timedelta(0))
     os.kill(redis_backed.process.pid, signal.SIGSTOP)
     try:
         response, seconds = timed(

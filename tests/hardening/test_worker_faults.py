@@ -164,12 +164,13 @@ def test_with_redis_down_an_invitation_email_waits_and_a_worker_sends_it_once_re
     member,  # noqa: F811 - the brands fixtures imported above
     campaign,  # noqa: F811
     testers,  # noqa: F811
-    settings,
+    monkeypatch,
 ):
+    from brands import policy as brand_policy
     from brands import tasks as brand_tasks
     from brands.models import InvitationEmail
 
-    settings.BRANDS_EMAIL_RETRY_AFTER = timedelta(0)  # the drain may take it at once
+    monkeypatch.setattr(brand_policy, "EMAIL_RETRY_AFTER", timedelta(0))  # the drain may take it at once
     redis_backed.stop()
     started = time.monotonic()
     response = client_for(member).post(
