@@ -4,16 +4,17 @@ later), "show less" on a card, and reset. Thin: each calls one service and rende
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config.web import safe_next, web_login_required
-from foryou import services
+from foryou import selectors, services
 from foryou.forms import InterestsForm, ShowLessForm
 from foryou.models import FeedState, ShowLess, TagInterest
 from reviews import cards
+from reviews.selectors import review_for_viewer
 from reviews.views import damaged_cursor
 
 
@@ -111,3 +112,14 @@ def reset(request: HttpRequest) -> HttpResponse:
     services.signals_reset(user=request.user, interests=request.POST.get("interests") == "1")
     messages.success(request, "For You starts afresh.")
     return redirect("for-you")
+
+
+def related(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "More like this" under a review, fetched by the review page after it loads (so the page
+    itself costs no more): co-engaged reviews, else content neighbours (selectors.related_reviews)."""
+    review = review_for_viewer(pk, request.user)
+    if review is None:
+        raise Http404("No such review.")
+    reviews = selectors.related_reviews(review, request.user)
+    cards.attach(reviews, ["card"])
+    return render(request, "foryou/partials/related.html", {"related": reviews})

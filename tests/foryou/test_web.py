@@ -84,3 +84,12 @@ def test_reset(client, site, categories):
     assert client.post("/for-you/reset/").status_code == 302
     assert not ShowLess.objects.filter(user=person).exists()
     assert list(person.interest_categories.all()) == [categories["Audio"]]  # chosen interests stay
+
+
+def test_related_notes_fragment(client, categories):
+    review = make_review(category=categories["Skincare"])
+    neighbour = make_review(product=review.product, title="Same cream, second opinion", quality=0.4)
+    fragment = client.get(f"/r/{review.pk}/related/").content.decode()
+    assert "More like this" in fragment and "Same cream, second opinion" in fragment
+    assert neighbour.title in fragment
+    assert client.get("/r/999999/related/").status_code == 404
