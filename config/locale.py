@@ -188,3 +188,21 @@ RELATIVE_TIME_WORDING = (
     ngettext_lazy("%(num)d hour", "%(num)d hours", "num"),
     ngettext_lazy("%(num)d minute", "%(num)d minutes", "num"),
 )
+
+# Django's own Chinese for the commonest form errors reads like a compiler ("确保该变量至少包含 3
+# 字符"); these read as the product does. Restated for makemessages, as above.
+FORM_ERROR_WORDING = (
+    gettext_lazy("This field is required."),
+    gettext_lazy("Enter a valid email address."),
+    gettext_lazy("Select a valid choice. %(value)s is not one of the available choices."),
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+)
