@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models import Category, Comment, Review
 
@@ -35,13 +36,13 @@ class QueueItem(models.Model):
     item; a new report on a closed item reopens it. The figures count only its open reports."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     class Resolution(models.TextChoices):
-        HIDDEN = "hidden", "Hidden"
-        REMOVED = "removed", "Removed"
-        DISMISSED = "dismissed", "Dismissed"
+        HIDDEN = "hidden", _("Hidden")
+        REMOVED = "removed", _("Removed")
+        DISMISSED = "dismissed", _("Dismissed")
 
     review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -102,16 +103,16 @@ class Report(models.Model):
     """A member's report of a review or comment. One open report per member per item."""
 
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        FAKE = "fake", "Fake, or paid without disclosure"
-        OFFENSIVE = "offensive", "Offensive"
-        WRONG_PRODUCT = "wrong_product", "Wrong product"
-        OTHER = "other", "Other"
+        SPAM = "spam", _("Spam")
+        FAKE = "fake", _("Fake, or paid without disclosure")
+        OFFENSIVE = "offensive", _("Offensive")
+        WRONG_PRODUCT = "wrong_product", _("Wrong product")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ACTIONED = "actioned", "Action taken"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        ACTIONED = "actioned", _("Action taken")
+        DISMISSED = "dismissed", _("Dismissed")
 
     item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_reports")
@@ -172,29 +173,29 @@ class AuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
-        REVIEW_HIDE = "review_hide", "Hid a review"
-        REVIEW_RESTORE = "review_restore", "Restored a review"
-        REVIEW_REMOVE = "review_remove", "Removed a review"
-        COMMENT_HIDE = "comment_hide", "Hid a comment"
-        COMMENT_RESTORE = "comment_restore", "Restored a comment"
-        COMMENT_REMOVE = "comment_remove", "Removed a comment"
-        REPORTS_DISMISS = "reports_dismiss", "Dismissed reports"
-        USER_WARN = "user_warn", "Warned a member"
-        USER_SUSPEND = "user_suspend", "Suspended a member"
-        USER_UNSUSPEND = "user_unsuspend", "Lifted a suspension"
-        USER_BAN = "user_ban", "Banned a member"
-        USER_UNBAN = "user_unban", "Lifted a ban"
-        REVIEW_FEATURE = "review_feature", "Featured a review"
-        REVIEW_UNFEATURE = "review_unfeature", "Ended a feature"
-        ANNOUNCEMENT_CREATE = "announcement_create", "Posted an announcement"
-        ANNOUNCEMENT_UPDATE = "announcement_update", "Changed an announcement"
-        EDITORS_PICKS_SET = "editors_picks_set", "Changed editor's picks"
-        FRAUD_CONFIRM = "fraud_confirm", "Confirmed a fraud flag"
-        FRAUD_DISMISS = "fraud_dismiss", "Dismissed a fraud flag"
-        FRAUD_REOPEN = "fraud_reopen", "Reopened a fraud flag"
-        ADMIN_ADD = "admin_add", "Added in the admin"
-        ADMIN_CHANGE = "admin_change", "Changed in the admin"
-        ADMIN_DELETE = "admin_delete", "Deleted in the admin"
+        REVIEW_HIDE = "review_hide", _("Hid a review")
+        REVIEW_RESTORE = "review_restore", _("Restored a review")
+        REVIEW_REMOVE = "review_remove", _("Removed a review")
+        COMMENT_HIDE = "comment_hide", _("Hid a comment")
+        COMMENT_RESTORE = "comment_restore", _("Restored a comment")
+        COMMENT_REMOVE = "comment_remove", _("Removed a comment")
+        REPORTS_DISMISS = "reports_dismiss", _("Dismissed reports")
+        USER_WARN = "user_warn", _("Warned a member")
+        USER_SUSPEND = "user_suspend", _("Suspended a member")
+        USER_UNSUSPEND = "user_unsuspend", _("Lifted a suspension")
+        USER_BAN = "user_ban", _("Banned a member")
+        USER_UNBAN = "user_unban", _("Lifted a ban")
+        REVIEW_FEATURE = "review_feature", _("Featured a review")
+        REVIEW_UNFEATURE = "review_unfeature", _("Ended a feature")
+        ANNOUNCEMENT_CREATE = "announcement_create", _("Posted an announcement")
+        ANNOUNCEMENT_UPDATE = "announcement_update", _("Changed an announcement")
+        EDITORS_PICKS_SET = "editors_picks_set", _("Changed editor's picks")
+        FRAUD_CONFIRM = "fraud_confirm", _("Confirmed a fraud flag")
+        FRAUD_DISMISS = "fraud_dismiss", _("Dismissed a fraud flag")
+        FRAUD_REOPEN = "fraud_reopen", _("Reopened a fraud flag")
+        ADMIN_ADD = "admin_add", _("Added in the admin")
+        ADMIN_CHANGE = "admin_change", _("Changed in the admin")
+        ADMIN_DELETE = "admin_delete", _("Deleted in the admin")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -254,8 +255,8 @@ class Announcement(models.Model):
     """A notice moderators pin above Discover (at most MAX_PINNED_ANNOUNCEMENTS at a time)."""
 
     class Tone(models.TextChoices):
-        INFO = "info", "Information"
-        WARNING = "warning", "Warning"
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Warning")
 
     title = models.CharField(max_length=120)
     body = models.TextField(max_length=1000, blank=True)

@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
@@ -52,7 +54,7 @@ def moderator_required(view: Callable) -> Callable:
     @wraps(view)
     def check(request: HttpRequest, *args, **kwargs):
         if not request.user.is_moderator:
-            raise PermissionDenied("Only moderators can open the moderation pages.")
+            raise PermissionDenied(_("Only moderators can open the moderation pages."))
         return view(request, *args, **kwargs)
 
     return web_login_required(check)
@@ -92,15 +94,27 @@ def decide(request: HttpRequest, form, action: Callable[[], object], success: st
     return True
 
 
-PAST = {"hide": "hidden", "remove": "removed", "restore": "restored"}
-# Actions that take content or an account away: the form's first POST shows a confirmation page.
-MEMBER_DONE = {
-    "warn": "{name} has been warned.",
-    "suspend": "{name} is suspended and has been told.",
-    "unsuspend": "{name}’s suspension is lifted; they have been told.",
-    "ban": "{name} is banned and has been told.",
-    "unban": "{name}’s ban is lifted; they have been told.",
+# What a decision on content says once done, by (kind, action).
+CONTENT_DONE = {
+    ("review", "hide"): gettext_lazy("Review hidden. The author has been told."),
+    ("review", "remove"): gettext_lazy("Review removed. The author has been told."),
+    ("review", "restore"): gettext_lazy("Review restored. The author has been told."),
+    ("comment", "hide"): gettext_lazy("Comment hidden. The author has been told."),
+    ("comment", "remove"): gettext_lazy("Comment removed. The author has been told."),
+    ("comment", "restore"): gettext_lazy("Comment restored. The author has been told."),
 }
+UNDONE = {
+    "review": gettext_lazy("Undone: the review is back as it was, and its reports are open again."),
+    "comment": gettext_lazy("Undone: the comment is back as it was, and its reports are open again."),
+}
+MEMBER_DONE = {
+    "warn": gettext_lazy("%(name)s has been warned."),
+    "suspend": gettext_lazy("%(name)s is suspended and has been told."),
+    "unsuspend": gettext_lazy("%(name)s’s suspension is lifted; they have been told."),
+    "ban": gettext_lazy("%(name)s is banned and has been told."),
+    "unban": gettext_lazy("%(name)s’s ban is lifted; they have been told."),
+}
+# Actions that take content or an account away: the form's first POST shows a confirmation page.
 DESTRUCTIVE = {"hide", "remove", "suspend", "ban"}
 
 
@@ -198,7 +212,7 @@ def queue_item_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: services.queue_item_dismiss(item=item, moderator=request.user, reason=form.cleaned_data["reason"]),
-        "Reports dismissed.",
+        _("Reports dismissed."),
     ):
         return redirect("moderation-queue")
     return _render_item(request, item, dismiss_form=form, status=400)
@@ -240,7 +254,7 @@ def review_action(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContentActionForm(request.POST)
     if needs_confirmation(request, form):
         if review.author_id == request.user.pk:  # refused by the service anyway: no confirm step
-            raise PermissionDenied("You cannot moderate your own review; another moderator must decide.")
+            raise PermissionDenied(_("You cannot moderate your own review; another moderator must decide."))
         return render_confirm(
             request,
             form,
@@ -252,7 +266,7 @@ def review_action(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: services.review_moderate(review=review, moderator=request.user, **form.cleaned_data),
-        f"Review {PAST.get(form.cleaned_data.get('action'), '')}. The author has been told.",
+        str(CONTENT_DONE.get(("review", form.cleaned_data.get("action")), "")),
     ):
         if request.POST.get("next") == "queue":
             return redirect("moderation-queue")
@@ -266,7 +280,7 @@ def review_feature(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review(pk)
     if request.POST.get("op") == "end":
         services.review_unfeature(review=review, moderator=request.user)
-        messages.success(request, "The feature ends at the next ranking refresh.")
+        messages.success(request, _("The feature ends at the next ranking refresh."))
         return redirect("moderation-review", review.pk)
     form = FeatureForm(request.POST)
     if form.is_valid() and decide(
@@ -278,7 +292,7 @@ def review_feature(request: HttpRequest, pk: int) -> HttpResponse:
             until=timezone.now() + timedelta(days=form.cleaned_data["days"]),
             reason=form.cleaned_data["reason"],
         ),
-        "Featured: the boost applies from the next ranking refresh.",
+        _("Featured: the boost applies from the next ranking refresh."),
     ):
         return redirect("moderation-review", review.pk)
     return _render_review(request, review, feature_form=form, status=400)
@@ -314,7 +328,7 @@ def comment_action(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContentActionForm(request.POST)
     if needs_confirmation(request, form):
         if comment.author_id == request.user.pk:  # refused by the service anyway: no confirm step
-            raise PermissionDenied("You cannot moderate your own comment; another moderator must decide.")
+            raise PermissionDenied(_("You cannot moderate your own comment; another moderator must decide."))
         return render_confirm(
             request,
             form,
@@ -326,7 +340,7 @@ def comment_action(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: services.comment_moderate(comment=comment, moderator=request.user, **form.cleaned_data),
-        f"Comment {PAST.get(form.cleaned_data.get('action'), '')}. The author has been told.",
+        str(CONTENT_DONE.get(("comment", form.cleaned_data.get("action")), "")),
     ):
         if request.POST.get("next") == "queue":
             return redirect("moderation-queue")
@@ -345,7 +359,7 @@ def decision_undo(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Undone: the {what} is back as it was, and its reports are open again.")
+        messages.success(request, str(UNDONE[what]))
     return redirect(f"moderation-{what}", entry.target_id)
 
 
@@ -375,7 +389,7 @@ def member_action(request: HttpRequest, username: str) -> HttpResponse:
     form = UserActionForm(request.POST)
     if needs_confirmation(request, form):
         if member.pk == request.user.pk:  # refused by the service anyway: no confirm step
-            raise PermissionDenied("You cannot moderate your own account.")
+            raise PermissionDenied(_("You cannot moderate your own account."))
         return render_confirm(
             request,
             form,
@@ -387,7 +401,7 @@ def member_action(request: HttpRequest, username: str) -> HttpResponse:
         request,
         form,
         lambda: services.user_moderate(user=member, moderator=request.user, **form.cleaned_data),
-        MEMBER_DONE.get(form.cleaned_data.get("action"), "Done.").format(name=member.username),
+        str(MEMBER_DONE.get(form.cleaned_data.get("action"), _("Done."))) % {"name": member.username},
     ):
         return redirect("moderation-member", member.username)
     return _render_member(request, member, form=form, status=400)
@@ -429,7 +443,7 @@ def fraud_flag_decision(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: services.fraud_flag_decide(flag=flag, moderator=request.user, **form.cleaned_data),
-        "Decision recorded: it applies at the next ranking refresh.",
+        _("Decision recorded: it applies at the next ranking refresh."),
     ):
         return redirect("moderation-fraud-flag", flag.pk)
     return _render_flag(request, flag, form=form, status=400)
@@ -454,7 +468,7 @@ def announcements(request: HttpRequest) -> HttpResponse:
             request,
             form,
             lambda: services.announcement_create(moderator=request.user, **_announcement_values(form)),
-            "Announcement posted.",
+            _("Announcement posted."),
         ):
             return redirect("moderation-announcements")
     page = page_number(request)
@@ -476,7 +490,7 @@ def announcement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 form,
                 lambda: services.announcement_update(announcement=announcement, moderator=request.user, **values),
-                "Announcement saved.",
+                _("Announcement saved."),
             ):
                 return redirect("moderation-announcements")
     else:
@@ -512,7 +526,7 @@ def picks_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 request,
                 form,
                 lambda: services.editors_picks_set(category=category, moderator=request.user, picks=wanted),
-                "Editor's picks saved.",
+                _("Editor's picks saved."),
             ):
                 return redirect("moderation-picks-edit", category.slug)
         if isinstance(form, PickAddForm):
@@ -582,7 +596,7 @@ def _report(request: HttpRequest, *, review: Review | None = None, comment: Comm
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(request, "Thank you. The moderators will look at it.")
+                messages.success(request, _("Thank you. The moderators will look at it."))
                 anchor = f"#comment-{comment.pk}" if comment is not None else ""
                 return redirect(target_review.get_absolute_url() + anchor)
         status = 400
