@@ -488,3 +488,16 @@ CELERY_BEAT_SCHEDULE["brands-send-pending-emails"] = {
     "options": {"expires": 60},
 }
 # === end Brands =================================================================================
+
+# === For You (issue 27) =========================================================================
+# Every two minutes: refresh the For You topic pools, move new reviews through their first-chance
+# tiers, and rebuild the candidate lists of active people that are due (foryou/services.refresh,
+# docs/foryou.md). Frequent so a new review reaches its first readers within minutes; cheap when
+# nothing changed. Safe to overlap: a run takes a lock with an expiry and a second one skips.
+FORYOU_REFRESH_INTERVAL = timedelta(seconds=env.int("FORYOU_REFRESH_INTERVAL_SECONDS", default=120))
+CELERY_BEAT_SCHEDULE["foryou-refresh"] = {
+    "task": "foryou.tasks.refresh",
+    "schedule": FORYOU_REFRESH_INTERVAL,
+    "options": {"expires": FORYOU_REFRESH_INTERVAL.total_seconds()},
+}
+# === end For You ================================================================================
