@@ -109,7 +109,7 @@ def follow_create(*, follower: User, followee: User) -> bool:
         raise ValidationError({"username": [_("You cannot follow yourself.")]})
     _follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
     if created:
-        with translation.override(followee.language or translation.get_language()):
+        with in_language_of(followee):
             title = _("%(name)s started following you") % {"name": follower.public_name}
         notify(
             recipient=followee,
@@ -125,6 +125,12 @@ def follow_create(*, follower: User, followee: User) -> bool:
 def follow_delete(*, follower: User, followee: User) -> bool:
     deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
     return bool(deleted)
+
+
+def in_language_of(user: User) -> translation.override:
+    """Words stored for `user` to read later (a notification's title and body) are written under
+    this: in their chosen language, else in the current request's."""
+    return translation.override(user.language or translation.get_language())
 
 
 def notify(

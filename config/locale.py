@@ -112,27 +112,28 @@ class LanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from_path = language_from_path(request.path_info)
         language = from_path or preferred_language(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        if (
-            not from_path
-            and language != default_language()
-            and request.method in {"GET", "HEAD"}
-            and HTMX_HEADER not in request.headers
-        ):
-            target = f"/{language}{request.path_info}"
-            if is_valid_path(target, getattr(request, "urlconf", None)):
-                query = request.META.get("QUERY_STRING", "")
-                response = HttpResponseRedirect(
-                    f"{request.META.get('SCRIPT_NAME', '')}{target}" + (f"?{query}" if query else "")
-                )
-                patch_vary_headers(response, ("Accept-Language", "Cookie"))
-                return response
-        response = self.get_response(request)
+        # Active for this request only: the thread's language is put back afterwards, so work done
+        # after it in the same thread (tests, a task run eagerly) is not in a visitor's language.
+        with translation.override(language):
+            if (
+                not from_path
+                and language != default_language()
+                and request.method in {"GET", "HEAD"}
+                and HTMX_HEADER not in request.headers
+            ):
+                target = f"/{language}{request.path_info}"
+                if is_valid_path(target, getattr(request, "urlconf", None)):
+                    query = request.META.get("QUERY_STRING", "")
+                    location = f"{request.META.get('SCRIPT_NAME', '')}{target}" + (f"?{query}" if query else "")
+                    response = HttpResponseRedirect(location)
+                    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+                    return response
+            response = self.get_response(request)
+            # The active language at the end: a token user's profile may have changed it (API).
+            response.headers.setdefault("Content-Language", html_lang(translation.get_language() or language))
         if not from_path:
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
-        # The active language at the end: a token user's profile may have changed it (API).
-        response.headers.setdefault("Content-Language", html_lang(translation.get_language() or language))
         return response
 
 

@@ -243,3 +243,9 @@ def test_cjk_font_stack_and_no_web_fonts():
 
 def test_every_language_is_a_user_choice():
     assert [code for code, _name in User._meta.get_field("language").choices] == [c for c, _n in settings.LANGUAGES]
+
+
+def test_a_chinese_request_leaves_the_threads_language_as_it_was(client, db):
+    assert translation.get_language() == "en"
+    client.get("/zh-hans/login/")
+    assert translation.get_language() == "en"
