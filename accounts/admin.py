@@ -1,17 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Follow, Notification, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "display_name", "email", "is_staff", "suspended_until", "date_joined")
+    list_display = ("username", "display_name", "email", "language", "is_staff", "suspended_until", "date_joined")
     list_filter = (*BaseUserAdmin.list_filter, "suspended_until")
     search_fields = ("username", "display_name", "email")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("Profile", {"fields": ("display_name", "bio", "avatar", "suspended_until")}),
+        (_("Profile"), {"fields": ("display_name", "bio", "avatar", "language", "suspended_until")}),
     )
 
 

@@ -21,10 +21,10 @@ class User(AbstractUser):
         BRAND_MEMBER = "brand_member", _("Brand member")
         MODERATOR = "moderator", _("Moderator")
 
-    display_name = models.CharField(max_length=60, blank=True)
-    bio = models.TextField(max_length=500, blank=True)
-    avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
-    suspended_until = models.DateTimeField(null=True, blank=True)
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    bio = models.TextField(_("about"), max_length=500, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     # accounts.names.name_key(username), kept by save(): a new username whose key is taken looks
     # like an existing one and is refused. Two accounts that already collided when the column was
     # added both stay; the later one's key carries "#<id>", which no name_key can produce.
@@ -103,11 +103,17 @@ def moderator_flag() -> ExpressionWrapper:
 
 
 class Follow(models.Model):
-    follower = models.ForeignKey(User, on_delete=models.CASCADE, related_name="following_links")
-    followee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="follower_links")
+    follower = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="following_links", verbose_name=_("follower")
+    )
+    followee = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="follower_links", verbose_name=_("followed")
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
         constraints = [
             models.UniqueConstraint(fields=["follower", "followee"], name="follow_once"),
             models.CheckConstraint(condition=~Q(follower=F("followee")), name="follow_not_self"),
@@ -132,17 +138,21 @@ class Notification(models.Model):
         MODERATION = "moderation", _("Moderation decision")
         OTHER = "other", _("Other")
 
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True)
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
     # The figures behind it (e.g. a promotion's reputation and rank), for the API and the page.
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField(_("figures"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
