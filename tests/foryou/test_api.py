@@ -153,3 +153,18 @@ def test_services_refuse_unknown_show_less_kind(site):
     with pytest.raises(Exception) as error:
         services.show_less_add(user=UserFactory(), kind="brand", target_id=1)
     assert "kind" in str(error.value)
+
+
+def test_a_page_costs_the_same_queries_whatever_its_size(site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = UserFactory()
+    client = client_for(person)
+    client.get("/api/v1/for-you/?page_size=2")  # the list is built on the first visit
+    counts = []
+    for size in (3, 20):
+        with CaptureQueriesContext(connection) as queries:
+            assert len(client.get(f"/api/v1/for-you/?page_size={size}").json()["results"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
