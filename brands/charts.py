@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
 WIDTH, HEIGHT = 640, 220
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 36, 40, 14, 28
@@ -42,11 +43,11 @@ def timeline_svg(series: list[dict]) -> SafeString:
     for i, day in enumerate(series):
         x = PAD_LEFT + i * step
         if day["reviews"]:
+            reviews = ngettext("%(count)s review", "%(count)s reviews", day["reviews"]) % {"count": day["reviews"]}
             h = inner_h * day["reviews"] / max_reviews
             parts.append(
                 f'<rect x="{x + (step - bar_w) / 2:.1f}" y="{PAD_TOP + inner_h - h:.1f}" width="{bar_w:.1f}" '
-                f'height="{h:.1f}" rx="2" fill="{BAR}"><title>{escape(str(day["date"]))}: {day["reviews"]} '
-                f"review{'s' if day['reviews'] != 1 else ''}</title></rect>"
+                f'height="{h:.1f}" rx="2" fill="{BAR}"><title>{escape(str(day["date"]))}: {escape(reviews)}</title></rect>'
             )
         points.append(f"{x + step / 2:.1f},{PAD_TOP + inner_h * (1 - day['total_helpful'] / max_helpful):.1f}")
     if points:
@@ -59,11 +60,14 @@ def timeline_svg(series: list[dict]) -> SafeString:
         )
     total_reviews = series[-1]["total_reviews"] if series else 0
     total_helpful = series[-1]["total_helpful"] if series else 0
+    description = gettext(
+        "%(reviews)s linked reviews and %(helpful)s helpful votes over %(days)s days. "
+        "Bars: reviews per day (left axis). Line: helpful votes so far (right axis)."
+    ) % {"reviews": total_reviews, "helpful": total_helpful, "days": len(series)}
     svg = (
         f'<svg class="campaign-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="chart-title">Reviews and helpful votes over time</title>'
-        f'<desc id="chart-desc">{total_reviews} linked reviews and {total_helpful} helpful votes over {len(series)} days. '
-        "Bars: reviews per day (left axis). Line: helpful votes so far (right axis).</desc>" + "".join(parts) + "</svg>"
+        f'<title id="chart-title">{escape(gettext("Reviews and helpful votes over time"))}</title>'
+        f'<desc id="chart-desc">{escape(description)}</desc>' + "".join(parts) + "</svg>"
     )
     return mark_safe(svg)  # noqa: S308 - every interpolated value is a number or escaped  # nosec B308 B703

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -48,7 +50,7 @@ def _run(request: HttpRequest, action, *, success: str, back: str) -> HttpRespon
     try:
         action()
     except PermissionDenied as error:
-        return _refuse(request, str(error) or "You cannot do this.", 403)
+        return _refuse(request, str(error) or _("You cannot do this."), 403)
     except ValidationError as error:
         return _refuse(request, _messages_of(error), 400)
     except services.TransitionRefused as error:
@@ -64,7 +66,7 @@ def _brand_or_none(request: HttpRequest) -> Brand | None:
 def _campaign(request: HttpRequest, pk: int) -> tuple[Brand, Campaign]:
     brand = _brand_or_none(request)
     if brand is None:
-        raise PermissionDenied("You are not a member of a brand.")
+        raise PermissionDenied(_("You are not a member of a brand."))
     campaign = selectors.campaign_for_brand(brand, pk)
     if campaign is None:
         raise Http404("No such campaign.")
@@ -87,7 +89,7 @@ def brand_home(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                messages.success(request, "Your brand is registered. A moderator will verify it.")
+                messages.success(request, _("Your brand is registered. A moderator will verify it."))
                 return redirect("brand-home")
         return render(request, "brands/register.html", {"form": form}, status=400 if form.errors else 200)
     product_form = ProductForm(request.POST or None, prefix="product")
@@ -102,7 +104,7 @@ def brand_home(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(product_form, error)
         else:
-            messages.success(request, f"{product.name} is in your catalogue.")
+            messages.success(request, _("%(product)s is in your catalogue.") % {"product": product.name})
             return redirect("brand-home")
     members = list(selectors.brand_members(brand))
     is_owner = any(m.user_id == request.user.pk and m.is_owner for m in members)
@@ -126,7 +128,7 @@ def brand_home(request: HttpRequest) -> HttpResponse:
 def campaign_create(request: HttpRequest) -> HttpResponse:
     brand = _brand_or_none(request)
     if brand is None:
-        return _refuse(request, "You are not a member of a brand.", 403)
+        return _refuse(request, _("You are not a member of a brand."), 403)
     if not brand.is_verified:
         return _refuse(request, f"A moderator must verify {brand.name} before it can run tester campaigns.", 403)
     form = CampaignForm(request.POST or None, brand=brand)
@@ -138,7 +140,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as error:
             return _refuse(request, str(error), 403)
         else:
-            messages.success(request, "Campaign created. Invite testers from the list below.")
+            messages.success(request, _("Campaign created. Invite testers from the list below."))
             return redirect("brand-campaign", pk=campaign.pk)
     return render(
         request, "brands/campaign_form.html", {"brand": brand, "form": form}, status=400 if form.errors else 200
@@ -186,7 +188,7 @@ def campaign_invite(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         lambda: services.campaign_invite(actor=request.user, campaign=campaign, testers=users),
-        success=f"Invited {len(users)} tester{'s' if len(users) != 1 else ''}.",
+        success=ngettext("Invited %(count)s tester.", "Invited %(count)s testers.", len(users)) % {"count": len(users)},
         back=back,
     )
 
@@ -203,7 +205,7 @@ def campaign_auto_invite(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         lambda: services.campaign_auto_invite(actor=request.user, campaign=campaign, count=count),
-        success="Candor invited the best-matching testers.",
+        success=_("Candor invited the best-matching testers."),
         back=back,
     )
 
@@ -215,7 +217,7 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         lambda: services.campaign_close(member=request.user, campaign=campaign),
-        success="Campaign closed: no more invitations.",
+        success=_("Campaign closed: no more invitations."),
         back=reverse("brand-campaign", kwargs={"pk": campaign.pk}),
     )
 
@@ -231,7 +233,7 @@ def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_ship(request: HttpRequest, pk: int) -> HttpResponse:
     brand = _brand_or_none(request)
     if brand is None:
-        return _refuse(request, "You are not a member of a brand.", 403)
+        return _refuse(request, _("You are not a member of a brand."), 403)
     invitation = get_object_or_404(Invitation.objects.select_related("campaign"), pk=pk, campaign__brand=brand)
     form = ShipForm(request.POST)
     if not form.is_valid():
@@ -241,7 +243,7 @@ def invitation_ship(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.invitation_ship(
             member=request.user, invitation=invitation, tracking=form.cleaned_data["tracking"]
         ),
-        success=f"Marked shipped to {invitation.tester.public_name}.",
+        success=_("Marked shipped to %(name)s.") % {"name": invitation.tester.public_name},
         back=reverse("brand-campaign", kwargs={"pk": invitation.campaign_id}) + "#invitations",
     )
 
@@ -258,7 +260,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
     return _run(
         request,
         lambda: services.brand_member_invite(actor=request.user, username=username),
-        success=f"Invited {username}. They join when they accept.",
+        success=_("Invited %(username)s. They join when they accept.") % {"username": username},
         back=reverse("brand-home") + "#members",
     )
 
@@ -267,7 +269,7 @@ def _own_brand_member(request: HttpRequest, username: str) -> None:
     """403 without a brand; 404 for anyone not a member of the caller's brand (as in the API)."""
     brand = _brand_or_none(request)
     if brand is None:
-        raise PermissionDenied("You are not a member of a brand.")
+        raise PermissionDenied(_("You are not a member of a brand."))
     get_object_or_404(selectors.brand_members(brand), user__username=username)
 
 
@@ -278,7 +280,7 @@ def member_remove(request: HttpRequest, username: str) -> HttpResponse:
     return _run(
         request,
         lambda: services.brand_member_remove(actor=request.user, username=username),
-        success=f"{username} no longer speaks for your brand.",
+        success=_("%(username)s no longer speaks for your brand.") % {"username": username},
         back=reverse("brand-home") + "#members",
     )
 
@@ -289,11 +291,12 @@ def member_owner(request: HttpRequest, username: str) -> HttpResponse:
     _own_brand_member(request, username)
     is_owner = request.POST.get("is_owner")
     if is_owner not in {"1", "0"}:
-        return _refuse(request, "is_owner: send 1 to make an owner or 0 to unmake one.", 400)
+        return _refuse(request, _("is_owner: send 1 to make an owner or 0 to unmake one."), 400)
     return _run(
         request,
         lambda: services.brand_member_set_owner(actor=request.user, username=username, is_owner=is_owner == "1"),
-        success=f"{username} is {'now an owner' if is_owner == '1' else 'no longer an owner'}.",
+        success=(_("%(username)s is now an owner.") if is_owner == "1" else _("%(username)s is no longer an owner."))
+        % {"username": username},
         back=reverse("brand-home") + "#members",
     )
 
@@ -303,12 +306,12 @@ def member_owner(request: HttpRequest, username: str) -> HttpResponse:
 def member_invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     brand = _brand_or_none(request)
     if brand is None:
-        return _refuse(request, "You are not a member of a brand.", 403)
+        return _refuse(request, _("You are not a member of a brand."), 403)
     invitation = get_object_or_404(selectors.brand_membership_invitations(brand), pk=pk)
     return _run(
         request,
         lambda: services.brand_invitation_withdraw(actor=request.user, invitation=invitation),
-        success=f"Withdrew the invitation to {invitation.invitee.username}.",
+        success=_("Withdrew the invitation to %(username)s.") % {"username": invitation.invitee.username},
         back=reverse("brand-home") + "#members",
     )
 
@@ -319,7 +322,7 @@ def member_leave(request: HttpRequest) -> HttpResponse:
     return _run(
         request,
         lambda: services.brand_member_leave(user=request.user),
-        success="You no longer speak for the brand.",
+        success=_("You no longer speak for the brand."),
         back=reverse("brand-home"),
     )
 
@@ -342,7 +345,7 @@ def brand_invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         lambda: services.brand_invitation_accept(user=request.user, invitation=invitation),
-        success=f"You now speak for {invitation.brand.name}.",
+        success=_("You now speak for %(brand)s.") % {"brand": invitation.brand.name},
         back=reverse("brand-home"),
     )
 
@@ -354,7 +357,7 @@ def brand_invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         lambda: services.brand_invitation_decline(user=request.user, invitation=invitation),
-        success=f"Declined {invitation.brand.name}'s invitation.",
+        success=_("Declined %(brand)s's invitation.") % {"brand": invitation.brand.name},
         back=reverse("brand-invitations"),
     )
 
@@ -365,7 +368,7 @@ def brand_invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def verification(request: HttpRequest) -> HttpResponse:
     if not request.user.is_moderator:
-        return _refuse(request, "Only moderators verify brands.", 403)
+        return _refuse(request, _("Only moderators verify brands."), 403)
     return render(request, "brands/verification.html", {"brands": selectors.unverified_brands()})
 
 
@@ -375,13 +378,14 @@ def verification_decide(request: HttpRequest, slug: str) -> HttpResponse:
     brand = get_object_or_404(Brand, slug=slug)
     verified = request.POST.get("verified")
     if verified not in {"1", "0"}:
-        return _refuse(request, "verified: send 1 to verify or 0 to withdraw.", 400)
+        return _refuse(request, _("verified: send 1 to verify or 0 to withdraw."), 400)
     return _run(
         request,
         lambda: services.brand_verify(
             moderator=request.user, brand=brand, verified=verified == "1", note=request.POST.get("note", "")[:500]
         ),
-        success=f"{brand.name} is {'verified' if verified == '1' else 'no longer verified'}.",
+        success=(_("%(brand)s is verified.") if verified == "1" else _("%(brand)s is no longer verified."))
+        % {"brand": brand.name},
         back=reverse("brands-verification"),
     )
 
@@ -430,7 +434,7 @@ def tester_accept(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.invitation_accept(
             tester=request.user, invitation=invitation, shipping_address=form.cleaned_data["shipping_address"]
         ),
-        success=f"Accepted. {invitation.campaign.brand.name} will ship it to you.",
+        success=_("Accepted. %(brand)s will ship it to you.") % {"brand": invitation.campaign.brand.name},
         back=_tester_back(invitation),
     )
 
@@ -442,7 +446,7 @@ def tester_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         lambda: services.invitation_decline(tester=request.user, invitation=invitation),
-        success="Declined. Thank you for answering.",
+        success=_("Declined. Thank you for answering."),
         back=_tester_back(invitation),
     )
 
@@ -454,7 +458,7 @@ def tester_received(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         lambda: services.invitation_receive(tester=request.user, invitation=invitation),
-        success="Marked received. Take your time to try it, then review it honestly.",
+        success=_("Marked received. Take your time to try it, then review it honestly."),
         back=_tester_back(invitation),
     )
 
@@ -472,6 +476,6 @@ def tester_link(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         lambda: services.invitation_link_review(invitation=invitation, review=review, actor=request.user),
-        success="Your review is linked and shows the invited-tester disclosure.",
+        success=_("Your review is linked and shows the invited-tester disclosure."),
         back=_tester_back(invitation),
     )

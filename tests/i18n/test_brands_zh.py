@@ -1,0 +1,105 @@
+"""The brand dashboard, campaign pages, tester invitations and the tester e-mails in Simplified
+Chinese (issue 26); English stays the default (tests/brands assert the English wording)."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.template.loader import render_to_string
+from django.test import Client
+from django.utils import translation
+
+from tests.brands.conftest import invite, new_campaign, walk_to_received
+from tests.factories import (
+    BrandFactory,
+    BrandMembershipFactory,
+    CategoryFactory,
+    ProductFactory,
+    UserFactory,
+    make_tester,
+)
+from tests.i18n.zh import ZH, get_zh, text_zh
+from tests.moderation.conftest import make_moderator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def skincare():
+    return CategoryFactory(name="护肤", slug="skincare")
+
+
+@pytest.fixture
+def member():
+    brand = BrandFactory(name="Dewy Lab", slug="dewy-lab", is_verified=True)
+    return BrandMembershipFactory(brand=brand, user=UserFactory(username="dewy_pm"), is_owner=True).user
+
+
+@pytest.fixture
+def product(member, skincare):
+    return ProductFactory(brand=member.brand_membership.brand, category=skincare, name="Barrier Cream")
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_brand_dashboard_in_chinese(member, product):
+    new_campaign(member, product)
+    page = text_zh(logged_in(member), "brand-home")
+    assert "品牌后台" in page and "已认证品牌" in page and "新建测评活动" in page
+    assert "你的商品及分类排名" in page and ">负责人</td>" in page and "添加商品" in page
+    assert "Winter barrier test" in page and ">份数</th>" in page
+
+
+def test_campaign_page_and_its_form_in_chinese(member, product, skincare):
+    make_tester(category=skincare, reputation=90.0, username="mei")
+    campaign = new_campaign(member, product)
+    page = text_zh(logged_in(member), "brand-campaign", campaign.pk)
+    assert "转化漏斗" in page and "推荐的测评官" in page and "邀请所选" in page and "剩余 3 份" in page
+    assert "笔记数和有用票走势" in page and "收货后 14 天内交笔记" in page
+    form = text_zh(logged_in(member), "brand-campaign-create")
+    assert "赠送份数" in form and "测评者最低等级" in form and "创建活动" in form and "时间）" in form
+
+
+def test_inviting_says_so_in_chinese(member, product, skincare):
+    tester = make_tester(category=skincare, reputation=90.0, username="mei")
+    campaign = new_campaign(member, product)
+    done = get_zh(logged_in(member), "brand-campaign-invite", campaign.pk, method="post", data={"testers": ["mei"]})
+    assert "已邀请 1 位测评官。" in done.content.decode()
+    assert campaign.invitations.filter(tester=tester).exists()
+
+
+def test_tester_invitations_in_chinese(member, product, skincare):
+    tester = make_tester(category=skincare, reputation=90.0, username="mei")
+    invite(member, new_campaign(member, product), tester)
+    page = text_zh(logged_in(tester), "tester-invitations")
+    assert "我的测评邀请" in page and "收货地址" in page and ">接受</button>" in page and ">婉拒</button>" in page
+
+
+def test_received_invitation_shows_the_due_date_in_chinese(member, product, skincare):
+    tester = make_tester(category=skincare, reputation=90.0, username="mei")
+    walk_to_received(member, new_campaign(member, product), tester)
+    page = text_zh(logged_in(tester), "tester-invitations")
+    assert re.search(r"笔记截止 <strong>[^<]+</strong>（还剩 1[34] 天）。", page) and "写笔记" in page
+
+
+def test_invitation_email_renders_in_chinese(member, product, skincare):
+    tester = make_tester(category=skincare, reputation=90.0, username="mei")
+    mail.outbox.clear()
+    invitation = invite(member, new_campaign(member, product), tester)
+    context = {"tester": tester, "campaign": invitation.campaign, "invitation": invitation, "url": "https://x/"}
+    with translation.override(ZH):
+        body = render_to_string("brands/email/invitation.txt", context)
+    assert body.startswith(f"{tester.public_name}，你好：") and "流程：" in body and "14 天内提交笔记" in body
+    english = render_to_string("brands/email/invitation.txt", context)
+    assert english.startswith(f"Hello {tester.public_name},") and "14 days after you mark" in english
+
+
+def test_verification_page_in_chinese():
+    BrandFactory(name="Kumo", slug="kumo", is_verified=False)
+    moderator = make_moderator()
+    page = text_zh(logged_in(moderator), "brands-verification")
+    assert "品牌认证" in page and "认证 Kumo" in page and "未认证" in page
