@@ -1,6 +1,7 @@
 import sys
 
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.core.management.base import OutputWrapper
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
@@ -21,7 +22,9 @@ def grant_moderator_permissions(sender, **kwargs) -> None:
     )
 
 
-def index_missing(sender, apps, verbosity: int = 1, using: str = DEFAULT_DB_ALIAS, stdout=None, **kwargs) -> None:
+def index_missing(
+    sender, apps=global_apps, verbosity: int = 1, using: str = DEFAULT_DB_ALIAS, stdout=None, **kwargs
+) -> None:
     """After every migrate, index the rows that have no document, so the first migrate of an
     existing database (or one whose rows were loaded without signals) leaves the index complete:
     no manual `search_reindex`. On a complete index this is one anti-join per kind."""

@@ -1,10 +1,10 @@
 """What search derives from small tables and shares between processes through the Django cache,
-each under a generation counter that the receivers in search.signals bump when the rows change
-(at once, and again when the change commits: a read between the two would otherwise keep what
-it read before the commit under the new generation):
+each under a generation counter that the receivers in search.signals bump when a change of the
+rows commits:
 
 - SYNONYMS: the analysed synonym table (search.query), stored with the generation it was built
-  in and used only while that is current. Building it analyses every entry of every group
+  in and used only while that is current; never stored by a thread whose own synonym change has
+  not committed. Building it analyses every entry of every group
   (bench/search/RESULTS.md: too slow to repeat for each query once the list grows).
 - WORDS_ADDED / WORDS_RENAMED: jieba's dictionary of names lives in each process
   (search.dictionary); these counters tell a process that another one has added a row whose
@@ -18,6 +18,7 @@ callers rebuild from the database, slower but never stale.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -68,15 +69,41 @@ def _bump(name: str) -> None:
         logger.warning("search cache generation %s not bumped: %r", name, error)
 
 
+_uncommitted = threading.local()
+
+
 def bump(name: str) -> None:
-    """A new generation of `name` now and once the current transaction commits."""
-    _bump(name)
-    transaction.on_commit(lambda: _bump(name))
+    """A new generation of `name` once the current transaction commits. Until then this thread
+    builds `name` afresh for each read and stores nothing: what it reads may be its own
+    uncommitted rows, which a rollback would leave in the cache under the current generation."""
+    pending = getattr(_uncommitted, "names", None)
+    if pending is None:
+        pending = _uncommitted.names = set()
+    pending.add(name)
+
+    def committed() -> None:
+        pending.discard(name)
+        _bump(name)
+
+    transaction.on_commit(committed)
+
+
+def _writing(name: str) -> bool:
+    """This thread changed `name`'s rows in a transaction still open (or rolled back)."""
+    pending = getattr(_uncommitted, "names", None)
+    if not pending or name not in pending:
+        return False
+    if connection.in_atomic_block:
+        return True
+    pending.discard(name)  # the transaction is over: what the database shows now is committed
+    return False
 
 
 def remembered(name: str, build: Callable[[], T]) -> T:
     """`build()`, kept in the cache under `name` with the generation it was built in and used
     while that is current: the counter and the entry are read in one round trip."""
+    if _writing(name):
+        return build()
     counter_key, entry_key = key(f"gen:{name}"), key(name)
     try:
         found = cache.get_many([counter_key, entry_key])

@@ -40,7 +40,7 @@ from reviews.models import Brand, Category, Product, Review, ReviewPhoto, Tag
 
 from .models import SearchDocument
 from .query import Prefix, Query, parse, parse_prefix, prefix_to_fts5, prefix_to_tsquery, to_fts5, to_tsquery
-from .text import spans
+from .text import Span, fold, spans
 
 RELEVANCE_SHARE = 0.5
 TEXT_WEIGHTS = {"a": 1.0, "b": 0.4}
@@ -188,11 +188,13 @@ def _review_filters(filters: Filters) -> tuple[list[str], list]:
     return where, params
 
 
-RELEVANCE_SQL = f"m.quality * ({1 - RELEVANCE_SHARE} + {RELEVANCE_SHARE} * m.text)"
+RELEVANCE_SQL = f"c.quality * ({1 - RELEVANCE_SHARE} + {RELEVANCE_SHARE} * ({{text}}))"
+# The order of the results, over the candidates alone (no join): `helpful` is quality, `newest`
+# the review's id (ids are given in the order reviews are written).
 ORDERS = {
-    "relevance": "relevance DESC, id DESC",
-    "helpful": "quality DESC, helpful_count DESC, id DESC",
-    "newest": "created_at DESC, id DESC",
+    "relevance": "o.relevance DESC, o.object_id DESC",
+    "helpful": "o.quality DESC, o.object_id DESC",
+    "newest": "o.object_id DESC",
 }
 # The order in which the matching documents are walked to pick the MAX_RANKED candidates; each
 # is an index (search_review_quality, search_document_once) that the walk can stop early on.
@@ -243,31 +245,48 @@ def _candidates(query: Query, filters: Filters, sort: str) -> tuple[str, list, s
 
 def _review_page(query: Query, filters: Filters, sort: str, page: int) -> tuple[list[tuple[int, float]], int, bool]:
     """[(review id, relevance)] of the page (one row more than a page when another follows), the
-    number of visible reviews among the candidates, and whether the candidates were capped at
-    MAX_RANKED (more match than were ordered and counted)."""
+    number of visible matching reviews (MAX_RANKED when capped), and whether the candidates were
+    capped at MAX_RANKED (more match than were ordered and counted).
+
+    The candidates are ordered first, from their documents alone; the reviews and their authors
+    are then read in that order only until the page is full (hidden reviews and inactive
+    accounts are skipped there). Counting reads them for every candidate, so it is done only
+    when the candidates are not capped."""
     candidates, params, text_sql, text_params = _candidates(query, filters, sort)
     users = get_user_model()._meta.db_table
     # text in [0, 1): ts_rank's normalisation 32 folds it already; bm25 is folded here.
     text = text_sql if _postgres() or not query else f"{text_sql} / (1.0 + {text_sql})"
-    matched = (
-        f"SELECT r.id, r.created_at, r.helpful_count, c.quality, {text} AS text, c.candidates "  # noqa: S608 # nosec B608 # constants
-        f"FROM (SELECT i.*, COUNT(*) OVER () AS candidates FROM ({candidates}) i) c "
-        f"JOIN {REVIEWS} r ON r.id = c.object_id JOIN {users} u ON u.id = r.author_id "
+    relevance = RELEVANCE_SQL.format(text=text)
+    visible = (
+        f"JOIN {REVIEWS} r ON r.id = o.object_id JOIN {users} u ON u.id = r.author_id "
         "WHERE r.status = %s AND u.is_active"
     )
+    ordered = (
+        f"SELECT c.object_id, c.quality, {relevance} AS relevance, COUNT(*) OVER () AS candidates "  # noqa: S608 # nosec B608 # constants
+        f"FROM ({candidates}) c ORDER BY {ORDERS[sort].replace('o.', '')}"
+    )
     sql = (
-        f"SELECT id, relevance, COUNT(*) OVER (), candidates FROM (SELECT m.*, {RELEVANCE_SQL} AS relevance "  # noqa: S608 # nosec B608 # constants
-        f"FROM ({matched}) m) m ORDER BY {ORDERS[sort]} LIMIT %s OFFSET %s"
+        f"SELECT o.object_id, o.relevance, o.candidates FROM ({ordered}) o {visible} "  # noqa: S608 # nosec B608 # constants
+        f"ORDER BY {ORDERS[sort]} LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*text_params, *params, Review.Status.PUBLISHED, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
         rows = cursor.fetchall()
-    if not rows and page > 1:
-        # Past the end: the total still says how many there are.
-        return [], *_review_page(query, filters, "newest", 1)[1:]
-    if not rows:
-        return [], 0, False
-    return [(pk, relevance) for pk, relevance, _total, _candidates in rows], rows[0][2], rows[0][3] >= MAX_RANKED
+        capped = bool(rows) and rows[0][2] >= MAX_RANKED
+        if capped:
+            total = MAX_RANKED
+        elif rows and page == 1 and len(rows) <= PAGE_SIZE:
+            total = len(rows)  # all of them are on this page
+        else:
+            cursor.execute(
+                f"SELECT COUNT(*), MAX(o.candidates) FROM (SELECT c.object_id, COUNT(*) OVER () AS candidates "  # noqa: S608 # nosec B608 # constants
+                f"FROM ({candidates}) c) o {visible}",
+                [*params, Review.Status.PUBLISHED],
+            )
+            total, most = cursor.fetchone()
+            capped = (most or 0) >= MAX_RANKED
+            total = MAX_RANKED if capped else total
+    return [(pk, relevance) for pk, relevance, _candidates in rows], total, capped
 
 
 # --- highlighting ---------------------------------------------------------------------------------
@@ -275,10 +294,16 @@ def _review_page(query: Query, filters: Filters, sort: str, page: int) -> tuple[
 
 def highlight(text: str, words: frozenset[str], *, snippet: int | None = None) -> SafeString:
     """`text` escaped, with the words of the query (as analysed) in <mark>. With `snippet`, only
-    about that many characters around the first match (or from the start)."""
-    scanned = text[:HIGHLIGHT_SCAN_CHARS] if snippet else text
+    about that many characters around the first match (or from the start): only a window around
+    the first place a query word occurs as written is analysed, not the whole body."""
+    offset, scanned = 0, text
+    if snippet and len(text) > snippet:
+        hint = _first_place(text, words)
+        offset = max(0, hint - snippet)
+        scanned = text[offset : hint + 2 * snippet]
     marks: list[list[int]] = []
     for span in spans(scanned):
+        span = Span(span.start + offset, span.end + offset, span.term)
         if span.term in words:
             if marks and span.start <= marks[-1][1]:
                 marks[-1][1] = max(marks[-1][1], span.end)
@@ -301,6 +326,14 @@ def highlight(text: str, words: frozenset[str], *, snippet: int | None = None) -
     if end < len(text):
         html += "…"
     return mark_safe(html)  # noqa: S308 # nosec B308 B703 # every piece of text above is escaped
+
+
+def _first_place(text: str, words: frozenset[str]) -> int:
+    """Where the earliest query word (a stem is the start of the words it came from) occurs in
+    the first HIGHLIGHT_SCAN_CHARS of `text`, folded as the analysis folds it; 0 if none does."""
+    lowered = fold(text[:HIGHLIGHT_SCAN_CHARS]).lower()
+    places = [at for word in words if (at := lowered.find(word)) >= 0]
+    return min(places, default=0)
 
 
 # --- the one query --------------------------------------------------------------------------------

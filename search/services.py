@@ -86,11 +86,30 @@ def _review_document(pk: int, title: str, body: str, product: str, brand: str, t
 
 
 def index_new_review(review: Review) -> None:
-    """The document of a review just inserted (no tags, no score yet), from the row in hand:
-    one statement. Its tags arrive through review_tags_added."""
+    """The document of a review just inserted (no tags, no score yet), in one statement: its
+    title and body analysed here, its product's and brand's names copied as analysed from the
+    product's own document. Its tags arrive through review_tags_added."""
     dictionary.ensure_loaded()
-    product = review.product
-    _upsert([_review_document(review.pk, review.title, review.body, product.name, product.brand.name, (), None)])
+    docs = SearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {docs} (kind, object_id, terms_a, terms_b, label, quality) "  # noqa: S608 # nosec B608 # model table
+            f"SELECT %s, %s, TRIM(%s || ' ' || p.terms_a), %s, '', %s FROM {docs} p "
+            "WHERE p.kind = %s AND p.object_id = %s "
+            "ON CONFLICT (kind, object_id) DO UPDATE SET terms_a = EXCLUDED.terms_a, terms_b = EXCLUDED.terms_b",
+            [
+                Kind.REVIEW,
+                review.pk,
+                _joined(review.title),
+                _joined(review.body),
+                QUALITY_FLOOR,
+                Kind.PRODUCT,
+                review.product_id,
+            ],
+        )
+        if cursor.rowcount:
+            return
+    index_reviews([review.pk])  # the product has no document (loaded without signals)
 
 
 def review_tags_added(review_id: int, names: Iterable[str]) -> None:

@@ -1,18 +1,21 @@
 """Search speed, by hand (not a timed test), on whatever database DATABASE_URL names.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/h7 .venv/bin/python bench/search/run.py --build 100000
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h7 .venv/bin/python bench/search/run.py [-r 30]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h7 .venv/bin/python bench/search/run.py [--runs 3] [-r 10]
+    # the 1M-review benchmark database (bench/generate.py), indexed by `manage.py migrate search`:
+    DATABASE_URL=postgres://postgres@127.0.0.1:5433/candor_bench .venv/bin/python bench/search/run.py --queries bench
 
 --build N writes a synthetic bilingual community of N reviews first (bench_ users, brands and
 products named in Chinese and English, notes in either language drawn from a skewed vocabulary),
-with bulk inserts that send no signals, then times `search_reindex`. On a database that already
-holds reviews (the 1M benchmark database, after `manage.py search_reindex`), run without --build.
+with bulk inserts that send no signals, then indexes it (search.services.index_missing, what
+migrate does) and runs VACUUM ANALYZE (a bulk-filled GIN index keeps a pending list until then).
 
-Prints, with the load average: p50 / p95 of search.selectors.search (first page, relevance, with
-products, tags and people) for one- and two-word Chinese and English queries; of suggest() for
-prefixes; and what indexing adds to a review's write: review_create with the search receivers
-connected against disconnected, and index_reviews([id]) alone (the analysis and the upsert).
-Every write is rolled back.
+Each run prints, with the load average: p50 / p95 of search.selectors.search (first page,
+relevance, with products, tags and people) per group of queries, and of the floor, a plain
+indexed tsvector match of the same query returning a page of ids in the same loop; of suggest()
+and its floor (a prefix match on the label index); and what indexing adds to a review's write:
+review_create with the search receivers connected against disconnected (every write rolled back).
+--runs repeats everything and ends with min / median / max of each figure over the runs.
 """
 
 import argparse
@@ -37,14 +40,26 @@ from accounts.models import User  # noqa: E402
 from reviews.models import Brand, Category, Product, Review  # noqa: E402
 from reviews.services import review_create  # noqa: E402
 from search import selectors, services, signals  # noqa: E402
+from search.query import parse, parse_prefix, prefix_to_tsquery, to_tsquery  # noqa: E402
 
+QUERY_SETS = {}
 QUERIES = {
     "zh 1 word": ["面霜", "防晒", "口紅", "精华", "敏感肌"],
     "zh 2 words": ["保湿 面霜", "防晒 清爽", "口红 显白", "精华 抗老"],
     "en 1 word": ["sunscreen", "serum", "moisturizer", "cleanser", "lipstick"],
     "en 2 words": ["face cream", "dry skin", "vitamin serum", "white cast"],
 }
+QUERY_SETS["synthetic"] = QUERIES
+# bench/generate.py's text: titles "Review N", products "Product N" of "Brand N", bodies of "Tried
+# it for a few weeks." repeated: one word matches every review, "product N" a few dozen.
+QUERY_SETS["bench"] = {
+    "zh 1 word": ["面霜", "防晒", "口紅"],
+    "en 1 word, every review": ["weeks", "tried", "review"],
+    "en 1 word, rare": ["123457", "99"],
+    "en 2 words": ["product 123", "brand 7", "few weeks", "review 4242"],
+}
 PREFIXES = ["ce", "cera", "防", "兰蔻", "#sen", "moist", "la r", "雅诗"]
+BENCH_PREFIXES = ["pro", "product 12", "bra", "brand 4", "防"]
 
 ZH_WORDS = (
     "面霜 保湿 滋润 清爽 防晒 口红 显白 精华 抗老 敏感肌 干皮 油皮 混油 毛孔 美白 痘痘 质地 吸收 "
@@ -130,34 +145,64 @@ def build(n: int, seed: int = 7) -> None:
             Review.objects.bulk_create(batch)
             batch = []
     Review.objects.bulk_create(batch)
+    started = time.perf_counter()
+    counts = services.index_missing()
+    seconds = time.perf_counter() - started
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    started = time.perf_counter()
-    counts = services.reindex_all()
-    seconds = time.perf_counter() - started
-    print(
-        f"built {n} reviews; search_reindex: {counts} in {seconds:.1f} s ({counts['review'] / seconds:.0f} reviews/s)"
-    )
+            cursor.execute("VACUUM ANALYZE")
+    print(f"built {n} reviews; indexed {counts} in {seconds:.1f} s ({counts['review'] / seconds:.0f} reviews/s)")
 
 
-def percentiles(samples: list[float]) -> str:
+def p50_p95(samples: list[float]) -> tuple[float, float]:
     samples = sorted(samples)
     p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
-    return f"p50 {statistics.median(samples) * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   (n={len(samples)})"
+    return statistics.median(samples) * 1000, p95 * 1000
 
 
-def timed(fn, repeats: int) -> list[float]:
-    fn()  # warm: plans, the dictionary, the synonym list
-    out = []
+def timed_pair(fn, floor, repeats: int) -> tuple[list[float], list[float]]:
+    """`fn` and its floor, interleaved, so both see the same load."""
+    fn(), floor()  # warm: plans, the dictionary, the synonym list
+    out, floors = [], []
     for _ in range(repeats):
         started = time.perf_counter()
         fn()
         out.append(time.perf_counter() - started)
-    return out
+        started = time.perf_counter()
+        floor()
+        floors.append(time.perf_counter() - started)
+    return out, floors
 
 
-def write_costs(repeats: int) -> None:
+def match_floor(q: str):
+    sql = (
+        "SELECT object_id FROM search_searchdocument WHERE kind = 'review' "
+        "AND vector @@ to_tsquery('simple', %s) LIMIT 21"
+    )
+    tsquery = to_tsquery(parse(q)) if parse(q) else "''"
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [tsquery])
+            cursor.fetchall()
+
+    return run
+
+
+def prefix_floor(prefix: str):
+    sql = "SELECT id FROM search_searchdocument WHERE label <> '' AND label_vector @@ to_tsquery('simple', %s) LIMIT 11"
+    parsed = parse_prefix(prefix.lstrip("#"))
+    tsquery = prefix_to_tsquery(parsed) if parsed else "''"
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [tsquery])
+            cursor.fetchall()
+
+    return run
+
+
+def write_costs(repeats: int) -> dict[str, float]:
     rng = random.Random(11)
     products = list(Product.objects.order_by("?")[:repeats])
     author = User.objects.create(username=f"bench_writer_{os.getpid()}", username_key=f"bench_writer_{os.getpid()}")
@@ -165,7 +210,7 @@ def write_costs(repeats: int) -> None:
     def create_all() -> list[float]:
         times = []
         for n, product in enumerate([products[0], *products]):
-            title, body = note_text(rng, chinese=rng.random() < 0.5)
+            title, body = note_text(rng, chinese=n % 2 == 0)
             with transaction.atomic():
                 started = time.perf_counter()
                 review_create(author=author, product=product, rating=4, title=title, body=body, tags=["bench"])
@@ -174,55 +219,73 @@ def write_costs(repeats: int) -> None:
                 transaction.set_rollback(True)
         return times
 
-    with_index = create_all()
-    post_save.disconnect(sender=Review, dispatch_uid="search-review-saved")
-    m2m_changed.disconnect(sender=Review.tags.through, dispatch_uid="search-review-tags")
-    without_index = create_all()
-    signals.connect()
-    reviews = list(Review.objects.order_by("?").values_list("pk", flat=True)[:repeats])
-    alone, cpu = [], []
-    for pk in reviews:
-        services._analysed.cache_clear()
-        with transaction.atomic():
-            started, started_cpu = time.perf_counter(), time.process_time()
-            services.index_reviews([pk])
-            alone.append(time.perf_counter() - started)
-            cpu.append(time.process_time() - started_cpu)
-            transaction.set_rollback(True)
+    # Interleaved halves, so both see the same load.
+    with_index, without_index = [], []
+    for _ in range(2):
+        with_index += create_all()
+        post_save.disconnect(sender=Review, dispatch_uid="search-review-saved")
+        m2m_changed.disconnect(sender=Review.tags.through, dispatch_uid="search-review-tags")
+        without_index += create_all()
+        signals.connect()
     author.delete()
-    print(f"review_create, search receivers on   {percentiles(with_index)}")
-    print(f"review_create, search receivers off  {percentiles(without_index)}")
-    print(f"index_reviews([id]) alone            {percentiles(alone)}")
-    print(f"  of which this process's CPU        {percentiles(cpu)}")
-    added = statistics.median(with_index) - statistics.median(without_index)
-    print(f"indexing adds (median difference)     {added * 1000:.2f} ms per review write")
+    on, off = p50_p95(with_index), p50_p95(without_index)
+    print(f"  review_create, search receivers on   p50 {on[0]:7.2f} ms  p95 {on[1]:7.2f} ms")
+    print(f"  review_create, search receivers off  p50 {off[0]:7.2f} ms  p95 {off[1]:7.2f} ms (the floor)")
+    print(f"  indexing adds (median difference)    {on[0] - off[0]:.2f} ms per review write")
+    return {"write: indexing adds (ms)": on[0] - off[0], "write: with / without": on[0] / off[0]}
+
+
+def one_run(args, queries: dict[str, list[str]], prefixes: list[str]) -> dict[str, float]:
+    figures = {}
+    print(f"load {os.getloadavg()}")
+    for label, group in queries.items() if not args.writes_only else ():
+        samples, floors, totals = [], [], []
+        for q in group:
+            got, floor = timed_pair(lambda q=q: selectors.search(q), match_floor(q), args.repeats)
+            samples += got
+            floors += floor
+            totals.append(selectors.search(q).total)
+        (p50, p95), (f50, f95) = p50_p95(samples), p50_p95(floors)
+        print(
+            f"  search {label:<26} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   floor p50 {f50:6.2f} p95 {f95:6.2f} ms   "
+            f"matches {totals}"
+        )
+        figures[f"search {label}: p95 (ms)"] = p95
+        figures[f"search {label}: p95 / floor p95"] = p95 / f95
+    if not args.writes_only:
+        samples, floors = [], []
+        for prefix in prefixes:
+            got, floor = timed_pair(lambda p=prefix: selectors.suggest(p), prefix_floor(prefix), args.repeats)
+            samples += got
+            floors += floor
+        (p50, p95), (f50, f95) = p50_p95(samples), p50_p95(floors)
+        print(f"  suggest {'':<25} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   floor p50 {f50:6.2f} p95 {f95:6.2f} ms")
+        figures["suggest: p95 (ms)"] = p95
+        figures["suggest: p95 / floor p95"] = p95 / f95
+    figures.update(write_costs(args.writes))
+    print(f"load {os.getloadavg()}")
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", type=int, default=0, help="write this many synthetic reviews first")
-    parser.add_argument("-r", "--repeats", type=int, default=30)
+    parser.add_argument("-r", "--repeats", type=int, default=10, help="timings of each query per run")
+    parser.add_argument("--runs", type=int, default=3, help="whole runs; min / median / max over them")
+    parser.add_argument("--writes", type=int, default=40, help="review writes timed per half")
+    parser.add_argument("--queries", choices=sorted(QUERY_SETS), default="synthetic")
     parser.add_argument("--writes-only", action="store_true", help="time only what indexing adds to a write")
     args = parser.parse_args()
     if args.build:
         build(args.build)
     reviews = Review.objects.count()
-    print(
-        f"database: {connection.vendor} {connection.settings_dict['NAME']}, {reviews} reviews; load {os.getloadavg()}"
-    )
-    for label, queries in QUERIES.items() if not args.writes_only else ():
-        samples, totals = [], []
-        for q in queries:
-            samples += timed(lambda q=q: selectors.search(q), args.repeats)
-            totals.append(selectors.search(q).total)
-        print(f"search {label:<11} {percentiles(samples)}   matches {totals}")
-    if not args.writes_only:
-        samples = []
-        for prefix in PREFIXES:
-            samples += timed(lambda p=prefix: selectors.suggest(p), args.repeats)
-        print(f"suggest             {percentiles(samples)}")
-    write_costs(min(args.repeats * 3, 100))
-    print(f"load {os.getloadavg()}")
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}, {reviews} reviews; {time.ctime()}")
+    prefixes = BENCH_PREFIXES if args.queries == "bench" else PREFIXES
+    runs = [one_run(args, QUERY_SETS[args.queries], prefixes) for _ in range(args.runs)]
+    print(f"over {args.runs} runs: min / median / max")
+    for name in runs[0]:
+        values = sorted(run[name] for run in runs)
+        print(f"  {name:<48} {values[0]:8.2f} {statistics.median(values):8.2f} {values[-1]:8.2f}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ dictionary shared through the Django cache, and tags renamed or deleted."""
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from reviews.models import Product, Review, Tag
 from reviews.services import review_create
 from search import cache, dictionary, text
 from search.models import SearchDocument, Synonym
+from search.query import parse
 from tests.factories import BrandFactory, CategoryFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,30 +39,49 @@ def synonym_reads(api_client, q) -> int:
     return sum("search_synonym" in query["sql"] for query in queries.captured_queries)
 
 
-def test_the_synonym_list_is_read_once_and_again_after_a_change(api_client):
-    group = Synonym.objects.create(terms="防晒, sunblock")
+def test_the_synonym_list_is_read_once_and_again_after_a_change(api_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        group = Synonym.objects.create(terms="防晒, sunblock")
     review = note("Sunscreen", "A sunscreen for the beach.")
     assert synonym_reads(api_client, "防晒") == 1
     assert synonym_reads(api_client, "防晒") == 0
     assert found(api_client, "防晒") == []
-    group.terms = "防晒, sunblock, sunscreen"
-    group.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        group.terms = "防晒, sunblock, sunscreen"
+        group.save()
     assert found(api_client, "防晒") == [review.pk]
-    group.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        group.delete()
     assert found(api_client, "防晒") == []
 
 
-def test_a_name_another_process_added_or_renamed_is_known_before_the_next_analysis():
+@pytest.mark.django_db(transaction=True)
+def test_a_synonym_change_rolled_back_never_reaches_the_cache(api_client):
+    review = note("Sunblock", "A sunblock for the beach.")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Synonym.objects.create(terms="防晒, sunblock")
+        # The writer reads its own uncommitted group: this read must not be kept.
+        assert parse("防晒").groups == (((("防晒",), ("sunblock",))),)
+        raise RuntimeError
+    assert found(api_client, "防晒") == []
+    assert found(api_client, "sunblock") == [review.pk]
+
+
+def test_a_name_another_process_added_or_renamed_is_known_before_the_next_analysis(
+    django_capture_on_commit_callbacks,
+):
     dictionary.ensure_loaded()
     brand, category = BrandFactory(), CategoryFactory()
     # Written without signals, as by another process: this one learns it through the counter.
     (product,) = Product.objects.bulk_create([Product(name="蓝蝶雪绒霜", slug="lan", brand=brand, category=category)])
     assert not text.known_word("蓝蝶雪绒霜")
-    cache.bump(cache.WORDS_ADDED)
+    with django_capture_on_commit_callbacks(execute=True):  # the other process's commit
+        cache.bump(cache.WORDS_ADDED)
     dictionary.ensure_loaded()
     assert text.known_word("蓝蝶雪绒霜")
     Product.objects.filter(pk=product.pk).update(name="紫萤月光乳")
-    cache.bump(cache.WORDS_RENAMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        cache.bump(cache.WORDS_RENAMED)
     dictionary.ensure_loaded()
     assert text.known_word("紫萤月光乳")
 
@@ -117,3 +137,16 @@ def test_migrate_indexes_the_rows_that_have_no_document(api_client):
     assert found(api_client, "balm") == [review.pk]
     assert SearchDocument.objects.filter(kind="product", object_id=review.product_id).exists()
     assert SearchDocument.objects.filter(kind="person", object_id=review.author_id).exists()
+
+
+def test_a_new_review_carries_its_product_and_brand_names_with_or_without_their_document(api_client):
+    indexed = ProductFactory(name="Velvet Tint", brand=BrandFactory(name="Rouge Maison"))
+    first = review_create(author=UserFactory(), product=indexed, rating=4, title="Nice", body="Soft.")
+    # A product loaded without signals has no document: the review's is written from the rows.
+    (unindexed,) = Product.objects.bulk_create(
+        [Product(name="Cloud Balm", slug="cloud-balm", brand=indexed.brand, category=indexed.category)]
+    )
+    second = review_create(author=UserFactory(), product=unindexed, rating=4, title="Nice", body="Soft.")
+    assert found(api_client, "velvet tint") == [first.pk]
+    assert found(api_client, "cloud balm") == [second.pk]
+    assert set(found(api_client, "rouge maison")) == {first.pk, second.pk}

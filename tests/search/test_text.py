@@ -32,3 +32,15 @@ def test_spans_point_into_the_original_text():
 def test_compact_is_the_whole_name_folded():
     assert compact("CeraVe Moisturizing Cream") == "ceravemoisturizingcream"
     assert compact("蘭蔻 小黑瓶") == "兰蔻小黑瓶"
+
+
+def test_a_snippet_marks_a_match_deep_in_a_long_body():
+    from search.selectors import highlight
+    from search.text import terms
+
+    body = "Plain words about nothing. " * 60 + "这支口紅 and the Serums were great. " + "More filler text. " * 20
+    words = frozenset(terms("口红 serum"))
+    html = highlight(body, words, snippet=160)
+    assert "<mark>口紅</mark>" in html and "<mark>Serums</mark>" in html
+    assert html.startswith("…") and html.endswith("…") and len(html) < 260
+    assert "<mark>" not in highlight("Plain words. " * 300, words, snippet=160)
