@@ -8,19 +8,50 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from accounts.models import Notification
 
 from . import scoring as S
 
-# Every value is a bound parameter; only the vendor's JSON function is chosen below.
+# Every value is a bound parameter; only the vendor's JSON function and the per-language CASE
+# (built from settings.LANGUAGES, parameter names only) are put in below.
 LEVEL_UPS_SQL = """
     INSERT INTO accounts_notification (recipient_id, kind, title, body, url, data, created_at, read_at)
-    SELECT s.user_id, %(kind)s, 'You reached level ' || s.level,
-           'Your reviews keep helping people. See what the next level needs on your profile.',
+    SELECT s.user_id, %(kind)s, TITLE_SQL, BODY_SQL,
            '/u/' || u.username || '/', JSON_OBJECT_FUNCTION('level', s.level), %(now)s, NULL
     FROM ranking_reviewerstanding s JOIN accounts_user u ON u.id = s.user_id
     WHERE s.level > s.announced_level
 """
+
+
+def _level_up_words() -> tuple[str, str, dict]:
+    """The notification's title and body as SQL, each in its reader's language: the one they
+    chose (accounts.User.language), else the language active now (as accounts.services.
+    in_language_of). Returns (title SQL, body SQL, their parameters)."""
+    params: dict = {}
+    titles, bodies = [], []
+    languages = [("", None)] + [(code, index) for index, (code, _name) in enumerate(settings.LANGUAGES)]
+    for code, index in languages:
+        key = "now_lang" if index is None else f"lang{index}"
+        with translation.override(code or translation.get_language()):
+            before, _marker, after = _("You reached level %(level)s").partition("%(level)s")
+            params[f"{key}_before"], params[f"{key}_after"] = before, after
+            params[f"{key}_body"] = _(
+                "Your reviews keep helping people. See what the next level needs on your profile."
+            )
+        title = f"CAST(%({key}_before)s AS TEXT) || CAST(s.level AS TEXT) || CAST(%({key}_after)s AS TEXT)"
+        if index is None:
+            default_title, default_body = title, f"%({key}_body)s"
+        else:
+            params[key] = code
+            titles.append(f"WHEN %({key})s THEN {title}")
+            bodies.append(f"WHEN %({key})s THEN %({key}_body)s")
+    title_sql = f"CASE u.language {' '.join(titles)} ELSE {default_title} END"
+    body_sql = f"CASE u.language {' '.join(bodies)} ELSE {default_body} END"
+    return title_sql, body_sql, params
 
 
 # An incremental run lists the reviewers whose level it raised (the engine's rk_level_up):
@@ -34,9 +65,11 @@ def announce_level_ups(engine, *, now: datetime, only_raised_by_this_run: bool =
     level this run raised). Returns how many."""
     function = "jsonb_build_object" if engine.d.pg else "json_object"
     among = RAISED_BY_THIS_RUN if only_raised_by_this_run else ""
+    title_sql, body_sql, words = _level_up_words()
+    sql = LEVEL_UPS_SQL.replace("JSON_OBJECT_FUNCTION", function).replace("TITLE_SQL", title_sql)
     inserted = engine.x(
-        LEVEL_UPS_SQL.replace("JSON_OBJECT_FUNCTION", function) + among,
-        {"kind": Notification.Kind.LEVEL_UP, "now": engine.dt(now)},
+        sql.replace("BODY_SQL", body_sql) + among,
+        {"kind": Notification.Kind.LEVEL_UP, "now": engine.dt(now), **words},
     )
     if inserted:
         engine.x(MARK_ANNOUNCED_SQL + among)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models import Category, HelpfulVote, Product, Review
 
@@ -189,8 +190,8 @@ class CategoryStats(models.Model):
     review_count = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
-        verbose_name = "category stats"
-        verbose_name_plural = "category stats"  # not Django's "category statss"
+        verbose_name = _("category stats")
+        verbose_name_plural = _("category stats")  # not Django's "category statss"
 
     def __str__(self) -> str:
         return f"{self.category_id}: mean {self.mean_rating:.2f}"
@@ -246,13 +247,13 @@ class FraudFlag(models.Model):
     discounted; to a confirmed one, excluded."""
 
     class Kind(models.TextChoices):
-        SERIAL_VOTING = "serial_voting", "Serial voting"
-        VOTE_RING = "vote_ring", "Vote ring"
+        SERIAL_VOTING = "serial_voting", _("Serial voting")
+        VOTE_RING = "vote_ring", _("Vote ring")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CONFIRMED = "confirmed", "Confirmed"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISMISSED = "dismissed", _("Dismissed")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -297,12 +298,12 @@ class RerankRun(models.Model):
     watermark of the next incremental run."""
 
     class Kind(models.TextChoices):
-        FULL = "full", "Full"
-        INCREMENTAL = "incremental", "Incremental"
+        FULL = "full", _("Full")
+        INCREMENTAL = "incremental", _("Incremental")
 
     class Status(models.TextChoices):
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
     status = models.CharField(max_length=8, choices=Status.choices)
@@ -352,12 +353,12 @@ class RerankPending(models.Model):
     moved to another category (its score is counted again in its new category)."""
 
     class Reason(models.TextChoices):
-        REVIEW_DELETED = "review_deleted", "Review deleted"
-        LEVEL_CHANGED = "level_changed", "Level changed"
-        VOTER_CHANGED = "voter_changed", "Vote weight changed"
+        REVIEW_DELETED = "review_deleted", _("Review deleted")
+        LEVEL_CHANGED = "level_changed", _("Level changed")
+        VOTER_CHANGED = "voter_changed", _("Vote weight changed")
         # Written by the trigger ranking_product_move (ranking 0021): a product with no review has
         # no score row to carry its new category to the next incremental run.
-        PRODUCT_MOVED = "product_moved", "Product moved to another category"
+        PRODUCT_MOVED = "product_moved", _("Product moved to another category")
 
     reason = models.CharField(max_length=16, choices=Reason.choices)
     user_id = models.BigIntegerField(null=True, blank=True)
@@ -375,9 +376,9 @@ class VoteEvent(models.Model):
     to its review's stored sums instead of summing all of that review's votes again."""
 
     class Kind(models.TextChoices):
-        INSERT = "insert", "Vote cast"
-        UPDATE = "update", "Vote changed"
-        DELETE = "delete", "Vote withdrawn"
+        INSERT = "insert", _("Vote cast")
+        UPDATE = "update", _("Vote changed")
+        DELETE = "delete", _("Vote withdrawn")
 
     # Plain ids, no foreign keys: the vote (or its review) may be gone when the run reads this.
     vote_id = models.BigIntegerField()
@@ -426,15 +427,15 @@ class TesterEvent(models.Model):
     behind it. Shown to the reviewer."""
 
     class Kind(models.TextChoices):
-        PROMOTED = "promoted", "Promoted to invited tester"
-        WARNED = "warned", "Below the tester bar (warning)"
-        DEMOTED = "demoted", "Invited-tester status ended"
+        PROMOTED = "promoted", _("Promoted to invited tester")
+        WARNED = "warned", _("Below the tester bar (warning)")
+        DEMOTED = "demoted", _("Invited-tester status ended")
 
     class Reason(models.TextChoices):
-        MET_BAR = "met_bar", "Met the invited-tester bar"
-        BELOW_BAR = "below_bar", "Below the invited-tester bar"
-        BELOW_BAR_REPEATED = "below_bar_repeated", "Below the bar on consecutive full reranks"
-        OVERDUE_INVITES = "overdue_invites", "Invited reviews overdue"
+        MET_BAR = "met_bar", _("Met the invited-tester bar")
+        BELOW_BAR = "below_bar", _("Below the invited-tester bar")
+        BELOW_BAR_REPEATED = "below_bar_repeated", _("Below the bar on consecutive full reranks")
+        OVERDUE_INVITES = "overdue_invites", _("Invited reviews overdue")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tester_events")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -19,9 +19,11 @@ import math
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Notification, User
-from accounts.services import notify
+from accounts.services import in_language_of, notify
 
 from . import policy
 from .models import CategoryStanding, FraudFlag, ReviewerStanding, TesterEvent
@@ -87,25 +89,50 @@ def _figures(
     }
 
 
+# The bar's parts a warning names as not met (figures["unmet"]), in the reader's words.
+UNMET_WORDS = {
+    "rank": gettext_lazy("rank"),
+    "level": gettext_lazy("level"),
+    "recent_reviews": gettext_lazy("recent reviews"),
+    "fraud_flags": gettext_lazy("vote-fraud flags"),
+    "overdue_invites": gettext_lazy("overdue invited reviews"),
+    "account": gettext_lazy("account in good standing"),
+}
+
+
 def _notify(user: User, event: TesterEvent) -> None:
     figures = event.figures
+    with in_language_of(user):
+        _notify_in_language(user, event, figures)
+
+
+def _notify_in_language(user: User, event: TesterEvent, figures: dict) -> None:
     if event.kind == TesterEvent.Kind.PROMOTED:
         notify(
             recipient=user,
             kind=Notification.Kind.PROMOTION,
-            title="You are now an invited tester",
-            body=f"Your reviews put you among Candor's most helpful reviewers (level {figures['level']}). "
-            "Brands can now invite you to test new products.",
+            title=_("You are now an invited tester"),
+            body=_(
+                "Your reviews put you among Candor's most helpful reviewers (level %(level)s). "
+                "Brands can now invite you to test new products."
+            )
+            % {"level": figures["level"]},
             url=f"/u/{user.username}/",
             data={"tester_event": event.pk, **figures},
         )
     elif event.kind == TesterEvent.Kind.WARNED:
+        unmet = pgettext("list separator", ", ").join(
+            str(UNMET_WORDS.get(code, code)) for code in figures["unmet"]
+        ) or _("none")
         notify(
             recipient=user,
             kind=Notification.Kind.OTHER,
-            title="You are below the invited-tester bar",
-            body="If you are still below it at the next full ranking, your invited-tester status ends. "
-            f"Not met: {', '.join(figures['unmet']) or 'none'}.",
+            title=_("You are below the invited-tester bar"),
+            body=_(
+                "If you are still below it at the next full ranking, your invited-tester status ends. "
+                "Not met: %(unmet)s."
+            )
+            % {"unmet": unmet},
             url=f"/u/{user.username}/",
             data={"tester_event": event.pk, "event": "tester_warning", **figures},
         )
@@ -113,8 +140,8 @@ def _notify(user: User, event: TesterEvent) -> None:
         notify(
             recipient=user,
             kind=Notification.Kind.DEMOTION,
-            title="Your invited-tester status has ended",
-            body=event.get_reason_display() + ".",
+            title=_("Your invited-tester status has ended"),
+            body=_("%(reason)s.") % {"reason": event.get_reason_display()},
             url=f"/u/{user.username}/",
             data={"tester_event": event.pk, **figures},
         )

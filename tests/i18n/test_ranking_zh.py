@@ -99,3 +99,39 @@ def test_every_part_the_explanation_shows_has_a_reader_label_matching_the_declar
     with translation.override(ZH):
         for name in parts:
             assert str(ranking.TERM_LABELS[name]) != REVIEW.term(name).label
+
+
+def test_level_up_notifications_are_written_in_each_readers_language(skincare, monkeypatch):
+    """One set-based insert for everyone: a reader who chose Chinese reads Chinese, one who chose
+    nothing reads the language of the run (English for the nightly job)."""
+    from accounts.models import Notification
+    from ranking import scoring as S
+
+    chinese = make_review(product=ProductFactory(category=skincare))
+    english = make_review(product=ProductFactory(category=skincare))
+    type(chinese.author).objects.filter(pk=chinese.author_id).update(language=ZH)
+    rerank(full=True)
+    top = max(ReviewerStanding.objects.get(user=r.author).reputation for r in (chinese, english))
+    monkeypatch.setattr(S, "LEVEL_THRESHOLDS", [0, top + 0.01, *(10**6 * n for n in range(1, 9))])
+    add_votes(chinese, helpful=6)
+    add_votes(english, helpful=6)
+    rerank()
+    notes = {n.recipient_id: n for n in Notification.objects.filter(kind=Notification.Kind.LEVEL_UP)}
+    assert notes[chinese.author_id].title == "你升到了 Lv2" and "下一级" in notes[chinese.author_id].body
+    assert notes[english.author_id].title == "You reached level 2"
+    assert notes[english.author_id].body.startswith("Your reviews keep helping people.")
+
+
+def test_tester_promotion_is_told_in_the_testers_language(skincare, monkeypatch):
+    from accounts.models import Notification
+    from ranking import policy
+
+    for name, value in (("TESTER_TOP_K_OVERALL", 1), ("TESTER_TOP_K_PER_CATEGORY", 1), ("TESTER_MIN_LEVEL", 1)):
+        monkeypatch.setattr(policy, name, value)
+    monkeypatch.setattr(policy, "TESTER_MIN_RECENT_REVIEWS", 1)
+    review = make_review(product=ProductFactory(category=skincare))
+    type(review.author).objects.filter(pk=review.author_id).update(language=ZH)
+    add_votes(review, helpful=8)
+    rerank(full=True)
+    notice = Notification.objects.get(recipient=review.author, kind=Notification.Kind.PROMOTION)
+    assert notice.title == "你已成为邀请测评官" and "现在品牌可以邀请你试用新品了" in notice.body
