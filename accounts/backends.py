@@ -1,8 +1,10 @@
 """Log-in by username, also when it is typed in a form that is stored differently."""
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-from .models import User, moderator_flag
+from .models import Notification, User, moderator_flag
 from .names import normalise_name
 
 
@@ -24,13 +26,28 @@ class NameBackend(ModelBackend):
     def get_user(self, user_id):
         """The signed-in member of a request, with `is_moderator` read in the same query: pages
         ask it for the header's Moderation link and every comment's actions. The brand membership
-        comes in the same query too, for the header's Brand link (`is_brand_member`)."""
+        comes in the same query too, for the header's Brand link (`is_brand_member`), and the
+        header's count of unread notifications (`unread_notifications`, read by the template
+        tag of that name)."""
         try:
             user = (
                 User._default_manager.select_related("brand_membership")
-                .annotate(is_moderator=moderator_flag())
+                .annotate(is_moderator=moderator_flag(), unread_notifications=unread_count())
                 .get(pk=user_id)
             )
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+def unread_count() -> Coalesce:
+    """How many unread notifications a user has, as an annotation of their row (one subquery on
+    the `notification_unread` index)."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)

@@ -36,6 +36,7 @@ from reviews.views import (
     PROFILE_TABS,
     BadCursor,
     attach_rows,
+    attach_viewer_state,
     cursor_slice,
     damaged_cursor,
     page_number,
@@ -126,6 +127,7 @@ def discover(request: HttpRequest) -> HttpResponse:
                 }
             )
         cards.attach_rows(items, ["card"], review_selectors.reviews_for_cards)
+        attach_viewer_state(request, items)  # a signed-in reader's save toggles
     ranking_pending = False
     if tab == "explore" and not items and "cursor" not in request.GET:
         # Nothing scored yet (a fresh install before the first rerank): show the newest reviews
@@ -208,32 +210,23 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if rating not in range(1, 6):
         rating = None
 
-    def build(viewer):
+    # The rows are everyone's: read as rows, every row from the card cache; a signed-in reader's
+    # own votes and saves come with attach_rows.
+    def rows_list():
         if order == "helpful":
             # The quality score, not the raw count: 2 of 2 ranks below 90 of 100.
-            reviews = selectors.most_helpful_reviews(product, viewer)
+            reviews = selectors.most_helpful_reviews(product)
         else:
-            reviews = review_selectors.reviews_for_listing(viewer).filter(product=product)
+            reviews = review_selectors.reviews_for_listing().filter(product=product)
             reviews = reviews.order_by(*PRODUCT_ORDERS[order][1])
+        if rating:
+            reviews = reviews.filter(rating=rating)
         return review_selectors.without_card_data(reviews, scores=order == "helpful")
 
     page = page_number(request)
-    if request.user.is_authenticated:
-        reviews = build(request.user)
-        if rating:
-            reviews = reviews.filter(rating=rating)
-        items, has_next = page_slice(reviews, page)
-    else:
-        # A visitor's rows are everyone's: read as rows, every row from the card cache.
-        def visitor_list():
-            reviews = build(None)
-            return reviews.filter(rating=rating) if rating else reviews
-
-        rows = review_selectors.card_rows(
-            ("product", product.pk, order, rating), visitor_list, sort=PRODUCT_SORT_FIELD[order]
-        )
-        items = rows.at((page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
-        items, has_next = items[:PAGE_SIZE], len(items) > PAGE_SIZE and page < MAX_PAGE
+    rows = review_selectors.card_rows(("product", product.pk, order, rating), rows_list, sort=PRODUCT_SORT_FIELD[order])
+    items = rows.at((page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+    items, has_next = items[:PAGE_SIZE], len(items) > PAGE_SIZE and page < MAX_PAGE
     attach_rows(request, items)
     distribution = product.distribution
     rank = selectors.loaded_product_rank(product)

@@ -104,16 +104,28 @@ def render_list(request: HttpRequest, template: str, fragment: str, context: dic
     return response
 
 
-def attach_rows(request: HttpRequest, reviews: list) -> None:
-    """Product-page rows from the card cache: the top for everyone, the vote and save links for
-    visitors (signed-in readers get their own forms, drawn per request). `reviews`: Review
-    instances, or for visitors the rows of selectors.CardRows."""
+def attach_rows(request: HttpRequest, rows: list) -> None:
+    """Product-page rows (selectors.CardRows, the same for every reader) from the card cache: the
+    top for everyone, the vote and save links for visitors; a signed-in reader's own forms are
+    drawn per request from their state (attach_viewer_state)."""
     # "today", "yesterday" in the row's date: a row drawn yesterday is not reused today.
     extra = timezone.localdate().isoformat()
     if request.user.is_authenticated:
-        cards.attach(reviews, ["row_top"], extra=extra)
+        cards.attach_rows(rows, ["row_top"], selectors.reviews_for_cards, extra=extra)
+        attach_viewer_state(request, rows)
     else:
-        cards.attach_rows(reviews, ["row_top", "row_actions_visitor"], selectors.reviews_for_cards, extra=extra)
+        cards.attach_rows(rows, ["row_top", "row_actions_visitor"], selectors.reviews_for_cards, extra=extra)
+
+
+def attach_viewer_state(request: HttpRequest, rows: list) -> None:
+    """A signed-in reader's own vote and save on each review of a list read as rows (CardRow),
+    with the counters their buttons show: one query for the page, whatever the reader has voted
+    or saved. Nothing for visitors."""
+    if not request.user.is_authenticated or not rows:
+        return
+    states = selectors.viewer_states(request.user, [row.pk for row in rows])
+    for row in rows:
+        row.__dict__.update(states.get(row.pk, {}))
 
 
 def refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:

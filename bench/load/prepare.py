@@ -1,7 +1,9 @@
 """Prepare (or check) the load-benchmark database. Run by bench/load/run.sh, not by hand.
 
 prepare.py setup OUT_DIR   bench voters with tokens (accounts 60 days old, so the established
-                           rate limit applies), a hot review, and the files wrk's Lua reads
+                           rate limit applies), a hot review, and the files wrk's Lua reads;
+                           a signed-in bench member (session.txt: their session cookie's value)
+                           who has voted on, saved and followed what the pages show
 prepare.py check           every review's vote counters equal its vote rows (exact counts)
 """
 
@@ -22,11 +24,19 @@ from django.db.models import Count, F, Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from accounts.models import User  # noqa: E402
+from accounts import services as account_services  # noqa: E402
+from accounts.models import Notification, User  # noqa: E402
+from accounts.names import name_key  # noqa: E402
+from reviews import services as review_services  # noqa: E402
 from reviews.models import HelpfulVote, Review  # noqa: E402
 
 VOTERS = 1000
 REVIEWS_IN_PLAY = 200
+MEMBER = "bench_member"
+MEMBER_VOTES = 150  # on the best-ranked reviews: the cards the pages show
+MEMBER_SAVES = 60
+MEMBER_FOLLOWS = 30
+MEMBER_UNREAD = 12
 
 
 def setup(out: Path) -> None:
@@ -35,7 +45,14 @@ def setup(out: Path) -> None:
     joined = timezone.now() - timedelta(days=60)
     User.objects.bulk_create(
         [
-            User(username=name, email=f"{name}@bench.invalid", date_joined=joined, password="!")
+            # bulk_create skips User.save(), which keeps username_key.
+            User(
+                username=name,
+                username_key=name_key(name),
+                email=f"{name}@bench.invalid",
+                date_joined=joined,
+                password="!",
+            )
             for name in (f"bench_voter_{i}" for i in range(VOTERS))
             if name not in existing
         ]
@@ -54,7 +71,43 @@ def setup(out: Path) -> None:
     (out / "reviews.txt").write_text("\n".join(map(str, in_play)) + "\n")
     (out / "hot_review.txt").write_text(f"{in_play[0]}\n")
     (out / "product.txt").write_text(f"{published[rng.randrange(len(published))][1]}\n")
+    (out / "review.txt").write_text(f"{in_play[0]}\n")
+    (out / "session.txt").write_text(f"{member_session(joined)}\n")
     print(f"{len(tokens)} voters, {len(in_play)} reviews in play, hot review {in_play[0]}")
+
+
+def member_session(joined) -> str:
+    """A member with votes, saves, follows and unread notifications on the reviews the pages show
+    (made once, through the services, so the counters stay exact), and a new session for them as
+    log-in would store it."""
+    from django.conf import settings  # noqa: PLC0415
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: PLC0415
+    from django.utils.module_loading import import_string  # noqa: PLC0415
+
+    member, created = User.objects.get_or_create(
+        username=MEMBER, defaults={"email": f"{MEMBER}@bench.invalid", "date_joined": joined, "password": "!"}
+    )
+    if created:
+        best = list(
+            Review.objects.filter(status=Review.Status.PUBLISHED)
+            .exclude(author=member)
+            .select_related("author")
+            .order_by(F("score__discover").desc(nulls_last=True), "-helpful_count", "id")[:MEMBER_VOTES]
+        )
+        for i, review in enumerate(best):
+            review_services.vote_put(user=member, review_id=review.pk, helpful=i % 4 != 0)
+            if i < MEMBER_SAVES:
+                review_services.save_add(user=member, review=review)
+        for author in list({r.author_id: r.author for r in best}.values())[:MEMBER_FOLLOWS]:
+            account_services.follow_create(follower=member, followee=author)
+        for i in range(MEMBER_UNREAD):
+            account_services.notify(recipient=member, kind=Notification.Kind.OTHER, title=f"bench notice {i}")
+    session = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
+    session[SESSION_KEY] = str(member.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 def check() -> int:

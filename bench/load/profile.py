@@ -7,6 +7,9 @@ and the database bench/load/run.sh prepares. Same environment as run.sh:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/candor_bench_load REDIS_URL=redis://127.0.0.1:6379/0 \\
     PAGE_CACHE_SECONDS=0 DATABASE_CONN_MAX_AGE=600 .venv/bin/python bench/load/profile.py / [/p/some-product/ ...] [--vote] [-n 200]
 
+--member signs the client in as prepare.py's bench member (bench_member) first, so the pages are
+profiled as that member sees them (their votes, saves, follows and unread notifications).
+
 Prints, per target, the SQL queries of one request and a pyinstrument profile of n requests;
 with --cpu only the process CPU time per request, without the profiler's overhead. Cards come
 from the card cache (reviews/cards.py) after the warm-up request; --cold-cards draws them all
@@ -147,8 +150,13 @@ def main() -> None:
     parser.add_argument(
         "--cpu", action="store_true", help="only the process CPU time per request, without the profiler's overhead"
     )
+    parser.add_argument("--member", action="store_true", help="signed in as prepare.py's bench member")
     args = parser.parse_args()
     client = Client(SERVER_NAME="127.0.0.1")
+    if args.member:
+        from accounts.models import User  # noqa: PLC0415
+
+        client.force_login(User.objects.get(username="bench_member"))
     if args.cold_cards:
         from reviews import cards
 

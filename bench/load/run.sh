@@ -8,11 +8,16 @@
 #   VOTES_ONLY=1 DURATION=8s bench/load/run.sh   # only the vote run (and the counts check)
 #   DB=candor_bench_votes bench/load/run.sh      # another database than candor_bench_load
 #   PAGE_CONNECTIONS=8 bench/load/run.sh         # page runs at another concurrency than the votes'
+#   MEMBERS_ONLY=1 REPEATS=5 bench/load/run.sh   # only the member/visitor comparison
 #
 # Pages are measured three times: with the page cache off (PAGE_CACHE_SECONDS=0) but the card
 # cache warm (reviews/cards.py), with both off (every card drawn), and with the page cache on
 # (config/pagecache.py; wrk sends no cookies, so it is an anonymous visitor and the first pages
 # are answered from Redis), plus a deeper discover page, which is never page-cached.
+# Member against visitor (issue 24): Discover, a product page and a review page, page cache off
+# and card cache warm, each page REPEATS times as a visitor and as a signed-in member (a session
+# cookie and a CSRF cookie, as a browser sends them; prepare.py makes the member), the two runs
+# back to back in alternating order on the same server; the table gives each pair's ratio.
 # Needs wrk (apt-get install wrk). Prints a Markdown section for bench/RESULTS.md. Each wrk run
 # is short: the machine is shared.
 set -euo pipefail
@@ -25,6 +30,10 @@ PAGE_CONNECTIONS=${PAGE_CONNECTIONS:-$CONNECTIONS}  # wrk connections for the pa
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 DB=${DB:-candor_bench_load}
 VOTES_ONLY=${VOTES_ONLY:-0}
+MEMBERS_ONLY=${MEMBERS_ONLY:-0}
+REPEATS=${REPEATS:-3}
+MEMBER_DURATION=${MEMBER_DURATION:-8s}
+MEMBER_CONNECTIONS=${MEMBER_CONNECTIONS:-8}  # few: p99 is read from these runs too
 WORK=$(mktemp -d /tmp/candor-bench-load.XXXX)
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 REDIS_PORT=$(free_port)
@@ -69,14 +78,23 @@ start_web() {  # PAGE_CACHE_SECONDS [CARD_CACHE_SECONDS] for this gunicorn
   # Every worker renders each page once before measuring (templates, URL resolvers, connections).
   for _ in $(seq 20); do
     curl -fs -o /dev/null "$BASE/" && curl -fs -o /dev/null "$BASE/p/$PRODUCT/" && curl -fs -o /dev/null "$BASE$DEEPER"
+    for page in / "/p/$PRODUCT/" "/r/$REVIEW/"; do curl -fs -o /dev/null -H "Cookie: $MEMBER_COOKIE" "$BASE$page"; done
   done
 }
 stop_web() { kill "$WEB_PID" && wait "$WEB_PID" 2>/dev/null || true; WEB_PID=; }
 BASE="http://127.0.0.1:$WEB_PORT"
 PRODUCT=$(cat "$WORK/product.txt")
+REVIEW=$(cat "$WORK/review.txt")
+MEMBER_COOKIE="sessionid=$(cat "$WORK/session.txt")"
 DEEPER=/
 if [ "$VOTES_ONLY" != 1 ]; then
 start_web 0
+# A browser sends its CSRF cookie back; without one every member page would mint a new secret.
+csrf=$(curl -fs -o /dev/null -D - -H "Cookie: $MEMBER_COOKIE" "$BASE/" | tr -d '\r' \
+  | sed -n 's/^[Ss]et-[Cc]ookie: csrftoken=\([^;]*\).*/\1/p')
+MEMBER_COOKIE="$MEMBER_COOKIE; csrftoken=$csrf"
+curl -fs -H "Cookie: $MEMBER_COOKIE" "$BASE/" | grep -q 'X-CSRFToken' \
+  || { echo "the bench member's session does not sign in" >&2; exit 1; }
 # The second page of the discover feed (a cursor link; never cached).
 DEEPER=/$(curl -fs "$BASE/" | $PY -c 'import html, re, sys; print(html.unescape(re.search(r"data-more href=\"([^\"]+)\"", sys.stdin.read()).group(1)))')
 fi
@@ -98,6 +116,18 @@ run() {  # name, url, extra wrk args...
   echo '```'
 }
 
+compare() {  # name, path: REPEATS alternating visitor and member runs of one page
+  local name=$1 path=$2 who
+  for r in $(seq "$REPEATS"); do
+    for who in $([ $((r % 2)) = 1 ] && echo "visitor member" || echo "member visitor"); do
+      local cookie=()
+      [ "$who" = member ] && cookie=(-H "Cookie: $MEMBER_COOKIE")
+      wrk -t2 -c"$MEMBER_CONNECTIONS" -d"$MEMBER_DURATION" --latency "${cookie[@]}" "$BASE$path" \
+        >"$WORK/compare/$name.$who.$r.txt"
+    done
+  done
+}
+
 exec 1>&3
 echo "## Load benchmark ($(date -u +%Y-%m-%d), bench/load/run.sh)"
 echo
@@ -107,6 +137,20 @@ echo "PostgreSQL $(psql "$PG/postgres" -qtAc 'SHOW server_version'), Redis $(red
 echo "Load average at the start (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 if [ "$VOTES_ONLY" != 1 ]; then
+mkdir -p "$WORK/compare"
+echo "### Member against visitor, uncached (PAGE_CACHE_SECONDS=0, card cache warm)"
+echo
+echo "wrk: 2 threads, $MEMBER_CONNECTIONS connections, $MEMBER_DURATION a run, $REPEATS runs a page for each reader,"
+echo "visitor and member back to back in alternating order. Load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
+compare discover /
+compare product "/p/$PRODUCT/"
+compare review "/r/$REVIEW/"
+echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
+$PY bench/load/compare.py "$WORK/compare" discover product review
+echo
+fi
+if [ "$VOTES_ONLY" != 1 ] && [ "$MEMBERS_ONLY" != 1 ]; then
 echo "Uncached: PAGE_CACHE_SECONDS=0 (every request queries PostgreSQL and draws its page);"
 echo "each review card's HTML / API dict from the card cache (reviews/cards.py, warm)."
 echo
@@ -128,9 +172,10 @@ run "Discover feed, cached (GET /)" "$BASE/"
 run "Discover feed, second page (GET $DEEPER, never cached)" "$BASE$DEEPER"
 run "Product page, cached (GET /p/$PRODUCT/)" "$BASE/p/$PRODUCT/"
 run "Discover feed API, cached (GET /api/v1/discover/)" "$BASE/api/v1/discover/"
-else
+elif [ "$VOTES_ONLY" = 1 ]; then
 start_web 60
 fi
+[ "$MEMBERS_ONLY" = 1 ] && exit 0
 run "Votes (PUT /api/v1/reviews/<id>/vote/, 1000 users, half on one review)" "$BASE/" -s bench/load/vote.lua
 echo
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

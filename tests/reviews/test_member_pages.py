@@ -1,0 +1,131 @@
+"""A signed-in member's pages (issue 24): the same number of queries whatever the member has
+voted, saved, written or not read yet; their own state drawn right, with each state's template
+drawn once per page (candor._reader_part) and the unread count read with their row."""
+
+import pytest
+from django.db import connection
+from django.template import RequestContext, Template
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts import services as account_services
+from accounts.models import Notification
+from reviews import cards as card_cache
+from reviews import selectors, services
+from tests.factories import CommentFactory, ProductFactory, ReviewFactory, UserFactory, image_upload
+from tests.web.conftest import rerank
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_members_vote_and_save_forms_are_their_templates_drawn_for_each_review(rf):
+    member = UserFactory()
+    product = ProductFactory()
+    reviews = [ReviewFactory(product=product) for _ in range(5)] + [ReviewFactory(product=product, author=member)]
+    services.vote_put(user=member, review_id=reviews[0].pk, helpful=True)
+    services.save_add(user=member, review=reviews[0])
+    services.vote_put(user=member, review_id=reviews[1].pk, helpful=False)
+    services.save_add(user=member, review=reviews[2])
+    for voter in UserFactory.create_batch(2):  # counts that differ between reviews of one state
+        services.vote_put(user=voter, review_id=reviews[3].pk, helpful=True)
+    services.save_add(user=UserFactory(), review=reviews[4])
+    listed = list(selectors.reviews_for_listing(member).filter(product=product).order_by("id"))
+    request = rf.get(product.get_absolute_url())
+    request.user = member
+    drawn = Template(
+        "{% load candor %}{% for review in reviews %}{% review_fragment review 'row_top' %}"
+        '{% include "reviews/partials/review_row_actions.html" %}\n</article>{% endfor %}'
+        "@@{% review_rows reviews %}"
+        '@@{% for review in reviews %}{% include "reviews/partials/save.html" %}##{% endfor %}'
+        "@@{% for review in reviews %}{% review_fragment review 'card' %}{% endfor %}"
+    ).render(RequestContext(request, {"reviews": listed}))
+    each, rows, toggles, cards = drawn.split("@@")
+    assert rows == each
+    bodies = [card_cache.fragment(review, "card") for review in listed]
+    assert cards == "".join(
+        f"{body}{toggle}</article>\n" for body, toggle in zip(bodies, toggles.split("##")[:-1], strict=True)
+    )
+    # Every state shows: voted helpful and saved, not helpful, saved only, none, their own review.
+    assert 'name="vote" value="clear" class="pill is-on"' in rows
+    assert "is-on is-on-neutral" in rows
+    assert rows.count('aria-pressed="true" data-save') == 2
+    assert rows.count('class="vote-tally"') == 1
+    assert f'data-focus-key="save-{reviews[4].pk}"' in rows
+    assert '<span class="count" data-count="saves">1</span>' in rows
+    assert '<span class="count" data-count="helpful">2</span>' in rows
+
+
+def test_the_header_counts_unread_notifications_with_the_members_row():
+    member = UserFactory()
+    for title in ("one", "two", "three"):
+        account_services.notify(recipient=member, kind=Notification.Kind.OTHER, title=title)
+    account_services.notify(recipient=member, kind=Notification.Kind.OTHER, title="read")
+    Notification.objects.filter(title="read").update(read_at="2026-01-01T00:00:00Z")
+    client = Client()
+    client.force_login(member)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/").content.decode()
+    assert '<span class="bell-count" aria-hidden="true">3</span>' in page
+    notification_queries = [q["sql"] for q in captured.captured_queries if "accounts_notification" in q["sql"]]
+    assert len(notification_queries) == 1 and "accounts_user" in notification_queries[0]
+    account_services.notifications_mark_read(user=member)
+    assert "bell-count" not in client.get("/").content.decode()
+
+
+@pytest.fixture
+def pages():
+    product = ProductFactory(image="")
+    reviews = [ReviewFactory(product=product) for _ in range(6)]
+    services.review_add_photos(review=reviews[0], user=reviews[0].author, photos=[image_upload()])
+    CommentFactory(review=reviews[0])
+    busy = UserFactory()  # votes on, saves and follows everything, with reviews ranked and not
+    ReviewFactory(product=product, author=busy)
+    rerank()
+    for review in reviews:
+        services.vote_put(user=busy, review_id=review.pk, helpful=review.pk % 2 == 0)
+        services.save_add(user=busy, review=review)
+        account_services.follow_create(follower=busy, followee=review.author)
+    ReviewFactory(author=busy)  # not ranked yet: on top of their Discover
+    for i in range(5):
+        account_services.notify(recipient=busy, kind=Notification.Kind.OTHER, title=f"n{i}")
+    urls = {"discover": "/", "product": product.get_absolute_url(), "review": f"/r/{reviews[0].pk}/"}
+    return urls, {"new member": UserFactory(), "busy member": busy}
+
+
+def queries_of(client: Client, url: str) -> int:
+    client.get(url)  # warm: the chrome read once per process, the cards stored
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", ["discover", "product", "review"])
+def test_a_member_with_much_runs_the_queries_of_one_with_nothing(pages, page):
+    urls, members = pages
+    visitor = queries_of(Client(), urls[page])
+    counts = {}
+    for name, member in members.items():
+        client = Client()
+        client.force_login(member)
+        counts[name] = queries_of(client, urls[page])
+    assert counts["busy member"] == counts["new member"], counts
+    # On top of a visitor's: the member's row (with their unread count), their own votes and
+    # saves on the page's reviews (Discover, product page), their own reviews not ranked yet
+    # (Discover), and the session row where sessions are not cached (the embedded default).
+    extra = {"discover": 3, "product": 2, "review": 1}[page] + (0 if connection.vendor == "postgresql" else 1)
+    assert counts["new member"] == visitor + extra, (visitor, counts)
+
+
+def test_discover_and_the_product_page_show_the_members_own_saves_votes_and_counts(pages):
+    urls, members = pages
+    client = Client()
+    client.force_login(members["busy member"])
+    for page in ("discover", "product"):
+        html = client.get(urls[page]).content.decode()
+        # Saved by this member (and by nobody else): "Saved", count 1, on every card or row.
+        assert html.count('aria-pressed="true" data-save') == 6, page
+        assert html.count('<span class="count" data-count="saves">1</span>') == 6, page
+    html = client.get(urls["product"]).content.decode()
+    assert html.count('value="clear" class="pill is-on"') == 3  # their helpful votes
+    assert html.count("is-on is-on-neutral") == 3  # their not-helpful votes
+    assert html.count('class="vote-tally"') == 1  # their own review: counts, no buttons
