@@ -249,3 +249,9 @@ def test_a_chinese_request_leaves_the_threads_language_as_it_was(client, db):
     assert translation.get_language() == "en"
     client.get("/zh-hans/login/")
     assert translation.get_language() == "en"
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/api/v1/categories/", "/admin/login/", "/api/schema/"])
+def test_addresses_outside_the_web_pages_are_never_redirected(client, db, path):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE=ZH_ACCEPT)
+    assert response.status_code == 200, (path, response.status_code)
