@@ -9,7 +9,8 @@
 #
 # Catalogues: the project's locale/ (templates/, config/, static/js/) and each app's <app>/locale/,
 # each made by makemessages run from its own directory. A .po whose only change is makemessages'
-# POT-Creation-Date is put back as it was, so a clean run leaves the tree untouched.
+# POT-Creation-Date is put back as it was, so a clean run leaves the tree untouched; references
+# name the file without its line (--add-location=file), so moving a string is no change either.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,7 +60,7 @@ done
 makemessages() {  # $1: directory to run in; the rest: makemessages options
     local where=$1
     shift
-    (cd "$where" && "$PYTHON" "$OLDPWD/manage.py" makemessages -l "$LANG_DIR" --no-obsolete "$@" -v 0) || {
+    (cd "$where" && "$PYTHON" "$OLDPWD/manage.py" makemessages -l "$LANG_DIR" --no-obsolete --add-location=file "$@" -v 0) || {
         echo "i18n check: makemessages failed in $where"
         exit 1
     }
