@@ -37,7 +37,9 @@ class ForYouPageSerializer(serializers.Serializer):
 
 
 class ForYouQuerySerializer(serializers.Serializer):
-    cursor = serializers.CharField(required=False, help_text="`next` of the previous page, as given.")
+    cursor = serializers.CharField(
+        required=False, allow_blank=True, help_text="`next` of the previous page, as given; empty: the first page."
+    )
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=P.MAX_PAGE_SIZE, default=P.PAGE_SIZE)
 
 

@@ -139,6 +139,7 @@ def test_related_notes_from_co_engagement_then_content(categories):
         r["id"] for r in client_for(UserFactory()).get(f"/api/v1/reviews/{fresh.pk}/related/").json()
     ]
     assert client_for(UserFactory()).get("/api/v1/reviews/999999/related/").status_code == 404
+    assert client_for(UserFactory()).get(f"/api/v1/reviews/{10**30}/related/").status_code == 404
 
 
 def test_schema_documents_the_feed(api_client):
