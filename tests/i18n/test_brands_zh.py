@@ -83,7 +83,7 @@ def test_received_invitation_shows_the_due_date_in_chinese(member, product, skin
     tester = make_tester(category=skincare, reputation=90.0, username="mei")
     walk_to_received(member, new_campaign(member, product), tester)
     page = text_zh(logged_in(tester), "tester-invitations")
-    assert re.search(r"笔记截止 <strong>[^<]+</strong>（还剩 1[34] 天）。", page) and "写笔记" in page
+    assert re.search(r"笔记截止 <strong>\d{4}年\d{1,2}月\d{1,2}日</strong>（还剩 1[34] 天）。", page) and "写笔记" in page
 
 
 def test_invitation_email_renders_in_chinese(member, product, skincare):
