@@ -10,9 +10,9 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from config import localcache
 from ranking import selectors as ranking_selectors
 from ranking.models import FlaggedVote, FraudFlag
+from reviews import sitecache
 from reviews.models import Category, Comment, Review
 from reviews.selectors import reviews_for_listing
 
@@ -154,6 +154,9 @@ def latest_decision(*, review: Review | None = None, comment: Comment | None = N
     )
 
 
+PINNED_ANNOUNCEMENTS = "pinned-announcements"  # its name in reviews.sitecache
+
+
 def live_announcements(now: datetime | None = None) -> QuerySet[Announcement]:
     """Pinned announcements running now, newest first."""
     now = now or timezone.now()
@@ -164,11 +167,11 @@ def live_announcements(now: datetime | None = None) -> QuerySet[Announcement]:
 
 def pinned_announcements_now() -> list[Announcement]:
     """live_announcements() for the top of Discover, from the pinned ones not yet ended, kept in
-    this process (config.localcache): one that starts or ends meanwhile is judged by the clock
-    at each call."""
+    the Django cache (reviews.sitecache; forgotten on every change, moderation/signals.py): one
+    that starts or ends meanwhile is judged by the clock at each call."""
     now = timezone.now()
-    pinned = localcache.remembered(
-        "pinned-announcements",
+    pinned = sitecache.remembered(
+        PINNED_ANNOUNCEMENTS,
         lambda: list(Announcement.objects.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), pinned=True)),
     )
     running = [a for a in pinned if a.starts_at <= now and (a.ends_at is None or a.ends_at > now)]

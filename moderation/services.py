@@ -11,7 +11,8 @@ Rules every decision follows:
   takes one off its review's comment_count, restoring it adds one back; reviews.services
   comment_delete only subtracts for a comment that is still published, so a comment hidden and
   then deleted by its author is counted out exactly once.
-- Hiding, removing or restoring a review bumps its changed_at, so the next incremental rerank
+- Hiding, removing or restoring a review changes its status, which sets its changed_at (a
+  database trigger, reviews/models.py Review.CHANGED_BY), so the next incremental rerank
   re-scores it (hidden and removed reviews are never ranked).
 
 A ban sets is_active=False rather than a long suspension: Django then refuses the member's

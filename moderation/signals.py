@@ -9,10 +9,11 @@ from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from config import localcache, pagecache
-from reviews import cards
+from config import pagecache
+from reviews import cards, sitecache
 
 from .models import Announcement, AuditEntry
+from .selectors import PINNED_ANNOUNCEMENTS
 
 ADMIN_ACTIONS = {
     ADDITION: AuditEntry.Action.ADMIN_ADD,
@@ -39,8 +40,10 @@ def mirror_admin_log_entry(sender, instance: LogEntry, created: bool, **kwargs) 
     )
 
 
-# The pinned announcements Discover shows are kept per process (selectors.pinned_announcements_now).
-_forget_pinned = localcache.forgetting("pinned-announcements")
+# The pinned announcements Discover shows are kept in the Django cache
+# (selectors.pinned_announcements_now): forgotten when one is saved or deleted, and when the
+# services change one (a queryset update, which they audit: below).
+_forget_pinned = sitecache.forgetting(PINNED_ANNOUNCEMENTS)
 post_save.connect(_forget_pinned, sender=Announcement, dispatch_uid="moderation-announcements-saved", weak=False)
 post_delete.connect(_forget_pinned, sender=Announcement, dispatch_uid="moderation-announcements-deleted", weak=False)
 
@@ -53,3 +56,5 @@ def audit_entry_invalidates_caches(sender, instance: AuditEntry, created: bool, 
     if created:
         pagecache.invalidate_on_commit()
         cards.invalidate_now_and_on_commit()
+        if instance.target_type == "announcement":
+            sitecache.forget(PINNED_ANNOUNCEMENTS)

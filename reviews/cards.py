@@ -7,22 +7,22 @@ viewer's own votes and saves) and draws the page around the cards; only the per-
 and serialization are reused. Pages that do not ask for it (`attach`) render cards as before.
 
 A fragment is stored under a key made of what it shows, so an edit never needs to find it:
-- the review's id, `changed_at` (bumped by every edit, vote, comment, save and photo change in
-  reviews.services and moderation.services) and its counters, rating, status and edit time;
+- the review's id, `changed_at` (set by the database on every change of the review's row, its
+  photos, its tags or its product's name, slug, brand or category, whoever writes:
+  Review.CHANGED_BY in reviews/models.py) and its counters, rating, status and edit time;
 - the author's username, display name, avatar and level, the review's tester disclosure, and
   (for the API) its ranking scores, all read with the review in the list's own query;
 - `extra`: what else the rendering depends on (today's date for "today"/"yesterday", the host
   for the API's absolute URLs);
 - CARD_FORMAT, bumped when a card template or the serialized fields change (a deploy with
   another format reads none of the old entries).
-What a card shows but its key cannot see (a product, brand, category, tag or photo changed
-outside the services, an admin edit) starts a new card generation (`invalidate`, connected by
-each app that owns such rows, in its apps.py): every entry carries the generation it was stored in and counts only while that is
-the current one (read in the same round trip). Unlike the key, a generation can race: such a
-change committing between another request's list query and its cache read may leave that card
-stale until its review next changes (or CARD_CACHE_SECONDS); every change made through the
-services (edits, votes, comments, saves, photos, moderation of the review, reranks) is in the
-key and cannot.
+What a card shows but its key cannot see (a brand's name, a category's slug, a moderation
+action) starts a new card generation (`invalidate`, connected by the app that owns such rows, in
+its signals or receivers): every entry carries the generation it was stored in and counts only
+while that is the current one (read in the same round trip). Unlike the key, a generation can
+race: such a change committing between another request's list query and its cache read may leave
+that card stale until its review next changes (or CARD_CACHE_SECONDS); a change in the key
+cannot.
 
 Viewer-specific parts are never in an entry: the API's `viewer_vote` and `viewer_saved` are set
 on a copy for each request, and signed-in readers' vote and save forms (with their CSRF token)
@@ -403,12 +403,11 @@ def _missing_prefetches(review: Review) -> list:
     return [] if "photos" in getattr(review, "_prefetched_objects_cache", {}) else list(LISTING_PREFETCHES)
 
 
-# --- receivers (connected in reviews/signals.py, moderation/signals.py and brands/apps.py) ------
+# --- receivers (connected in reviews/signals.py) -------------------------------------------
 
 
-def saved_outside_services(sender, instance, created: bool = False, **kwargs) -> None:
-    """post_save of a review, photo, product, brand, category or tag. The services bump the
-    review's changed_at (in the key); the admin and scripts do not. A new row is on no card yet (a
-    new photo or tag comes with its review's changed_at)."""
+def shown_row_saved(sender, instance, created: bool = False, **kwargs) -> None:
+    """post_save of a brand or a category: cards show their names, which no review's changed_at
+    follows. A new row is on no card yet."""
     if not created:
         invalidate_now_and_on_commit()

@@ -135,8 +135,10 @@ class Review(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Set when the author edits the text; created_at never moves.
     edited_at = models.DateTimeField(null=True, blank=True)
-    # Bumped by every write that may change the review's ranking (edit, vote, comment, save), so
-    # the rerank job can find what changed since its last run with one indexed range scan.
+    # Set by the database whenever what the review's card shows or its ranking reads changes
+    # (CHANGED_BY below), whoever writes: the card cache keys on it (reviews/cards.py) and the
+    # rerank job finds what changed since its last run with one indexed range scan. Nobody sets
+    # it by hand.
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     # Counters shown to users. Only ever changed by atomic `F()` updates in services.py, in the
@@ -158,6 +160,27 @@ class Review(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="review_feed_newest"),
             models.Index(fields=["product", "status", "-helpful_count"], name="review_product_helpful"),
         ]
+
+    # The writes that set changed_at, kept by triggers that migration 0011 creates from these
+    # lists (tests/reviews/test_changed_at.py checks they agree, and cover what a card shows and
+    # what the ranking reads): an UPDATE of one of the review's CHANGED_BY columns; any photo or
+    # tag added to, removed from or moved between reviews; a product's PRODUCT_SHOWN columns (its
+    # reviews'); a tag renamed (its reviews'). An UPDATE of changed_at alone is left as written.
+    CHANGED_BY = (
+        "author_id",
+        "product_id",
+        "rating",
+        "title",
+        "body",
+        "status",
+        "created_at",
+        "edited_at",
+        "helpful_count",
+        "not_helpful_count",
+        "comment_count",
+        "save_count",
+    )
+    PRODUCT_SHOWN = ("name", "slug", "brand_id", "category_id")
 
     def __str__(self) -> str:
         return self.title

@@ -20,18 +20,20 @@ from django.db.models import (
 from django.db.models.functions import JSONObject
 
 from accounts.models import Follow, User
-from config import localcache
 
-from . import cards
+from . import cards, sitecache
 from .cards import LISTING_PREFETCHES
 from .models import Category, Comment, HelpfulVote, Product, Review, ReviewPhoto, Save
 
 T = TypeVar("T")
 
+CATEGORIES = "categories"  # the menu's name in reviews.sitecache
+
 
 def categories() -> list[Category]:
-    """Every category, in menu order (kept in this process: config.localcache)."""
-    return localcache.remembered("categories", lambda: list(Category.objects.all()))
+    """Every category, in menu order (kept in the Django cache: reviews.sitecache, forgotten when
+    a category is saved or deleted, reviews/signals.py)."""
+    return sitecache.remembered(CATEGORIES, lambda: list(Category.objects.all()))
 
 
 def reviews_for_listing(viewer: User | None = None) -> QuerySet[Review]:

@@ -196,7 +196,7 @@ def review_update(*, review: Review, editor: User, **changes) -> Review:
         changed = changed or set(tag_names) != set(review.tags.values_list("name", flat=True))
         _set_tags(review, tag_names)
     if changed:
-        Review.objects.filter(pk=review.pk).update(**fields, edited_at=now, changed_at=now)
+        Review.objects.filter(pk=review.pk).update(**fields, edited_at=now)
         review_edited.send(sender=Review, review_id=review.pk)
         transaction.on_commit(lambda: review_changed.send(sender=Review, review_id=review.pk))
     review.refresh_from_db()
@@ -225,7 +225,7 @@ def review_add_photos(*, review: Review, user: User, photos: Sequence) -> list[R
         if len(existing) + len(processed) > settings.PHOTOS_PER_REVIEW_MAX:
             raise ValidationError({"photos": [f"At most {settings.PHOTOS_PER_REVIEW_MAX} photos per review."]})
         _attach_photos(review, processed, start=max(existing, default=-1) + 1)
-        Review.objects.filter(pk=review.pk).update(edited_at=timezone.now(), changed_at=timezone.now())
+        Review.objects.filter(pk=review.pk).update(edited_at=timezone.now())
     return list(ReviewPhoto.objects.filter(review=review).order_by("position"))
 
 
@@ -234,25 +234,26 @@ def review_delete_photo(*, photo: ReviewPhoto, user: User) -> None:
     if not photo.review.can_edit(user):
         raise PermissionDenied("Only the author can remove photos.")
     photo.delete()
-    # The photo count is a ranking signal: the next rerank rescores the review.
-    Review.objects.filter(pk=photo.review_id).update(edited_at=timezone.now(), changed_at=timezone.now())
+    Review.objects.filter(pk=photo.review_id).update(edited_at=timezone.now())
 
 
 @transaction.atomic
 def review_status_set(*, review: Review, status: str) -> Review:
     """Publish, hide or remove a review (moderation decides which, and records why). Marks it
     changed, so the next incremental rerank rescores it (hidden and removed reviews are never
-    ranked). Updates `review` in place and returns it."""
-    now = timezone.now()
-    Review.objects.filter(pk=review.pk).update(status=status, changed_at=now)
-    review.status, review.changed_at = status, now
+    ranked). Updates `review` in place (its status, and changed_at as the database set it) and
+    returns it."""
+    Review.objects.filter(pk=review.pk).update(status=status)
+    review.status = status
+    review.changed_at = Review.objects.values_list("changed_at", flat=True).get(pk=review.pk)
     return review
 
 
 def _bump(review_id: int, **deltas: int) -> None:
-    """Apply counter deltas atomically in SQL and mark the review as changed for ranking."""
+    """Apply counter deltas atomically in SQL (the database marks the review changed)."""
     updates = {name: F(name) + delta for name, delta in deltas.items() if delta}
-    Review.objects.filter(pk=review_id).update(**updates, changed_at=timezone.now())
+    if updates:
+        Review.objects.filter(pk=review_id).update(**updates)
 
 
 def vote_tally_move(*, voter_id: int, author_id: int, votes: int, helpful_votes: int) -> None:
@@ -379,14 +380,14 @@ def _vote_insert(*, voter_id: int, review_id: int, helpful: bool) -> int | None:
 
 
 def _vote_counters_move(*, review_id: int, up: int, down: int) -> tuple[int, int]:
-    """Move the review's counters (and mark it changed for the rerank); the counts after. The row
+    """Move the review's counters (the database marks it changed); the counts after. The row
     lock this takes orders concurrent voters on one review, so it comes last before the commit."""
     table = Review._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET helpful_count = helpful_count + %s, not_helpful_count = not_helpful_count + %s, "  # noqa: S608 # nosec B608 # table name from the model
-            "changed_at = %s WHERE id = %s RETURNING helpful_count, not_helpful_count",
-            [up, down, _sql_now(), review_id],
+            f"UPDATE {table} SET helpful_count = helpful_count + %s, not_helpful_count = not_helpful_count + %s "  # noqa: S608 # nosec B608 # table name from the model
+            "WHERE id = %s RETURNING helpful_count, not_helpful_count",
+            [up, down, review_id],
         )
         return cursor.fetchone()
 

@@ -1,19 +1,18 @@
 """Deletions cascade to votes without the vote services: keep VoteTally and the reviews'
-counters exact, and mark the reviews changed for the rerank, when a review or an account goes.
-A product moved to another category (admin) marks its reviews changed too: their scores carry
-the category, which the category feeds and rankings read.
+counters exact when a review or an account goes (the database then marks those reviews changed
+for the rerank: Review.changed_at is kept by triggers, reviews/models.py).
 
-Also the caches this app's rows appear in: the page cache (config/pagecache.py) and the card
-cache (reviews/cards.py) start a new generation when a review, or a row its card shows, changes."""
+Also the caches this app's rows appear in: the page cache (config/pagecache.py) starts a new
+generation when a review or a photo changes; the card cache (reviews/cards.py) when a brand or a
+category is saved (what a card shows of a review's own rows is in its key)."""
 
 from django.db import connection
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
-from django.utils import timezone
+from django.db.models.signals import post_delete, post_save, pre_delete
 
-from config import localcache, pagecache
+from config import pagecache
 
-from . import cards
-from .models import Brand, Category, HelpfulVote, Product, Review, ReviewPhoto, Tag, VoteTally
+from . import cards, selectors, sitecache
+from .models import Brand, Category, HelpfulVote, Review, ReviewPhoto, VoteTally
 from .services import review_changed
 
 
@@ -31,42 +30,27 @@ def review_votes_leave_tally(sender, instance: Review, **kwargs) -> None:
 
 
 def voter_leaves_counters(sender, instance, **kwargs) -> None:
-    """A deleted account's votes go by cascade: take them out of the reviews' counters and mark
-    those reviews changed, so the next incremental rerank rescores them."""
+    """A deleted account's votes go by cascade: take them out of the reviews' counters (which
+    marks those reviews changed, so the next incremental rerank rescores them)."""
     review, vote = Review._meta.db_table, HelpfulVote._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {review} SET helpful_count = {review}.helpful_count - g.h, "  # noqa: S608 # nosec B608 # model table names
-            f"not_helpful_count = {review}.not_helpful_count - g.n, changed_at = %s "
+            f"not_helpful_count = {review}.not_helpful_count - g.n "
             f"FROM (SELECT review_id, SUM(CASE WHEN helpful THEN 1 ELSE 0 END) AS h, "
             f"SUM(CASE WHEN helpful THEN 0 ELSE 1 END) AS n FROM {vote} WHERE user_id = %s GROUP BY review_id) g "
             f"WHERE {review}.id = g.review_id",
-            [timezone.now(), instance.pk],
+            [instance.pk],
         )
-
-
-def product_notes_category_move(sender, instance: Product, raw=False, **kwargs) -> None:
-    if raw or instance.pk is None:
-        return
-    stored = Product.objects.filter(pk=instance.pk).values_list("category_id", flat=True).first()
-    instance._category_moved = stored is not None and stored != instance.category_id
-
-
-def product_category_moved(sender, instance: Product, created=False, raw=False, **kwargs) -> None:
-    if not created and not raw and getattr(instance, "_category_moved", False):
-        instance._category_moved = False
-        Review.objects.filter(product=instance).update(changed_at=timezone.now())
 
 
 def connect() -> None:
     from django.contrib.auth import get_user_model
 
     pre_delete.connect(review_votes_leave_tally, sender=Review, dispatch_uid="reviews-votes-leave-tally")
-    pre_save.connect(product_notes_category_move, sender=Product, dispatch_uid="reviews-product-category-move")
-    post_save.connect(product_category_moved, sender=Product, dispatch_uid="reviews-product-category-moved")
     pre_delete.connect(voter_leaves_counters, sender=get_user_model(), dispatch_uid="reviews-voter-leaves-counters")
-    # The category menu every page shows is kept per process (reviews.selectors.categories).
-    forget_categories = localcache.forgetting("categories")
+    # The category menu every page shows is kept in the Django cache (reviews.selectors.categories).
+    forget_categories = sitecache.forgetting(selectors.CATEGORIES)
     post_save.connect(forget_categories, sender=Category, dispatch_uid="reviews-categories-saved", weak=False)
     post_delete.connect(forget_categories, sender=Category, dispatch_uid="reviews-categories-deleted", weak=False)
     connect_caches()
@@ -79,7 +63,7 @@ def connect_caches() -> None:
         name = model.__name__
         post_save.connect(pagecache.invalidate_on_commit, sender=model, dispatch_uid=f"pagecache-save-{name}")
         post_delete.connect(pagecache.invalidate_on_commit, sender=model, dispatch_uid=f"pagecache-delete-{name}")
-    # The card cache: rows saved outside the services (the admin, scripts), which do not bump the
-    # review's changed_at (reviews/cards.py).
-    for model in (Review, ReviewPhoto, Product, Brand, Category, Tag):
-        post_save.connect(cards.saved_outside_services, sender=model, dispatch_uid=f"cards-save-{model.__name__}")
+    # The card cache: a brand's name and a category's slug show on cards but are in no review's
+    # changed_at (reviews/cards.py).
+    for model in (Brand, Category):
+        post_save.connect(cards.shown_row_saved, sender=model, dispatch_uid=f"cards-save-{model.__name__}")

@@ -158,16 +158,13 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def fresh_local_cache():
-    """What a process keeps of the categories and announcements (config.localcache) does not
+    """What a process keeps (the site chrome's fragments, the cards read lately) does not
     outlive the test's rolled-back rows, nor its site chrome the test's settings."""
     from django.core.cache import caches
 
-    from config import localcache
     from reviews import cards
 
-    localcache.clear()
     caches["fragments"].clear()
     cards.forget_local()
     yield
-    localcache.clear()
     caches["fragments"].clear()

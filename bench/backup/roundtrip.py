@@ -69,7 +69,6 @@ def django_env(server: str, database: str, media: Path) -> dict[str, str]:
         DATABASE_URL=f"{server}/{database}",
         DJANGO_MEDIA_ROOT=str(media),
         DJANGO_ALLOWED_HOSTS="testserver",
-        LOCAL_CACHE_SECONDS="0",
         PAGE_CACHE_SECONDS="0",
     )
     return env
@@ -121,8 +120,6 @@ def _render_child() -> None:
     from django.db import connection
     from django.test import Client
 
-    from config import localcache
-
     names = {"src": connection.settings_dict["NAME"], "dst": os.environ["ROUNDTRIP_OTHER_DATABASE"]}
     media = {"src": settings.MEDIA_ROOT, "dst": os.environ["ROUNDTRIP_OTHER_MEDIA"]}
 
@@ -132,7 +129,6 @@ def _render_child() -> None:
         settings.MEDIA_ROOT = media[which]
         for cache in caches.all():
             cache.clear()
-        localcache.clear()
 
     def table_hashes() -> dict[str, str]:
         with connection.cursor() as cursor:

@@ -3,16 +3,18 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Notification
-from config import localcache
 from moderation import selectors, services
 from moderation.models import Announcement, AuditEntry, EditorsPick
+from moderation.selectors import PINNED_ANNOUNCEMENTS
 from ranking.models import ReviewScore
+from reviews import sitecache
 from reviews.models import Review
 from tests.factories import CategoryFactory, ProductFactory, ReviewFactory, UserFactory
 
@@ -133,10 +135,13 @@ def test_announcement_include_template_needs_no_context(moderator):
     html = Template('{% include "moderation/partials/announcements.html" %}').render(Context({}))
     assert "Vote-ring sweep done" in html and "notice-warn" in html and 'href="/x/"' in html
     assert "Hidden draft" not in html
-    # An update without signals (not through the services) is seen once the process's copy
-    # expires (LOCAL_CACHE_SECONDS, config/localcache.py).
+    # An update without signals (not through the services) is seen once the cached copy expires
+    # (reviews.sitecache.ENTRY_SECONDS): dropped here as expiry would.
     Announcement.objects.update(pinned=False)
-    localcache.clear()
+    assert "Vote-ring sweep done" in Template('{% include "moderation/partials/announcements.html" %}').render(
+        Context({})
+    )
+    cache.delete(sitecache._keys(PINNED_ANNOUNCEMENTS)[1])
     assert "announcement" not in Template('{% include "moderation/partials/announcements.html" %}').render(Context({}))
 
 

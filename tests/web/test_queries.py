@@ -7,9 +7,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from config import localcache
-from reviews import cards, services
+from moderation.selectors import PINNED_ANNOUNCEMENTS
+from reviews import cards, services, sitecache
 from reviews.models import Review
+from reviews.selectors import CATEGORIES
 from tests.factories import ProductFactory, ReviewFactory, SaveFactory, UserFactory, image_upload
 from tests.web.conftest import rerank
 
@@ -43,8 +44,8 @@ def cold_cards() -> None:
 CARD_DATA_QUERIES = 3
 
 
-# The category menu and the pinned announcements every page shows: read once per process and
-# LOCAL_CACHE_SECONDS (config/localcache.py), then from memory.
+# The category menu and the pinned announcements every page shows: read once, then from the
+# Django cache until they change or expire (reviews/sitecache.py).
 CHROME_QUERIES = 2
 # Discover reads its list as rows (reviews.selectors.CardRows): cards to draw first load their
 # reviews with authors, then their card data.
@@ -72,7 +73,8 @@ def test_discover_runs_the_same_queries_for_two_or_twenty_cards(django_assert_nu
     with django_assert_num_queries(1):
         warm = client.get("/")
     assert without_csrf(warm.content) == without_csrf(page.content)  # the same cards, cached
-    localcache.clear()  # the chrome read again, as after LOCAL_CACHE_SECONDS
+    sitecache.forget(CATEGORIES)  # the chrome read again, as after a change
+    sitecache.forget(PINNED_ANNOUNCEMENTS)
     with django_assert_num_queries(CHROME_QUERIES + 1):
         client.get("/")
 

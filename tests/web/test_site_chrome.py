@@ -1,19 +1,23 @@
-"""The category menu and pinned announcements every page shows are kept per process for
-LOCAL_CACHE_SECONDS (config/localcache.py): changes made in the process show at once, others once
-the copy expires; and on PostgreSQL the pages' statements are prepared (config.settings)."""
+"""The category menu and pinned announcements every page shows are kept in the Django cache
+(reviews/sitecache.py), shared by every process: a save or delete shows at once, a change no
+receiver sees once the entry expires; with the cache down they are read per request. On
+PostgreSQL the pages' statements are prepared (config.settings)."""
 
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config import localcache
 from moderation import services as moderation
 from moderation.models import Announcement
+from moderation.selectors import PINNED_ANNOUNCEMENTS
+from reviews import sitecache
 from reviews.models import Category
+from reviews.selectors import CATEGORIES
 from tests.factories import CategoryFactory, ReviewFactory, UserFactory
 from tests.moderation.conftest import make_moderator
 from tests.web.conftest import rerank
@@ -37,20 +41,44 @@ def test_a_category_saved_or_deleted_shows_at_once(client):
     assert "Snacks" not in client.get("/").content.decode()
 
 
-def test_the_menu_is_read_once_per_expiry(client, settings, monkeypatch):
+class Spy:
+    """The cache, with its stores noted (key -> timeout), or failing as a down server does."""
+
+    def __init__(self, backend, *, down: bool = False):
+        self.backend, self.down, self.stored = backend, down, {}
+
+    def __getattr__(self, name):
+        if self.down:
+            raise ConnectionError("cache down")
+        return getattr(self.backend, name)
+
+    def set(self, key, value, timeout=None):
+        self.stored[key] = timeout
+        return self.backend.set(key, value, timeout=timeout)
+
+
+def test_the_chrome_is_read_once_then_from_the_cache_until_it_expires(client, monkeypatch):
     CategoryFactory()
-    settings.LOCAL_CACHE_SECONDS = 10
-    clock = [1000.0]
-    monkeypatch.setattr(localcache.time, "monotonic", lambda: clock[0])
+    spy = Spy(sitecache.cache)
+    monkeypatch.setattr(sitecache, "cache", spy)
     assert any("reviews_category" in sql for sql in queries_of(client, "/"))
-    assert not any("reviews_category" in sql for sql in queries_of(client, "/"))
-    Category.objects.update(name="Renamed")  # no signal: seen when the copy expires
+    for reader in (client, Client()):  # any reader, any process: the cache is shared
+        assert not any("reviews_category" in sql or "announcement" in sql for sql in queries_of(reader, "/"))
+    menu, pinned = sitecache._keys(CATEGORIES)[1], sitecache._keys(PINNED_ANNOUNCEMENTS)[1]
+    assert spy.stored == {menu: sitecache.ENTRY_SECONDS, pinned: sitecache.ENTRY_SECONDS}
+    Category.objects.update(name="Renamed")  # no signal: seen when the entry expires
     assert "Renamed" not in client.get("/").content.decode()
-    clock[0] += 10
+    cache.delete(menu)  # as ENTRY_SECONDS would
     assert "Renamed" in client.get("/").content.decode()
-    settings.LOCAL_CACHE_SECONDS = 0  # off: read on every request
-    assert any("reviews_category" in sql for sql in queries_of(client, "/"))
-    assert any("reviews_category" in sql for sql in queries_of(client, "/"))
+
+
+def test_with_the_cache_down_the_chrome_is_read_per_request(client, monkeypatch):
+    CategoryFactory(name="Skincare")
+    monkeypatch.setattr(sitecache, "cache", Spy(sitecache.cache, down=True))
+    for _ in range(2):
+        sqls = queries_of(client, "/")
+        assert any("reviews_category" in sql for sql in sqls) and any("announcement" in sql for sql in sqls)
+    assert "Skincare" in client.get("/").content.decode()
 
 
 def test_announcements_show_and_end_by_the_clock(client, monkeypatch):
