@@ -207,9 +207,6 @@ CARD_CACHE_SECONDS = env.int("CARD_CACHE_SECONDS", default=60 * 60)
 # How many card fragments each process also keeps in its own memory (a few KB each), so a page
 # fetches only the cache generation from Redis for the cards it drew or read before. 0: none.
 CARD_LOCAL_ENTRIES = env.int("CARD_LOCAL_ENTRIES", default=4000)
-# The categories and pinned announcements every page shows, kept in each process this long
-# (config/localcache.py; a change is seen at once in its own process). 0: read per request.
-LOCAL_CACHE_SECONDS = env.int("LOCAL_CACHE_SECONDS", default=10)
 
 # After a Redis cache call fails (down or hung), the process skips the cache for this long
 # (config/cache.py): every caller copes without it, but not with a timeout per call.
