@@ -60,6 +60,8 @@ MAX_RANKED = 1000
 MAX_PAGE = 100
 SIDE_RESULTS = {"product": 12, "tag": 8, "person": 6}
 SUGGESTIONS = {"product": 5, "brand": 3, "tag": 3}
+# Matches of each kind ranked for suggestions and the side results (see _top_per_kind).
+RANKED_PER_KIND = 200
 SNIPPET_CHARS = 160
 # Highlighting reads this much of a body; a match further in shows the body's start unmarked.
 HIGHLIGHT_SCAN_CHARS = 3000
@@ -150,7 +152,14 @@ def _kinds(kinds) -> str:
 
 
 def _top_per_kind(matches: tuple[str, list], limits: dict[str, int]) -> list[tuple[str, int]]:
+    """The best `limits[kind]` matches of each kind. On PostgreSQL only the first
+    RANKED_PER_KIND matches of each kind (in the index's order) are ranked: a short prefix or
+    a common word matches tens of thousands of names, and ranking them all cost most of a
+    suggestion's time."""
     sql, params = matches
+    if _postgres():
+        parts = [f"({sql} AND d.kind = '{kind}' LIMIT {RANKED_PER_KIND})" for kind in limits]
+        sql, params = " UNION ALL ".join(parts), params * len(parts)
     cases = " ".join(f"WHEN '{kind}' THEN {limit}" for kind, limit in limits.items())
     ranked = (
         f"SELECT kind, object_id, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY text DESC, object_id) AS n "  # noqa: S608 # nosec B608 # constants
@@ -275,7 +284,7 @@ def _review_page(query: Query, filters: Filters, sort: str, page: int) -> tuple[
         capped = bool(rows) and rows[0][2] >= MAX_RANKED
         if capped:
             total = MAX_RANKED
-        elif rows and page == 1 and len(rows) <= PAGE_SIZE:
+        elif page == 1 and len(rows) <= PAGE_SIZE:
             total = len(rows)  # all of them are on this page
         else:
             cursor.execute(

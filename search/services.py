@@ -229,10 +229,27 @@ def index_tags(tag_ids: Iterable[int], *, with_reviews: bool = False) -> None:
             index_reviews(Review.tags.through.objects.filter(tag_id__in=renamed).values_list("review_id", flat=True))
 
 
+def tags_with_documents(tag_ids: Iterable[int]) -> list[tuple[int, str, bool]]:
+    """(id, name, has a document) of these tags, in one statement."""
+    docs, tags = SearchDocument._meta.db_table, Tag._meta.db_table
+    ids = list(tag_ids)
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.id, t.name, d.id IS NOT NULL FROM {tags} t LEFT JOIN {docs} d "  # noqa: S608 # nosec B608 # model tables
+            f"ON d.kind = %s AND d.object_id = t.id WHERE t.id IN ({', '.join(['%s'] * len(ids))})",
+            [Kind.TAG, *ids],
+        )
+        return [(pk, name, bool(indexed)) for pk, name, indexed in cursor.fetchall()]
+
+
 def index_new_tags(tags: Iterable[tuple[int, str]]) -> None:
     """Documents for these (id, name) tags where they have none. A tag's name does not change
     when it is put on a review: a tag's document is rewritten only when the tag is saved."""
-    SearchDocument.objects.bulk_create([_tag_document(pk, name) for pk, name in tags], ignore_conflicts=True)
+    documents = [_tag_document(pk, name) for pk, name in tags]
+    if documents:
+        SearchDocument.objects.bulk_create(documents, ignore_conflicts=True)
 
 
 def index_people(user_ids: Iterable[int]) -> None:

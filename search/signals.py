@@ -48,11 +48,11 @@ def review_tags_changed(sender, instance, action: str, reverse: bool, pk_set, **
         services.index_reviews(pk_set if pk_set is not None else getattr(instance, "_search_cleared", []))
         return
     if action == "post_add":
-        tags = list(Tag.objects.filter(pk__in=pk_set).values_list("pk", "name"))
-        for _pk, name in tags:
+        tags = services.tags_with_documents(pk_set)
+        for _pk, name, _indexed in tags:
             dictionary.add_name(name, new_row=True)
-        services.index_new_tags(tags)
-        services.review_tags_added(instance.pk, [name for _pk, name in tags])
+        services.index_new_tags([(pk, name) for pk, name, indexed in tags if not indexed])
+        services.review_tags_added(instance.pk, [name for _pk, name, _indexed in tags])
     else:
         services.index_reviews([instance.pk])
 
