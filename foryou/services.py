@@ -22,7 +22,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Follow, User
-from accounts.services import profile_update
 from ranking import scoring as ranking_scoring
 from ranking.models import FraudFlag, ReviewScore
 from reviews.models import Category, Comment, HelpfulVote, Product, Review, Save, Tag
@@ -61,7 +60,7 @@ def interests_set(*, user: User, categories: Sequence[Category], tags: Sequence[
     missing = [n for n in names if n not in found]
     if missing:
         raise ValidationError({"tags": [f"No review is tagged #{missing[0]} yet."]})
-    profile_update(user=user, interest_categories=list(categories))
+    _categories_set(user, categories)
     TagInterest.objects.filter(user=user).exclude(tag__name__in=names).delete()
     TagInterest.objects.bulk_create([TagInterest(user=user, tag=found[n]) for n in names], ignore_conflicts=True)
     state = _state(user, lock=True)
@@ -69,6 +68,13 @@ def interests_set(*, user: User, categories: Sequence[Category], tags: Sequence[
     state.save(update_fields=["onboarded_at"])
     candidates_build(user=user)
     return [found[n] for n in names]
+
+
+def _categories_set(user: User, categories: Sequence[Category]) -> None:
+    """The profile's interest categories (one list for the profile and For You). Only the
+    relation is written: accounts.services.profile_update would also save the whole user row as
+    loaded, undoing a suspension a moderator made meanwhile."""
+    user.interest_categories.set(categories)
 
 
 def onboarding_skip(*, user: User) -> None:
@@ -139,7 +145,7 @@ def signals_reset(*, user: User, interests: bool = False) -> None:
     ShowLess.objects.filter(user=user).delete()
     if interests:
         TagInterest.objects.filter(user=user).delete()
-        profile_update(user=user, interest_categories=[])
+        _categories_set(user, [])
     candidates_build(user=user, now=now)
 
 

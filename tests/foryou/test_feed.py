@@ -242,3 +242,14 @@ def test_job_refreshes_only_active_people(categories):
     Save.objects.create(user=active, review=Review.objects.first(), created_at=later + timedelta(minutes=2))
     assert refresh(now=later + timedelta(minutes=3)).user_ids == [active.pk]
     assert TopicPool.objects.filter(key="global").exists()
+
+
+def test_setting_interests_never_undoes_a_suspension_made_meanwhile(categories):
+    person = UserFactory()
+    loaded = type(person).objects.get(pk=person.pk)  # as the request loaded them
+    suspended_until = timezone.now() + timedelta(days=2)
+    type(person).objects.filter(pk=person.pk).update(suspended_until=suspended_until)
+    services.interests_set(user=loaded, categories=[categories["Audio"]], tags=[])
+    person.refresh_from_db()
+    assert person.suspended_until == suspended_until
+    assert list(person.interest_categories.all()) == [categories["Audio"]]
