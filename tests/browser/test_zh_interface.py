@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 
-from .conftest import log_in
+from .conftest import assert_accessible, log_in
 from .scenario import build_community
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,6 +29,7 @@ def test_the_header_switch_changes_the_language_and_back(page, shots, community)
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.get_by_role("heading", name="欢迎回来")).to_be_visible()
     shots("login-zh")
+    assert_accessible(page)
     # The choice is remembered: an unprefixed address now opens in Chinese.
     page.goto("/signup/")
     page.wait_for_url(re.compile(r"/zh-hans/signup/$"))
@@ -77,6 +78,7 @@ def test_member_sets_chinese_in_the_profile(page, shots, community):
     page.goto("/settings/profile/")
     expect(page.get_by_label("语言")).to_have_value("zh-hans")
     shots("profile-edit-zh")
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
