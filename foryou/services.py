@@ -602,7 +602,6 @@ class FeedPage:
     first_chance_ids: set[int]
 
 
-@transaction.atomic
 def feed_page(
     *, user: User, cursor: str | None = None, page_size: int = P.PAGE_SIZE, now: datetime | None = None
 ) -> FeedPage:
@@ -613,53 +612,56 @@ def feed_page(
     suspended or banned authors. Builds the list first if the person has none. Raises BadCursor."""
     now = now or timezone.now()
     position = cursor_decode(cursor) if cursor else None
-    state = _state(user, lock=True)
-    if position is None:
-        session, offset, served = secrets.token_hex(5), 0, []
-    else:
-        session, offset = position
-        served = state.served[:offset] if state.session == session else []
-        if served:
-            state.seen = _seen_with(state.seen, [row[0] for row in served], now)
-    candidates = CandidateList.objects.filter(user=user).first() or candidates_build(user=user, now=now)
-    wanted = S.interests(user, candidates)
-    less = S.show_less(user)
-    hidden = S.seen_recently(state, now) | {row[0] for row in served}
+    # The scroll's row stays locked only while the page is chosen and recorded; the cards are
+    # read after the commit.
+    with transaction.atomic():
+        state = _state(user, lock=True)
+        if position is None:
+            session, offset, served = secrets.token_hex(5), 0, []
+        else:
+            session, offset = position
+            served = state.served[:offset] if state.session == session else []
+            if served:
+                state.seen = _seen_with(state.seen, [row[0] for row in served], now)
+        candidates = CandidateList.objects.filter(user=user).first() or candidates_build(user=user, now=now)
+        wanted = S.interests(user, candidates)
+        less = S.show_less(user)
+        hidden = S.seen_recently(state, now) | {row[0] for row in served}
 
-    def allowed(item: Item) -> bool:
-        return not (
-            item.review_id in hidden
-            or item.author_id == user.pk
-            or item.author_id in less[ShowLess.Kind.AUTHOR]
-            or item.product_id in less[ShowLess.Kind.PRODUCT]
-            or item.category_id in less[ShowLess.Kind.CATEGORY]
+        def allowed(item: Item) -> bool:
+            return not (
+                item.review_id in hidden
+                or item.author_id == user.pk
+                or item.author_id in less[ShowLess.Kind.AUTHOR]
+                or item.product_id in less[ShowLess.Kind.PRODUCT]
+                or item.category_id in less[ShowLess.Kind.CATEGORY]
+            )
+
+        listed = [i for i in map(Item.unpack, candidates.items) if allowed(i)]
+        fresh = [i for i in S.first_chance_pool(user, wanted, now=now) if allowed(i)]
+        fresh_ids = {i.review_id for i in fresh}
+        fresh = [i for i in fresh if i.review_id not in S.engaged_ids(user, fresh_ids)] if fresh else []
+        showable = S.showable({i.review_id for i in listed} | {i.review_id for i in fresh}, now=now)
+        listed = [i for i in listed if i.review_id in showable]
+        fresh = [i for i in fresh if i.review_id in showable]
+        page = S.arrange(
+            listed,
+            count=page_size,
+            start=offset,
+            window=[(row[1], row[2]) for row in served],
+            shown_categories=[row[3] for row in served],
+            targets=wanted.targets(),
+            first_chance=fresh,
         )
-
-    listed = [i for i in map(Item.unpack, candidates.items) if allowed(i)]
-    fresh = [i for i in S.first_chance_pool(user, wanted, now=now) if allowed(i)]
-    fresh_ids = {i.review_id for i in fresh}
-    fresh = [i for i in fresh if i.review_id not in S.engaged_ids(user, fresh_ids)] if fresh else []
-    showable = S.showable({i.review_id for i in listed} | {i.review_id for i in fresh}, now=now)
-    listed = [i for i in listed if i.review_id in showable]
-    fresh = [i for i in fresh if i.review_id in showable]
-    page = S.arrange(
-        listed,
-        count=page_size,
-        start=offset,
-        window=[(row[1], row[2]) for row in served],
-        shown_categories=[row[3] for row in served],
-        targets=wanted.targets(),
-        first_chance=fresh,
-    )
-    served = served + [[i.review_id, i.author_id, i.product_id, i.category_id] for i in page]
-    state.session, state.served = session, served[: P.SERVED_KEPT]
-    if now - state.last_visit_at >= P.VISIT_RECORD_EVERY:
-        state.last_visit_at = now
-    state.save(update_fields=["session", "served", "seen", "last_visit_at"])
-    shown_fresh = {i.review_id for i in page if i.reason == S.NEW}
-    first_chance_shown(sorted(shown_fresh))
-    end = offset + len(page)
-    next_cursor = cursor_encode(session, end) if len(page) == page_size and end < P.SERVED_KEPT else None
+        served = served + [[i.review_id, i.author_id, i.product_id, i.category_id] for i in page]
+        state.session, state.served = session, served[: P.SERVED_KEPT]
+        if now - state.last_visit_at >= P.VISIT_RECORD_EVERY:
+            state.last_visit_at = now
+        state.save(update_fields=["session", "served", "seen", "last_visit_at"])
+        shown_fresh = {i.review_id for i in page if i.reason == S.NEW}
+        first_chance_shown(sorted(shown_fresh))
+        end = offset + len(page)
+        next_cursor = cursor_encode(session, end) if len(page) == page_size and end < P.SERVED_KEPT else None
     reviews = S.reviews_for_page(user, [i.review_id for i in page])
     by_id = {r.pk: r for r in reviews}
     page = [i for i in page if i.review_id in by_id]
