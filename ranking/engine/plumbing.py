@@ -129,7 +129,9 @@ TEMP_TABLES = {
     "rk_voter": "id BIGINT PRIMARY KEY",  # vote weights to recompute in this round
     "rk_product": "id BIGINT PRIMARY KEY",  # products of deleted reviews, to count again
     "rk_pcategory": "id BIGINT PRIMARY KEY",  # categories whose product ranks to refresh
-    "rk_level_changed": "id BIGINT PRIMARY KEY",
+    # reviewers whose level this round changed, with their new level (settle reads it for their
+    # reviews' author prior, instead of probing each standing, much updated in a run, per review)
+    "rk_level_changed": "id BIGINT PRIMARY KEY, level INTEGER",
     "rk_level_up": "id BIGINT PRIMARY KEY",  # every reviewer whose level this run raised
     "rk_weight_new": "user_id BIGINT PRIMARY KEY, weight DOUBLE PRECISION",
     "rk_standing_new": (
@@ -350,9 +352,20 @@ class Plumbing:
         return rows[0][0] if rows else None
 
     def create_temp(self, names) -> None:
+        if self.d.pg and self.session_temp_tables is None:
+            # The session keeps its temporary tables from run to run (see Dialect.create_temp):
+            # those it has are listed once, not asked for again one statement each.
+            self.session_temp_tables = {
+                row[0]
+                for row in self.rows(
+                    "SELECT c.relname FROM pg_class c WHERE c.relpersistence = 't' AND c.relkind = 'r' "
+                    "AND c.relnamespace = pg_my_temp_schema()"
+                )
+            }
         for name in names:
             if name not in self.temp_tables:
-                self.x(self.d.create_temp(name, TEMP_TABLES[name]))
+                if name not in (self.session_temp_tables or ()):
+                    self.x(self.d.create_temp(name, TEMP_TABLES[name]))
                 if not self.temp_tables_empty:
                     self.clear(name)
                 self.known_empty.add(name)

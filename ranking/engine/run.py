@@ -96,6 +96,7 @@ class Engine(
         self.cursor = None
         self.pending_max = 0
         self.temp_tables: list[str] = []
+        self.session_temp_tables: set[str] | None = None  # PostgreSQL: those the session already has
         self.dropped_at_end: list[str] = []  # the scratch tables, and SQLite's temporary ones
         self.temp_tables_empty = False  # see run()
         # Temporary tables known to be empty (created or cleared, nothing inserted since): add_ids

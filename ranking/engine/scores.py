@@ -200,9 +200,11 @@ class ScoreSteps:
         author_level = pick("author_level", f"COALESCE({self._author_level('r')}, 1)")
         if levels_scope is not None:
             # (a settle round: the authors whose level this run changed)
+            # The table carries each one's new level: probed per review, a standing updated several
+            # times in the run is a chain of row versions to walk.
             author_level = (
-                f"CASE WHEN r.id IS NULL AND {levels_scope.on('ks.author_id')} "
-                f"THEN COALESCE({self._author_level('ks')}, 1) ELSE {author_level} END"
+                f"CASE WHEN r.id IS NULL THEN COALESCE((SELECT lc.level FROM {levels_scope.table} lc "
+                f"WHERE lc.id = ks.author_id), ks.author_level) ELSE {author_level} END"
             )
         return (
             f"SELECT ks.review_id, {pick('product_id', 'r.product_id')} AS product_id, "

@@ -62,9 +62,11 @@ class StandingSteps:
             return
         self.level_cutoffs = cutoffs
         level = self._level_sql("st")
+        # (A reviewer whose level the standings just changed may move again: the level it carries
+        # is the new one.)
         self.x(
-            f"INSERT INTO rk_level_changed (id) SELECT st.user_id FROM {STANDING} st WHERE st.level <> {level} "
-            "AND NOT EXISTS (SELECT 1 FROM rk_level_changed c WHERE c.id = st.user_id)"
+            f"INSERT INTO rk_level_changed (id, level) SELECT st.user_id, {level} FROM {STANDING} st "
+            f"WHERE st.level <> {level} ON CONFLICT (id) DO UPDATE SET level = EXCLUDED.level"
         )
         result.add("standings", self.x(f"UPDATE {STANDING} AS st SET level = {level} WHERE st.level <> {level}"))
 
@@ -150,7 +152,7 @@ class StandingSteps:
             changed = self.scalar(
                 f"WITH n AS ({differing}), upd AS (UPDATE {STANDING} AS st SET {sets} FROM n WHERE st.ctid = n.tid "
                 "RETURNING st.user_id, n.old_level, st.level), "
-                "lc AS (INSERT INTO rk_level_changed (id) SELECT user_id FROM upd WHERE level <> old_level)"
+                "lc AS (INSERT INTO rk_level_changed (id, level) SELECT user_id, level FROM upd WHERE level <> old_level)"
                 f"{level_ups} SELECT COUNT(*) FROM upd",
                 self._time_params(),
             )
@@ -165,7 +167,7 @@ class StandingSteps:
         changed = self.x(
             f"UPDATE {STANDING} AS st SET {sets} FROM {new} n WHERE st.user_id = n.user_id", self._time_params()
         )
-        self.x(f"INSERT INTO rk_level_changed (id) SELECT user_id FROM {new} WHERE level <> old_level")
+        self.x(f"INSERT INTO rk_level_changed (id, level) SELECT user_id, level FROM {new} WHERE level <> old_level")
         if "rk_level_up" in self.temp_tables:
             self.x(
                 f"INSERT INTO rk_level_up (id) SELECT user_id FROM {new} WHERE level > old_level "
