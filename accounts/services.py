@@ -96,7 +96,11 @@ def profile_update(*, user: User, interest_categories=None, **fields) -> User:
     for name in PROFILE_FIELDS:
         if name in fields:
             setattr(user, name, fields[name] or "")
-    user.save(update_fields=[n for n in PROFILE_FIELDS if n in fields] or None)
+    changed = [name for name in PROFILE_FIELDS if name in fields]
+    if changed:
+        # Only what the form or API sent: the row as this request loaded it may be stale (a
+        # suspension made meanwhile must not be undone by a profile edit).
+        user.save(update_fields=changed)
     if interest_categories is not None:
         user.interest_categories.set(interest_categories)
     return user

@@ -255,3 +255,17 @@ def test_a_chinese_request_leaves_the_threads_language_as_it_was(client, db):
 def test_addresses_outside_the_web_pages_are_never_redirected(client, db, path):
     response = client.get(path, HTTP_ACCEPT_LANGUAGE=ZH_ACCEPT)
     assert response.status_code == 200, (path, response.status_code)
+
+
+def test_saving_only_the_language_writes_only_the_language(db):
+    from accounts.services import profile_update
+
+    member = UserFactory()
+    stale = User.objects.get(pk=member.pk)
+    User.objects.filter(pk=member.pk).update(display_name="Changed meanwhile")
+    profile_update(user=stale, language="zh-hans")
+    member.refresh_from_db()
+    assert member.language == "zh-hans" and member.display_name == "Changed meanwhile"
+    profile_update(user=stale, interest_categories=[])
+    member.refresh_from_db()
+    assert member.display_name == "Changed meanwhile"
