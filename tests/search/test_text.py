@@ -44,3 +44,11 @@ def test_a_snippet_marks_a_match_deep_in_a_long_body():
     assert "<mark>口紅</mark>" in html and "<mark>Serums</mark>" in html
     assert html.startswith("…") and html.endswith("…") and len(html) < 260
     assert "<mark>" not in highlight("Plain words. " * 300, words, snippet=160)
+
+
+def test_matches_finds_chinese_terms_without_segmenting_and_english_by_stem():
+    from search.text import matches
+
+    text = "這支口紅很好看, the Lipsticks were great 口红"
+    found = [text[start:end] for start, end in matches(text, terms("口红 lipstick"))]
+    assert found == ["口紅", "Lipsticks", "口红"]
