@@ -7,8 +7,11 @@ from datetime import timedelta
 LIST_SIZE = 400  # candidates kept per active person
 POOL_SIZE = 200  # reviews kept per category or #tag pool
 GLOBAL_POOL_SIZE = 300  # "Popular on Candor": everyone's fallback and room to discover
-SEEDS_PER_KIND = 30  # latest saves, helpful votes, comments a list is built from
-ENGAGERS_PER_SEED = 50  # latest people who engaged with a seed, for co-engagement
+# Co-engagement costs about seeds x engagers x each engager's votes: bounded here (a dense test
+# graph with ~100 votes a person took ~6x longer at 90 seeds x 50 engagers than at 20 x 20).
+SEEDS_PER_KIND = 10  # latest saves, comments, helpful votes a list is built from
+CO_ENGAGEMENT_SEEDS = 20  # of those, saves first, then comments, then votes
+ENGAGERS_PER_SEED = 20  # latest people who engaged with a seed, for co-engagement
 FOLLOWED_REVIEWS = 80  # best recent reviews of people followed
 FOLLOWED_DAYS = 30
 SEEN_KEPT = 2000  # seen entries kept per person (oldest dropped)

@@ -246,7 +246,7 @@ def candidates_build(*, user: User, now: datetime | None = None) -> CandidateLis
         if rid not in seed_kind or P.SEED_WEIGHTS[kind] > P.SEED_WEIGHTS[seed_kind[rid]]:
             seed_kind[rid] = kind
     for rid, seed, people, author, product, category, discover in S.co_engaged(
-        list(seed_kind), exclude_user_id=user.pk, limit=P.LIST_SIZE * 2
+        list(seed_kind)[: P.CO_ENGAGEMENT_SEEDS], exclude_user_id=user.pk, limit=P.LIST_SIZE * 2
     ):
         kind = seed_kind[seed]
         affinity = 1 + P.CO_ENGAGEMENT_STEP * min(people, P.CO_ENGAGEMENT_CAP) * P.SEED_WEIGHTS[kind]
