@@ -7,8 +7,7 @@ from datetime import timedelta
 LIST_SIZE = 400  # candidates kept per active person
 POOL_SIZE = 200  # reviews kept per category or #tag pool
 GLOBAL_POOL_SIZE = 300  # "Popular on Candor": everyone's fallback and room to discover
-# Co-engagement costs about seeds x engagers x each engager's votes: bounded here (a dense test
-# graph with ~100 votes a person took ~6x longer at 90 seeds x 50 engagers than at 20 x 20).
+# A list's co-engagement work grows with seeds x engagers x each engager's votes: both bounded.
 SEEDS_PER_KIND = 10  # latest saves, comments, helpful votes a list is built from
 CO_ENGAGEMENT_SEEDS = 20  # of those, saves first, then comments, then votes
 ENGAGERS_PER_SEED = 20  # latest people who engaged with a seed, for co-engagement
