@@ -21,6 +21,9 @@ ACTIVE_DAYS = 14  # people who opened For You this recently have their lists ref
 LIST_MAX_AGE = timedelta(minutes=15)  # a list older than this is rebuilt by the next run
 POOL_MAX_AGE = timedelta(minutes=10)
 REFRESH_BATCH = 2000  # people rebuilt per run at most (the most out of date first)
+# A run stops rebuilding lists after this long (the rest are due first next run), so runs stay
+# shorter than their interval and the lock never expires under one.
+REFRESH_BUDGET_SECONDS = 90
 REFRESH_LOCK_SECONDS = 600
 VISIT_RECORD_EVERY = timedelta(minutes=5)
 

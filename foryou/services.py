@@ -9,6 +9,7 @@ import binascii
 import logging
 import re
 import secrets
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -545,9 +546,12 @@ def people_due(*, now: datetime, limit: int) -> list[int]:
     )
 
 
-def refresh(*, now: datetime | None = None, limit: int = P.REFRESH_BATCH) -> RefreshResult:
+def refresh(
+    *, now: datetime | None = None, limit: int = P.REFRESH_BATCH, budget: float = P.REFRESH_BUDGET_SECONDS
+) -> RefreshResult:
     """One run of the refresh job: stale topic pools, first-chance enrolment and tiers, then the
-    candidate lists of up to `limit` active people who are due (people_due). Takes a lock with an
+    candidate lists of up to `limit` active people who are due (people_due), most due first, until
+    `budget` seconds have gone (at least one is rebuilt). Takes a lock with an
     expiry (REFRESH_LOCK_SECONDS): a second run while one holds it is skipped."""
     now = now or timezone.now()
     token = secrets.token_hex(8)
@@ -559,9 +563,14 @@ def refresh(*, now: datetime | None = None, limit: int = P.REFRESH_BATCH) -> Ref
         result.enrolled = first_chance_enroll(now=now)
         result.moved = first_chance_evaluate(now=now)
         due = people_due(now=now, limit=limit)
-        for user in User.objects.filter(pk__in=due).order_by("pk"):
-            candidates_build(user=user, now=now)
-        result.people, result.user_ids = len(due), due
+        users = User.objects.in_bulk(due)
+        started = time.monotonic()
+        for user_id in due:
+            if result.user_ids and time.monotonic() - started > budget:
+                break
+            candidates_build(user=users[user_id], now=now)
+            result.user_ids.append(user_id)
+        result.people = len(result.user_ids)
         return result
     finally:
         if cache.get(LOCK_KEY) == token:

@@ -169,3 +169,22 @@ def test_a_page_costs_the_same_queries_whatever_its_size(site):
             assert len(client.get(f"/api/v1/for-you/?page_size={size}").json()["results"]) == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_related_never_shows_hidden_reviews_or_suspended_authors(categories):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reviews.models import Review
+
+    review = make_review(category=categories["Skincare"])
+    hidden = make_review(product=review.product, quality=0.6)
+    suspended = make_review(product=review.product, quality=0.6)
+    fine = make_review(product=review.product, quality=0.6)
+    Review.objects.filter(pk=hidden.pk).update(status=Review.Status.HIDDEN)
+    type(suspended.author).objects.filter(pk=suspended.author_id).update(
+        suspended_until=timezone.now() + timedelta(days=1)
+    )
+    related = [r["id"] for r in client_for(UserFactory()).get(f"/api/v1/reviews/{review.pk}/related/").json()]
+    assert related == [fine.pk]

@@ -154,3 +154,18 @@ def test_early_engagement_moves_the_note_to_a_wider_tier(categories):
     assert FirstChance.objects.get(pk=note.pk).tier == P.WIDE_TIER
     page = services.feed_page(user=reader(audio), page_size=10)
     assert note.pk in page.first_chance_ids  # the wide tier reaches readers outside the interest
+
+
+def test_a_note_whose_author_is_suspended_or_flagged_after_enrolment_is_not_shown(categories):
+    skincare = categories["Skincare"]
+    old_reviews(skincare)
+    suspended_note, flagged_note = new_review(skincare), new_review(skincare)
+    refresh()
+    assert FirstChance.objects.filter(status=FirstChance.Status.ACTIVE).count() == 2
+    type(suspended_note.author).objects.filter(pk=suspended_note.author_id).update(
+        suspended_until=timezone.now() + timedelta(days=1)
+    )
+    flag = FraudFlag.objects.create(kind=FraudFlag.Kind.VOTE_RING, key="ring:late")
+    flag.accounts.add(flagged_note.author)
+    shown = {i.review_id for i in services.feed_page(user=reader(skincare), page_size=20).items}
+    assert len(shown) == 20 and not shown & {suspended_note.pk, flagged_note.pk}

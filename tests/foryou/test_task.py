@@ -28,3 +28,15 @@ def test_task_refreshes_and_a_second_run_during_the_first_skips(categories):
     assert FirstChance.objects.filter(pk=note.pk, status=FirstChance.Status.ACTIVE).exists()
     cache.add(services.LOCK_KEY, "another run", 60)
     assert tasks.refresh()["skipped"] is True
+
+
+def test_a_run_past_its_budget_leaves_the_rest_for_the_next(categories):
+    make_review(category=categories["Skincare"])
+    people = [UserFactory() for _ in range(3)]
+    for person in people:
+        services.feed_page(user=person)
+    CandidateList.objects.all().delete()
+    first = services.refresh(budget=0)
+    assert first.people == 1
+    second = services.refresh(budget=60)
+    assert second.people == 2 and set(first.user_ids + second.user_ids) == {p.pk for p in people}
