@@ -25,7 +25,9 @@ ranking worker's do (docs/deploy.md); --new-sessions starts every run on a new o
 
 Prints a Markdown report: the machine, the load average (as `uptime` shows it) at the start and
 the end, a summary with min / median / max over the repeats, the floors and the ratios run /
-floor (medians), whether each target is met, the median time of each step of the repeated runs,
+floor (medians), whether each target is met (run times without what the listeners of
+ranking.services.rerank_committed do once a run has committed, e.g. the search index copying the
+new qualities: timed and shown on their own), the median time of each step of the repeated runs,
 then each run's steps and slowest statements. With --explain-ms N it also logs the plans of
 statements slower than N ms to the PostgreSQL server log (auto_explain).
 Not a test: numbers depend on the machine and what else runs on it.
@@ -159,22 +161,49 @@ def new_session() -> None:
 @dataclass
 class Report:
     rows: list[str] = field(
-        default_factory=lambda: ["| run | kind | wall time | rows changed |", "| --- | --- | --- | --- |"]
+        default_factory=lambda: [
+            "| run | kind | wall time (without listeners) | rerank_committed listeners | rows changed |",
+            "| --- | --- | --- | --- | --- |",
+        ]
     )
+    listeners: dict[str, list[float]] = field(default_factory=dict)  # series -> each run's listener ms
     details: list[str] = field(default_factory=list)
     steps: dict[str, list[dict[str, float]]] = field(default_factory=dict)  # series -> each run's step_ms
 
 
+listeners_ms: list[float] = []
+
+
+def timed_send(send):
+    """services.rerank_committed.send, timed: what other apps do once a run has committed (the
+    search index copies the changed qualities) runs inside services.rerank but is not the
+    rerank's work; it is reported in a column of its own."""
+
+    def wrapper(*args, **kwargs):
+        began = time.monotonic()
+        try:
+            return send(*args, **kwargs)
+        finally:
+            listeners_ms.append((time.monotonic() - began) * 1000)
+
+    return wrapper
+
+
 def measure(label: str, full: bool, report: Report, split: int = 0, new: bool = False, series: str = "") -> float:
+    """Time one run; returns its time without the listeners of rerank_committed (see timed_send)."""
     if new or new_sessions or connection.connection is None:
         new_session()
     statements.clear()
+    listeners_ms.clear()
     began = time.monotonic()
     with connection.execute_wrapper(timed_statement):
         result = split_in_threads(split) if split else services.rerank(full=full)
     wall = (time.monotonic() - began) * 1000
     assert not result.skipped, result.reason
-    report.rows.append(f"| {label} | {result.kind} | {wall:,.0f} ms | {result.rows_changed:,} |")
+    listeners = sum(listeners_ms)
+    report.listeners.setdefault(series or "other", []).append(listeners)
+    wall -= listeners
+    report.rows.append(f"| {label} | {result.kind} | {wall:,.0f} ms | {listeners:,.0f} ms | {result.rows_changed:,} |")
     step_ms = getattr(result, "step_ms", {}) or {}
     if series:
         report.steps.setdefault(series, []).append(dict(step_ms))
@@ -351,6 +380,7 @@ def main() -> None:
     report = Report()
     print("\n".join(header), flush=True)
     votes, touched = args.new_votes, args.touched_reviews
+    services.rerank_committed.send = timed_send(services.rerank_committed.send)
     if not RerankRun.objects.filter(status=RerankRun.Status.DONE).exists():
         measure("first full rerank (every row written)", True, report)
     # Not a round: the first full run after a bulk load or after incremental runs also writes what
@@ -410,6 +440,11 @@ def main() -> None:
         "",
         "Floors: full = one GROUP BY over all votes; incremental = one UPDATE ... FROM (aggregate) of "
         f"{touched:,} review-score rows from {votes:,} new votes (rolled back).",
+        "",
+        "Run times exclude the listeners of rerank_committed (other apps' work once a run has committed; "
+        "median ms over the rounds: "
+        + ", ".join(f"{k} {statistics.median(v):,.0f}" for k, v in report.listeners.items() if k != "other")
+        + ").",
         "",
         "Steps of the repeated runs:",
         *step_medians(report),
