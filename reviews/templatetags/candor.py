@@ -6,6 +6,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
+from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
@@ -16,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from accounts import selectors as account_selectors
+from config import pagecache
 from reviews import cards
 from reviews.models import Review
 
@@ -258,45 +260,49 @@ def review_row(context, review) -> str:
     return mark_safe(f"{top}{actions}\n</article>")  # noqa: S308  # nosec B308 B703 - rendered templates
 
 
-# --- a signed-in reader's part of each card or row, drawn once per page ------------------------
+# --- a signed-in reader's part of each card or row, drawn once per state ------------------------
 # The save toggle and the vote buttons differ between two reviews only in the review's numbers
 # (its id, counts) and the reader's state (vote, saved, own review). Each state is drawn once per
-# request from its template with stand-in numbers, and each review gets that drawing with its own
-# numbers put in: a page of 20 reviews draws 1-4 templates, not 20-40.
+# process, URL and language from its template with stand-in numbers and pagecache's CSRF
+# placeholder (kept in the `fragments` cache), and each review gets that drawing with its own
+# numbers and the request's token put in: a page of 20 reviews draws no template, not 20-40.
 
 # Stand-ins: 15 digits, which no id or count reaches.
 _STAND_IN_FIELDS = ("pk", "helpful_count", "not_helpful_count", "save_count", "comment_count")
 _STAND_IN_BASE = 738_291_046_500_000
 _STAND_INS = {field: _STAND_IN_BASE + i for i, field in enumerate(_STAND_IN_FIELDS)}
-_STAND_IN_PATTERN = re.compile(rf"{_STAND_IN_BASE // 10}[0-{len(_STAND_IN_FIELDS) - 1}]")
+_STAND_IN_PATTERN = re.compile(rf"{_STAND_IN_BASE // 10}[0-{len(_STAND_IN_FIELDS) - 1}]|{pagecache.CSRF_PLACEHOLDER}")
 _STAMPS_ATTR = "_candor_reader_stamps"
+STAMP_SECONDS = 3600
 
 
 def _reader_part(context, template_name: str, review) -> str:
     """`template_name` drawn for `review` in the page's context (a signed-in reader's)."""
     user = context["user"]
+    request = context["request"]
     state = (
         getattr(review, "viewer_vote", None),
         bool(getattr(review, "viewer_saved", False)),
         getattr(review, "author_id", None) == user.pk,
     )
-    request = context.get("request")
-    memo = getattr(request, _STAMPS_ATTR, None)
-    if memo is None:
-        memo = {}
-        if request is not None:
-            setattr(request, _STAMPS_ATTR, memo)
-    key = (template_name, state, context.get("next_url"))
+    memo = request.__dict__.setdefault(_STAMPS_ATTR, {})
+    key = (template_name, state, context.get("next_url") or request.get_full_path(), get_language())
     stamp = memo.get(key)
     if stamp is None:
-        vote, saved, own = state
-        stand_in = Review(pk=_STAND_INS["pk"], author_id=user.pk if own else 0)
-        for field in _STAND_IN_FIELDS[1:]:
-            setattr(stand_in, field, _STAND_INS[field])
-        stand_in.viewer_vote, stand_in.viewer_saved = vote, saved
-        with context.push(review=stand_in):
-            stamp = memo[key] = context.template.engine.get_template(template_name).render(context)
+        cache_key = f"reader_stamp:{hashlib.sha256(repr(key).encode()).hexdigest()}"
+        stamp = caches["fragments"].get(cache_key)
+        if stamp is None:
+            vote, saved, own = state
+            stand_in = Review(pk=_STAND_INS["pk"], author_id=user.pk if own else 0)
+            for field in _STAND_IN_FIELDS[1:]:
+                setattr(stand_in, field, _STAND_INS[field])
+            stand_in.viewer_vote, stand_in.viewer_saved = vote, saved
+            with context.push(review=stand_in, csrf_token=pagecache.CSRF_PLACEHOLDER):
+                stamp = context.template.engine.get_template(template_name).render(context)
+            caches["fragments"].set(cache_key, stamp, STAMP_SECONDS)
+        memo[key] = stamp
     values = {str(_STAND_INS[field]): str(getattr(review, field, "")) for field in _STAND_IN_FIELDS}
+    values[pagecache.CSRF_PLACEHOLDER] = str(context.get("csrf_token", ""))
     return _STAND_IN_PATTERN.sub(lambda match: values[match.group()], stamp)
 
 
@@ -412,3 +418,38 @@ def category_chips(categories, active, tab: str) -> str:
         '<a class="chip" href="?{}category={}"{}>{}</a>',
         ((prefix, category.slug, current if active == category else "", category.name) for category in categories),
     )
+
+
+# --- a signed-in member's header, drawn once per process for what it shows ---------------------
+
+
+class MemberFragmentNode(template.Node):
+    def __init__(self, nodelist, vary):
+        self.nodelist, self.vary = nodelist, vary
+
+    def render(self, context) -> str:
+        vary = repr([value.resolve(context) for value in self.vary])
+        key = f"member_fragment:{hashlib.sha256(vary.encode()).hexdigest()}"
+        fragments = caches["fragments"]
+        html = fragments.get(key)
+        if html is None:
+            with context.push(csrf_token=pagecache.CSRF_PLACEHOLDER):
+                html = self.nodelist.render(context)
+            fragments.set(key, html, MEMBER_FRAGMENT_SECONDS)
+        return html.replace(pagecache.CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
+
+
+MEMBER_FRAGMENT_SECONDS = 3600
+
+
+@register.tag
+def member_fragment(parser, token):
+    """`{% member_fragment value ... %}...{% endmember_fragment %}`: the block drawn once per
+    process for the values given (everything it shows: the URL, the member's name, avatar,
+    unread count, roles...), kept in the per-process `fragments` cache, with the request's own
+    CSRF token put in at each use (it is drawn with pagecache's placeholder), so a member's
+    header costs a cache read instead of a third of their page's drawing."""
+    vary = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endmember_fragment",))
+    parser.delete_first_token()
+    return MemberFragmentNode(nodelist, vary)

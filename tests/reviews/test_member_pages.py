@@ -2,11 +2,14 @@
 voted, saved, written or not read yet; their own state drawn right, with each state's template
 drawn once per page (candor._reader_part) and the unread count read with their row."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.template import RequestContext, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts import services as account_services
 from accounts.models import Notification
@@ -129,3 +132,22 @@ def test_discover_and_the_product_page_show_the_members_own_saves_votes_and_coun
     assert html.count('value="clear" class="pill is-on"') == 3  # their helpful votes
     assert html.count("is-on is-on-neutral") == 3  # their not-helpful votes
     assert html.count('class="vote-tally"') == 1  # their own review: counts, no buttons
+
+
+def test_a_members_header_is_theirs_with_their_own_csrf_token_each_time():
+    members = [UserFactory(display_name="Ana"), UserFactory(display_name="Bo")]
+    clients = []
+    for member in members:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(member)
+        clients.append(client)
+    pages = [client.get("/").content.decode() for client in clients]
+    assert "Your profile, Ana" in pages[0] and "Your profile, Bo" not in pages[0]
+    assert "Your profile, Bo" in pages[1] and "Your profile, Ana" not in pages[1]
+    again = clients[0].get("/").content.decode()  # the header from the fragment cache
+    assert "candorcsrfplaceholder" not in again
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', again).group(1)
+    assert re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', again).count(token) >= 2  # log-out, language
+    assert clients[0].post(reverse("logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+    account_services.notify(recipient=members[1], kind=Notification.Kind.OTHER, title="new")
+    assert '<span class="bell-count" aria-hidden="true">1</span>' in clients[1].get("/").content.decode()
