@@ -4,6 +4,8 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from config.forms import ServiceErrorsMixin
 
@@ -39,53 +41,53 @@ class ReviewForm(ServiceErrorsMixin, forms.Form):
     EXISTING, NEW = "existing", "new"
 
     product_mode = forms.ChoiceField(
-        choices=[(EXISTING, "Pick a product"), (NEW, "Add a new product")],
+        choices=[(EXISTING, _("Pick a product")), (NEW, _("Add a new product"))],
         initial=EXISTING,
         widget=forms.RadioSelect,
-        label="Product",
+        label=_("Product"),
     )
     # A text box with a <datalist> of every product: the browser filters it as one types, with or
     # without JS. It takes a product's label ("Brand · Name") or its id (links, the API's habits).
     product = forms.CharField(
         required=False,
-        label="Product",
-        help_text="Type a brand or product name and pick it from the list.",
+        label=_("Product"),
+        help_text=_("Type a brand or product name and pick it from the list."),
         widget=forms.TextInput(attrs={"list": "product-options", "autocomplete": "off"}),
     )
     new_brand = forms.ModelChoiceField(
-        queryset=Brand.objects.all(), required=False, label="Brand", empty_label="Choose a brand…"
+        queryset=Brand.objects.all(), required=False, label=_("Brand"), empty_label=_("Choose a brand…")
     )
     new_category = forms.ModelChoiceField(
-        queryset=Category.objects.all(), required=False, label="Category", empty_label="Choose a category…"
+        queryset=Category.objects.all(), required=False, label=_("Category"), empty_label=_("Choose a category…")
     )
-    new_name = forms.CharField(max_length=160, required=False, label="Product name")
+    new_name = forms.CharField(max_length=160, required=False, label=_("Product name"))
     rating = forms.TypedChoiceField(
-        choices=[(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)],
+        choices=[(n, ngettext_lazy("%(count)d star", "%(count)d stars", "count") % {"count": n}) for n in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,
-        label="Rating",
-        error_messages={"required": "Choose a rating from 1 to 5 stars."},
+        label=_("Rating"),
+        error_messages={"required": _("Choose a rating from 1 to 5 stars.")},
     )
     title = forms.CharField(
         max_length=Review._meta.get_field("title").max_length,
-        label="Title",
-        widget=forms.TextInput(attrs={"placeholder": "The one-line verdict"}),
+        label=_("Title"),
+        widget=forms.TextInput(attrs={"placeholder": _("The one-line verdict")}),
     )
     body = forms.CharField(
         widget=forms.Textarea(
-            attrs={"rows": 8, "placeholder": "Who are you, how did you use it, what worked, what didn't?"}
+            attrs={"rows": 8, "placeholder": _("Who are you, how did you use it, what worked, what didn't?")}
         ),
         max_length=Review._meta.get_field("body").max_length,
-        label="Your review",
+        label=_("Your review"),
     )
     tags = forms.CharField(
         required=False,
         max_length=400,
-        label="Tags",
-        help_text="Up to 10, separated by spaces or commas, e.g. sensitive-skin spf50",
-        widget=forms.TextInput(attrs={"placeholder": "#sensitive-skin #spf50"}),
+        label=_("Tags"),
+        help_text=_("Up to 10, separated by spaces or commas, e.g. sensitive-skin spf50"),
+        widget=forms.TextInput(attrs={"placeholder": _("#sensitive-skin #spf50")}),
     )
-    photos = MultipleImageField(required=False, label="Photos")
+    photos = MultipleImageField(required=False, label=_("Photos"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,9 +109,9 @@ class ReviewForm(ServiceErrorsMixin, forms.Form):
         data = super().clean()
         if data.get("product_mode") == self.NEW:
             for name, message in (
-                ("new_brand", "Choose the product's brand."),
-                ("new_category", "Choose a category."),
-                ("new_name", "Give the product's name."),
+                ("new_brand", gettext("Choose the product's brand.")),
+                ("new_category", gettext("Choose a category.")),
+                ("new_name", gettext("Give the product's name.")),
             ):
                 if not data.get(name):
                     self.add_error(name, message)
@@ -117,9 +119,9 @@ class ReviewForm(ServiceErrorsMixin, forms.Form):
             given = (data.get("product") or "").strip()
             product = self._products.get(int(given)) if given.isdigit() else self._by_label.get(given.casefold())
             if not given:
-                self.add_error("product", "Choose the product you are reviewing, or add a new one.")
+                self.add_error("product", gettext("Choose the product you are reviewing, or add a new one."))
             elif product is None:
-                self.add_error("product", "No such product: pick one from the list, or add a new one.")
+                self.add_error("product", gettext("No such product: pick one from the list, or add a new one."))
             else:
                 data["product"] = product
         data["tag_list"] = split_tags(data.get("tags", ""))
@@ -140,9 +142,9 @@ class ReviewEditForm(ServiceErrorsMixin, forms.Form):
     body = ReviewForm.base_fields["body"]
     tags = ReviewForm.base_fields["tags"]
     remove_photos = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Remove photos"
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Remove photos")
     )
-    photos = MultipleImageField(required=False, label="Add photos")
+    photos = MultipleImageField(required=False, label=_("Add photos"))
 
     def __init__(self, *args, review: Review, **kwargs):
         initial = {
@@ -154,7 +156,7 @@ class ReviewEditForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.current_photos = list(review.photos.all())
         self.fields["remove_photos"].choices = [
-            (photo.pk, f"Photo {n}") for n, photo in enumerate(self.current_photos, 1)
+            (photo.pk, gettext("Photo %(number)s") % {"number": n}) for n, photo in enumerate(self.current_photos, 1)
         ]
 
     def clean(self):
@@ -165,8 +167,8 @@ class ReviewEditForm(ServiceErrorsMixin, forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Say something kind and useful…"}),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Say something kind and useful…")}),
         max_length=2000,
-        label="Add a comment",
-        error_messages={"required": "A comment cannot be empty."},
+        label=_("Add a comment"),
+        error_messages={"required": _("A comment cannot be empty.")},
     )

@@ -6,42 +6,48 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.names import TOO_SIMILAR, name_key, name_problem, normalise_name, stored_key
 
 
 class Category(models.Model):
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True)
-    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=80, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
     # People who said they care about this category (profile "interests").
-    interested_users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="interest_categories", blank=True)
+    interested_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="interest_categories", blank=True, verbose_name=_("interested users")
+    )
 
     class Meta:
         ordering = ["position", "name"]
-        verbose_name_plural = "categories"
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
         return self.name
 
 
 class Brand(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
-    website = models.URLField(blank=True)
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=120, unique=True, verbose_name=_("slug"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    website = models.URLField(blank=True, verbose_name=_("website"))
     # A moderator verifies a brand before it may run tester campaigns.
-    is_verified = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    is_verified = models.BooleanField(default=False, verbose_name=_("is verified"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     # accounts.names.name_key(name), kept by save(): a new brand whose key is taken looks like an
     # existing brand and is refused. Brands that already collided when the column was added both
     # stay; the later one's key carries "#<id>", which no name_key can produce.
-    name_key = models.TextField(editable=False)
+    name_key = models.TextField(editable=False, verbose_name=_("name key"))
 
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["name_key"], name="brand_name_key_unique")]
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
 
     def __str__(self) -> str:
         return self.name
@@ -67,11 +73,17 @@ class BrandMembership(models.Model):
     """A brand account: a user who speaks for one brand. Joining is by invitation and consent
     (brands.services); owners invite and remove members, anyone may leave."""
 
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand_membership")
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("brand"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand_membership", verbose_name=_("user")
+    )
     # The person who registered the brand, and whoever an owner makes one.
-    is_owner = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    is_owner = models.BooleanField(default=False, verbose_name=_("is owner"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+
+    class Meta:
+        verbose_name = _("brand membership")
+        verbose_name_plural = _("brand memberships")
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.brand}"
@@ -82,20 +94,29 @@ class Product(models.Model):
     # API; not a field option, which would only need a migration that changes nothing.
     DESCRIPTION_MAX_LENGTH = 5000
 
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
-    name = models.CharField(max_length=160)
-    slug = models.SlugField(max_length=180, unique=True)
-    description = models.TextField(blank=True)
-    image = models.ImageField(upload_to="products/%Y/%m/", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products", verbose_name=_("brand"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    name = models.CharField(max_length=160, verbose_name=_("name"))
+    slug = models.SlugField(max_length=180, unique=True, verbose_name=_("slug"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    image = models.ImageField(upload_to="products/%Y/%m/", blank=True, verbose_name=_("image"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name", "id"]
         constraints = [models.UniqueConstraint(fields=["brand", "name"], name="product_name_unique_per_brand")]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
 
     def __str__(self) -> str:
         return f"{self.brand.name} {self.name}"
@@ -105,10 +126,12 @@ class Product(models.Model):
 
 
 class Tag(models.Model):
-    name = models.SlugField(max_length=30, unique=True, allow_unicode=True)
+    name = models.SlugField(max_length=30, unique=True, allow_unicode=True, verbose_name=_("name"))
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
 
     def __str__(self) -> str:
         return self.name
@@ -116,37 +139,44 @@ class Tag(models.Model):
 
 class Review(models.Model):
     class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        HIDDEN = "hidden", "Hidden"
-        REMOVED = "removed", "Removed"
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden")
+        REMOVED = "removed", _("Removed")
 
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
-    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
-    title = models.CharField(max_length=120)
-    body = models.TextField(max_length=10_000)
-    # Kept by the database from the body: the rerank job reads every review's length each night,
-    # and counting a million bodies' characters cost it ~2 s of one core.
-    body_length = models.GeneratedField(
-        expression=Length("body"), output_field=models.PositiveIntegerField(), db_persist=True
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("author")
     )
-    tags = models.ManyToManyField(Tag, related_name="reviews", blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
-    created_at = models.DateTimeField(default=timezone.now)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("product"))
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)], verbose_name=_("rating")
+    )
+    title = models.CharField(max_length=120, verbose_name=_("title"))
+    body = models.TextField(max_length=10_000, verbose_name=_("body"))
+    # Kept by the database from the body: the rerank job reads every review's length each night,
+    # and counting a million bodies' characters cost it ~2 s of one core. No verbose_name: altering
+    # a generated field makes SQLite rebuild the review table, losing the triggers of 0011.
+    body_length = models.GeneratedField(
+        expression=Length("body"),
+        output_field=models.PositiveIntegerField(),
+        db_persist=True,
+    )
+    tags = models.ManyToManyField(Tag, related_name="reviews", blank=True, verbose_name=_("tags"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED, verbose_name=_("status"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     # Set when the author edits the text; created_at never moves.
-    edited_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True, verbose_name=_("edited at"))
     # Set by the database whenever what the review's card shows or its ranking reads changes
     # (CHANGED_BY below), whoever writes: the card cache keys on it (reviews/cards.py) and the
     # rerank job finds what changed since its last run with one indexed range scan. Nobody sets
     # it by hand.
-    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("changed at"))
 
     # Counters shown to users. Only ever changed by atomic `F()` updates in services.py, in the
     # same transaction as the row they count.
-    helpful_count = models.PositiveIntegerField(default=0)
-    not_helpful_count = models.PositiveIntegerField(default=0)
-    comment_count = models.PositiveIntegerField(default=0)
-    save_count = models.PositiveIntegerField(default=0)
+    helpful_count = models.PositiveIntegerField(default=0, verbose_name=_("helpful count"))
+    not_helpful_count = models.PositiveIntegerField(default=0, verbose_name=_("not helpful count"))
+    comment_count = models.PositiveIntegerField(default=0, verbose_name=_("comment count"))
+    save_count = models.PositiveIntegerField(default=0, verbose_name=_("save count"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -160,6 +190,8 @@ class Review(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="review_feed_newest"),
             models.Index(fields=["product", "status", "-helpful_count"], name="review_product_helpful"),
         ]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
 
     # The writes that set changed_at, kept by triggers that migration 0011 creates from these
     # lists (tests/reviews/test_changed_at.py checks they agree, and cover what a card shows and
@@ -207,20 +239,22 @@ def photo_upload_to(instance: "ReviewPhoto", filename: str) -> str:
 
 
 class ReviewPhoto(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
-    position = models.PositiveSmallIntegerField()
-    image = models.ImageField(upload_to=photo_upload_to)
-    thumbnail = models.ImageField(upload_to=photo_upload_to)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    alt_text = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos", verbose_name=_("review"))
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
+    image = models.ImageField(upload_to=photo_upload_to, verbose_name=_("image"))
+    thumbnail = models.ImageField(upload_to=photo_upload_to, verbose_name=_("thumbnail"))
+    width = models.PositiveIntegerField(default=0, verbose_name=_("width"))
+    height = models.PositiveIntegerField(default=0, verbose_name=_("height"))
+    alt_text = models.CharField(max_length=200, blank=True, verbose_name=_("alt text"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["review", "position"], name="photo_position_unique"),
         ]
+        verbose_name = _("review photo")
+        verbose_name_plural = _("review photos")
 
     def __str__(self) -> str:
         return f"photo {self.position} of review {self.review_id}"
@@ -230,12 +264,18 @@ class HelpfulVote(models.Model):
     # No single-column indexes: "one_vote_per_user_per_review" serves lookups by voter and
     # "vote_review_cover" by review, and every index costs each vote its own write.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_votes", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="helpful_votes",
+        db_index=False,
+        verbose_name=_("user"),
     )
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="votes", db_index=False)
-    helpful = models.BooleanField()
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="votes", db_index=False, verbose_name=_("review")
+    )
+    helpful = models.BooleanField(verbose_name=_("helpful"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
 
     class Meta:
         constraints = [
@@ -247,6 +287,8 @@ class HelpfulVote(models.Model):
             # order, grouped as it streams, instead of a hash of a million groups.
             models.Index(fields=["review", "user"], include=["helpful"], name="vote_review_cover"),
         ]
+        verbose_name = _("helpful vote")
+        verbose_name_plural = _("helpful votes")
 
     def __str__(self) -> str:
         return f"{self.user} {'+' if self.helpful else '-'} {self.review_id}"
@@ -261,10 +303,14 @@ class VoteTally(models.Model):
     """
 
     # Both lookups are served by the two composite indexes below.
-    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
-    votes = models.IntegerField(default=0)
-    helpful_votes = models.IntegerField(default=0)
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("voter")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("author")
+    )
+    votes = models.IntegerField(default=0, verbose_name=_("votes"))
+    helpful_votes = models.IntegerField(default=0, verbose_name=_("helpful votes"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["voter", "author"], name="one_tally_per_voter_author")]
@@ -274,6 +320,8 @@ class VoteTally(models.Model):
             # PAIR_MIN_VOTES): the few such pairs are read through this small index.
             models.Index(fields=["voter", "author"], condition=models.Q(votes__gte=4), name="tally_repeat_voters"),
         ]
+        verbose_name = _("vote tally")
+        verbose_name_plural = _("vote tallies")
 
     def __str__(self) -> str:
         return f"{self.voter_id} -> {self.author_id}: {self.votes} ({self.helpful_votes} helpful)"
@@ -281,20 +329,24 @@ class VoteTally(models.Model):
 
 class Comment(models.Model):
     class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        HIDDEN = "hidden", "Hidden"
-        REMOVED = "removed", "Removed"
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden")
+        REMOVED = "removed", _("Removed")
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
-    body = models.TextField(max_length=2000)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
-    created_at = models.DateTimeField(default=timezone.now)
-    edited_at = models.DateTimeField(null=True, blank=True)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments", verbose_name=_("review"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments", verbose_name=_("author")
+    )
+    body = models.TextField(max_length=2000, verbose_name=_("body"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED, verbose_name=_("status"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    edited_at = models.DateTimeField(null=True, blank=True, verbose_name=_("edited at"))
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["review", "created_at", "id"])]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
 
     def __str__(self) -> str:
         return f"comment {self.pk} on {self.review_id}"
@@ -306,13 +358,17 @@ class Comment(models.Model):
 class Save(models.Model):
     """A review kept in a user's collection."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saves")
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="saves")
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saves", verbose_name=_("user")
+    )
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="saves", verbose_name=_("review"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "review"], name="save_once")]
+        verbose_name = _("save")
+        verbose_name_plural = _("saves")
 
     def __str__(self) -> str:
         return f"{self.user} saved {self.review_id}"

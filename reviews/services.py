@@ -15,9 +15,10 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import Notification, User
-from accounts.services import notify
+from accounts.services import in_language_of, notify
 from config.images import ProcessedPhoto, process_photo
 from config.validation import check_fields
 
@@ -52,7 +53,7 @@ review_edited = Signal()
 
 def _ensure_can_write(user: User) -> None:
     if user.is_suspended:
-        raise PermissionDenied("Your account is suspended.")
+        raise PermissionDenied(gettext("Your account is suspended."))
 
 
 def normalize_tags(raw_tags: Iterable[str]) -> list[str]:
@@ -60,14 +61,16 @@ def normalize_tags(raw_tags: Iterable[str]) -> list[str]:
     names: list[str] = []
     for raw in raw_tags:
         if len(str(raw)) > MAX_TAG_INPUT_LENGTH:
-            raise ValidationError({"tags": [f"A tag has at most {MAX_TAG_INPUT_LENGTH} characters."]})
+            raise ValidationError(
+                {"tags": [gettext("A tag has at most %(max)s characters.") % {"max": MAX_TAG_INPUT_LENGTH}]}
+            )
         name = slugify(str(raw).strip().lstrip("#"), allow_unicode=True)[:30]
         if not name:
-            raise ValidationError({"tags": [f"'{raw}' is not a usable tag."]})
+            raise ValidationError({"tags": [gettext("'%(tag)s' is not a usable tag.") % {"tag": raw}]})
         if name not in names:
             names.append(name)
     if len(names) > MAX_TAGS_PER_REVIEW:
-        raise ValidationError({"tags": [f"At most {MAX_TAGS_PER_REVIEW} tags per review."]})
+        raise ValidationError({"tags": [gettext("At most %(max)s tags per review.") % {"max": MAX_TAGS_PER_REVIEW}]})
     return names
 
 
@@ -132,7 +135,7 @@ def product_create(
         existing = Product.objects.filter(brand=brand, name__iexact=name).first()
         if existing:
             return existing
-        raise ValidationError({"name": ["This product could not be added; please try again."]}) from None
+        raise ValidationError({"name": [gettext("This product could not be added; please try again.")]}) from None
 
 
 def review_create(
@@ -156,18 +159,22 @@ def review_create(
     check_fields(review, "rating", "title", "body")
     tag_names = normalize_tags(tags)
     if len(photos) > settings.PHOTOS_PER_REVIEW_MAX:
-        raise ValidationError({"photos": [f"At most {settings.PHOTOS_PER_REVIEW_MAX} photos per review."]})
+        raise ValidationError(
+            {"photos": [gettext("At most %(max)s photos per review.") % {"max": settings.PHOTOS_PER_REVIEW_MAX}]}
+        )
     processed = _process_photos(photos)
     with transaction.atomic():
         if Review.objects.filter(author=author, product=product).exists():
-            raise ValidationError({"product": ["You have already reviewed this product; edit that review instead."]})
+            raise ValidationError(
+                {"product": [gettext("You have already reviewed this product; edit that review instead.")]}
+            )
         try:
             with transaction.atomic():
                 review.save(force_insert=True)
         except IntegrityError:
             # A concurrent request by the same author won the race to the unique constraint.
             raise ValidationError(
-                {"product": ["You have already reviewed this product; edit that review instead."]}
+                {"product": [gettext("You have already reviewed this product; edit that review instead.")]}
             ) from None
         _set_tags(review, tag_names)
         _attach_photos(review, processed, start=0)
@@ -179,7 +186,7 @@ def review_update(*, review: Review, editor: User, **changes) -> Review:
     """Edit a review's rating, title, body or tags. Keeps created_at; marks it edited. Raises
     ValidationError naming the field for a value review_create would refuse."""
     if not review.can_edit(editor):
-        raise PermissionDenied("Only the author can edit this review.")
+        raise PermissionDenied(gettext("Only the author can edit this review."))
     _ensure_can_write(editor)
     tag_names = normalize_tags(changes.pop("tags")) if "tags" in changes else None
     fields = {k: v for k, v in changes.items() if k in {"rating", "title", "body"}}
@@ -206,7 +213,7 @@ def review_update(*, review: Review, editor: User, **changes) -> Review:
 @transaction.atomic
 def review_delete(*, review: Review, user: User) -> None:
     if not user.is_authenticated or user.pk != review.author_id:
-        raise PermissionDenied("Only the author can delete this review.")
+        raise PermissionDenied(gettext("Only the author can delete this review."))
     review.delete()
 
 
@@ -214,16 +221,18 @@ def review_add_photos(*, review: Review, user: User, photos: Sequence) -> list[R
     """Attach photos after the review's own. Returns all the review's photos afterwards, read
     from the database (not `review.photos`, which a caller's prefetch may hold from before)."""
     if not review.can_edit(user):
-        raise PermissionDenied("Only the author can add photos.")
+        raise PermissionDenied(gettext("Only the author can add photos."))
     if not photos:
-        raise ValidationError({"photos": ["Attach at least one photo."]})
+        raise ValidationError({"photos": [gettext("Attach at least one photo.")]})
     processed = _process_photos(photos)
     with transaction.atomic():
         # Lock the review so two uploads cannot take the same positions or exceed the limit.
         Review.objects.select_for_update().filter(pk=review.pk).first()
         existing = list(review.photos.values_list("position", flat=True))
         if len(existing) + len(processed) > settings.PHOTOS_PER_REVIEW_MAX:
-            raise ValidationError({"photos": [f"At most {settings.PHOTOS_PER_REVIEW_MAX} photos per review."]})
+            raise ValidationError(
+                {"photos": [gettext("At most %(max)s photos per review.") % {"max": settings.PHOTOS_PER_REVIEW_MAX}]}
+            )
         _attach_photos(review, processed, start=max(existing, default=-1) + 1)
         Review.objects.filter(pk=review.pk).update(edited_at=timezone.now())
     return list(ReviewPhoto.objects.filter(review=review).order_by("position"))
@@ -232,7 +241,7 @@ def review_add_photos(*, review: Review, user: User, photos: Sequence) -> list[R
 @transaction.atomic
 def review_delete_photo(*, photo: ReviewPhoto, user: User) -> None:
     if not photo.review.can_edit(user):
-        raise PermissionDenied("Only the author can remove photos.")
+        raise PermissionDenied(gettext("Only the author can remove photos."))
     photo.delete()
     Review.objects.filter(pk=photo.review_id).update(edited_at=timezone.now())
 
@@ -400,11 +409,11 @@ def _vote_write(*, user: User, review_id: int, helpful: bool) -> tuple[int, Vote
         with transaction.atomic():
             target = _vote_target(voter_id=user.pk, review_id=review_id)
             if target.author_id == user.pk:
-                raise PermissionDenied("You cannot vote on your own review.")
+                raise PermissionDenied(gettext("You cannot vote on your own review."))
             _ensure_can_write(user)
             if target.voter_is_brand_member:
                 # Brands never reorder reviews of their products.
-                raise PermissionDenied("Members of a brand cannot vote on reviews of its products.")
+                raise PermissionDenied(gettext("Members of a brand cannot vote on reviews of its products."))
             if target.vote_id is None:
                 vote_id = _vote_insert(voter_id=user.pk, review_id=review_id, helpful=helpful)
                 if vote_id is None:
@@ -426,7 +435,7 @@ def _vote_write(*, user: User, review_id: int, helpful: bool) -> tuple[int, Vote
             if helpful:
                 _notify_helpful_milestone(review_id, helpful_count)
             return vote_id, VoteState(helpful, helpful_count, not_helpful_count)
-    raise ValidationError({"helpful": ["Your vote could not be recorded; please retry."]})
+    raise ValidationError({"helpful": [gettext("Your vote could not be recorded; please retry.")]})
 
 
 def _vote_withdraw(*, user: User, review_id: int, published_only: bool) -> tuple[bool, VoteState]:
@@ -457,7 +466,7 @@ def vote_cast(*, user: User, review: Review, helpful: bool) -> HelpfulVote:
     try:
         vote_id, _state = _vote_write(user=user, review_id=review.pk, helpful=helpful)
     except Review.DoesNotExist:
-        raise ValidationError({"review": ["Only published reviews can be voted on."]}) from None
+        raise ValidationError({"review": [gettext("Only published reviews can be voted on.")]}) from None
     return HelpfulVote.objects.get(pk=vote_id)
 
 
@@ -486,11 +495,16 @@ def _notify_helpful_milestone(review_id: int, count: int) -> None:
         data__milestone=count,
     ).exists():
         return
+    with in_language_of(review.author):
+        title = ngettext(
+            "%(count)s person found your review helpful", "%(count)s people found your review helpful", count
+        ) % {"count": count}
+        body = gettext("“%(title)s”") % {"title": review.title}
     notify(
         recipient=review.author,
         kind=Notification.Kind.HELPFUL_MILESTONE,
-        title=f"{count} {'person' if count == 1 else 'people'} found your review helpful",
-        body=f"“{review.title}”",
+        title=title,
+        body=body,
         url=review.get_absolute_url(),
         data={"review": review.pk, "milestone": count},
     )
@@ -501,18 +515,20 @@ def comment_create(*, author: User, review: Review, body: str) -> Comment:
     _ensure_can_write(author)
     body = body.strip()
     if not body:
-        raise ValidationError({"body": ["A comment cannot be empty."]})
+        raise ValidationError({"body": [gettext("A comment cannot be empty.")]})
     comment = Comment(author=author, review=review, body=body)
     check_fields(comment, "body")
     if review.status != Review.Status.PUBLISHED:
-        raise ValidationError({"review": ["Only published reviews can be commented on."]})
+        raise ValidationError({"review": [gettext("Only published reviews can be commented on.")]})
     comment.save(force_insert=True)
     _bump(review.pk, comment_count=1)
     if review.author_id != author.pk:
+        with in_language_of(review.author):
+            title = gettext("%(name)s commented on your review") % {"name": author.public_name}
         notify(
             recipient=review.author,
             kind=Notification.Kind.COMMENT,
-            title=f"{author.public_name} commented on your review",
+            title=title,
             body=body[:200],
             url=f"{review.get_absolute_url()}#comment-{comment.pk}",
             data={"review": review.pk, "comment": comment.pk, "by": author.username},
@@ -523,7 +539,7 @@ def comment_create(*, author: User, review: Review, body: str) -> Comment:
 @transaction.atomic
 def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
     if not comment.can_edit(user):
-        raise PermissionDenied("Only the author can edit this comment.")
+        raise PermissionDenied(gettext("Only the author can edit this comment."))
     body = body.strip()
     if not body:
         raise ValidationError({"body": ["A comment cannot be empty."]})
@@ -536,7 +552,7 @@ def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
 @transaction.atomic
 def comment_delete(*, comment: Comment, user: User) -> None:
     if not user.is_authenticated or user.pk != comment.author_id:
-        raise PermissionDenied("Only the author can delete this comment.")
+        raise PermissionDenied(gettext("Only the author can delete this comment."))
     # Read the status under a lock: a moderator may have hidden it (and counted it out) meanwhile.
     status = Comment.objects.select_for_update().filter(pk=comment.pk).values_list("status", flat=True).first()
     deleted, _ = Comment.objects.filter(pk=comment.pk).delete()
@@ -562,7 +578,7 @@ def comment_status_set(*, comment: Comment, status: str) -> int:
 def save_add(*, user: User, review: Review) -> bool:
     """Add a review to the user's collection. Returns False when it was already saved."""
     if review.status != Review.Status.PUBLISHED:
-        raise ValidationError({"review": ["Only published reviews can be saved."]})
+        raise ValidationError({"review": [gettext("Only published reviews can be saved.")]})
     _save, created = Save.objects.get_or_create(user=user, review=review)
     if created:
         _bump(review.pk, save_count=1)

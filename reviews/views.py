@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -42,10 +43,10 @@ COMMENTS_SHOWN = 100
 FRAGMENT_HEADER = "X-Candor-Fragment"
 
 PRODUCT_ORDERS = {
-    "helpful": ("Most helpful", ()),  # ranking.selectors.most_helpful_reviews
-    "newest": ("Newest", ("-created_at", "-id")),
-    "rating_high": ("Highest rating", ("-rating", "-helpful_count", "-id")),
-    "rating_low": ("Lowest rating", ("rating", "-helpful_count", "-id")),
+    "helpful": (gettext_lazy("Most helpful"), ()),  # ranking.selectors.most_helpful_reviews
+    "newest": (gettext_lazy("Newest"), ("-created_at", "-id")),
+    "rating_high": (gettext_lazy("Highest rating"), ("-rating", "-helpful_count", "-id")),
+    "rating_low": (gettext_lazy("Lowest rating"), ("rating", "-helpful_count", "-id")),
 }
 # The field each order sorts by first (selectors.CardRows reads it with the rows).
 PRODUCT_SORT_FIELD = {
@@ -136,13 +137,13 @@ def refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
 
 
 def damaged_cursor(request: HttpRequest) -> HttpResponse:
-    return refuse(request, "cursor: this page link is damaged; start again from Discover.", 400)
+    return refuse(request, gettext("cursor: this page link is damaged; start again from Discover."), 400)
 
 
 def published_review(request: HttpRequest, pk: int) -> Review:
     review = selectors.review_for_viewer(pk, request.user)
     if review is None or review.status != Review.Status.PUBLISHED:
-        raise Http404("No such review.")
+        raise Http404(gettext("No such review."))
     return review
 
 
@@ -191,8 +192,10 @@ def review_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Your review is live: you and your followers see it now, and it joins the ranked"
-                " Discover feed within minutes. Thank you for being candid!",
+                gettext(
+                    "Your review is live: you and your followers see it now, and it joins the ranked"
+                    " Discover feed within minutes. Thank you for being candid!"
+                ),
             )
             if request.htmx:
                 # Sent in the background so chosen photos survive a correction; the page
@@ -221,7 +224,7 @@ def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
     review = published_review(request, pk)
     choice = request.POST.get("vote", "")
     if choice not in VOTE_CHOICES:
-        return refuse(request, "vote: choose helpful, not_helpful or clear.", 400)
+        return refuse(request, gettext("vote: choose helpful, not_helpful or clear."), 400)
     try:
         if choice == "clear":
             services.vote_remove(user=request.user, review=review)
@@ -241,7 +244,7 @@ def review_save(request: HttpRequest, pk: int) -> HttpResponse:
     review = published_review(request, pk)
     want = request.POST.get("saved")
     if want not in {"1", "0"}:
-        return refuse(request, "saved: send 1 to save or 0 to remove.", 400)
+        return refuse(request, gettext("saved: send 1 to save or 0 to remove."), 400)
     try:
         if want == "1":
             services.save_add(user=request.user, review=review)
@@ -268,9 +271,9 @@ def own_review(request: HttpRequest, pk: int) -> Review:
     """The review, for its author: 404 when the viewer may not see it, 403 when it is not theirs."""
     review = selectors.review_for_viewer(pk, request.user)
     if review is None:
-        raise Http404("No such review.")
+        raise Http404(gettext("No such review."))
     if review.author_id != request.user.pk:
-        raise PermissionDenied("Only the author can change this review.")
+        raise PermissionDenied(gettext("Only the author can change this review."))
     return review
 
 
@@ -279,7 +282,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit your review's rating, title, text and tags; remove photos and add new ones."""
     review = own_review(request, pk)
     if not review.can_edit(request.user):
-        return refuse(request, "This review was removed by a moderator and can no longer be edited.", 403)
+        return refuse(request, gettext("This review was removed by a moderator and can no longer be edited."), 403)
     bound = request.method == "POST"
     form = ReviewEditForm(request.POST if bound else None, request.FILES if bound else None, review=review)
     if bound and form.is_valid():
@@ -304,7 +307,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Your review is updated.")
+            messages.success(request, gettext("Your review is updated."))
             if request.htmx:
                 # The form is sent in the background (static/js/candor.js): the page navigates itself.
                 response = HttpResponse(status=200)
@@ -327,7 +330,7 @@ def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "reviews/confirm_delete.html", {"review": review, "what": "review"})
     services.review_delete(review=review, user=request.user)
-    messages.success(request, "Your review is deleted.")
+    messages.success(request, gettext("Your review is deleted."))
     target = reverse("profile", args=[request.user.username])
     if request.htmx:
         response = HttpResponse(status=200)
@@ -345,7 +348,7 @@ def own_comment(request: HttpRequest, pk: int) -> Comment:
         review__status=Review.Status.PUBLISHED,
     )
     if comment.author_id != request.user.pk:
-        raise PermissionDenied("Only the author can change this comment.")
+        raise PermissionDenied(gettext("Only the author can change this comment."))
     return comment
 
 
@@ -391,5 +394,5 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         fresh = selectors.review_for_viewer(review.pk, request.user)
         return render(request, "reviews/partials/comment_deleted.html", {"review": fresh})
-    messages.success(request, "Your comment is deleted.")
+    messages.success(request, gettext("Your comment is deleted."))
     return redirect(f"{review.get_absolute_url()}#comments")

@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -66,7 +67,7 @@ class ProductViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class IsAuthorOrReadOnly(permissions.BasePermission):
-    message = "Only the author can change this."
+    message = gettext_lazy("Only the author can change this.")
 
     def has_object_permission(self, request, view, obj):
         return request.method in permissions.SAFE_METHODS or obj.author_id == request.user.pk
@@ -80,7 +81,7 @@ class CheckedOrderingFilter(filters.OrderingFilter):
         terms = [term.strip() for term in request.query_params.get(self.ordering_param, "").split(",") if term.strip()]
         if len(self.remove_invalid_fields(queryset, terms, view, request)) != len(terms):
             raise ValidationError(
-                {self.ordering_param: ["Order by created_at, helpful_count or rating (- for descending)."]}
+                {self.ordering_param: [gettext("Order by created_at, helpful_count or rating (- for descending).")]}
             )
         return super().get_ordering(request, queryset, view)
 
@@ -259,7 +260,7 @@ class FeedView(ListAPIView):
     def get_queryset(self):
         following = self.request.query_params.get("following", "0")
         if following not in {"0", "1"}:  # as documented; a typo must not read as "everyone"
-            raise ValidationError({"following": ["Give 1 for the people you follow, 0 for everyone."]})
+            raise ValidationError({"following": [gettext("Give 1 for the people you follow, 0 for everyone.")]})
         return selectors.feed(self.request.user, following_only=following == "1")
 
 
