@@ -11,15 +11,18 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from accounts.services import in_language_of
 
 from . import policy
 from .models import Invitation, InvitationEmail
 from .outbox import email_claim, email_finish, email_retry_later
 
 SUBJECTS = {
-    "invitation": "{brand} invites you to test {product} on Candor",
-    "reminder": "Your review of {product} is due soon",
-    "overdue": "Your review of {product} is overdue",
+    "invitation": _("{brand} invites you to test {product} on Candor"),
+    "reminder": _("Your review of {product} is due soon"),
+    "overdue": _("Your review of {product} is overdue"),
 }
 
 
@@ -37,8 +40,9 @@ def send_invitation_mail(invitation: Invitation, template: str) -> bool:
         "demote_count": policy.OVERDUE_DEMOTE_COUNT,
         "window_days": policy.OVERDUE_WINDOW_DAYS,
     }
-    subject = SUBJECTS[template].format(brand=campaign.brand.name, product=campaign.product.name)
-    body = render_to_string(f"brands/email/{template}.txt", context)
+    with in_language_of(tester):
+        subject = str(SUBJECTS[template]).format(brand=campaign.brand.name, product=campaign.product.name)
+        body = render_to_string(f"brands/email/{template}.txt", context)
     send_mail(subject, body, None, [tester.email])
     return True
 

@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reviews.models import Brand, Category, Product, Review
 
@@ -18,24 +20,26 @@ DISCLOSURE_KIND = "invited_tester"
 # The one wording of the invited-tester disclosure: the review page and the cards
 # (brands/partials/disclosure.html, through the brands_disclosure template tag) and the API's
 # `disclosure` (Invitation.disclosure) all read it here, so they cannot drift apart.
-DISCLOSURE_TEXT = "Received free from {brand} through an invited-tester campaign."
-DISCLOSURE_DETAIL = (
+# In the reader's language: translated when read, never stored.
+DISCLOSURE_TEXT = _("Received free from {brand} through an invited-tester campaign.")
+DISCLOSURE_DETAIL = _(
     "{brand} sent this product to the reviewer at no cost. The review is the reviewer's own: "
     "the brand cannot edit, hide, reorder or reward it."
 )
 
 
 def disclosure_wording(brand: str) -> dict[str, str]:
-    """The disclosure's sentence (`text`) and its explanation (`detail`) for a brand's name."""
-    return {"text": DISCLOSURE_TEXT.format(brand=brand), "detail": DISCLOSURE_DETAIL.format(brand=brand)}
+    """The disclosure's sentence (`text`) and its explanation (`detail`) for a brand's name, in
+    the active language."""
+    return {"text": str(DISCLOSURE_TEXT).format(brand=brand), "detail": str(DISCLOSURE_DETAIL).format(brand=brand)}
 
 
 class Campaign(models.Model):
     """A brand's offer of `units` of one of its products to invited testers."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", pgettext_lazy("campaign status", "Open")
+        CLOSED = "closed", pgettext_lazy("campaign status", "Closed")
 
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="campaigns")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="campaigns")
@@ -81,16 +85,16 @@ class Invitation(models.Model):
     """One unit of a campaign offered to one tester, and everything that happens to it."""
 
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Expired (not answered in time)"
-        SHIPPED = "shipped", "Shipped"
-        RECEIVED = "received", "Received"
-        OVERDUE = "overdue", "Review overdue"
-        REVIEWED = "reviewed", "Reviewed"
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired (not answered in time)")
+        SHIPPED = "shipped", _("Shipped")
+        RECEIVED = "received", _("Received")
+        OVERDUE = "overdue", _("Review overdue")
+        REVIEWED = "reviewed", _("Reviewed")
         # Unanswered when the tester joined a brand: people who speak for a brand do not test.
-        WITHDRAWN = "withdrawn", "Withdrawn (the tester joined a brand)"
+        WITHDRAWN = "withdrawn", _("Withdrawn (the tester joined a brand)")
 
     # Invitations that hold one of the campaign's units.
     HOLDING_UNIT = (
@@ -164,33 +168,33 @@ class CampaignEvent(models.Model):
     campaigns and each invitation's steps. Written in the same transaction as the change."""
 
     class Kind(models.TextChoices):
-        BRAND_REGISTERED = "brand_registered", "Brand registered"
-        BRAND_VERIFIED = "brand_verified", "Brand verified"
-        BRAND_UNVERIFIED = "brand_unverified", "Brand verification withdrawn"
-        MEMBER_ADDED = "member_added", "Member added"  # before invitations: kept for history
-        MEMBER_INVITED = "member_invited", "Member invited"
-        MEMBER_JOINED = "member_joined", "Member joined (invitation accepted)"
-        MEMBER_DECLINED = "member_declined", "Membership invitation declined"
-        INVITE_WITHDRAWN = "invite_withdrawn", "Membership invitation withdrawn"
-        MEMBER_LEFT = "member_left", "Member left"
-        MEMBER_REMOVED = "member_removed", "Member removed"
-        OWNER_CHANGED = "owner_changed", "Owner made or unmade"
-        PRODUCT_CREATED = "product_created", "Product added"
-        PRODUCT_UPDATED = "product_updated", "Product updated"
-        CAMPAIGN_CREATED = "campaign_created", "Campaign created"
-        CAMPAIGN_CLOSED = "campaign_closed", "Campaign closed"
-        INVITED = "invited", "Tester invited"
-        ACCEPTED = "accepted", "Invitation accepted"
-        DECLINED = "declined", "Invitation declined"
-        EXPIRED = "expired", "Invitation expired"
-        SHIPPED = "shipped", "Product shipped"
-        RECEIVED = "received", "Product received"
-        REVIEW_LINKED = "review_linked", "Review linked"
-        REVIEW_UNLINKED = "review_unlinked", "Review deleted by its author"
-        REMINDER_SENT = "reminder_sent", "Review reminder sent"
-        OVERDUE = "overdue", "Review overdue"
-        TESTER_DEMOTED = "tester_demoted", "Tester demoted for overdue reviews"
-        WITHDRAWN = "withdrawn", "Invitation withdrawn (the tester joined a brand)"
+        BRAND_REGISTERED = "brand_registered", _("Brand registered")
+        BRAND_VERIFIED = "brand_verified", _("Brand verified")
+        BRAND_UNVERIFIED = "brand_unverified", _("Brand verification withdrawn")
+        MEMBER_ADDED = "member_added", _("Member added")  # before invitations: kept for history
+        MEMBER_INVITED = "member_invited", _("Member invited")
+        MEMBER_JOINED = "member_joined", _("Member joined (invitation accepted)")
+        MEMBER_DECLINED = "member_declined", _("Membership invitation declined")
+        INVITE_WITHDRAWN = "invite_withdrawn", _("Membership invitation withdrawn")
+        MEMBER_LEFT = "member_left", _("Member left")
+        MEMBER_REMOVED = "member_removed", _("Member removed")
+        OWNER_CHANGED = "owner_changed", _("Owner made or unmade")
+        PRODUCT_CREATED = "product_created", _("Product added")
+        PRODUCT_UPDATED = "product_updated", _("Product updated")
+        CAMPAIGN_CREATED = "campaign_created", _("Campaign created")
+        CAMPAIGN_CLOSED = "campaign_closed", _("Campaign closed")
+        INVITED = "invited", _("Tester invited")
+        ACCEPTED = "accepted", _("Invitation accepted")
+        DECLINED = "declined", _("Invitation declined")
+        EXPIRED = "expired", _("Invitation expired")
+        SHIPPED = "shipped", _("Product shipped")
+        RECEIVED = "received", _("Product received")
+        REVIEW_LINKED = "review_linked", _("Review linked")
+        REVIEW_UNLINKED = "review_unlinked", _("Review deleted by its author")
+        REMINDER_SENT = "reminder_sent", _("Review reminder sent")
+        OVERDUE = "overdue", _("Review overdue")
+        TESTER_DEMOTED = "tester_demoted", _("Tester demoted for overdue reviews")
+        WITHDRAWN = "withdrawn", _("Invitation withdrawn (the tester joined a brand)")
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="campaign_events")
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
@@ -219,11 +223,11 @@ class MembershipInvitation(models.Model):
     one (brands.services.brand_invitation_accept); at most one is pending per brand and person."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
         # By an owner, or by Candor when the person joined a brand (this one or another).
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="membership_invitations")
     invitee = models.ForeignKey(
@@ -266,16 +270,16 @@ class InvitationEmail(models.Model):
     """
 
     class Template(models.TextChoices):
-        INVITATION = "invitation", "Invitation"
-        REMINDER = "reminder", "Review due soon"
-        OVERDUE = "overdue", "Review overdue"
+        INVITATION = "invitation", _("Invitation")
+        REMINDER = "reminder", _("Review due soon")
+        OVERDUE = "overdue", _("Review overdue")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        SKIPPED = "skipped", "Not sent: no address, or the invitation moved on"
-        FAILED = "failed", "Failed: gave up"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not sent: no address, or the invitation moved on")
+        FAILED = "failed", _("Failed: gave up")
 
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="emails")
     template = models.CharField(max_length=12, choices=Template.choices)

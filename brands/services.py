@@ -20,12 +20,13 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import Notification, User
 from accounts.names import TOO_SIMILAR, name_key, name_problem, normalise_name
-from accounts.services import notify
+from accounts.services import in_language_of, notify
 from config.tasks import enqueue_on_commit
 from ranking import services as ranking_services
 from ranking.models import TesterEvent
@@ -68,14 +69,14 @@ def _event(
 
 def _ensure_moderator(user: User) -> None:
     if not (user.is_authenticated and user.is_moderator):
-        raise PermissionDenied("Only moderators can do this.")
+        raise PermissionDenied(_("Only moderators can do this."))
 
 
 def member_brand(user: User) -> Brand:
     """The brand `user` speaks for; PermissionDenied when none."""
     brand = selectors.brand_of(user)
     if brand is None:
-        raise PermissionDenied("You are not a member of a brand.")
+        raise PermissionDenied(_("You are not a member of a brand."))
     return brand
 
 
@@ -91,28 +92,33 @@ def _brand_url() -> str:
 # --- brands and products -----------------------------------------------------------------------
 
 
+def _short_date(moment: datetime) -> str:
+    """A day as the active language writes it briefly (Dec 7, 12月7日)."""
+    return formats.date_format(moment, _("M j"))
+
+
 @transaction.atomic
 def brand_register(*, user: User, name: str, description: str = "", website: str = "") -> Brand:
     """A new, unverified brand with `user` as its first member and owner. Existing brands are
     joined only by an owner's invitation, accepted (brand_member_invite), never claimed."""
     if user.is_moderator:
-        raise PermissionDenied("Moderators do not speak for brands.")
+        raise PermissionDenied(_("Moderators do not speak for brands."))
     # Stored normalised and refused when it looks like an existing brand (accounts.names); the
     # unique Brand.name_key settles a race between two such registrations.
     name = normalise_name(name)
     if not name:
-        raise ValidationError({"name": ["A brand needs a name."]})
+        raise ValidationError({"name": [_("A brand needs a name.")]})
     if len(name) > Brand._meta.get_field("name").max_length:
-        raise ValidationError({"name": ["Use at most 120 characters."]})
+        raise ValidationError({"name": [_("Use at most 120 characters.")]})
     if BrandMembership.objects.filter(user=user).exists():
-        raise ValidationError({"name": ["You already speak for a brand."]})
+        raise ValidationError({"name": [_("You already speak for a brand.")]})
     key = name_key(name)
     if not key:
-        raise ValidationError({"name": ["Use letters or digits in the name."]})
+        raise ValidationError({"name": [_("Use letters or digits in the name.")]})
     # Addresses are ASCII: a name with no Latin letters or digits (小红) gets one from its key.
     slug = slugify(name)[:120] or f"brand-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
     if Brand.objects.filter(name__iexact=name).exists() or Brand.objects.filter(slug=slug).exists():
-        raise ValidationError({"name": ["This brand is already on Candor; ask its owner to invite you."]})
+        raise ValidationError({"name": [_("This brand is already on Candor; ask its owner to invite you.")]})
     if Brand.objects.filter(name_key=key).exists():
         raise ValidationError({"name": [TOO_SIMILAR]})
     problem = name_problem(name)
@@ -146,7 +152,7 @@ def _ensure_owner(user: User) -> BrandMembership:
     """The caller's membership when they own their brand; PermissionDenied otherwise."""
     membership = _membership(user)
     if membership is None:
-        raise PermissionDenied("You are not a member of a brand.")
+        raise PermissionDenied(_("You are not a member of a brand."))
     if not membership.is_owner:
         raise PermissionDenied(f"Only an owner of {membership.brand.name} can do this.")
     return membership
@@ -186,15 +192,18 @@ def brand_member_invite(*, actor: User, username: str) -> MembershipInvitation:
             {"username": [f"{username} already has a pending invitation from {brand.name}."]}
         ) from None
     _event(CampaignEvent.Kind.MEMBER_INVITED, brand=brand, actor=actor, data={"username": username}, now=now)
-    notify(
-        recipient=invitee,
-        kind=Notification.Kind.OTHER,
-        title=f"{brand.name} invites you to speak for it on Candor",
-        body="Accept to manage its products and tester campaigns with its other members, or decline. "
-        "Members of a brand cannot vote on reviews of its products or test products.",
-        url=_invitations_url(),
-        data={"brand": brand.slug, "membership_invitation": invitation.pk},
-    )
+    with in_language_of(invitee):
+        notify(
+            recipient=invitee,
+            kind=Notification.Kind.OTHER,
+            title=_("%(brand)s invites you to speak for it on Candor") % {"brand": brand.name},
+            body=_(
+                "Accept to manage its products and tester campaigns with its other members, or decline. "
+                "Members of a brand cannot vote on reviews of its products or test products."
+            ),
+            url=_invitations_url(),
+            data={"brand": brand.slug, "membership_invitation": invitation.pk},
+        )
     return invitation
 
 
@@ -223,7 +232,7 @@ def brand_invitation_accept(*, user: User, invitation: MembershipInvitation) -> 
       vote on them: brands.signals refuses new ones);
     - each change is a CampaignEvent; whoever invited them is notified."""
     if invitation.invitee_id != user.pk:
-        raise PermissionDenied("This invitation is someone else's.")
+        raise PermissionDenied(_("This invitation is someone else's."))
     inv = _lock_invitation(invitation)
     _ensure_pending(inv)
     _refuse_as_member(user, "invitation")
@@ -277,13 +286,14 @@ def brand_invitation_accept(*, user: User, invitation: MembershipInvitation) -> 
         now=now,
     )
     if inv.invited_by is not None:
-        notify(
-            recipient=inv.invited_by,
-            kind=Notification.Kind.OTHER,
-            title=f"{user.public_name} joined {brand.name}",
-            url=_brand_url(),
-            data={"brand": brand.slug, "membership_invitation": inv.pk},
-        )
+        with in_language_of(inv.invited_by):
+            notify(
+                recipient=inv.invited_by,
+                kind=Notification.Kind.OTHER,
+                title=_("%(name)s joined %(brand)s") % {"name": user.public_name, "brand": brand.name},
+                url=_brand_url(),
+                data={"brand": brand.slug, "membership_invitation": inv.pk},
+            )
     return membership
 
 
@@ -310,7 +320,7 @@ def _withdraw_tester_invitations(user: User, now: datetime) -> None:
 @transaction.atomic
 def brand_invitation_decline(*, user: User, invitation: MembershipInvitation) -> MembershipInvitation:
     if invitation.invitee_id != user.pk:
-        raise PermissionDenied("This invitation is someone else's.")
+        raise PermissionDenied(_("This invitation is someone else's."))
     inv = _lock_invitation(invitation)
     _ensure_pending(inv)
     now = timezone.now()
@@ -325,7 +335,7 @@ def brand_invitation_withdraw(*, actor: User, invitation: MembershipInvitation) 
     """An owner takes back a pending invitation of their brand."""
     owner = _ensure_owner(actor)
     if invitation.brand_id != owner.brand_id:
-        raise PermissionDenied("This invitation is another brand's.")
+        raise PermissionDenied(_("This invitation is another brand's."))
     inv = _lock_invitation(invitation)
     _ensure_pending(inv)
     now = timezone.now()
@@ -355,7 +365,7 @@ def _ensure_an_owner_stays(memberships: list[BrandMembership], leaving: BrandMem
     others = [m for m in memberships if m.pk != leaving.pk]
     if leaving.is_owner and others and not any(m.is_owner for m in others):
         raise ValidationError(
-            {"username": ["You are the brand's last owner: make another member an owner before you go."]}
+            {"username": [_("You are the brand's last owner: make another member an owner before you go.")]}
         )
 
 
@@ -365,11 +375,11 @@ def brand_member_leave(*, user: User) -> None:
     another member an owner."""
     membership = _membership(user)
     if membership is None:
-        raise PermissionDenied("You are not a member of a brand.")
+        raise PermissionDenied(_("You are not a member of a brand."))
     memberships = _lock_memberships(membership.brand_id)
     mine = next((m for m in memberships if m.user_id == user.pk), None)
     if mine is None:
-        raise PermissionDenied("You are not a member of a brand.")
+        raise PermissionDenied(_("You are not a member of a brand."))
     _ensure_an_owner_stays(memberships, mine)
     BrandMembership.objects.filter(pk=mine.pk).delete()
     _event(CampaignEvent.Kind.MEMBER_LEFT, brand=membership.brand, actor=user, data={"username": user.username})
@@ -394,13 +404,14 @@ def brand_member_remove(*, actor: User, username: str) -> None:
     kind = CampaignEvent.Kind.MEMBER_LEFT if target.user_id == actor.pk else CampaignEvent.Kind.MEMBER_REMOVED
     _event(kind, brand=owner.brand, actor=actor, data={"username": username})
     if target.user_id != actor.pk:
-        notify(
-            recipient=target.user,
-            kind=Notification.Kind.OTHER,
-            title=f"You no longer speak for {owner.brand.name} on Candor",
-            body=f"{actor.public_name}, an owner of the brand, removed you from it.",
-            data={"brand": owner.brand.slug},
-        )
+        with in_language_of(target.user):
+            notify(
+                recipient=target.user,
+                kind=Notification.Kind.OTHER,
+                title=_("You no longer speak for %(brand)s on Candor") % {"brand": owner.brand.name},
+                body=_("%(name)s, an owner of the brand, removed you from it.") % {"name": actor.public_name},
+                data={"brand": owner.brand.slug},
+            )
 
 
 @transaction.atomic
@@ -413,7 +424,7 @@ def brand_member_set_owner(*, actor: User, username: str, is_owner: bool | None)
     if is_owner is None or target.is_owner == is_owner:
         return target
     if not is_owner and not any(m.is_owner for m in memberships if m.pk != target.pk):
-        raise ValidationError({"is_owner": ["A brand keeps at least one owner."]})
+        raise ValidationError({"is_owner": [_("A brand keeps at least one owner.")]})
     BrandMembership.objects.filter(pk=target.pk).update(is_owner=is_owner)
     target.is_owner = is_owner
     _event(
@@ -438,22 +449,26 @@ def brand_verify(*, moderator: User, brand: Brand, verified: bool = True, note: 
     kind = CampaignEvent.Kind.BRAND_VERIFIED if verified else CampaignEvent.Kind.BRAND_UNVERIFIED
     _event(kind, brand=brand, actor=moderator, data={"note": note})
     for membership in BrandMembership.objects.filter(brand=brand).select_related("user"):
-        notify(
-            recipient=membership.user,
-            kind=Notification.Kind.MODERATION,
-            title=f"{brand.name} is verified: you can run tester campaigns"
-            if verified
-            else f"{brand.name} is no longer verified",
-            body=note,
-            url=_brand_url(),
-            data={"brand": brand.slug, "verified": verified},
-        )
+        with in_language_of(membership.user):
+            title = (
+                _("%(brand)s is verified: you can run tester campaigns")
+                if verified
+                else _("%(brand)s is no longer verified")
+            ) % {"brand": brand.name}
+            notify(
+                recipient=membership.user,
+                kind=Notification.Kind.MODERATION,
+                title=title,
+                body=note,
+                url=_brand_url(),
+                data={"brand": brand.slug, "verified": verified},
+            )
     return locked
 
 
 def _own_product(brand: Brand, product: Product) -> Product:
     if product.brand_id != brand.pk:
-        raise PermissionDenied("You can only manage your own brand's products.")
+        raise PermissionDenied(_("You can only manage your own brand's products."))
     return product
 
 
@@ -480,9 +495,9 @@ def brand_product_update(
     if name is not None:
         name = name.strip()
         if not name:
-            raise ValidationError({"name": ["A product needs a name."]})
+            raise ValidationError({"name": [_("A product needs a name.")]})
         if Product.objects.filter(brand=brand, name__iexact=name).exclude(pk=product.pk).exists():
-            raise ValidationError({"name": ["Your brand already has a product with this name."]})
+            raise ValidationError({"name": [_("Your brand already has a product with this name.")]})
         changes["name"] = name
     if description is not None:
         changes["description"] = description.strip()
@@ -491,7 +506,7 @@ def brand_product_update(
             with transaction.atomic():
                 Product.objects.filter(pk=product.pk).update(**changes)
         except IntegrityError:
-            raise ValidationError({"name": ["Your brand already has a product with this name."]}) from None
+            raise ValidationError({"name": [_("Your brand already has a product with this name.")]}) from None
         _event(CampaignEvent.Kind.PRODUCT_UPDATED, brand=brand, actor=member, data={"product": product.slug, **changes})
     product.refresh_from_db()
     return product
@@ -520,22 +535,22 @@ def campaign_create(
     brand = member_brand(member)
     _ensure_verified(brand)
     if product.brand_id != brand.pk:
-        raise ValidationError({"product": ["Choose one of your brand's products."]})
+        raise ValidationError({"product": [_("Choose one of your brand's products.")]})
     errors: dict[str, list[str]] = {}
     if not title.strip():
-        errors["title"] = ["A campaign needs a title."]
+        errors["title"] = [_("A campaign needs a title.")]
     if not 1 <= units <= policy.MAX_UNITS_PER_CAMPAIGN:
         errors["units"] = [f"Offer between 1 and {policy.MAX_UNITS_PER_CAMPAIGN} units."]
     if not 1 <= min_level <= 10:
-        errors["min_level"] = ["Levels run from 1 to 10."]
+        errors["min_level"] = [_("Levels run from 1 to 10.")]
     if not 1 <= review_days <= 90:
-        errors["review_days"] = ["Give testers between 1 and 90 days to review."]
+        errors["review_days"] = [_("Give testers between 1 and 90 days to review.")]
     if timezone.is_naive(invite_opens_at) or timezone.is_naive(invite_closes_at):
-        errors["invite_opens_at"] = ["Give the window with a time zone."]
+        errors["invite_opens_at"] = [_("Give the window with a time zone.")]
     elif invite_closes_at <= invite_opens_at:
-        errors["invite_closes_at"] = ["The invitation window must close after it opens."]
+        errors["invite_closes_at"] = [_("The invitation window must close after it opens.")]
     elif invite_closes_at <= now:
-        errors["invite_closes_at"] = ["The invitation window must close in the future."]
+        errors["invite_closes_at"] = [_("The invitation window must close in the future.")]
     elif invite_closes_at - max(invite_opens_at, now) > timedelta(days=policy.MAX_WINDOW_DAYS):
         errors["invite_closes_at"] = [f"Keep the invitation window within {policy.MAX_WINDOW_DAYS} days."]
     if errors:
@@ -568,7 +583,7 @@ def campaign_create(
 def _own_campaign(member: User, campaign: Campaign) -> Brand:
     brand = member_brand(member)
     if campaign.brand_id != brand.pk:
-        raise PermissionDenied("This campaign belongs to another brand.")
+        raise PermissionDenied(_("This campaign belongs to another brand."))
     return brand
 
 
@@ -578,7 +593,7 @@ def campaign_close(*, member: User, campaign: Campaign) -> Campaign:
     brand = _own_campaign(member, campaign)
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if locked.status == Campaign.Status.CLOSED:
-        raise TransitionRefused("This campaign is already closed.")
+        raise TransitionRefused(_("This campaign is already closed."))
     now = timezone.now()
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED, closed_at=now)
     _event(CampaignEvent.Kind.CAMPAIGN_CLOSED, brand=brand, campaign=locked, actor=member, now=now)
@@ -588,7 +603,7 @@ def campaign_close(*, member: User, campaign: Campaign) -> Campaign:
 
 def _check_window(campaign: Campaign, now: datetime) -> None:
     if campaign.status != Campaign.Status.OPEN:
-        raise ValidationError({"campaign": ["This campaign is closed."]})
+        raise ValidationError({"campaign": [_("This campaign is closed.")]})
     if now < campaign.invite_opens_at:
         raise ValidationError(
             {"invite_opens_at": [f"The invitation window opens on {campaign.invite_opens_at:%Y-%m-%d %H:%M} UTC."]}
@@ -618,7 +633,7 @@ def campaign_invite(
     _check_window(campaign, now)
     testers = list({t.pk: t for t in testers}.values())
     if not testers:
-        raise ValidationError({"testers": ["Choose at least one tester."]})
+        raise ValidationError({"testers": [_("Choose at least one tester.")]})
     left = selectors.units_left(campaign)
     if len(testers) > left:
         raise ValidationError(
@@ -650,15 +665,20 @@ def campaign_invite(
             data={"tester": tester.username, "by_candor": by_candor, "match_score": invitation.match_score},
             now=now,
         )
-        notify(
-            recipient=tester,
-            kind=Notification.Kind.INVITATION,
-            title=f"{brand.name} invites you to test {campaign.product.name}",
-            body=f"Free to keep; review it honestly within {campaign.review_days} days of receiving it, "
-            f"or decline. Answer by {campaign.invite_closes_at:%b %-d}.",
-            url=f"/tester/#invitation-{invitation.pk}",
-            data={"invitation": invitation.pk, "campaign": campaign.pk},
-        )
+        with in_language_of(tester):
+            notify(
+                recipient=tester,
+                kind=Notification.Kind.INVITATION,
+                title=_("%(brand)s invites you to test %(product)s")
+                % {"brand": brand.name, "product": campaign.product.name},
+                body=_(
+                    "Free to keep; review it honestly within %(days)s days of receiving it, or decline. "
+                    "Answer by %(date)s."
+                )
+                % {"days": campaign.review_days, "date": _short_date(campaign.invite_closes_at)},
+                url=f"/tester/#invitation-{invitation.pk}",
+                data={"invitation": invitation.pk, "campaign": campaign.pk},
+            )
         _email_later(invitation, InvitationEmail.Template.INVITATION)
         invitations.append(invitation)
     return invitations
@@ -675,10 +695,10 @@ def campaign_auto_invite(
         _check_window(locked, now)
         left = selectors.units_left(locked)
         if count is not None and count < 1:
-            raise ValidationError({"count": ["Invite at least one tester."]})
+            raise ValidationError({"count": [_("Invite at least one tester.")]})
         wanted = min(count, left) if count is not None else left
         if wanted <= 0:
-            raise ValidationError({"count": ["No units left to offer."]})
+            raise ValidationError({"count": [_("No units left to offer.")]})
         picks = [c.user for c in selectors.campaign_candidates(locked, now=now, limit=wanted)]
         if not picks:
             why = selectors.campaign_exclusions(locked, now=now)
@@ -699,7 +719,7 @@ def _lock(invitation: Invitation) -> Invitation:
 
 def _ensure_tester(user: User, invitation: Invitation) -> None:
     if invitation.tester_id != user.pk:
-        raise PermissionDenied("This invitation is someone else's.")
+        raise PermissionDenied(_("This invitation is someone else's."))
 
 
 @transaction.atomic
@@ -711,22 +731,22 @@ def invitation_accept(
     inv = _lock(invitation)
     if inv.status != Invitation.Status.INVITED:
         if inv.accepted_at is not None:
-            raise TransitionRefused("You have already accepted this invitation.")
+            raise TransitionRefused(_("You have already accepted this invitation."))
         raise TransitionRefused(
             f"This invitation was {inv.get_status_display().lower()}; it can no longer be accepted."
         )
     if now >= inv.campaign.invite_closes_at:
-        raise ValidationError({"invitation": ["The invitation window has closed."]})
+        raise ValidationError({"invitation": [_("The invitation window has closed.")]})
     if BrandMembership.objects.filter(user_id=inv.tester_id).exists():
         # Joining a brand withdraws unanswered invitations; this closes the race with it.
-        raise ValidationError({"invitation": ["People who speak for a brand do not test products."]})
+        raise ValidationError({"invitation": [_("People who speak for a brand do not test products.")]})
     if Review.objects.filter(author_id=inv.tester_id, product_id=inv.campaign.product_id).exists():
         raise ValidationError(
-            {"invitation": ["You have already reviewed this product, so you cannot test it; decline instead."]}
+            {"invitation": [_("You have already reviewed this product, so you cannot test it; decline instead.")]}
         )
     address = shipping_address.strip()
     if len(address) < 10:
-        raise ValidationError({"shipping_address": ["Give the full address the brand should ship to."]})
+        raise ValidationError({"shipping_address": [_("Give the full address the brand should ship to.")]})
     Invitation.objects.filter(pk=inv.pk).update(
         status=Invitation.Status.ACCEPTED, responded_at=now, accepted_at=now, shipping_address=address
     )
@@ -769,15 +789,21 @@ def invitation_ship(*, member: User, invitation: Invitation, tracking: str = "")
         data={"tracking": tracking.strip()},
         now=now,
     )
-    notify(
-        recipient=inv.tester,
-        kind=Notification.Kind.INVITATION,
-        title=f"{inv.campaign.brand.name} shipped your {inv.campaign.product.name}",
-        body="Mark it received when it arrives; your review is due "
-        f"{inv.campaign.review_days} days after that." + (f" Tracking: {tracking.strip()}" if tracking.strip() else ""),
-        url=f"/tester/#invitation-{inv.pk}",
-        data={"invitation": inv.pk},
-    )
+    with in_language_of(inv.tester):
+        body = _("Mark it received when it arrives; your review is due %(days)s days after that.") % {
+            "days": inv.campaign.review_days
+        }
+        if tracking.strip():
+            body += " " + _("Tracking: %(tracking)s") % {"tracking": tracking.strip()}
+        notify(
+            recipient=inv.tester,
+            kind=Notification.Kind.INVITATION,
+            title=_("%(brand)s shipped your %(product)s")
+            % {"brand": inv.campaign.brand.name, "product": inv.campaign.product.name},
+            body=body,
+            url=f"/tester/#invitation-{inv.pk}",
+            data={"invitation": inv.pk},
+        )
     inv.refresh_from_db()
     return inv
 
@@ -791,7 +817,7 @@ def invitation_receive(*, tester: User, invitation: Invitation, now: datetime | 
     inv = _lock(invitation)
     if inv.status != Invitation.Status.SHIPPED:
         if inv.received_at is not None:
-            raise TransitionRefused("You have already marked this product received.")
+            raise TransitionRefused(_("You have already marked this product received."))
         raise TransitionRefused(f"The brand has not shipped this yet (it is {inv.get_status_display().lower()}).")
     due = now + timedelta(days=inv.campaign.review_days)
     Invitation.objects.filter(pk=inv.pk).update(
@@ -820,15 +846,15 @@ def invitation_link_review(
         _ensure_tester(actor, invitation)
     inv = _lock(invitation)
     if inv.review_id is not None:
-        raise TransitionRefused("A review is already linked to this invitation.")
+        raise TransitionRefused(_("A review is already linked to this invitation."))
     if inv.status not in Invitation.LINKABLE:
         raise TransitionRefused(
             f"Only accepted invitations get a review linked; this one is {inv.get_status_display().lower()}."
         )
     if review.author_id != inv.tester_id or review.product_id != inv.campaign.product_id:
-        raise ValidationError({"review": ["Link your own review of the product you were sent."]})
+        raise ValidationError({"review": [_("Link your own review of the product you were sent.")]})
     if inv.accepted_at is None or review.created_at < inv.accepted_at:
-        raise ValidationError({"review": ["This review was written before you accepted the invitation."]})
+        raise ValidationError({"review": [_("This review was written before you accepted the invitation.")]})
     received_at = inv.received_at or now
     Invitation.objects.filter(pk=inv.pk).update(
         status=Invitation.Status.REVIEWED,
@@ -939,15 +965,19 @@ def invitations_assume_received(*, now: datetime | None = None, batch: int = 500
                 data={"due_at": due.isoformat(), "assumed": True},
                 now=now,
             )
-            notify(
-                recipient=inv.tester,
-                kind=Notification.Kind.INVITATION,
-                title=f"We take it your {inv.campaign.product.name} has arrived",
-                body=f"It was shipped {policy.ASSUME_RECEIVED_DAYS} days ago. Your review is due "
-                f"{due:%b %-d}. If it never arrived, tell the brand or a moderator.",
-                url=f"/tester/#invitation-{inv.pk}",
-                data={"invitation": inv.pk},
-            )
+            with in_language_of(inv.tester):
+                notify(
+                    recipient=inv.tester,
+                    kind=Notification.Kind.INVITATION,
+                    title=_("We take it your %(product)s has arrived") % {"product": inv.campaign.product.name},
+                    body=_(
+                        "It was shipped %(days)s days ago. Your review is due %(date)s. "
+                        "If it never arrived, tell the brand or a moderator."
+                    )
+                    % {"days": policy.ASSUME_RECEIVED_DAYS, "date": _short_date(due)},
+                    url=f"/tester/#invitation-{inv.pk}",
+                    data={"invitation": inv.pk},
+                )
             done.append(pk)
     return done
 
@@ -973,15 +1003,18 @@ def invitations_mark_overdue(*, now: datetime | None = None, batch: int = 500) -
                 continue
             inv = Invitation.objects.select_related("campaign__brand", "campaign__product", "tester").get(pk=pk)
             _event(CampaignEvent.Kind.OVERDUE, brand=inv.campaign.brand, campaign=inv.campaign, invitation=inv, now=now)
-            notify(
-                recipient=inv.tester,
-                kind=Notification.Kind.INVITATION,
-                title=f"Your review of {inv.campaign.product.name} is overdue",
-                body="Overdue reviews count against your completion rate and your tester status. "
-                "Write it now: it will still be linked, honestly, whatever you think of the product.",
-                url=f"/tester/#invitation-{inv.pk}",
-                data={"invitation": inv.pk},
-            )
+            with in_language_of(inv.tester):
+                notify(
+                    recipient=inv.tester,
+                    kind=Notification.Kind.INVITATION,
+                    title=_("Your review of %(product)s is overdue") % {"product": inv.campaign.product.name},
+                    body=_(
+                        "Overdue reviews count against your completion rate and your tester status. "
+                        "Write it now: it will still be linked, honestly, whatever you think of the product."
+                    ),
+                    url=f"/tester/#invitation-{inv.pk}",
+                    data={"invitation": inv.pk},
+                )
             _apply_overdue_rule(inv, now)
             _email_later(inv, InvitationEmail.Template.OVERDUE)
             done.append(pk)
@@ -1041,14 +1074,16 @@ def reminder_claim(*, invitation_id: int, now: datetime | None = None) -> Invita
         return None
     inv = Invitation.objects.select_related("campaign__brand", "campaign__product", "tester").get(pk=invitation_id)
     _event(CampaignEvent.Kind.REMINDER_SENT, brand=inv.campaign.brand, campaign=inv.campaign, invitation=inv, now=now)
-    notify(
-        recipient=inv.tester,
-        kind=Notification.Kind.INVITATION,
-        title=f"Your review of {inv.campaign.product.name} is due {inv.due_at:%b %-d}",
-        body="Say what you honestly think, good or bad: that is all a tester owes.",
-        url=f"/tester/#invitation-{inv.pk}",
-        data={"invitation": inv.pk},
-    )
+    with in_language_of(inv.tester):
+        notify(
+            recipient=inv.tester,
+            kind=Notification.Kind.INVITATION,
+            title=_("Your review of %(product)s is due %(date)s")
+            % {"product": inv.campaign.product.name, "date": _short_date(inv.due_at)},
+            body=_("Say what you honestly think, good or bad: that is all a tester owes."),
+            url=f"/tester/#invitation-{inv.pk}",
+            data={"invitation": inv.pk},
+        )
     _email_later(inv, InvitationEmail.Template.REMINDER, enqueue=False)
     return inv
 

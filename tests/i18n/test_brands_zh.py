@@ -83,7 +83,9 @@ def test_received_invitation_shows_the_due_date_in_chinese(member, product, skin
     tester = make_tester(category=skincare, reputation=90.0, username="mei")
     walk_to_received(member, new_campaign(member, product), tester)
     page = text_zh(logged_in(tester), "tester-invitations")
-    assert re.search(r"笔记截止 <strong>\d{4}年\d{1,2}月\d{1,2}日</strong>（还剩 1[34] 天）。", page) and "写笔记" in page
+    assert (
+        re.search(r"笔记截止 <strong>\d{4}年\d{1,2}月\d{1,2}日</strong>（还剩 1[34] 天）。", page) and "写笔记" in page
+    )
 
 
 def test_invitation_email_renders_in_chinese(member, product, skincare):
@@ -103,3 +105,33 @@ def test_verification_page_in_chinese():
     moderator = make_moderator()
     page = text_zh(logged_in(moderator), "brands-verification")
     assert "品牌认证" in page and "认证 Kumo" in page and "未认证" in page
+
+
+def test_disclosure_follows_the_readers_language(member, product, skincare):
+    from brands.models import disclosure_wording
+
+    with translation.override(ZH):
+        words = disclosure_wording("Dewy Lab")
+    assert words["text"] == "通过邀请测评活动免费获得 Dewy Lab 赠品。" and "品牌方不能修改" in words["detail"]
+    assert disclosure_wording("Dewy Lab")["text"] == "Received free from Dewy Lab through an invited-tester campaign."
+
+
+def test_a_testers_invitation_notice_and_email_are_in_the_testers_language(member, product, skincare):
+    from accounts.models import Notification
+
+    tester = make_tester(category=skincare, reputation=90.0, username="mei")
+    type(tester).objects.filter(pk=tester.pk).update(language=ZH, email="mei@example.com")
+    tester.refresh_from_db()
+    mail.outbox.clear()
+    with translation.override("en"):  # the brand member works in English
+        invitation = invite(member, new_campaign(member, product), tester)
+    notice = Notification.objects.get(recipient=tester, kind=Notification.Kind.INVITATION)
+    assert notice.title == "Dewy Lab 邀请你试用 Barrier Cream" and "收货后 14 天内" in notice.body
+    from brands.emails import send_invitation_mail
+
+    assert send_invitation_mail(invitation, "invitation")
+    sent = mail.outbox[-1]
+    assert sent.subject == "Dewy Lab 邀请你在 Candor 试用 Barrier Cream" and sent.body.startswith(
+        f"{tester.public_name}，你好："
+    )
+    assert "流程：" in sent.body and "通过邀请测评活动免费获得 Dewy Lab 赠品。" in sent.body
