@@ -8,6 +8,8 @@ from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from accounts.models import User
 from ranking import selectors as ranking_selectors
@@ -230,10 +232,12 @@ def report_evidence(reports: list[Report]) -> dict:
     warnings = []
     for group in trust.same_text_groups(open_reports, records):
         same = len({trust.normalised(r.note) for r in group}) == 1
-        warnings.append(
-            f"{len(group)} reports from accounts under {trust.NEW_ACCOUNT_DAYS} days old with "
-            f"{'identical' if same else 'near-identical'} text: “{group[0].note[:120]}”"
-        )
+        words = {"count": len(group), "days": trust.NEW_ACCOUNT_DAYS, "note": group[0].note[:120]}
+        if same:
+            warning = _("%(count)s reports from accounts under %(days)s days old with identical text: “%(note)s”")
+        else:
+            warning = _("%(count)s reports from accounts under %(days)s days old with near-identical text: “%(note)s”")
+        warnings.append(warning % words)
     weighted = round(sum(row.weight for row in rows if row.report.status == Report.Status.OPEN), 2)
     return {"rows": rows, "weighted": weighted, "open_count": len(open_reports), "warnings": warnings}
 
@@ -254,25 +258,38 @@ def undoable_decisions(moderator: User, now: datetime | None = None) -> list[Aud
 
 # --- the audit log in words --------------------------------------------------------------------
 
-_CONTENT_VERBS = {
-    AuditEntry.Action.REVIEW_HIDE: "hid",
-    AuditEntry.Action.REVIEW_REMOVE: "removed",
-    AuditEntry.Action.REVIEW_RESTORE: "restored",
-    AuditEntry.Action.COMMENT_HIDE: "hid",
-    AuditEntry.Action.COMMENT_REMOVE: "removed",
-    AuditEntry.Action.COMMENT_RESTORE: "restored",
-    AuditEntry.Action.REVIEW_FEATURE: "featured",
-    AuditEntry.Action.REVIEW_UNFEATURE: "ended the feature of",
-    AuditEntry.Action.FRAUD_CONFIRM: "confirmed",
-    AuditEntry.Action.FRAUD_DISMISS: "dismissed",
-    AuditEntry.Action.FRAUD_REOPEN: "reopened",
+A = AuditEntry.Action
+# Each decision as a whole sentence, so a language can put the words in its own order.
+_CONTENT_SENTENCES = {
+    A.REVIEW_HIDE: gettext_lazy("%(actor)s hid %(what)s"),
+    A.REVIEW_REMOVE: gettext_lazy("%(actor)s removed %(what)s"),
+    A.REVIEW_RESTORE: gettext_lazy("%(actor)s restored %(what)s"),
+    A.COMMENT_HIDE: gettext_lazy("%(actor)s hid %(what)s"),
+    A.COMMENT_REMOVE: gettext_lazy("%(actor)s removed %(what)s"),
+    A.COMMENT_RESTORE: gettext_lazy("%(actor)s restored %(what)s"),
+    A.REVIEW_FEATURE: gettext_lazy("%(actor)s featured %(what)s"),
+    A.REVIEW_UNFEATURE: gettext_lazy("%(actor)s ended the feature of %(what)s"),
+    A.FRAUD_CONFIRM: gettext_lazy("%(actor)s confirmed %(what)s"),
+    A.FRAUD_DISMISS: gettext_lazy("%(actor)s dismissed %(what)s"),
+    A.FRAUD_REOPEN: gettext_lazy("%(actor)s reopened %(what)s"),
 }
-_MEMBER_PHRASES = {
-    AuditEntry.Action.USER_WARN: "warned {name}",
-    AuditEntry.Action.USER_SUSPEND: "suspended {name}",
-    AuditEntry.Action.USER_UNSUSPEND: "lifted {name}’s suspension",
-    AuditEntry.Action.USER_BAN: "banned {name}",
-    AuditEntry.Action.USER_UNBAN: "lifted {name}’s ban",
+_MEMBER_SENTENCES = {
+    A.USER_WARN: gettext_lazy("%(actor)s warned %(name)s"),
+    A.USER_SUSPEND: gettext_lazy("%(actor)s suspended %(name)s"),
+    A.USER_UNSUSPEND: gettext_lazy("%(actor)s lifted %(name)s’s suspension"),
+    A.USER_BAN: gettext_lazy("%(actor)s banned %(name)s"),
+    A.USER_UNBAN: gettext_lazy("%(actor)s lifted %(name)s’s ban"),
+}
+_ADMIN_SENTENCES = {
+    A.ADMIN_ADD: gettext_lazy("%(actor)s added %(type)s #%(id)s in the admin"),
+    A.ADMIN_CHANGE: gettext_lazy("%(actor)s changed %(type)s #%(id)s in the admin"),
+    A.ADMIN_DELETE: gettext_lazy("%(actor)s deleted %(type)s #%(id)s in the admin"),
+}
+_TARGET_LABELS = {
+    "review": pgettext_lazy("audit target", "review"),
+    "comment": pgettext_lazy("audit target", "comment"),
+    "fraud_flag": pgettext_lazy("audit target", "fraud flag"),
+    "user": pgettext_lazy("audit target", "user"),
 }
 
 
@@ -284,40 +301,66 @@ def _short_date(value: object) -> str:
 
 
 def _what(entry: AuditEntry, titles: dict[tuple[str, str], str]) -> str:
-    label = {"fraud_flag": "fraud flag"}.get(entry.target_type, entry.target_type)
+    words = {"label": _TARGET_LABELS.get(entry.target_type, entry.target_type), "id": entry.target_id}
     title = titles.get((entry.target_type, entry.target_id))
-    return f"{label} #{entry.target_id}" + (f" “{title}”" if title else "")
+    if title:
+        return _("%(label)s #%(id)s “%(title)s”") % {**words, "title": title}
+    return _("%(label)s #%(id)s") % words
 
 
 def _sentence(entry: AuditEntry, titles: dict[tuple[str, str], str]) -> str:
     after, action = entry.after or {}, entry.action
-    what = _what(entry, titles)
+    words = {"actor": entry.actor_username, "what": _what(entry, titles), "id": entry.target_id}
     if after.get("undo_of"):
-        phrase = f"undid the decision on {what} (back to {after.get('status')})"
-    elif action in _MEMBER_PHRASES:
-        phrase = _MEMBER_PHRASES[action].format(name=entry.target_username or what)
-        if action == AuditEntry.Action.USER_SUSPEND and after.get("suspended_until"):
-            phrase += f" until {_short_date(after['suspended_until'])}"
-    elif action == AuditEntry.Action.REPORTS_DISMISS:
+        sentence = _("%(actor)s undid the decision on %(what)s (back to %(status)s)") % {
+            **words,
+            "status": after.get("status"),
+        }
+    elif action in _MEMBER_SENTENCES:
+        words["name"] = entry.target_username or words["what"]
+        if action == A.USER_SUSPEND and after.get("suspended_until"):
+            sentence = _("%(actor)s suspended %(name)s until %(until)s") % {
+                **words,
+                "until": _short_date(after["suspended_until"]),
+            }
+        else:
+            sentence = _MEMBER_SENTENCES[action] % words
+    elif action == A.REPORTS_DISMISS:
         count = after.get("reports_dismissed", 0)
-        phrase = f"dismissed {count} report{'s' if count != 1 else ''} on {what}"
-    elif action == AuditEntry.Action.REVIEW_FEATURE and after.get("featured_until"):
-        phrase = f"featured {what} until {_short_date(after['featured_until'])}"
-    elif action in _CONTENT_VERBS:
-        phrase = f"{_CONTENT_VERBS[action]} {what}"
-    elif action == AuditEntry.Action.ANNOUNCEMENT_CREATE:
-        phrase = f"posted announcement #{entry.target_id} “{after.get('title', '')}”"
-    elif action == AuditEntry.Action.ANNOUNCEMENT_UPDATE:
-        phrase = f"changed {', '.join(sorted(after)) or 'nothing in'} of announcement #{entry.target_id}"
-    elif action == AuditEntry.Action.EDITORS_PICKS_SET:
+        sentence = ngettext(
+            "%(actor)s dismissed %(count)s report on %(what)s",
+            "%(actor)s dismissed %(count)s reports on %(what)s",
+            count,
+        ) % {**words, "count": count}
+    elif action == A.REVIEW_FEATURE and after.get("featured_until"):
+        sentence = _("%(actor)s featured %(what)s until %(until)s") % {
+            **words,
+            "until": _short_date(after["featured_until"]),
+        }
+    elif action in _CONTENT_SENTENCES:
+        sentence = _CONTENT_SENTENCES[action] % words
+    elif action == A.ANNOUNCEMENT_CREATE:
+        sentence = _("%(actor)s posted announcement #%(id)s “%(title)s”") % {**words, "title": after.get("title", "")}
+    elif action == A.ANNOUNCEMENT_UPDATE:
+        if after:
+            sentence = _("%(actor)s changed %(fields)s of announcement #%(id)s") % {
+                **words,
+                "fields": ", ".join(sorted(after)),
+            }
+        else:
+            sentence = _("%(actor)s changed nothing in announcement #%(id)s") % words
+    elif action == A.EDITORS_PICKS_SET:
         count = len(after.get("picks", []))
-        phrase = f"set the editor’s picks in {after.get('category', what)} ({count} pick{'s' if count != 1 else ''})"
+        sentence = ngettext(
+            "%(actor)s set the editor’s picks in %(category)s (%(count)s pick)",
+            "%(actor)s set the editor’s picks in %(category)s (%(count)s picks)",
+            count,
+        ) % {**words, "category": after.get("category", words["what"]), "count": count}
     else:  # admin changes
-        verb = {"admin_add": "added", "admin_change": "changed", "admin_delete": "deleted"}.get(action, action)
-        phrase = f"{verb} {entry.target_type} #{entry.target_id} in the admin"
-    sentence = f"{entry.actor_username} {phrase}"
+        template = _ADMIN_SENTENCES.get(action, gettext_lazy("%(actor)s changed %(type)s #%(id)s in the admin"))
+        sentence = template % {**words, "type": entry.target_type}
     if entry.reason:
-        sentence += f" — reason: {entry.reason}"
+        sentence += _(" — reason: %(reason)s") % {"reason": entry.reason}
     return sentence
 
 

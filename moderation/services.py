@@ -34,10 +34,14 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import services as account_services
 from accounts.models import Notification, User
-from accounts.services import notify
+from accounts.services import in_language_of, notify
 from ranking import services as ranking_services
 from ranking.models import FraudFlag, ReviewScore
 from reviews import services as review_services
@@ -99,7 +103,7 @@ MEMBER_VISIBLE_ACTIONS = (
 
 def _ensure_moderator(user: User) -> None:
     if not (user.is_authenticated and user.is_active and user.is_moderator):
-        raise PermissionDenied("Only moderators can do this.")
+        raise PermissionDenied(_("Only moderators can do this."))
 
 
 def _ensure_not_own(moderator: User, author_id: int, what: str) -> None:
@@ -110,15 +114,15 @@ def _ensure_not_own(moderator: User, author_id: int, what: str) -> None:
 def _ensure_not_reporter(moderator: User, *, review: Review | None = None, comment: Comment | None = None) -> None:
     target = {"item__review": review} if review is not None else {"item__comment": comment}
     if Report.objects.filter(reporter=moderator, status=Report.Status.OPEN, **target).exists():
-        raise PermissionDenied("You reported this yourself; another moderator must decide.")
+        raise PermissionDenied(_("You reported this yourself; another moderator must decide."))
 
 
 def _reason(reason: str | None, *, required: bool = True) -> str:
     reason = (reason or "").strip()
     if required and not reason:
-        raise ValidationError({"reason": ["Give a reason: the member concerned is told it."]})
+        raise ValidationError({"reason": [_("Give a reason: the member concerned is told it.")]})
     if len(reason) > 1000:
-        raise ValidationError({"reason": ["At most 1000 characters."]})
+        raise ValidationError({"reason": [_("At most 1000 characters.")]})
     return reason
 
 
@@ -206,20 +210,20 @@ def report_create(
     """File a report on a published review or comment; it joins (or reopens) the item's place in
     the moderator queue. One open report per member per item; not on your own content."""
     if not reporter.is_authenticated:
-        raise PermissionDenied("Log in to report.")
+        raise PermissionDenied(_("Log in to report."))
     if reporter.is_suspended:
-        raise PermissionDenied("Your account is suspended.")
+        raise PermissionDenied(_("Your account is suspended."))
     if (review is None) == (comment is None):
-        raise ValidationError({"review": ["Report either a review or a comment."]})
+        raise ValidationError({"review": [_("Report either a review or a comment.")]})
     field = "review" if review is not None else "comment"
     target = review if review is not None else comment
     if reason not in Report.Reason.values:
         raise ValidationError({"reason": [f"Choose one of: {', '.join(Report.Reason.values)}."]})
     note = (note or "").strip()
     if len(note) > 1000:
-        raise ValidationError({"note": ["At most 1000 characters."]})
+        raise ValidationError({"note": [_("At most 1000 characters.")]})
     if reason == Report.Reason.OTHER and not note:
-        raise ValidationError({"note": ["Tell the moderators what is wrong."]})
+        raise ValidationError({"note": [_("Tell the moderators what is wrong.")]})
     if target.author_id == reporter.pk:
         raise ValidationError({field: [f"You cannot report your own {field}."]})
     parent = review if review is not None else comment.review
@@ -271,7 +275,7 @@ def queue_item_dismiss(*, item: QueueItem, moderator: User, reason: str = "") ->
     _ensure_not_own(moderator, target.author_id, item.target_type)
     _ensure_not_reporter(moderator, review=item.review, comment=item.comment)
     if item.status != QueueItem.Status.OPEN:
-        raise ValidationError({"item": ["This item is already closed."]})
+        raise ValidationError({"item": [_("This item is already closed.")]})
     before = {"status": item.status, "open_reports": item.report_count}
     closed = _close_item(
         review=item.review,
@@ -306,25 +310,32 @@ def _transition(action: str, current: str, what: str) -> str:
     return new_status
 
 
+# What the author of moderated content is told, by (what, new status): the headline and the body.
+_CONTENT_NOTICES = {
+    ("review", "hidden"): gettext_lazy("Your review was hidden by a moderator"),
+    ("review", "removed"): gettext_lazy("Your review was removed by a moderator"),
+    ("review", "published"): gettext_lazy("Your review is visible again"),
+    ("comment", "hidden"): gettext_lazy("Your comment was hidden by a moderator"),
+    ("comment", "removed"): gettext_lazy("Your comment was removed by a moderator"),
+    ("comment", "published"): gettext_lazy("Your comment is visible again"),
+}
+_CONTENT_BODIES = {
+    "hidden": gettext_lazy("“%(title)s” is no longer shown to others; you can still see it. Reason: %(reason)s"),
+    "removed": gettext_lazy("“%(title)s” was removed. Reason: %(reason)s"),
+    "published": gettext_lazy("A moderator restored “%(title)s”. %(reason)s"),
+}
+
+
 def _tell_author_about_content(*, author: User, what: str, title: str, new_status: str, reason: str, url: str) -> None:
-    headline = {
-        "hidden": f"Your {what} was hidden by a moderator",
-        "removed": f"Your {what} was removed by a moderator",
-        "published": f"Your {what} is visible again",
-    }[new_status]
-    body = {
-        "hidden": f"“{title}” is no longer shown to others; you can still see it. Reason: {reason}",
-        "removed": f"“{title}” was removed. Reason: {reason}",
-        "published": f"A moderator restored “{title}”. {reason}",
-    }[new_status]
-    notify(
-        recipient=author,
-        kind=Notification.Kind.MODERATION,
-        title=headline,
-        body=body,
-        url=url,
-        data={what: True, "status": new_status, "reason": reason},
-    )
+    with in_language_of(author):
+        notify(
+            recipient=author,
+            kind=Notification.Kind.MODERATION,
+            title=str(_CONTENT_NOTICES[what, new_status]),
+            body=str(_CONTENT_BODIES[new_status]) % {"title": title, "reason": reason},
+            url=url,
+            data={what: True, "status": new_status, "reason": reason},
+        )
 
 
 @transaction.atomic
@@ -337,7 +348,7 @@ def review_moderate(*, review: Review, moderator: User, action: str, reason: str
         Review.objects.select_for_update(of=("self",)).select_related("author", "product").filter(pk=review.pk).first()
     )
     if locked is None:
-        raise ValidationError({"review": ["This review no longer exists."]})
+        raise ValidationError({"review": [_("This review no longer exists.")]})
     _ensure_not_own(moderator, locked.author_id, "review")
     new_status = _transition(action, locked.status, "review")
     if action != "restore":
@@ -380,7 +391,7 @@ def comment_moderate(*, comment: Comment, moderator: User, action: str, reason: 
         Comment.objects.select_for_update(of=("self",)).select_related("author", "review").filter(pk=comment.pk).first()
     )
     if locked is None:
-        raise ValidationError({"comment": ["This comment no longer exists."]})
+        raise ValidationError({"comment": [_("This comment no longer exists.")]})
     _ensure_not_own(moderator, locked.author_id, "comment")
     new_status = _transition(action, locked.status, "comment")
     if action != "restore":
@@ -440,7 +451,7 @@ def decision_undo(*, entry: AuditEntry, moderator: User) -> Review | Comment:
     content has been decided on again since."""
     _ensure_moderator(moderator)
     if not undoable(entry):
-        raise ValidationError({"entry": ["This decision can no longer be undone: restore the content instead."]})
+        raise ValidationError({"entry": [_("This decision can no longer be undone: restore the content instead.")]})
     what = UNDOABLE[entry.action]
     model = Review if what == "review" else Comment
     locked = (
@@ -510,10 +521,10 @@ def decision_undo(*, entry: AuditEntry, moderator: User) -> Review | Comment:
 def _locked_member(user: User, moderator: User) -> User:
     _ensure_moderator(moderator)
     if user.pk == moderator.pk:
-        raise PermissionDenied("You cannot moderate your own account.")
+        raise PermissionDenied(_("You cannot moderate your own account."))
     member = User.objects.select_for_update().get(pk=user.pk)
     if member.is_moderator and not moderator.is_superuser:
-        raise PermissionDenied("Only an administrator can act on a moderator's account.")
+        raise PermissionDenied(_("Only an administrator can act on a moderator's account."))
     return member
 
 
@@ -521,15 +532,23 @@ def _member_state(member: User) -> dict:
     return {"is_active": member.is_active, "suspended_until": member.suspended_until}
 
 
-def _tell_member(member: User, title: str, body: str, data: dict) -> None:
-    notify(
-        recipient=member,
-        kind=Notification.Kind.MODERATION,
-        title=title,
-        body=body,
-        url=f"/u/{member.username}/",
-        data=data,
-    )
+def _suspension_title(days: int) -> str:
+    return ngettext(
+        "Your account is suspended for %(days)s day", "Your account is suspended for %(days)s days", days
+    ) % {"days": days}
+
+
+def _tell_member(member: User, title, body, data: dict) -> None:
+    """`title` and `body` may be lazy: they are written in the member's language."""
+    with in_language_of(member):
+        notify(
+            recipient=member,
+            kind=Notification.Kind.MODERATION,
+            title=str(title),
+            body=str(body),
+            url=f"/u/{member.username}/",
+            data=data,
+        )
 
 
 @transaction.atomic
@@ -547,7 +566,7 @@ def user_warn(*, user: User, moderator: User, reason: str) -> AuditEntry:
         before=_member_state(member),
         after=_member_state(member),
     )
-    _tell_member(member, "A warning from the moderators", reason, {"action": "warn", "reason": reason})
+    _tell_member(member, gettext_lazy("A warning from the moderators"), reason, {"action": "warn", "reason": reason})
     return entry
 
 
@@ -601,8 +620,12 @@ def user_suspend(*, user: User, moderator: User, days: int, reason: str) -> User
         action=Action.USER_SUSPEND,
         reason=reason,
         change=partial(account_services.user_suspend, until=until),
-        title=f"Your account is suspended for {days} day{'s' if days != 1 else ''}",
-        body=f"Until {until:%Y-%m-%d %H:%M} UTC you cannot post, comment or vote. Reason: {reason}",
+        title=lazy(_suspension_title, str)(days),
+        body=format_lazy(
+            gettext_lazy("Until {until} UTC you cannot post, comment or vote. Reason: {reason}"),
+            until=f"{until:%Y-%m-%d %H:%M}",
+            reason=reason,
+        ),
         after_extra={"days": days},
         data_extra={"until": until.isoformat()},
     )
@@ -613,14 +636,14 @@ def user_unsuspend(*, user: User, moderator: User, reason: str) -> User:
     member = _locked_member(user, moderator)
     reason = _reason(reason)
     if not member.is_suspended:
-        raise ValidationError({"action": ["This member is not suspended."]})
+        raise ValidationError({"action": [_("This member is not suspended.")]})
     return _change_member(
         member,
         moderator=moderator,
         action=Action.USER_UNSUSPEND,
         reason=reason,
         change=account_services.user_unsuspend,
-        title="Your suspension has been lifted",
+        title=gettext_lazy("Your suspension has been lifted"),
     )
 
 
@@ -630,14 +653,14 @@ def user_ban(*, user: User, moderator: User, reason: str) -> User:
     member = _locked_member(user, moderator)
     reason = _reason(reason)
     if not member.is_active:
-        raise ValidationError({"action": ["This member is already banned."]})
+        raise ValidationError({"action": [_("This member is already banned.")]})
     return _change_member(
         member,
         moderator=moderator,
         action=Action.USER_BAN,
         reason=reason,
         change=account_services.user_deactivate,
-        title="Your account has been banned",
+        title=gettext_lazy("Your account has been banned"),
     )
 
 
@@ -646,14 +669,14 @@ def user_unban(*, user: User, moderator: User, reason: str) -> User:
     member = _locked_member(user, moderator)
     reason = _reason(reason)
     if member.is_active:
-        raise ValidationError({"action": ["This member is not banned."]})
+        raise ValidationError({"action": [_("This member is not banned.")]})
     return _change_member(
         member,
         moderator=moderator,
         action=Action.USER_UNBAN,
         reason=reason,
         change=account_services.user_reactivate,
-        title="Your account is active again",
+        title=gettext_lazy("Your account is active again"),
     )
 
 
@@ -664,7 +687,7 @@ def user_moderate(*, user: User, moderator: User, action: str, reason: str, days
         return User.objects.get(pk=user.pk)
     if action == "suspend":
         if days is None:
-            raise ValidationError({"days": ["How many days? Required to suspend."]})
+            raise ValidationError({"days": [_("How many days? Required to suspend.")]})
         return user_suspend(user=user, moderator=moderator, days=days, reason=reason)
     if action == "unsuspend":
         return user_unsuspend(user=user, moderator=moderator, reason=reason)
@@ -701,14 +724,16 @@ def review_feature(*, review: Review, moderator: User, until: datetime, reason: 
         after={"featured_until": score.featured_until},
     )
     if before["featured_until"] is None or before["featured_until"] <= timezone.now():
-        notify(
-            recipient=review.author,
-            kind=Notification.Kind.MODERATION,
-            title="Your review is featured in Discover",
-            body=f"“{review.title}” is featured until {until:%Y-%m-%d}.",
-            url=review.get_absolute_url(),
-            data={"review": review.pk, "featured_until": until.isoformat()},
-        )
+        with in_language_of(review.author):
+            notify(
+                recipient=review.author,
+                kind=Notification.Kind.MODERATION,
+                title=_("Your review is featured in Discover"),
+                body=_("“%(title)s” is featured until %(date)s.")
+                % {"title": review.title, "date": f"{until:%Y-%m-%d}"},
+                url=review.get_absolute_url(),
+                data={"review": review.pk, "featured_until": until.isoformat()},
+            )
     return score
 
 
@@ -746,24 +771,24 @@ def _check_announcement(values: dict, *, exclude_pk: int | None) -> dict:
     values["body"] = (values.get("body") or "").strip()
     values["link_url"] = (values.get("link_url") or "").strip()
     if not values["title"]:
-        raise ValidationError({"title": ["An announcement needs a title."]})
+        raise ValidationError({"title": [_("An announcement needs a title.")]})
     if len(values["title"]) > 120:
-        raise ValidationError({"title": ["At most 120 characters."]})
+        raise ValidationError({"title": [_("At most 120 characters.")]})
     if len(values["body"]) > 1000:
-        raise ValidationError({"body": ["At most 1000 characters."]})
+        raise ValidationError({"body": [_("At most 1000 characters.")]})
     link = values["link_url"]
     if link and not (link.startswith("/") and not link.startswith("//")):
         try:
             URLValidator(schemes=["http", "https"])(link)
         except ValidationError:
-            raise ValidationError({"link_url": ["Use a path on Candor (/...) or an http(s) address."]}) from None
+            raise ValidationError({"link_url": [_("Use a path on Candor (/...) or an http(s) address.")]}) from None
     if len(link) > 300:
-        raise ValidationError({"link_url": ["At most 300 characters."]})
+        raise ValidationError({"link_url": [_("At most 300 characters.")]})
     if values.get("tone") not in Announcement.Tone.values:
         raise ValidationError({"tone": [f"Choose one of: {', '.join(Announcement.Tone.values)}."]})
     starts_at, ends_at = values["starts_at"], values.get("ends_at")
     if ends_at is not None and ends_at <= starts_at:
-        raise ValidationError({"ends_at": ["The announcement must end after it starts."]})
+        raise ValidationError({"ends_at": [_("The announcement must end after it starts.")]})
     if values["pinned"] and (ends_at is None or ends_at > timezone.now()):
         # Lock the pinned rows so two moderators pinning at once cannot both pass the check.
         pinned = Announcement.objects.select_for_update().filter(
@@ -819,7 +844,7 @@ def announcement_update(*, announcement: Announcement, moderator: User, **change
     _ensure_moderator(moderator)
     unknown = set(changes) - set(ANNOUNCEMENT_FIELDS)
     if unknown:
-        raise ValidationError({sorted(unknown)[0]: ["Not an announcement field."]})
+        raise ValidationError({sorted(unknown)[0]: [_("Not an announcement field.")]})
     locked = Announcement.objects.select_for_update().get(pk=announcement.pk)
     before = _announcement_state(locked)
     values = _check_announcement({**before, **changes}, exclude_pk=locked.pk)
@@ -852,9 +877,9 @@ def editors_picks_set(
     wanted = [(int(p["review"]), (p.get("note") or "").strip()) for p in picks]
     ids = [review_id for review_id, _ in wanted]
     if len(set(ids)) != len(ids):
-        raise ValidationError({"picks": ["A review can be picked only once."]})
+        raise ValidationError({"picks": [_("A review can be picked only once.")]})
     if any(len(note) > 200 for _, note in wanted):
-        raise ValidationError({"picks": ["A pick's note is at most 200 characters."]})
+        raise ValidationError({"picks": [_("A pick's note is at most 200 characters.")]})
     # One editor at a time per category.
     Category.objects.select_for_update().filter(pk=category.pk).first()
     current = {p.review_id: p for p in EditorsPick.objects.filter(category=category).order_by("position")}
@@ -868,7 +893,7 @@ def editors_picks_set(
         if review_id not in current and review.status != Review.Status.PUBLISHED:
             raise ValidationError({"picks": [f"Review {review_id} is not published."]})
         if review_id not in current and review.author_id == moderator.pk:
-            raise PermissionDenied("You cannot pick your own review; another moderator must decide.")
+            raise PermissionDenied(_("You cannot pick your own review; another moderator must decide."))
     before = [{"review": p.review_id, "note": p.note} for p in current.values()]
     after = [{"review": review_id, "note": note} for review_id, note in wanted]
     if before == after:
@@ -900,14 +925,15 @@ def editors_picks_set(
     for review_id in ids:
         if review_id not in current:
             review = reviews[review_id]
-            notify(
-                recipient=review.author,
-                kind=Notification.Kind.MODERATION,
-                title=f"Your review is an editor's pick in {category.name}",
-                body=f"“{review.title}” was chosen by Candor's editors.",
-                url=review.get_absolute_url(),
-                data={"review": review_id, "category": category.slug, "editors_pick": True},
-            )
+            with in_language_of(review.author):
+                notify(
+                    recipient=review.author,
+                    kind=Notification.Kind.MODERATION,
+                    title=_("Your review is an editor's pick in %(category)s") % {"category": category.name},
+                    body=_("“%(title)s” was chosen by Candor's editors.") % {"title": review.title},
+                    url=review.get_absolute_url(),
+                    data={"review": review_id, "category": category.slug, "editors_pick": True},
+                )
     return rows
 
 
@@ -934,10 +960,10 @@ def fraud_flag_decide(*, flag: FraudFlag, moderator: User, decision: str, reason
         raise ValidationError({"decision": [f"Choose one of: {', '.join(FRAUD_DECISIONS)}."]})
     locked = FraudFlag.objects.select_for_update().get(pk=flag.pk)
     if _flag_involves(locked, moderator):
-        raise PermissionDenied("Your own votes or reviews are part of this flag; another moderator must decide.")
+        raise PermissionDenied(_("Your own votes or reviews are part of this flag; another moderator must decide."))
     status, action = FRAUD_DECISIONS[decision]
     if decision == "reopen" and locked.status == FraudFlag.Status.OPEN:
-        raise ValidationError({"decision": ["This flag is already open."]})
+        raise ValidationError({"decision": [_("This flag is already open.")]})
     if decision != "reopen" and locked.status != FraudFlag.Status.OPEN:
         raise ValidationError({"decision": [f"This flag is already {locked.status}; reopen it first."]})
     before = {"status": locked.status, "note": locked.note}

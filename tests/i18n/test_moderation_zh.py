@@ -77,3 +77,32 @@ def test_audit_log_and_announcements_in_chinese(mod_web):
     assert "审核员和工作人员的每一个决定" in audit and "全部操作" in audit and "隐藏了笔记" in audit
     announcements = text_zh(mod_web, "moderation-announcements")
     assert "新公告" in announcements and "置顶在发现页上方" in announcements and ">发布</button>" in announcements
+
+
+def test_the_author_is_told_in_their_own_language(mod_web, review):
+    """The moderator works in English; the author chose Chinese."""
+    from accounts.models import Notification
+
+    type(review.author).objects.filter(pk=review.author_id).update(language="zh-hans")
+    data = {"action": "hide", "reason": "Spam link", "confirm": "yes"}
+    mod_web.post(f"/moderation/reviews/{review.pk}/action/", data, HTTP_ACCEPT_LANGUAGE="en")
+    notice = Notification.objects.get(recipient=review.author, kind=Notification.Kind.MODERATION)
+    assert notice.title == "你的笔记被审核员隐藏了"
+    assert notice.body == "“Calmed my redness”已不再向他人显示，你自己仍能看到。理由：Spam link"
+
+
+def test_a_suspension_is_told_in_the_members_language(mod_web, review):
+    from accounts.models import Notification
+
+    type(review.author).objects.filter(pk=review.author_id).update(language="zh-hans")
+    data = {"action": "suspend", "reason": "Spam", "days": "3", "confirm": "yes"}
+    mod_web.post("/moderation/members/haruto/action/", data, HTTP_ACCEPT_LANGUAGE="en")
+    notice = Notification.objects.get(recipient=review.author, kind=Notification.Kind.MODERATION)
+    assert notice.title == "你的账号被封禁 3 天" and notice.body.endswith("你不能发布、评论或投票。理由：Spam")
+
+
+def test_the_audit_log_tells_each_decision_in_chinese(mod_web, review):
+    data = {"action": "hide", "reason": "Spam link", "confirm": "yes"}
+    get_zh(mod_web, "moderation-review-action", review.pk, method="post", data=data)
+    audit = text_zh(mod_web, "moderation-audit")
+    assert f"mod_ana 隐藏了笔记 #{review.pk}“Calmed my redness” —— 理由：Spam link" in audit
