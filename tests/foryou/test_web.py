@@ -93,3 +93,11 @@ def test_related_notes_fragment(client, categories):
     assert "More like this" in fragment and "Same cream, second opinion" in fragment
     assert neighbour.title in fragment
     assert client.get("/r/999999/related/").status_code == 404
+
+
+def test_for_you_in_chinese(client, site):
+    person = UserFactory()
+    client.force_login(person)
+    client.post("/for-you/interests/", {"skip": "1"})
+    page = client.get("/zh-hans/for-you/").content.decode()
+    assert "减少此类推荐" in page and "推荐" in page
