@@ -14,7 +14,7 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, npgettext, pgettext
 
 from accounts import selectors as account_selectors
 from config import pagecache
@@ -56,10 +56,10 @@ def stars(rating, size: str = "") -> str:
     empty = "★" * (5 - value)
     css = f"stars {size}".strip()
     return format_html(
-        '<span class="{}" role="img" aria-label="{} out of 5 stars"><span class="on" aria-hidden="true">{}</span>'
+        '<span class="{}" role="img" aria-label="{}"><span class="on" aria-hidden="true">{}</span>'
         '<span class="off" aria-hidden="true">{}</span></span>',
         css,
-        value,
+        gettext("%(rating)s out of 5 stars") % {"rating": value},
         filled,
         empty,
     )
@@ -114,7 +114,7 @@ def percent(part, whole) -> int:
 def photo_alt(photo, review) -> str:
     if photo.alt_text:
         return photo.alt_text
-    return f"Photo {photo.position + 1} of “{review.title}”"
+    return gettext("Photo %(number)s of “%(title)s”") % {"number": photo.position + 1, "title": review.title}
 
 
 @lru_cache(maxsize=256)
@@ -347,10 +347,6 @@ def _query_with(query, **changes) -> str:
     return "?" + urlencode([(key, value) for key, values in params.items() for value in values])
 
 
-def _plural(count: int) -> str:
-    return "" if count == 1 else "s"
-
-
 @register.simple_tag(takes_context=True)
 def rating_bars(context, distribution: dict, rating: int | None) -> str:
     """One bar per star (5 to 1) with its count, each a link showing only those reviews (the
@@ -365,10 +361,11 @@ def rating_bars(context, distribution: dict, rating: int | None) -> str:
                 _query_with(query, rating=None if current else stars_value, page=None),
                 mark_safe(' aria-current="true"') if current else "",  # nosec B308 B703 - a constant
                 stars_value,
-                _plural(stars_value),
+                npgettext("rating bar: after the stars, read aloud", "star:", "stars:", stars_value),
                 round(100 * count / total) if total else 0,
                 count,
-                _plural(count) + (" (showing only these; select to show all)" if current else ""),
+                npgettext("rating bar: after the count, read aloud", "review", "reviews", count)
+                + (" " + gettext("(showing only these; select to show all)") if current else ""),
             )
         )
     # The link's name is its own visible text plus words only a screen reader gets ("5 stars: 2
@@ -376,9 +373,9 @@ def rating_bars(context, distribution: dict, rating: int | None) -> str:
     return format_html_join(
         "\n",
         '<li><a href="{}"{}><span class="histo-label">{}<span aria-hidden="true">★</span>'
-        '<span class="sr-only"> star{}:</span></span>'
+        '<span class="sr-only"> {}</span></span>'
         '<span class="histo-bar" aria-hidden="true"><span class="w-{}"></span></span>'
-        '<span class="histo-count">{}<span class="sr-only"> review{}</span></span></a></li>',
+        '<span class="histo-count">{}<span class="sr-only"> {}</span></span></a></li>',
         bars,
     )
 
@@ -408,9 +405,10 @@ def category_chips(categories, active, tab: str) -> str:
     following = tab == "following"
     current = mark_safe(' aria-current="true"')  # nosec B308 B703 - a constant
     everything = format_html(
-        '<a class="chip" href="{}"{}>All</a>',
+        '<a class="chip" href="{}"{}>{}</a>',
         "?tab=following" if following else fixed_url("discover"),
         "" if active else current,
+        pgettext("category filter: every category", "All"),
     )
     prefix = "tab=following&" if following else ""
     return everything + format_html_join(
