@@ -13,10 +13,10 @@ indexes these columns itself, created by migration 0002 per vendor:
 Rows are written in the same transaction as the row they index (search.services).
 
 A review's document also carries its `quality` from the ranking (ranking_reviewscore.quality,
-ranking.scoring.QUALITY_FLOOR until it is ranked), so a query can take its best matches by walking one index
-(search_review_quality) and stop early, instead of reading every match of a common word. It is
-written with the document and refreshed after each rerank that changed scores
-(search.services.quality_refresh, connected to ranking's rerank_committed).
+ranking.scoring.QUALITY_FLOOR until it is ranked), so a query can take its best matches by
+walking one index (search_review_quality) and stop early, instead of reading every match of a
+common word. It is written with the document and refreshed after each rerank that changed
+scores (the task search.tasks.quality_refresh, enqueued on ranking's rerank_committed).
 """
 
 from django.db import models

@@ -16,7 +16,7 @@ from ranking.services import rerank_committed
 from reviews.models import Brand, Category, Product, Review, Tag
 from reviews.services import review_edited
 
-from . import cache, dictionary, services
+from . import cache, dictionary, services, tasks
 from .models import SearchDocument, Synonym
 
 Kind = SearchDocument.Kind
@@ -101,8 +101,9 @@ def synonyms_changed(sender, **kwargs) -> None:
 
 
 def rerank_done(sender, result, **kwargs) -> None:
-    # A full run rereads every score; an incremental one wrote updated_at = its start.
-    services.quality_refresh(since=None if result.kind == "full" else result.started_at)
+    # Sent once the run has committed. A full run rereads every score; an incremental one wrote
+    # updated_at = its start. A task of its own: seconds on the 1M database (bench/search/RESULTS.md).
+    tasks.quality_refresh.delay(None if result.kind == "full" else result.started_at.isoformat())
 
 
 def unindexer(kind: str):
