@@ -20,9 +20,9 @@ from .models import (
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "position")
+    list_display = ("name", "name_en", "name_zh", "slug", "position")
     prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name",)
+    search_fields = ("name", "name_en", "name_zh")
 
 
 class BrandMembershipInline(admin.TabularInline):
@@ -33,18 +33,18 @@ class BrandMembershipInline(admin.TabularInline):
 
 @admin.register(Brand)
 class BrandAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "is_verified", "created_at")
+    list_display = ("name", "name_en", "name_zh", "slug", "is_verified", "created_at")
     list_filter = ("is_verified",)
     prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name",)
+    search_fields = ("name", "name_en", "name_zh")
     inlines = [BrandMembershipInline]
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ("name", "brand", "category", "created_at")
+    list_display = ("name", "name_zh", "brand", "category", "created_at")
     list_filter = ("category", "brand")
-    search_fields = ("name", "brand__name", "slug")
+    search_fields = ("name", "name_en", "name_zh", "brand__name", "brand__name_zh", "slug")
     prepopulated_fields = {"slug": ("name",)}
     raw_id_fields = ("created_by",)
 

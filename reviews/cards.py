@@ -56,7 +56,7 @@ from reviews.models import Product, Review, ReviewPhoto
 logger = logging.getLogger(__name__)
 
 # Bump when a fragment template or ReviewSerializer's fields change shape.
-CARD_FORMAT = 7  # 7: no template comment printed in the card (a {# #} comment is one line only)
+CARD_FORMAT = 8  # 8: names in the reader's language (display_name), in the HTML and the API
 
 # kind -> template drawn for one review with nothing but {"review": review} in its context.
 TEMPLATES = {

@@ -10,9 +10,22 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.names import TOO_SIMILAR, name_key, name_problem, normalise_name, stored_key
 
+from .names import BilingualName
 
-class Category(models.Model):
+# Beside `name` (the name as first given): the name in English and in Chinese, blank where it has
+# none (reviews/names.py).
+NAME_EN_HELP = _("The name in English, if it differs from the name above.")
+NAME_ZH_HELP = _("The name in Chinese (简体中文), if it differs from the name above.")
+
+
+class Category(BilingualName, models.Model):
     name = models.CharField(max_length=80, unique=True, verbose_name=_("name"))
+    name_en = models.CharField(
+        max_length=80, blank=True, default="", db_default="", verbose_name=_("English name"), help_text=NAME_EN_HELP
+    )
+    name_zh = models.CharField(
+        max_length=80, blank=True, default="", db_default="", verbose_name=_("Chinese name"), help_text=NAME_ZH_HELP
+    )
     slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
     description = models.TextField(blank=True, verbose_name=_("description"))
     position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
@@ -30,8 +43,14 @@ class Category(models.Model):
         return self.name
 
 
-class Brand(models.Model):
+class Brand(BilingualName, models.Model):
     name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    name_en = models.CharField(
+        max_length=120, blank=True, default="", db_default="", verbose_name=_("English name"), help_text=NAME_EN_HELP
+    )
+    name_zh = models.CharField(
+        max_length=120, blank=True, default="", db_default="", verbose_name=_("Chinese name"), help_text=NAME_ZH_HELP
+    )
     slug = models.SlugField(max_length=120, unique=True, verbose_name=_("slug"))
     description = models.TextField(blank=True, verbose_name=_("description"))
     website = models.URLField(blank=True, verbose_name=_("website"))
@@ -89,7 +108,7 @@ class BrandMembership(models.Model):
         return f"{self.user} @ {self.brand}"
 
 
-class Product(models.Model):
+class Product(BilingualName, models.Model):
     # The description's limit, kept by every write path (reviews.services.product_create) and the
     # API; not a field option, which would only need a migration that changes nothing.
     DESCRIPTION_MAX_LENGTH = 5000
@@ -99,6 +118,12 @@ class Product(models.Model):
         Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
     )
     name = models.CharField(max_length=160, verbose_name=_("name"))
+    name_en = models.CharField(
+        max_length=160, blank=True, default="", db_default="", verbose_name=_("English name"), help_text=NAME_EN_HELP
+    )
+    name_zh = models.CharField(
+        max_length=160, blank=True, default="", db_default="", verbose_name=_("Chinese name"), help_text=NAME_ZH_HELP
+    )
     slug = models.SlugField(max_length=180, unique=True, verbose_name=_("slug"))
     description = models.TextField(blank=True, verbose_name=_("description"))
     image = models.ImageField(upload_to="products/%Y/%m/", blank=True, verbose_name=_("image"))

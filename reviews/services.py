@@ -104,16 +104,26 @@ def _unique_slug(model, base: str) -> str:
 
 @transaction.atomic
 def product_create(
-    *, brand: Brand, category: Category, name: str, description: str = "", created_by: User | None = None
+    *,
+    brand: Brand,
+    category: Category,
+    name: str,
+    description: str = "",
+    name_en: str = "",
+    name_zh: str = "",
+    created_by: User | None = None,
 ) -> Product:
     """Create a product, or return the brand's existing product of the same name. Raises
-    ValidationError naming the field for a blank or too long name or description."""
-    name, description = name.strip(), description.strip()
+    ValidationError naming the field for a blank or too long name or description. `name_en` and
+    `name_zh`: its name in English and in Chinese where it differs (reviews/names.py)."""
+    name, description, name_en, name_zh = name.strip(), description.strip(), name_en.strip(), name_zh.strip()
     if not name:
         raise ValidationError({"name": ["A product needs a name."]})
     check_fields(
-        Product(brand=brand, category=category, name=name, description=description),
+        Product(brand=brand, category=category, name=name, name_en=name_en, name_zh=name_zh, description=description),
         "name",
+        "name_en",
+        "name_zh",
         "description",
         max_lengths={"description": Product.DESCRIPTION_MAX_LENGTH},
     )
@@ -126,6 +136,8 @@ def product_create(
                 brand=brand,
                 category=category,
                 name=name,
+                name_en=name_en,
+                name_zh=name_zh,
                 description=description,
                 slug=_unique_slug(Product, f"{brand.name} {name}"),
                 created_by=created_by,

@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from config import pagecache
 
 from . import cards, selectors, sitecache
-from .models import Brand, Category, HelpfulVote, Review, ReviewPhoto, VoteTally
+from .models import Brand, Category, HelpfulVote, Product, Review, ReviewPhoto, VoteTally
 from .services import review_changed
 
 
@@ -63,7 +63,7 @@ def connect_caches() -> None:
         name = model.__name__
         post_save.connect(pagecache.invalidate_on_commit, sender=model, dispatch_uid=f"pagecache-save-{name}")
         post_delete.connect(pagecache.invalidate_on_commit, sender=model, dispatch_uid=f"pagecache-delete-{name}")
-    # The card cache: a brand's name and a category's slug show on cards but are in no review's
-    # changed_at (reviews/cards.py).
-    for model in (Brand, Category):
+    # The card cache: a brand's name, a category's slug and a product's English and Chinese names
+    # show on cards but are in no review's changed_at (reviews/cards.py).
+    for model in (Brand, Category, Product):
         post_save.connect(cards.shown_row_saved, sender=model, dispatch_uid=f"cards-save-{model.__name__}")

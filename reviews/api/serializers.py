@@ -9,20 +9,27 @@ from reviews.cards import LISTING_PREFETCHES
 from reviews.models import Brand, Category, Comment, Product, Review, ReviewPhoto
 from reviews.services import MAX_TAG_INPUT_LENGTH, MAX_TAGS_PER_REVIEW
 
+# `name` as first given, the English and Chinese names where set, and `display_name`: the one for
+# the request's language (reviews/names.py).
+NAME_FIELDS = ["name", "name_en", "name_zh", "display_name"]
+
 
 class CategorySerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(read_only=True)
+
     class Meta:
         model = Category
-        fields = ["id", "name", "slug", "description"]
+        fields = ["id", *NAME_FIELDS, "slug", "description"]
         read_only_fields = fields
 
 
 class BrandSerializer(serializers.ModelSerializer):
     website = serializers.CharField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
 
     class Meta:
         model = Brand
-        fields = ["id", "name", "slug", "description", "website", "is_verified"]
+        fields = ["id", *NAME_FIELDS, "slug", "description", "website", "is_verified"]
         read_only_fields = fields
 
 
@@ -32,10 +39,21 @@ class ProductSerializer(serializers.ModelSerializer):
     image = serializers.ImageField(read_only=True, allow_null=True)
     review_count = serializers.IntegerField(read_only=True)
     average_rating = serializers.FloatField(read_only=True, allow_null=True)
+    display_name = serializers.CharField(read_only=True)
 
     class Meta:
         model = Product
-        fields = ["id", "slug", "name", "description", "image", "brand", "category", "review_count", "average_rating"]
+        fields = [
+            "id",
+            "slug",
+            *NAME_FIELDS,
+            "description",
+            "image",
+            "brand",
+            "category",
+            "review_count",
+            "average_rating",
+        ]
         read_only_fields = fields
 
 
@@ -43,6 +61,12 @@ class ProductCreateSerializer(serializers.Serializer):
     brand = SlugRelatedField(slug_field="slug", queryset=Brand.objects.all())
     category = SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
     name = serializers.CharField(max_length=Product._meta.get_field("name").max_length)
+    name_en = serializers.CharField(
+        required=False, allow_blank=True, max_length=Product._meta.get_field("name_en").max_length, default=""
+    )
+    name_zh = serializers.CharField(
+        required=False, allow_blank=True, max_length=Product._meta.get_field("name_zh").max_length, default=""
+    )
     description = serializers.CharField(
         required=False, allow_blank=True, max_length=Product.DESCRIPTION_MAX_LENGTH, default=""
     )
@@ -51,10 +75,13 @@ class ProductCreateSerializer(serializers.Serializer):
 class ProductSummarySerializer(serializers.ModelSerializer):
     brand = serializers.CharField(source="brand.name", read_only=True)
     category = serializers.CharField(source="category.slug", read_only=True)
+    # The product's and the brand's names in the request's language (reviews/names.py).
+    display_name = serializers.CharField(read_only=True)
+    brand_display_name = serializers.CharField(source="brand.display_name", read_only=True)
 
     class Meta:
         model = Product
-        fields = ["id", "slug", "name", "brand", "category"]
+        fields = ["id", "slug", "name", "display_name", "brand", "brand_display_name", "category"]
         read_only_fields = fields
 
 
