@@ -43,7 +43,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="accounts.backends.NameBackend")
             messages.success(request, _("Welcome to Candor, %(name)s!") % {"name": user.public_name})
-            return redirect(safe_next(request, reverse("discover")))
+            # Sign-up's last, skippable step: the categories and #tags For You starts from. A
+            # person who came to sign up on the way somewhere (`next`) goes straight there.
+            return redirect(safe_next(request, reverse("foryou-interests")))
     status = 400 if form.is_bound else 200
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")}, status=status)
 

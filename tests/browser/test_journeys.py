@@ -43,6 +43,8 @@ def test_sign_up_write_a_review_with_two_photos_and_find_it(page, shots, communi
     page.get_by_label("Password").fill("candid-reviews-42")
     page.get_by_role("button", name="Create account").click()
     expect(page.locator(".toast")).to_contain_text("Welcome to Candor, Yuki T.")
+    # Sign-up ends on the (skippable) interests step of For You.
+    expect(page).to_have_url(re.compile(r"/for-you/interests/$"))
 
     page.get_by_role("link", name="Write a review").first.click()
     expect(page).to_have_url(re.compile(r"/write/$"))

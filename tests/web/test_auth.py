@@ -16,7 +16,8 @@ def test_sign_up_creates_the_account_and_signs_in(client):
         "/signup/", {"username": "sofia", "display_name": "Sofia R.", "email": "", "password": "candid-reviews-42"}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    # The interests step of For You comes next (skippable).
+    assert response["Location"] == "/for-you/interests/"
     user = User.objects.get(username="sofia")
     assert user.display_name == "Sofia R."
     assert client.session["_auth_user_id"] == str(user.pk)
