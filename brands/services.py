@@ -82,7 +82,9 @@ def member_brand(user: User) -> Brand:
 
 def _ensure_verified(brand: Brand) -> None:
     if not brand.is_verified:
-        raise PermissionDenied(f"A moderator must verify {brand.name} before it can run tester campaigns.")
+        raise PermissionDenied(
+            _("A moderator must verify %(brand)s before it can run tester campaigns.") % {"brand": brand.name}
+        )
 
 
 def _brand_url() -> str:
@@ -154,16 +156,22 @@ def _ensure_owner(user: User) -> BrandMembership:
     if membership is None:
         raise PermissionDenied(_("You are not a member of a brand."))
     if not membership.is_owner:
-        raise PermissionDenied(f"Only an owner of {membership.brand.name} can do this.")
+        raise PermissionDenied(_("Only an owner of %(brand)s can do this.") % {"brand": membership.brand.name})
     return membership
 
 
 def _refuse_as_member(user: User, field: str) -> None:
     """Moderators and people who already speak for a brand cannot join one."""
     if user.is_moderator:
-        raise ValidationError({field: [f"{user.username} is a moderator; moderators do not speak for brands."]})
+        raise ValidationError(
+            {
+                field: [
+                    _("%(username)s is a moderator; moderators do not speak for brands.") % {"username": user.username}
+                ]
+            }
+        )
     if BrandMembership.objects.filter(user=user).exists():
-        raise ValidationError({field: [f"{user.username} already speaks for a brand."]})
+        raise ValidationError({field: [_("%(username)s already speaks for a brand.") % {"username": user.username}]})
 
 
 @transaction.atomic
@@ -175,12 +183,19 @@ def brand_member_invite(*, actor: User, username: str) -> MembershipInvitation:
     _ensure_verified(brand)
     invitee = User.objects.filter(username=username, is_active=True).first()
     if invitee is None:
-        raise ValidationError({"username": [f"No member is called {username}."]})
+        raise ValidationError({"username": [_("No member is called %(username)s.") % {"username": username}]})
     _refuse_as_member(invitee, "username")
     if MembershipInvitation.objects.filter(
         brand=brand, invitee=invitee, status=MembershipInvitation.Status.PENDING
     ).exists():
-        raise ValidationError({"username": [f"{username} already has a pending invitation from {brand.name}."]})
+        raise ValidationError(
+            {
+                "username": [
+                    _("%(username)s already has a pending invitation from %(brand)s.")
+                    % {"username": username, "brand": brand.name}
+                ]
+            }
+        )
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -189,7 +204,12 @@ def brand_member_invite(*, actor: User, username: str) -> MembershipInvitation:
             )
     except IntegrityError:  # a concurrent invitation of the same person
         raise ValidationError(
-            {"username": [f"{username} already has a pending invitation from {brand.name}."]}
+            {
+                "username": [
+                    _("%(username)s already has a pending invitation from %(brand)s.")
+                    % {"username": username, "brand": brand.name}
+                ]
+            }
         ) from None
     _event(CampaignEvent.Kind.MEMBER_INVITED, brand=brand, actor=actor, data={"username": username}, now=now)
     with in_language_of(invitee):
@@ -217,7 +237,10 @@ def _lock_invitation(invitation: MembershipInvitation) -> MembershipInvitation:
 
 def _ensure_pending(invitation: MembershipInvitation) -> None:
     if invitation.status != MembershipInvitation.Status.PENDING:
-        raise TransitionRefused(f"This invitation is {invitation.get_status_display().lower()}; it is no longer open.")
+        raise TransitionRefused(
+            _("This invitation is %(status)s; it is no longer open.")
+            % {"status": invitation.get_status_display().lower()}
+        )
 
 
 @transaction.atomic
@@ -256,7 +279,9 @@ def brand_invitation_accept(*, user: User, invitation: MembershipInvitation) -> 
         with transaction.atomic():
             membership = BrandMembership.objects.create(brand=brand, user=user, created_at=now)
     except IntegrityError:  # joined another brand at the same moment
-        raise ValidationError({"invitation": [f"{user.username} already speaks for a brand."]}) from None
+        raise ValidationError(
+            {"invitation": [_("%(username)s already speaks for a brand.") % {"username": user.username}]}
+        ) from None
     MembershipInvitation.objects.filter(pk=inv.pk).update(status=MembershipInvitation.Status.ACCEPTED, responded_at=now)
     for other in MembershipInvitation.objects.select_for_update().filter(
         invitee=user, status=MembershipInvitation.Status.PENDING
@@ -388,7 +413,13 @@ def brand_member_leave(*, user: User) -> None:
 def _member_of_my_brand(owner: BrandMembership, memberships: list[BrandMembership], username: str) -> BrandMembership:
     target = next((m for m in memberships if m.user.username == username), None)
     if target is None:
-        raise ValidationError({"username": [f"{username} is not a member of {owner.brand.name}."]})
+        raise ValidationError(
+            {
+                "username": [
+                    _("%(username)s is not a member of %(brand)s.") % {"username": username, "brand": owner.brand.name}
+                ]
+            }
+        )
     return target
 
 
@@ -540,7 +571,7 @@ def campaign_create(
     if not title.strip():
         errors["title"] = [_("A campaign needs a title.")]
     if not 1 <= units <= policy.MAX_UNITS_PER_CAMPAIGN:
-        errors["units"] = [f"Offer between 1 and {policy.MAX_UNITS_PER_CAMPAIGN} units."]
+        errors["units"] = [_("Offer between 1 and %(max)s units.") % {"max": policy.MAX_UNITS_PER_CAMPAIGN}]
     if not 1 <= min_level <= 10:
         errors["min_level"] = [_("Levels run from 1 to 10.")]
     if not 1 <= review_days <= 90:
@@ -552,7 +583,9 @@ def campaign_create(
     elif invite_closes_at <= now:
         errors["invite_closes_at"] = [_("The invitation window must close in the future.")]
     elif invite_closes_at - max(invite_opens_at, now) > timedelta(days=policy.MAX_WINDOW_DAYS):
-        errors["invite_closes_at"] = [f"Keep the invitation window within {policy.MAX_WINDOW_DAYS} days."]
+        errors["invite_closes_at"] = [
+            _("Keep the invitation window within %(days)s days.") % {"days": policy.MAX_WINDOW_DAYS}
+        ]
     if errors:
         raise ValidationError(errors)
     campaign = Campaign.objects.create(
@@ -606,11 +639,21 @@ def _check_window(campaign: Campaign, now: datetime) -> None:
         raise ValidationError({"campaign": [_("This campaign is closed.")]})
     if now < campaign.invite_opens_at:
         raise ValidationError(
-            {"invite_opens_at": [f"The invitation window opens on {campaign.invite_opens_at:%Y-%m-%d %H:%M} UTC."]}
+            {
+                "invite_opens_at": [
+                    _("The invitation window opens on %(date)s UTC.")
+                    % {"date": f"{campaign.invite_opens_at:%Y-%m-%d %H:%M}"}
+                ]
+            }
         )
     if now >= campaign.invite_closes_at:
         raise ValidationError(
-            {"invite_closes_at": [f"The invitation window closed on {campaign.invite_closes_at:%Y-%m-%d %H:%M} UTC."]}
+            {
+                "invite_closes_at": [
+                    _("The invitation window closed on %(date)s UTC.")
+                    % {"date": f"{campaign.invite_closes_at:%Y-%m-%d %H:%M}"}
+                ]
+            }
         )
 
 
@@ -655,7 +698,9 @@ def campaign_invite(
                     invited_at=now,
                 )
         except IntegrityError:
-            raise ValidationError({"testers": [f"{tester.username} is already invited."]}) from None
+            raise ValidationError(
+                {"testers": [_("%(username)s is already invited.") % {"username": tester.username}]}
+            ) from None
         _event(
             CampaignEvent.Kind.INVITED,
             brand=brand,
@@ -761,7 +806,10 @@ def invitation_decline(*, tester: User, invitation: Invitation, now: datetime | 
     _ensure_tester(tester, invitation)
     inv = _lock(invitation)
     if inv.status != Invitation.Status.INVITED:
-        raise TransitionRefused(f"This invitation is {inv.get_status_display().lower()}; it can no longer be declined.")
+        raise TransitionRefused(
+            _("This invitation is %(status)s; it can no longer be declined.")
+            % {"status": inv.get_status_display().lower()}
+        )
     Invitation.objects.filter(pk=inv.pk).update(status=Invitation.Status.DECLINED, responded_at=now)
     _event(CampaignEvent.Kind.DECLINED, brand=inv.campaign.brand, campaign=inv.campaign, invitation=inv, actor=tester)
     inv.refresh_from_db()
@@ -818,7 +866,9 @@ def invitation_receive(*, tester: User, invitation: Invitation, now: datetime | 
     if inv.status != Invitation.Status.SHIPPED:
         if inv.received_at is not None:
             raise TransitionRefused(_("You have already marked this product received."))
-        raise TransitionRefused(f"The brand has not shipped this yet (it is {inv.get_status_display().lower()}).")
+        raise TransitionRefused(
+            _("The brand has not shipped this yet (it is %(status)s).") % {"status": inv.get_status_display().lower()}
+        )
     due = now + timedelta(days=inv.campaign.review_days)
     Invitation.objects.filter(pk=inv.pk).update(
         status=Invitation.Status.RECEIVED, received_at=now, due_at=due, shipping_address=""

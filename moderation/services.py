@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from accounts import services as account_services
 from accounts.models import Notification, User
@@ -108,7 +108,9 @@ def _ensure_moderator(user: User) -> None:
 
 def _ensure_not_own(moderator: User, author_id: int, what: str) -> None:
     if moderator.pk == author_id:
-        raise PermissionDenied(f"You cannot moderate your own {what}; another moderator must decide.")
+        raise PermissionDenied(
+            _("You cannot moderate your own %(what)s; another moderator must decide.") % {"what": _kind(what)}
+        )
 
 
 def _ensure_not_reporter(moderator: User, *, review: Review | None = None, comment: Comment | None = None) -> None:
@@ -225,10 +227,10 @@ def report_create(
     if reason == Report.Reason.OTHER and not note:
         raise ValidationError({"note": [_("Tell the moderators what is wrong.")]})
     if target.author_id == reporter.pk:
-        raise ValidationError({field: [f"You cannot report your own {field}."]})
+        raise ValidationError({field: [_("You cannot report your own %(what)s.") % {"what": _kind(field)}]})
     parent = review if review is not None else comment.review
     if target.status != "published" or parent.status != Review.Status.PUBLISHED:
-        raise ValidationError({field: [f"This {field} is not published."]})
+        raise ValidationError({field: [_("This %(what)s is not published.") % {"what": _kind(field)}]})
     item = _locked_item(review=review, comment=comment)
     by_brand = BrandMembership.objects.filter(user=reporter, brand_id=parent.product.brand_id).exists()
     try:
@@ -242,7 +244,9 @@ def report_create(
                 by_brand=by_brand,
             )
     except IntegrityError:
-        raise ValidationError({field: [f"You have already reported this {field}."]}) from None
+        raise ValidationError(
+            {field: [_("You have already reported this %(what)s.") % {"what": _kind(field)}]}
+        ) from None
     _refresh_item(item.pk)
     return report
 
@@ -296,6 +300,13 @@ def queue_item_dismiss(*, item: QueueItem, moderator: User, reason: str = "") ->
     )
     item.refresh_from_db()
     return item
+
+
+def _kind(what: str) -> str:
+    """ "review" or "comment" as the reader's language names it inside a sentence."""
+    return {"review": pgettext("content kind", "review"), "comment": pgettext("content kind", "comment")}.get(
+        what, what
+    )
 
 
 # --- actions on content -----------------------------------------------------------------------
@@ -461,7 +472,7 @@ def decision_undo(*, entry: AuditEntry, moderator: User) -> Review | Comment:
         .first()
     )
     if locked is None:
-        raise ValidationError({"entry": [f"This {what} no longer exists."]})
+        raise ValidationError({"entry": [_("This %(what)s no longer exists.") % {"what": _kind(what)}]})
     _ensure_not_own(moderator, locked.author_id, what)
     latest = (
         AuditEntry.objects.filter(target_type=what, target_id=entry.target_id, created_at__gte=entry.created_at)
@@ -470,7 +481,9 @@ def decision_undo(*, entry: AuditEntry, moderator: User) -> Review | Comment:
     )
     previous = entry.before.get("status")
     if latest or locked.status != entry.after.get("status") or previous not in ("published", "hidden"):
-        raise ValidationError({"entry": [f"This {what} has been decided on since; it cannot be undone."]})
+        raise ValidationError(
+            {"entry": [_("This %(what)s has been decided on since; it cannot be undone.") % {"what": _kind(what)}]}
+        )
     if what == "review":
         review_services.review_status_set(review=locked, status=previous)
     else:
@@ -612,7 +625,7 @@ def user_suspend(*, user: User, moderator: User, days: int, reason: str) -> User
     member = _locked_member(user, moderator)
     reason = _reason(reason)
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_SUSPENSION_DAYS:
-        raise ValidationError({"days": [f"A whole number of days from 1 to {MAX_SUSPENSION_DAYS}."]})
+        raise ValidationError({"days": [_("A whole number of days from 1 to %(max)s.") % {"max": MAX_SUSPENSION_DAYS}]})
     until = timezone.now() + timedelta(days=days)
     return _change_member(
         member,
@@ -710,7 +723,7 @@ def review_feature(*, review: Review, moderator: User, until: datetime, reason: 
     _ensure_not_own(moderator, review.author_id, "review")
     reason = _reason(reason, required=False)
     if until > timezone.now() + timedelta(days=MAX_FEATURE_DAYS):
-        raise ValidationError({"until": [f"A feature lasts at most {MAX_FEATURE_DAYS} days."]})
+        raise ValidationError({"until": [_("A feature lasts at most %(max)s days.") % {"max": MAX_FEATURE_DAYS}]})
     before = ReviewScore.objects.filter(pk=review.pk).values("featured_until").first() or {"featured_until": None}
     score = ranking_services.review_feature(review=review, moderator=moderator, until=until)
     audit_record(
@@ -797,7 +810,9 @@ def _check_announcement(values: dict, *, exclude_pk: int | None) -> dict:
         if exclude_pk is not None:
             pinned = pinned.exclude(pk=exclude_pk)
         if len(list(pinned)) >= MAX_PINNED_ANNOUNCEMENTS:
-            raise ValidationError({"pinned": [f"At most {MAX_PINNED_ANNOUNCEMENTS} pinned at once; unpin one first."]})
+            raise ValidationError(
+                {"pinned": [_("At most %(max)s pinned at once; unpin one first.") % {"max": MAX_PINNED_ANNOUNCEMENTS}]}
+            )
     return values
 
 
@@ -873,7 +888,7 @@ def editors_picks_set(
     _ensure_moderator(moderator)
     reason = _reason(reason, required=False)
     if len(picks) > MAX_EDITORS_PICKS:
-        raise ValidationError({"picks": [f"At most {MAX_EDITORS_PICKS} picks per category."]})
+        raise ValidationError({"picks": [_("At most %(max)s picks per category.") % {"max": MAX_EDITORS_PICKS}]})
     wanted = [(int(p["review"]), (p.get("note") or "").strip()) for p in picks]
     ids = [review_id for review_id, _ in wanted]
     if len(set(ids)) != len(ids):
@@ -887,11 +902,13 @@ def editors_picks_set(
     for review_id in ids:
         review = reviews.get(review_id)
         if review is None:
-            raise ValidationError({"picks": [f"There is no review {review_id}."]})
+            raise ValidationError({"picks": [_("There is no review %(id)s.") % {"id": review_id}]})
         if review.product.category_id != category.pk:
-            raise ValidationError({"picks": [f"Review {review_id} is not in {category.name}."]})
+            raise ValidationError(
+                {"picks": [_("Review %(id)s is not in %(category)s.") % {"id": review_id, "category": category.name}]}
+            )
         if review_id not in current and review.status != Review.Status.PUBLISHED:
-            raise ValidationError({"picks": [f"Review {review_id} is not published."]})
+            raise ValidationError({"picks": [_("Review %(id)s is not published.") % {"id": review_id}]})
         if review_id not in current and review.author_id == moderator.pk:
             raise PermissionDenied(_("You cannot pick your own review; another moderator must decide."))
     before = [{"review": p.review_id, "note": p.note} for p in current.values()]
@@ -965,7 +982,9 @@ def fraud_flag_decide(*, flag: FraudFlag, moderator: User, decision: str, reason
     if decision == "reopen" and locked.status == FraudFlag.Status.OPEN:
         raise ValidationError({"decision": [_("This flag is already open.")]})
     if decision != "reopen" and locked.status != FraudFlag.Status.OPEN:
-        raise ValidationError({"decision": [f"This flag is already {locked.status}; reopen it first."]})
+        raise ValidationError(
+            {"decision": [_("This flag is already %(status)s; reopen it first.") % {"status": locked.status}]}
+        )
     before = {"status": locked.status, "note": locked.note}
     decided = ranking_services.fraud_flag_resolve(flag=locked, moderator=moderator, status=status, note=reason)
     audit_record(
