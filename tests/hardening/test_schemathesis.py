@@ -42,6 +42,7 @@ from moderation import services as moderation_services
 from moderation.models import Announcement, AuditEntry, QueueItem
 from ranking.models import FraudFlag
 from reviews import services
+from tests.conftest import shared_rows
 from tests.factories import (
     BrandFactory,
     BrandMembershipFactory,
@@ -119,8 +120,20 @@ def keep_test_connection(db):
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker) -> dict:
+    """The world, built once for the module: each test runs in a savepoint of its own and sees
+    it exactly as built, whatever the tests before it did (tests/conftest.py's shared_rows)."""
+    with shared_rows(django_db_blocker) as build:
+        yield build(make_world)
+
+
 @pytest.fixture
-def world(db) -> dict:
+def world(module_world, db) -> dict:
+    return module_world
+
+
+def make_world() -> dict:
     """One of each thing an operation can name, owned by each kind of caller: returns the
     callers' tokens and, per kind of row, the values that may replace a path parameter."""
     skincare = CategoryFactory(slug="skincare")
