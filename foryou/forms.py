@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from foryou.models import ShowLess
 from reviews.models import Category
@@ -6,13 +7,13 @@ from reviews.models import Category
 
 class InterestsForm(forms.Form):
     categories = forms.ModelMultipleChoiceField(
-        queryset=Category.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Categories"
+        queryset=Category.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Categories")
     )
     tags = forms.CharField(
         required=False,
         max_length=400,
-        label="#Tags",
-        help_text="Separate with commas, e.g. dry-skin, spf",
+        label=_("#Tags"),
+        help_text=_("Separate with commas, e.g. dry-skin, spf"),
     )
 
     def clean_tags(self) -> list[str]:

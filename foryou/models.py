@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models import Category, Review, Tag
 
@@ -34,9 +35,9 @@ class ShowLess(models.Model):
     """ "Show less like this": the feed leaves out this author, product or category for the person."""
 
     class Kind(models.TextChoices):
-        AUTHOR = "author", "Author"
-        PRODUCT = "product", "Product"
-        CATEGORY = "category", "Category"
+        AUTHOR = "author", _("Author")
+        PRODUCT = "product", _("Product")
+        CATEGORY = "category", _("Category")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="foryou_show_less")
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -110,10 +111,10 @@ class FirstChance(models.Model):
     audience; enough weighted early engagement moves it to the next (wider) tier."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Being shown"
-        GRADUATED = "graduated", "Passed every tier"
-        ENDED = "ended", "Audience used up or too old"
-        INELIGIBLE = "ineligible", "Author or note not eligible"
+        ACTIVE = "active", _("Being shown")
+        GRADUATED = "graduated", _("Passed every tier")
+        ENDED = "ended", _("Audience used up or too old")
+        INELIGIBLE = "ineligible", _("Author or note not eligible")
 
     review = models.OneToOneField(Review, on_delete=models.CASCADE, primary_key=True, related_name="first_chance")
     # Copied from the review so the request's pool query needs no join through the product.

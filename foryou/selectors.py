@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from ranking.models import FraudFlag, ReviewScore
@@ -338,27 +339,34 @@ def reasons(items: Sequence[Item], reviews: dict[int, Review]) -> dict[int, Reas
         review = reviews.get(item.review_id)
         kind, ref = item.reason, item.ref
         if kind in (SAVED, HELPFUL, COMMENTED):
-            title = titles.get(ref, "a review")
-            verb = {SAVED: "you saved", HELPFUL: "you found", COMMENTED: "you commented on"}[kind]
-            text = f"Because {verb} {title}" + (" helpful" if kind == HELPFUL else "")
+            title = titles.get(ref) or gettext("a review")
+            text = {
+                SAVED: gettext("Because you saved %(title)s"),
+                HELPFUL: gettext("Because you found %(title)s helpful"),
+                COMMENTED: gettext("Because you commented on %(title)s"),
+            }[kind] % {"title": title}
             out[item.review_id] = Reason(kind, text, review_id=ref, review_title=title)
         elif kind == FOLLOWING and review is not None:
             name = review.author.public_name
-            out[item.review_id] = Reason(kind, f"From {name}, whom you follow", author=review.author.username)
+            out[item.review_id] = Reason(
+                kind, gettext("From %(name)s, whom you follow") % {"name": name}, author=review.author.username
+            )
         elif kind in (LIKED_BY_INTEREST, CATEGORY) and ref in cats:
             category = cats[ref]
             text = (
-                f"Popular with people who like {category.name}"
+                gettext("Popular with people who like %(category)s")
                 if kind == LIKED_BY_INTEREST
-                else f"Highly rated in {category.name}, one of your interests"
-            )
+                else gettext("Highly rated in %(category)s, one of your interests")
+            ) % {"category": category.name}
             out[item.review_id] = Reason(kind, text, category=category.slug)
         elif kind == TAG and ref in tags:
-            out[item.review_id] = Reason(kind, f"Highly rated in #{tags[ref]}, which you follow", tag=tags[ref])
+            out[item.review_id] = Reason(
+                kind, gettext("Highly rated in #%(tag)s, which you follow") % {"tag": tags[ref]}, tag=tags[ref]
+            )
         elif kind == NEW:
-            out[item.review_id] = Reason(kind, f"New from a Lv{ref} reviewer", level=ref)
+            out[item.review_id] = Reason(kind, gettext("New from a Lv%(level)s reviewer") % {"level": ref}, level=ref)
         else:
-            out[item.review_id] = Reason(POPULAR, "Popular on Candor")
+            out[item.review_id] = Reason(POPULAR, gettext("Popular on Candor"))
     return out
 
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Follow, User
 from ranking import scoring as ranking_scoring
@@ -56,11 +57,11 @@ def interests_set(*, user: User, categories: Sequence[Category], tags: Sequence[
     are refused (ValidationError on 'tags')."""
     names = normalize_tags(tags) if tags else []
     if len(names) > MAX_INTEREST_TAGS:
-        raise ValidationError({"tags": [f"At most {MAX_INTEREST_TAGS} tags."]})
+        raise ValidationError({"tags": [gettext("At most %(max)s tags.") % {"max": MAX_INTEREST_TAGS}]})
     found = {t.name: t for t in Tag.objects.filter(name__in=names)}
     missing = [n for n in names if n not in found]
     if missing:
-        raise ValidationError({"tags": [f"No review is tagged #{missing[0]} yet."]})
+        raise ValidationError({"tags": [gettext("No review is tagged #%(tag)s yet.") % {"tag": missing[0]}]})
     _categories_set(user, categories)
     TagInterest.objects.filter(user=user).exclude(tag__name__in=names).delete()
     TagInterest.objects.bulk_create([TagInterest(user=user, tag=found[n]) for n in names], ignore_conflicts=True)
@@ -89,16 +90,23 @@ SHOW_LESS_TARGETS = {
     ShowLess.Kind.PRODUCT: Product.objects.all(),
     ShowLess.Kind.CATEGORY: Category.objects.all(),
 }
+NO_SUCH_TARGET = {
+    ShowLess.Kind.AUTHOR: gettext_lazy("No such author."),
+    ShowLess.Kind.PRODUCT: gettext_lazy("No such product."),
+    ShowLess.Kind.CATEGORY: gettext_lazy("No such category."),
+}
 
 
 def show_less_add(*, user: User, kind: str, target_id: int) -> ShowLess:
     """Leave this author, product or category out of the person's feed, from the next page on."""
     if kind not in SHOW_LESS_TARGETS:
-        raise ValidationError({"kind": [f"Choose one of: {', '.join(ShowLess.Kind.values)}."]})
+        raise ValidationError(
+            {"kind": [gettext("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ShowLess.Kind.values)}]}
+        )
     if not SHOW_LESS_TARGETS[kind].filter(pk=target_id).exists():
-        raise ValidationError({"target": [f"No such {kind}."]})
+        raise ValidationError({"target": [NO_SUCH_TARGET[kind]]})
     if kind == ShowLess.Kind.AUTHOR and target_id == user.pk:
-        raise ValidationError({"target": ["Your own reviews are never in your For You."]})
+        raise ValidationError({"target": [gettext("Your own reviews are never in your For You.")]})
     row, _ = ShowLess.objects.get_or_create(user=user, kind=kind, target_id=target_id)
     return row
 
@@ -125,7 +133,7 @@ def seen_mark(*, user: User, review_ids: Sequence[int], now: datetime | None = N
     """Record cards the person scrolled past: they do not come back for SEEN_HIDDEN_FOR."""
     ids = [int(r) for r in review_ids]
     if len(ids) > MAX_SEEN_PER_CALL:
-        raise ValidationError({"reviews": [f"At most {MAX_SEEN_PER_CALL} reviews per call."]})
+        raise ValidationError({"reviews": [gettext("At most %(max)s reviews per call.") % {"max": MAX_SEEN_PER_CALL}]})
     state = _state(user, lock=True)
     state.seen = _seen_with(state.seen, ids, now or timezone.now())
     state.save(update_fields=["seen"])

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.web import safe_next, web_login_required
@@ -21,9 +22,17 @@ from reviews.views import damaged_cursor
 def _show_less_choices(review) -> list[tuple[str, int, str]]:
     """A card's "show less" buttons: (kind, target id, label)."""
     return [
-        (ShowLess.Kind.AUTHOR, review.author_id, f"Less from {review.author.public_name}"),
-        (ShowLess.Kind.PRODUCT, review.product_id, f"Less about {review.product.name}"),
-        (ShowLess.Kind.CATEGORY, review.product.category_id, f"Less {review.product.category.name}"),
+        (ShowLess.Kind.AUTHOR, review.author_id, gettext("Less from %(name)s") % {"name": review.author.public_name}),
+        (
+            ShowLess.Kind.PRODUCT,
+            review.product_id,
+            gettext("Less about %(product)s") % {"product": review.product.name},
+        ),
+        (
+            ShowLess.Kind.CATEGORY,
+            review.product.category_id,
+            gettext("Less %(category)s") % {"category": review.product.category.name},
+        ),
     ]
 
 
@@ -80,7 +89,7 @@ def interests(request: HttpRequest) -> HttpResponse:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)
         else:
-            messages.success(request, "Interests saved: For You follows them now.")
+            messages.success(request, gettext("Interests saved: For You follows them now."))
             return redirect(back)
     status = 400 if form.is_bound else 200
     return render(request, "foryou/interests.html", {"form": form, "next": back}, status=status)
@@ -102,7 +111,7 @@ def show_less(request: HttpRequest) -> HttpResponse:
     label = dict(ShowLess.Kind.choices)[kind].lower()
     if request.htmx:
         return render(request, "foryou/partials/show_less_done.html", {"label": label})
-    messages.success(request, f"You'll see less of this {label}.")
+    messages.success(request, gettext("You'll see less of this %(label)s.") % {"label": label})
     return redirect(safe_next(request, reverse("for-you")))
 
 
@@ -110,7 +119,7 @@ def show_less(request: HttpRequest) -> HttpResponse:
 @web_login_required
 def reset(request: HttpRequest) -> HttpResponse:
     services.signals_reset(user=request.user, interests=request.POST.get("interests") == "1")
-    messages.success(request, "For You starts afresh.")
+    messages.success(request, gettext("For You starts afresh."))
     return redirect("for-you")
 
 
@@ -119,7 +128,7 @@ def related(request: HttpRequest, pk: int) -> HttpResponse:
     itself costs no more): co-engaged reviews, else content neighbours (selectors.related_reviews)."""
     review = review_for_viewer(pk, request.user)
     if review is None:
-        raise Http404("No such review.")
+        raise Http404(gettext("No such review."))
     reviews = selectors.related_reviews(review, request.user)
     cards.attach(reviews, ["card"])
     return render(request, "foryou/partials/related.html", {"related": reviews})

@@ -5,6 +5,7 @@ person's own data is ever read or written here (nothing is shown to brands)."""
 from dataclasses import asdict
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -55,7 +56,7 @@ class ForYouView(APIView):
             )
         except services.BadCursor:
             raise ValidationError(
-                {"cursor": ["This cursor is not valid for this list; start again from the first page."]}
+                {"cursor": [gettext("This cursor is not valid for this list; start again from the first page.")]}
             ) from None
         reviews = ReviewSerializer(page.reviews, many=True, context={"request": request}).data
         results = [
@@ -108,13 +109,18 @@ SHOW_LESS_LOOKUP = {
     ShowLess.Kind.PRODUCT: (Product.objects.all(), "slug"),
     ShowLess.Kind.CATEGORY: (Category.objects.all(), "slug"),
 }
+NO_TARGET = {
+    ShowLess.Kind.AUTHOR: gettext_lazy("No author '%(target)s'."),
+    ShowLess.Kind.PRODUCT: gettext_lazy("No product '%(target)s'."),
+    ShowLess.Kind.CATEGORY: gettext_lazy("No category '%(target)s'."),
+}
 
 
 def _target_id(kind: str, target: str) -> int:
     queryset, field = SHOW_LESS_LOOKUP[kind]
     found = queryset.filter(**{field: target}).values_list("pk", flat=True).first()
     if found is None:
-        raise ValidationError({"target": [f"No {kind} '{target}'."]})
+        raise ValidationError({"target": [NO_TARGET[kind] % {"target": target}]})
     return found
 
 
@@ -193,6 +199,6 @@ class RelatedView(APIView):
     def get(self, request, pk: int):
         review = review_for_viewer(pk, request.user)
         if review is None:
-            raise NotFound("No such review.")
+            raise NotFound(gettext("No such review."))
         related = selectors.related_reviews(review, request.user)
         return Response(ReviewSerializer(related, many=True, context={"request": request}).data)
