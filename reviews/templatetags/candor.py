@@ -414,7 +414,10 @@ def category_chips(categories, active, tab: str) -> str:
     return everything + format_html_join(
         "",
         '<a class="chip" href="?{}category={}"{}>{}</a>',
-        ((prefix, category.slug, current if active == category else "", category.name) for category in categories),
+        (
+            (prefix, category.slug, current if active == category else "", category.display_name)
+            for category in categories
+        ),
     )
 
 

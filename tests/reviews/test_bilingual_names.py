@@ -119,6 +119,7 @@ def test_pages_show_the_name_in_the_readers_language(client):
     assert '<span class="product-chip-name">修护屏障面霜</span>' in page
     discover = get_zh(client, "discover").content.decode()
     assert "光萃实验室 · 修护屏障面霜" in discover
+    assert f'category={category.slug}">护肤</a>' in discover  # the category chips
     assert "Lumière Lab · Barrier Cream" in client.get(reverse("discover")).content.decode()
 
 
