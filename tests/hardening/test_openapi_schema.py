@@ -4,6 +4,7 @@ and the values the server sends inside what the schema allows (issue 28 item 5).
 import pytest
 from django.contrib.auth.models import Group
 from openapi_spec_validator import validate
+from rest_framework.test import APIClient
 
 from accounts.models import MODERATORS_GROUP
 from moderation import services as moderation
@@ -16,9 +17,10 @@ pytestmark = pytest.mark.django_db
 METHODS = ("get", "put", "post", "patch", "delete")
 
 
-@pytest.fixture
-def schema(api_client) -> dict:
-    response = api_client.get("/api/schema/", {"format": "json"})
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    """Fetched once for the module (the schema view reads no rows); each test only reads it."""
+    response = APIClient().get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     return response.json()
 
