@@ -114,3 +114,21 @@ def test_notifications_are_written_in_the_recipients_language(review):
     assert (
         Notification.objects.get(recipient=commenter).title == f"{review.author.public_name} commented on your review"
     )
+
+
+def test_profile_page_in_chinese(review):
+    client = Client()
+    client.force_login(review.author)
+    page = text_zh(client, "profile", "mei")
+    assert "</strong> 粉丝" in page and "</strong> 关注" in page and "</strong> 有用票" in page
+    assert "</strong> 篇笔记" in page and "编辑资料" in page and "退出登录" in page
+    assert ">笔记</a>" in page and "收藏</a>" in page and ">粉丝</a>" in page
+    saved = get_zh(client, "profile", "mei", data={"tab": "saved"}).content.decode()
+    assert "还没有收藏" in saved and "在笔记上点<strong>收藏</strong>" in saved
+    assert "helpful votes" not in page and "Edit profile" not in page
+
+
+def test_product_page_rating_bars_and_filter_in_chinese(client, review):
+    page = get_zh(client, "product-detail", slug=review.product.slug, data={"rating": "4"}).content.decode()
+    assert '<span class="sr-only"> 星：</span>' in page and '<span class="sr-only"> 篇笔记' in page
+    assert "（只显示这些；选择可显示全部）" in page and "只显示 4 星笔记" in page and "4 星笔记" in page
