@@ -44,7 +44,7 @@ def _load(*, everything: bool) -> None:
 
 def ensure_loaded() -> None:
     """Call before analysing a text that names products, brands, categories or tags."""
-    counters = cache.generations(cache.WORDS_ADDED, cache.WORDS_RENAMED)
+    counters = cache.generations_of(cache.WORDS_ADDED, cache.WORDS_RENAMED)
     if counters == _current and None not in counters.values():
         return
     with _lock:

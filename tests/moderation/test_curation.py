@@ -141,7 +141,7 @@ def test_announcement_include_template_needs_no_context(moderator):
     assert "Vote-ring sweep done" in Template('{% include "moderation/partials/announcements.html" %}').render(
         Context({})
     )
-    cache.delete(sitecache._keys(PINNED_ANNOUNCEMENTS)[1])
+    cache.delete(sitecache.entry_key(PINNED_ANNOUNCEMENTS))
     assert "announcement" not in Template('{% include "moderation/partials/announcements.html" %}').render(Context({}))
 
 

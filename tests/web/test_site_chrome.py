@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from config import generations
 from moderation import services as moderation
 from moderation.models import Announcement
 from moderation.selectors import PINNED_ANNOUNCEMENTS
@@ -59,12 +60,12 @@ class Spy:
 
 def test_the_chrome_is_read_once_then_from_the_cache_until_it_expires(client, monkeypatch):
     CategoryFactory()
-    spy = Spy(sitecache.cache)
-    monkeypatch.setattr(sitecache, "cache", spy)
+    spy = Spy(generations.cache)
+    monkeypatch.setattr(generations, "cache", spy)
     assert any("reviews_category" in sql for sql in queries_of(client, "/"))
     for reader in (client, Client()):  # any reader, any process: the cache is shared
         assert not any("reviews_category" in sql or "announcement" in sql for sql in queries_of(reader, "/"))
-    menu, pinned = sitecache._keys(CATEGORIES)[1], sitecache._keys(PINNED_ANNOUNCEMENTS)[1]
+    menu, pinned = sitecache.entry_key(CATEGORIES), sitecache.entry_key(PINNED_ANNOUNCEMENTS)
     assert spy.stored == {menu: sitecache.ENTRY_SECONDS, pinned: sitecache.ENTRY_SECONDS}
     Category.objects.update(name="Renamed")  # no signal: seen when the entry expires
     assert "Renamed" not in client.get("/").content.decode()
@@ -74,7 +75,7 @@ def test_the_chrome_is_read_once_then_from_the_cache_until_it_expires(client, mo
 
 def test_with_the_cache_down_the_chrome_is_read_per_request(client, monkeypatch):
     CategoryFactory(name="Skincare")
-    monkeypatch.setattr(sitecache, "cache", Spy(sitecache.cache, down=True))
+    monkeypatch.setattr(generations, "cache", Spy(generations.cache, down=True))
     for _ in range(2):
         sqls = queries_of(client, "/")
         assert any("reviews_category" in sql for sql in sqls) and any("announcement" in sql for sql in sqls)
