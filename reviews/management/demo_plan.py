@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from . import demo_data as data
 from . import demo_text as text
+from . import demo_text_zh as text_zh
 
 DAY = 86_400.0
 WINDOW_DAYS = 120
@@ -42,6 +43,8 @@ class Person:
     weight: float  # how prolific a reviewer: a few KOCs write most reviews
     joined_age: float
     brand: str | None = None
+    # The language they write in and read the site in: "en" or "zh-hans" (accounts User.language).
+    language: str = "en"
 
 
 @dataclass
@@ -62,6 +65,10 @@ class ProductSpec:
 
     def words(self) -> text.ProductWords:
         return text.ProductWords(self.name, self.brand, self.kind, self.category, self.price)
+
+    @property
+    def name_zh(self) -> str:
+        return text_zh.product_name(self.name)
 
 
 @dataclass
@@ -173,6 +180,20 @@ def _people(rng: random.Random, count: int) -> list[Person]:
     return people[:count]
 
 
+def _chinese_writers(rng: random.Random, people: list[Person]) -> None:
+    """About half the community writes in Chinese: members are shared out, most prolific first,
+    to whichever language has written less so far, so each writes about half the notes whatever
+    the sizes. Those who write Chinese get a Chinese display name and bio."""
+    written = {"en": sum(p.weight for p in people if p.role != "member"), "zh-hans": 0.0}
+    members = sorted((p for p in people if p.role == "member"), key=lambda p: -p.weight)
+    for person in members:
+        person.language = min(written, key=lambda language: (written[language], language != "zh-hans"))
+        written[person.language] += person.weight
+        if person.language == "zh-hans":
+            person.display_name = text_zh.display_name(rng)
+            person.bio = text_zh.bio(rng, person.interests)
+
+
 def _products(rng: random.Random, count: int) -> list[ProductSpec]:
     categories = [c["slug"] for c in data.CATEGORIES]
     products: list[ProductSpec] = []
@@ -255,6 +276,11 @@ def _review_pairs(
     return pairs
 
 
+def _writes(person: Person):
+    """The text module for what this person writes."""
+    return text_zh if person.language == "zh-hans" else text
+
+
 def _interactions(
     rng: random.Random,
     review: ReviewSpec,
@@ -287,13 +313,15 @@ def _interactions(
     if rng.random() < 0.15 + 0.1 * review.length + 0.04 * photos:
         for commenter in _weighted_sample(rng, others, weights, rng.randint(1, 3)):
             delay = after(3)
-            review.comments.append((commenter, text.comment(rng, product.words()), delay))
+            review.comments.append((commenter, _writes(people[commenter]).comment(rng, product.words()), delay))
             if rng.random() < 0.4:
                 reply_delay = min(delay + rng.uniform(0.05, 2) * DAY, review.age * 0.99)
-                review.comments.append((review.author, text.author_reply(rng), reply_delay))
+                review.comments.append((review.author, _writes(people[review.author]).author_reply(rng), reply_delay))
         brand_member = brand_account.get(product.brand)
         if brand_member is not None and review.rating <= 3 and rng.random() < 0.5:
-            review.comments.append((brand_member, text.brand_reply(rng), after(1.5)))
+            # A brand answers in the language of the review.
+            reply = _writes(people[review.author]).brand_reply(rng)
+            review.comments.append((brand_member, reply, after(1.5)))
 
     expected_saves = (0.3 + 1.0 * review.length + 0.8 * photos) * rng.uniform(0.3, 1.5)
     for saver in _weighted_sample(rng, others, weights, round(expected_saves)):
@@ -303,6 +331,7 @@ def _interactions(
 def build(*, seed: int, users: int, products: int, reviews: int) -> Plan:
     """The whole demo community for these sizes. Deterministic: depends on the arguments only."""
     people = _people(random.Random(f"{seed}:people"), users)
+    _chinese_writers(random.Random(f"{seed}:chinese"), people)
     catalogue = _products(random.Random(f"{seed}:products"), products)
     follows = _follows(random.Random(f"{seed}:follows"), people)
     followers: dict[int, set[int]] = {}
@@ -330,13 +359,20 @@ def build(*, seed: int, users: int, products: int, reviews: int) -> Plan:
         ]
         # Skewed towards recent days, like a community that is growing.
         age = max(600.0, WINDOW_DAYS * DAY * rng.random() ** 1.4)
+        chinese = people[author].language == "zh-hans"
+        if chinese:
+            tags = text_zh.tags(rng, words, rating, product.price_rank)
+            title, body = text_zh.title(rng, words, rating), text_zh.body(rng, words, rating, length, tags)
+        else:
+            title, body = text.title(rng, words, rating), text.body(rng, words, rating, length)
+            tags = text.tags(rng, words, rating, length, product.price_rank)
         spec = ReviewSpec(
             author=author,
             product=product_index,
             rating=rating,
-            title=text.title(rng, words, rating),
-            body=text.body(rng, words, rating, length),
-            tags=text.tags(rng, words, rating, length, product.price_rank),
+            title=title,
+            body=body,
+            tags=tags,
             length=length,
             photos=photos,
             age=age,
@@ -344,7 +380,7 @@ def build(*, seed: int, users: int, products: int, reviews: int) -> Plan:
         if length >= text.SHORT and rng.random() < 0.07:
             delay = rng.uniform(3, 40) * DAY
             if delay < age:
-                spec.edit = (text.update_note(rng, words, rating), delay)
+                spec.edit = ((text_zh if chinese else text).update_note(rng, words, rating), delay)
         specs.append(spec)
 
     activity_rng = random.Random(f"{seed}:activity")

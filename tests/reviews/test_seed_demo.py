@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: a small demo community, with exact counters, created once."""
 
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -122,6 +123,23 @@ class TestOneSeededCommunity:
         assert all(m.user.is_brand_member for m in BrandMembership.objects.select_related("user"))
         assert "demo / candor-demo-2026" in out
         assert "30 reviews" in out
+
+    def test_both_languages_are_written_and_named(self, seeded):
+        """About half the notes are in Chinese, by members whose profile is in zh-hans, with
+        #话题 tags; the catalogue carries Chinese names beside the English ones (issue 26)."""
+        han = re.compile(r"[\u4e00-\u9fff]")
+        reviews = list(Review.objects.select_related("author").prefetch_related("tags"))
+        chinese = [r for r in reviews if han.search(r.title + r.body)]
+        assert 0.35 <= len(chinese) / len(reviews) <= 0.65
+        assert {r.author.language for r in chinese} == {"zh-hans"}
+        assert all(r.author.language != "zh-hans" for r in reviews if r not in chinese)
+        assert all(han.search(r.author.display_name) for r in chinese)
+        tagged = [r for r in chinese if r.tags.all()]
+        assert tagged and all(f"#{t.name}" in r.body for r in tagged for t in r.tags.all())
+        assert any(han.search(t.name) for t in Tag.objects.all())
+        for model in (Category, Brand, Product):
+            assert not model.objects.filter(name_zh="").exists()
+            assert all(han.search(name) for name in model.objects.values_list("name_zh", flat=True))
 
     def test_counters_match_rows_and_nobody_votes_on_their_own_review(self, seeded):
 

@@ -1,5 +1,9 @@
 """`manage.py seed_demo`: a believable demo community, drawn and written locally, no downloads.
 
+About half the members write in Chinese (LRB-style notes with emoji and #话题 tags, and their
+profile's language zh-hans), half in English; categories, brands and products carry Chinese names
+beside their English ones (demo_data_zh).
+
 Plans everything from a fixed seed (reviews/management/demo_plan.py), then creates only what is
 missing, so running it again adds nothing. Reviews, votes, comments, saves and follows go
 through the services, which keep the counters exact; timestamps are moved into the past
@@ -24,7 +28,7 @@ from django.utils.text import slugify
 from accounts.models import MODERATORS_GROUP, Follow, User
 from accounts.services import follow_create, profile_update
 from reviews.apps import ensure_moderators_group
-from reviews.management import demo_data, demo_images, demo_plan
+from reviews.management import demo_data, demo_data_zh, demo_images, demo_plan
 from reviews.models import Brand, BrandMembership, Category, Comment, HelpfulVote, Product, Review, Save
 from reviews.services import comment_create, product_create, review_create, review_update, save_add, vote_cast
 
@@ -113,6 +117,13 @@ class Command(BaseCommand):
             write(f"  The demo password also opens: {', '.join(accounts)}.")
 
 
+def _name_in_chinese(row: Category | Brand | Product, name_zh: str) -> None:
+    """Give a catalogue row seeded before names had two languages its Chinese name."""
+    if not row.name_zh:
+        type(row).objects.filter(pk=row.pk).update(name_zh=name_zh)
+        row.name_zh = name_zh
+
+
 class Seeder:
     """Creates the rows of a plan that do not exist yet, counting what it made."""
 
@@ -147,10 +158,17 @@ class Seeder:
     @transaction.atomic
     def seed_catalogue(self) -> None:
         for position, spec in enumerate(demo_data.CATEGORIES, start=1):
+            name_zh = demo_data_zh.CATEGORY_NAMES[spec["slug"]]
             category, created = Category.objects.get_or_create(
                 slug=spec["slug"],
-                defaults={"name": spec["name"], "description": spec["description"], "position": position},
+                defaults={
+                    "name": spec["name"],
+                    "name_zh": name_zh,
+                    "description": spec["description"],
+                    "position": position,
+                },
             )
+            _name_in_chinese(category, name_zh)
             self.categories[spec["slug"]] = category
             self.created["categories"] += created
         for index, (name, _categories, description) in enumerate(demo_data.BRANDS):
@@ -159,6 +177,7 @@ class Seeder:
                 slug=slug,
                 defaults={
                     "name": name,
+                    "name_zh": demo_data_zh.BRAND_NAMES[name],
                     "description": description,
                     "website": f"https://{slug}.example",
                     # Most demo brands are verified; a few wait for a moderator.
@@ -166,14 +185,16 @@ class Seeder:
                     "created_at": self.ago((demo_plan.WINDOW_DAYS + 200 + index * 7) * demo_plan.DAY),
                 },
             )
+            _name_in_chinese(brand, demo_data_zh.BRAND_NAMES[name])
             self.brands[name] = brand
             self.created["brands"] += created
         for spec in self.plan.products:
             brand, category = self.brands[spec.brand], self.categories[spec.category]
             existed = Product.objects.filter(brand=brand, name__iexact=spec.name).first()
             product = existed or product_create(
-                brand=brand, category=category, name=spec.name, description=spec.description
+                brand=brand, category=category, name=spec.name, name_zh=spec.name_zh, description=spec.description
             )
+            _name_in_chinese(product, spec.name_zh)
             if existed is None:
                 Product.objects.filter(pk=product.pk).update(created_at=self.ago(spec.age))
                 self.created["products"] += 1
@@ -232,6 +253,8 @@ class Seeder:
             username=person.username,
             email=f"{person.username}@{DEMO_EMAIL_DOMAIN}",
             display_name=person.display_name,
+            # Members read the site in the language they write; the shared accounts follow the browser.
+            language=person.language if person.role == "member" else "",
             date_joined=self.ago(person.joined_age),
             password=password_hash,
         )
