@@ -252,17 +252,21 @@ WATCHED = re.compile(
 
 
 def installed_triggers(table: str) -> list[str]:
-    """The text of every trigger on `table`, with its function's body on PostgreSQL."""
+    """The text of every ranking trigger on `table` (named ranking_*; reviews' own changed_at
+    triggers watch more columns for the card cache), with its function's body on PostgreSQL."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT pg_get_triggerdef(t.oid) || ' ' || p.prosrc FROM pg_trigger t "
                 "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
-                "WHERE NOT t.tgisinternal AND c.relname = %s",
+                "WHERE NOT t.tgisinternal AND c.relname = %s AND t.tgname LIKE 'ranking!_%%' ESCAPE '!'",
                 [table],
             )
         else:
-            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s AND name LIKE 'ranking!_%%' ESCAPE '!'",
+                [table],
+            )
         return [row[0] for row in cursor.fetchall()]
 
 
