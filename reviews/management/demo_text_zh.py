@@ -57,8 +57,7 @@ def body(rng: random.Random, product: ProductWords, rating: int, length: int, ta
     elif length == MEDIUM:
         middle = _sentences(rng, product, rating, 3)
         parts = [f"{opener}\n{''.join(middle[:1])}", "\n".join(middle[1:]), closer]
-    else:
-        assert length == LONG
+    elif length == LONG:
         middle = _sentences(rng, product, rating, rng.randint(3, 5))
         n_pros, n_cons = {5: (3, 1), 4: (3, 1), 3: (2, 2), 2: (1, 2), 1: (1, 3)}[rating]
         pros, cons = data.PROS_CONS_LABELS
@@ -69,6 +68,8 @@ def body(rng: random.Random, product: ProductWords, rating: int, length: int, ta
             cons + "、".join(rng.sample(data.CONS, n_cons)),
             closer,
         ]
+    else:
+        raise ValueError(f"unknown note length: {length!r}")
     return "\n\n".join([*parts, hashtags] if hashtags else parts)
 
 
