@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from accounts.models import User
 from reviews.models import Category, Product, Review
-from reviews.selectors import reviews_for_listing
+from reviews.selectors import CardRow, card_rows, reviews_for_listing
 
 from . import badges as badge_rules
 from . import policy
@@ -58,10 +58,26 @@ def own_unranked_reviews(viewer: User, *, category_slug: str | None = None) -> Q
     published again, since the rerank last ran), newest first, at most OWN_UNRANKED_SHOWN.
     Discover shows them to their author at once, so a new review never seems lost for the minutes
     until the next rerank; everyone else sees them once it is ranked."""
-    qs = reviews_for_listing(viewer).filter(author=viewer).exclude(score__ranked=True)
-    if category_slug:
-        qs = qs.filter(product__category__slug=category_slug)
+    qs = _unranked(reviews_for_listing(viewer).filter(author=viewer), category_slug)
     return qs.order_by("-created_at", "-id")[:OWN_UNRANKED_SHOWN]
+
+
+def own_unranked_rows(viewer: User, *, category_slug: str | None = None) -> list[CardRow]:
+    """own_unranked_reviews read as rows (reviews.selectors.CardRows), for Discover's page: the
+    list is built once per process and each member's read is a clone filtered on them."""
+    rows = card_rows(
+        ("own-unranked", category_slug),
+        lambda: _unranked(Review.objects.filter(status=Review.Status.PUBLISHED), category_slug),
+        sort="created_at",
+    )
+    return rows.of_author(viewer.pk, OWN_UNRANKED_SHOWN)
+
+
+def _unranked(reviews: QuerySet[Review], category_slug: str | None) -> QuerySet[Review]:
+    reviews = reviews.exclude(score__ranked=True)
+    if category_slug:
+        reviews = reviews.filter(product__category__slug=category_slug)
+    return reviews
 
 
 def most_helpful_reviews(product: Product, viewer: User | None = None) -> QuerySet[Review]:

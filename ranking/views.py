@@ -92,6 +92,7 @@ def discover(request: HttpRequest) -> HttpResponse:
     category = next((c for c in categories if c.slug == slug), None)
     if slug and category is None:
         raise Http404("No such category.")
+    own_new = []
     if tab == "following":
         reviews = review_selectors.feed(request.user, following_only=True)
         if category is not None:
@@ -126,8 +127,13 @@ def discover(request: HttpRequest) -> HttpResponse:
                     "cursor": paging.encode_cursor(items[-1].position),
                 }
             )
-        cards.attach_rows(items, ["card"], review_selectors.reviews_for_cards)
-        attach_viewer_state(request, items)  # a signed-in reader's save toggles
+        if request.user.is_authenticated and after is None and items:
+            # The author's own reviews the rerank has not scored yet, on top of their first page
+            # (not while nothing is ranked: the newest reviews below hold them): only they see
+            # them before it runs (a visitor's page is page-cached, theirs never).
+            own_new = selectors.own_unranked_rows(request.user, category_slug=category_slug)
+        cards.attach_rows(items + own_new, ["card"], review_selectors.reviews_for_cards)
+        attach_viewer_state(request, items + own_new)  # a signed-in reader's save toggles
     ranking_pending = False
     if tab == "explore" and not items and "cursor" not in request.GET:
         # Nothing scored yet (a fresh install before the first rerank): show the newest reviews
@@ -137,17 +143,6 @@ def discover(request: HttpRequest) -> HttpResponse:
             newest = newest.filter(product__category=category)
         items, next_query, ranking_pending = list(review_selectors.without_card_data(newest)[:PAGE_SIZE]), "", True
         cards.attach(items, ["card"])
-    own_new = []
-    if tab == "explore" and request.user.is_authenticated and not ranking_pending and "cursor" not in request.GET:
-        # The author's own reviews the rerank has not scored yet, on top of their first page:
-        # only they see them before it runs (a visitor's page is page-cached, theirs never).
-        category_slug = category.slug if category else None
-        own_new = list(
-            review_selectors.without_card_data(
-                selectors.own_unranked_reviews(request.user, category_slug=category_slug)
-            )
-        )
-        cards.attach(own_new, ["card"])
     context = {
         "reviews": items,
         "own_new": own_new,

@@ -50,7 +50,10 @@ def members() -> dict[str, User | None]:
         .filter(pk__in=Save.objects.values("user"))
         .first()
     )
-    return {"visitor": None, "moderator": moderator, "brand member": brand, "consumer": consumer}
+    # bench/load/prepare.py's member (votes, saves, follows, unread notifications), if prepared.
+    member = User.objects.filter(username="bench_member").first()
+    readers = {"visitor": None, "moderator": moderator, "brand member": brand, "consumer": consumer}
+    return readers | ({"member": member} if member else {})
 
 
 def client_for(user: User | None) -> Client:
@@ -92,7 +95,9 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=100, help="requests per repeat")
     parser.add_argument("-r", type=int, default=5, help="repeats")
     parser.add_argument("--pages", default="discover,product,review", help="comma-separated subset")
-    parser.add_argument("--readers", default="visitor,moderator,brand member,consumer", help="comma-separated subset")
+    parser.add_argument(
+        "--readers", default="visitor,moderator,brand member,consumer,member", help="comma-separated subset"
+    )
     args = parser.parse_args()
     wanted_pages, wanted_readers = args.pages.split(","), args.readers.split(",")
     review = Review.objects.filter(status=Review.Status.PUBLISHED).order_by("-helpful_count", "id").first()

@@ -151,3 +151,30 @@ def test_a_members_header_is_theirs_with_their_own_csrf_token_each_time():
     assert clients[0].post(reverse("logout"), {"csrfmiddlewaretoken": token}).status_code == 302
     account_services.notify(recipient=members[1], kind=Notification.Kind.OTHER, title="new")
     assert '<span class="bell-count" aria-hidden="true">1</span>' in clients[1].get("/").content.decode()
+
+
+def test_viewer_states_reads_each_reviews_vote_save_and_counts_in_one_query():
+    member = UserFactory()
+    up, down, saved_only, untouched = ReviewFactory.create_batch(4)
+    own = ReviewFactory(author=member)
+    services.vote_put(user=member, review_id=up.pk, helpful=True)
+    services.vote_put(user=member, review_id=down.pk, helpful=False)
+    services.save_add(user=member, review=up)
+    services.save_add(user=member, review=saved_only)
+    services.vote_put(user=UserFactory(), review_id=untouched.pk, helpful=True)  # someone else's
+    ids = [review.pk for review in (up, down, saved_only, untouched, own)]
+    with CaptureQueriesContext(connection) as captured:
+        states = selectors.viewer_states(member, ids)
+    assert len(captured) == 1
+    assert selectors.viewer_states(member, []) == {}
+    # The same as the ORM's annotations (reviews_for_listing), booleans as booleans on SQLite too.
+    listed = {review.pk: review for review in selectors.reviews_for_listing(member).filter(pk__in=ids)}
+    for pk in ids:
+        expected = {field: getattr(listed[pk], field) for field in selectors.VIEWER_STATE_FIELDS}
+        assert states[pk] == expected
+        assert type(states[pk]["viewer_saved"]) is bool
+    assert states[up.pk]["viewer_vote"] is True and states[up.pk]["viewer_saved"] is True
+    assert states[down.pk]["viewer_vote"] is False and states[down.pk]["viewer_saved"] is False
+    assert states[saved_only.pk]["viewer_vote"] is None and states[saved_only.pk]["viewer_saved"] is True
+    assert states[untouched.pk]["viewer_vote"] is None and states[untouched.pk]["helpful_count"] == 1
+    assert states[own.pk]["author_id"] == member.pk
