@@ -32,7 +32,9 @@ def _load(*, everything: bool) -> None:
     """Every name whose id is above the highest seen (or every name), in one query."""
     parts, params = [], []
     for kind, model in NAMED.items():
-        parts.append(f"SELECT %s, id, name FROM {model._meta.db_table} WHERE id > %s")  # noqa: S608 # nosec B608 # model table names
+        # A catalogue row's Chinese name beside its name (reviews/names.py); tags have one name.
+        names = "name || ' ' || name_zh" if kind != "tag" else "name"
+        parts.append(f"SELECT %s, id, {names} FROM {model._meta.db_table} WHERE id > %s")  # noqa: S608 # nosec B608 # model table names
         params += [kind, 0 if everything else _seen[kind]]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)

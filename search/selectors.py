@@ -418,11 +418,11 @@ def suggest(prefix: str) -> list[Suggestion]:
         ids[kind].append(pk)
     search_url = reverse("search")
     out = [
-        Suggestion("product", product.name, product.brand.name, product.get_absolute_url())
+        Suggestion("product", product.display_name, product.brand.display_name, product.get_absolute_url())
         for product in _in_order(Product.objects.select_related("brand").filter(pk__in=ids["product"]), ids["product"])
     ]
     out += [
-        Suggestion("brand", brand.name, "", f"{search_url}?q={_quote(brand.name)}")
+        Suggestion("brand", brand.display_name, "", f"{search_url}?q={_quote(brand.display_name)}")
         for brand in _in_order(Brand.objects.filter(pk__in=ids["brand"]), ids["brand"])
     ]
     out += [

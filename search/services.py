@@ -11,6 +11,9 @@ suggestions):
 - tag:     a = the tag's words;  label = the tag
 - person:  a = username and display name;  b = bio
 
+A product's and a brand's names are all of them: `name` and its English and Chinese names
+(reviews/names.py), so a query in either language finds them and their reviews.
+
 Whether a review is published, and everything filtered or sorted on, is read from the review
 itself at query time (search.selectors): hiding a review needs no index write.
 """
@@ -53,6 +56,20 @@ def _label(*names: str) -> str:
     prefix finds a name by any of its words or by its start."""
     keys = [compact(" ".join(names)), *(compact(name) for name in names)]
     return " ".join([_joined(*names, stem=False), *dict.fromkeys(key for key in keys if key)])
+
+
+def _names(*names: str) -> str:
+    """A row's names (`name`, `name_en`, `name_zh`) as one text, each once."""
+    return " ".join(dict.fromkeys(name for name in names if name))
+
+
+def _pair_label(brand: tuple[str, str, str], product: tuple[str, str, str]) -> str:
+    """_label of the brand and product names as written in each language (name, en, zh), each
+    word once: `光萃实验室修护` finds a product by its Chinese names as `lumiere lab bar` by its
+    English ones."""
+    pairs = dict.fromkeys((b or brand[0], p or product[0]) for b, p in zip(brand, product, strict=True))
+    labels = [_label(b, p) for b, p in pairs]
+    return labels[0] if len(labels) == 1 else " ".join(dict.fromkeys(" ".join(labels).split()))
 
 
 def _tag_words(name: str) -> str:
@@ -132,7 +149,16 @@ def index_reviews(review_ids: Iterable[int]) -> None:
     for batch in _batches(review_ids):
         rows = list(
             Review.objects.filter(pk__in=batch).values_list(
-                "pk", "title", "body", "product__name", "product__brand__name", "score__quality"
+                "pk",
+                "title",
+                "body",
+                "product__name",
+                "product__name_en",
+                "product__name_zh",
+                "product__brand__name",
+                "product__brand__name_en",
+                "product__brand__name_zh",
+                "score__quality",
             )
         )
         tags: dict[int, list[str]] = defaultdict(list)
@@ -142,8 +168,8 @@ def index_reviews(review_ids: Iterable[int]) -> None:
             tags[review_id].append(_tag_words(tag))
         _upsert(
             [
-                _review_document(pk, title, body, product, brand, tags[pk], quality)
-                for pk, title, body, product, brand, quality in rows
+                _review_document(pk, title, body, _names(*names[:3]), _names(*names[3:]), tags[pk], quality)
+                for pk, title, body, *names, quality in rows
             ]
         )
 
@@ -157,12 +183,12 @@ def index_products(product_ids: Iterable[int], *, with_reviews: bool = False) ->
             SearchDocument(
                 kind=Kind.PRODUCT,
                 object_id=pk,
-                terms_a=_joined(brand, name),
+                terms_a=_joined(_names(*names[3:]), _names(*names[:3])),
                 terms_b=_joined(description),
-                label=_label(brand, name),
+                label=_pair_label(tuple(names[3:]), tuple(names[:3])),
             )
-            for pk, name, brand, description in Product.objects.filter(pk__in=batch).values_list(
-                "pk", "name", "brand__name", "description"
+            for pk, *names, description in Product.objects.filter(pk__in=batch).values_list(
+                "pk", "name", "name_en", "name_zh", "brand__name", "brand__name_en", "brand__name_zh", "description"
             )
         ]
         renamed = []
@@ -185,23 +211,29 @@ def index_brands(brand_ids: Iterable[int], *, with_products: bool = False) -> No
     their reviews') when the name changed."""
     dictionary.ensure_loaded()
     for batch in _batches(brand_ids):
-        rows = list(Brand.objects.filter(pk__in=batch).values_list("pk", "name", "description"))
+        # (id, its names that are set: name, English, Chinese; description)
+        rows = [
+            (pk, [name for name in names if name], description)
+            for pk, *names, description in Brand.objects.filter(pk__in=batch).values_list(
+                "pk", "name", "name_en", "name_zh", "description"
+            )
+        ]
         renamed = []
         if with_products:
             before = dict(
                 SearchDocument.objects.filter(kind=Kind.BRAND, object_id__in=batch).values_list("object_id", "terms_a")
             )
-            renamed = [pk for pk, name, _d in rows if pk in before and before[pk] != _joined(name)]
+            renamed = [pk for pk, names, _d in rows if pk in before and before[pk] != _joined(_names(*names))]
         _upsert(
             [
                 SearchDocument(
                     kind=Kind.BRAND,
                     object_id=pk,
-                    terms_a=_joined(name),
+                    terms_a=_joined(_names(*names)),
                     terms_b=_joined(description),
-                    label=_label(name),
+                    label=_label(*dict.fromkeys(names)),
                 )
-                for pk, name, description in rows
+                for pk, names, description in rows
             ]
         )
         if renamed:

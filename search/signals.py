@@ -59,19 +59,19 @@ def review_tags_changed(sender, instance, action: str, reverse: bool, pk_set, **
 
 def product_saved(sender, instance: Product, raw=False, created=False, **kwargs) -> None:
     if not raw:
-        dictionary.add_name(instance.name, new_row=created)
+        dictionary.add_name(" ".join(instance.all_names), new_row=created)
         services.index_products([instance.pk], with_reviews=not created)
 
 
 def brand_saved(sender, instance: Brand, raw=False, created=False, **kwargs) -> None:
     if not raw:
-        dictionary.add_name(instance.name, new_row=created)
+        dictionary.add_name(" ".join(instance.all_names), new_row=created)
         services.index_brands([instance.pk], with_products=not created)
 
 
 def category_saved(sender, instance: Category, raw=False, created=False, **kwargs) -> None:
     if not raw:
-        dictionary.add_name(instance.name, new_row=created)
+        dictionary.add_name(" ".join(instance.all_names), new_row=created)
 
 
 def tag_saved(sender, instance: Tag, raw=False, created=False, **kwargs) -> None:
