@@ -118,10 +118,11 @@ class Command(BaseCommand):
 
 
 def _name_in_chinese(row: Category | Brand | Product, name_zh: str) -> None:
-    """Give a catalogue row seeded before names had two languages its Chinese name."""
+    """Give a catalogue row seeded before names had two languages its Chinese name. Saved, not
+    updated by queryset, so the search index and the card cache hear of it."""
     if not row.name_zh:
-        type(row).objects.filter(pk=row.pk).update(name_zh=name_zh)
         row.name_zh = name_zh
+        row.save(update_fields=["name_zh"])
 
 
 class Seeder:
