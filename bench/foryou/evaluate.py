@@ -58,7 +58,9 @@ from accounts.models import Follow, User  # noqa: E402
 from accounts.names import name_key  # noqa: E402
 from foryou import policy  # noqa: E402
 from foryou import services as foryou  # noqa: E402
-from foryou.models import FeedState  # noqa: E402
+from foryou.models import CandidateList, FeedState  # noqa: E402
+from ranking import scoring  # noqa: E402
+from ranking.models import ReviewScore  # noqa: E402
 from ranking.selectors import discover_feed  # noqa: E402
 from ranking.services import rerank  # noqa: E402
 from reviews.models import Brand, Category, Comment, HelpfulVote, Product, Review, Save  # noqa: E402
@@ -336,7 +338,13 @@ def quality_eval(world: World, args) -> dict:
     result = foryou.refresh(now=world.now, limit=10**6, budget=10**6)
     refresh_s = time.monotonic() - began
     users = User.objects.in_bulk(world.people)
-    per = {m: {"recall": [], "ndcg": []} for m in ("foryou", "discover", "discover_unseen")}
+    methods = ("foryou", "discover", "discover_unseen", "oracle", "list_no_fresh")
+    per = {m: {"recall": [], "ndcg": []} for m in methods}
+    # Diagnostic: the person's candidate list ordered without the prior's freshness term
+    # (score - created/tau = ln(quality) + ln(affinity) + a constant), no diversity or mix.
+    created = dict(ReviewScore.objects.values_list("review_id", "created_at"))
+    lists = dict(CandidateList.objects.values_list("user_id", "items"))
+    quality_mass = sum(q**1.5 for _, _, q in world.review.values())
     people = [p for p in world.people if world.held[p]]
     page_ms = []
     for person in people:
@@ -347,8 +355,24 @@ def quality_eval(world: World, args) -> dict:
         mine = [i.review_id for i in page.items]
         shown = list(discover_feed(user).values_list("id", flat=True)[: K + len(world.engaged[person]) + 50])
         own_or_engaged = world.engaged[person] | {r for r, (a, _, _) in world.review.items() if a == person}
+        # The ceiling: the planted chance of engaging (taste share plus noise share), unseen first.
+        taste_mass = sum(taste(world, person, r) for r in world.review)
+        chance = {
+            r: (1 - NOISE_SHARE) * taste(world, person, r) / taste_mass + NOISE_SHARE * q**1.5 / quality_mass
+            for r, (_, _, q) in world.review.items()
+            if r not in own_or_engaged
+        }
         orders = {
+            "oracle": sorted(chance, key=chance.get, reverse=True)[:K],
             "foryou": mine,
+            "list_no_fresh": [
+                row[0]
+                for row in sorted(
+                    lists.get(person, []),
+                    key=lambda row: row[4] - created[row[0]].timestamp() / scoring.DISCOVER_TAU_SECONDS,
+                    reverse=True,
+                )
+            ][:K],
             "discover": shown[:K],
             "discover_unseen": [r for r in shown if r not in own_or_engaged][:K],
         }
@@ -362,7 +386,7 @@ def quality_eval(world: World, args) -> dict:
     for metric in ("recall", "ndcg"):
         for method in per:
             out[f"{method}_{metric}"] = bootstrap(per[method][metric], args.boot, BOOT_SEED)
-        for base in ("discover", "discover_unseen"):
+        for base in ("discover", "discover_unseen", "oracle"):
             diff = [a - b for a, b in zip(per["foryou"][metric], per[base][metric], strict=True)]
             out[f"diff_{base}_{metric}"] = bootstrap(diff, args.boot, BOOT_SEED + 1)
     return out
@@ -514,9 +538,9 @@ def main() -> None:
         f"{q['people_scored']} people scored"
     )
     print(f"{'':16}{'recall@20':>28}{'NDCG@20':>28}")
-    for method in ("foryou", "discover", "discover_unseen"):
+    for method in ("foryou", "discover", "discover_unseen", "oracle", "list_no_fresh"):
         print(f"{method:16}{fmt(q[f'{method}_recall']):>28}{fmt(q[f'{method}_ndcg']):>28}")
-    for base in ("discover", "discover_unseen"):
+    for base in ("discover", "discover_unseen", "oracle"):
         print(f"{'- ' + base:16}{fmt(q[f'diff_{base}_recall']):>28}{fmt(q[f'diff_{base}_ndcg']):>28}  (For You minus)")
     if not args.skip_sim:
         for first_chance in (True, False):
