@@ -46,6 +46,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from accounts.models import Follow, User
 from ranking.models import CategoryStanding, ReviewScore
@@ -179,32 +181,51 @@ def _pool(campaign: Campaign, now: datetime, user_ids: list[int] | None) -> Quer
 
 
 def _reasons(user: User, campaign: Campaign, now: datetime) -> list[str]:
-    """Why `user` may not be invited to `campaign` (empty when eligible), in plain words."""
+    """Why `user` may not be invited to `campaign` (empty when eligible), in plain words, in the
+    active language (a brand reads them in the dashboard and in a refused invitation)."""
     reasons = []
     if not user.is_active or (user.suspended_until is not None and user.suspended_until > now):
-        reasons.append("account is not active")
+        reasons.append(_("account is not active"))
     if not user.m_is_tester:
-        reasons.append("not an invited tester")
+        reasons.append(_("not an invited tester"))
     if user.m_level < campaign.min_level:
-        reasons.append(f"below level {campaign.min_level}")
+        reasons.append(_("below level %(level)s") % {"level": campaign.min_level})
     if user.m_cat_reviews <= 0:
-        reasons.append("no reviews in the wanted categories")
+        reasons.append(_("no reviews in the wanted categories"))
     if user.m_brand_member:
-        reasons.append("speaks for a brand")
+        reasons.append(_("speaks for a brand"))
     if user.m_invited:
-        reasons.append("already invited to this campaign")
+        reasons.append(_("already invited to this campaign"))
     if user.m_reviewed:
-        reasons.append("already reviewed this product")
+        reasons.append(_("already reviewed this product"))
     if user.open_items >= policy.MAX_OPEN_ITEMS_PER_TESTER:
-        reasons.append(f"already holds {user.open_items} open items")
+        reasons.append(
+            ngettext("already holds %(count)s open item", "already holds %(count)s open items", user.open_items)
+            % {"count": user.open_items}
+        )
     if user.overdue_open:
-        reasons.append("has an overdue invited review")
+        reasons.append(_("has an overdue invited review"))
     if user.overdue_recent >= policy.OVERDUE_DEMOTE_COUNT:
-        reasons.append(f"{user.overdue_recent} reviews overdue in {policy.OVERDUE_WINDOW_DAYS} days")
+        reasons.append(
+            ngettext(
+                "%(count)s review overdue in %(days)s days",
+                "%(count)s reviews overdue in %(days)s days",
+                user.overdue_recent,
+            )
+            % {"count": user.overdue_recent, "days": policy.OVERDUE_WINDOW_DAYS}
+        )
     rate = completion_rate(user.on_time_recent, user.due_recent)
     if rate is not None and user.due_recent >= policy.COMPLETION_MIN_ITEMS and rate < policy.MIN_COMPLETION_RATE:
-        reasons.append(f"completion rate {rate:.0%} is below {policy.MIN_COMPLETION_RATE:.0%}")
+        reasons.append(
+            _("completion rate %(rate)s is below %(minimum)s")
+            % {"rate": f"{rate:.0%}", "minimum": f"{policy.MIN_COMPLETION_RATE:.0%}"}
+        )
     return reasons
+
+
+def listed(items: list[str]) -> str:
+    """Short phrases joined as the active language lists them ("a, b, c"; in Chinese "a、b、c")."""
+    return pgettext("list separator", ", ").join(str(item) for item in items)
 
 
 def _tie_break(campaign_id: int, user_id: int) -> str:
@@ -269,9 +290,16 @@ class Exclusions:
 
     def __str__(self) -> str:
         if not self.total:
-            return "Nobody has reviewed in the wanted categories yet."
-        parts = ", ".join(f"{n} {label}" for label, n in self.reasons)
-        return f"{self.total} reviewer{'s' if self.total != 1 else ''} excluded: {parts}."
+            return _("Nobody has reviewed in the wanted categories yet.")
+        parts = listed(
+            [
+                pgettext("excluded reviewers: count, reason", "%(count)s %(reason)s") % {"count": n, "reason": label}
+                for label, n in self.reasons
+            ]
+        )
+        return ngettext(
+            "%(count)s reviewer excluded: %(reasons)s.", "%(count)s reviewers excluded: %(reasons)s.", self.total
+        ) % {"count": self.total, "reasons": parts}
 
 
 def campaign_exclusions(campaign: Campaign, *, now: datetime | None = None) -> Exclusions:
@@ -291,17 +319,21 @@ def campaign_exclusions(campaign: Campaign, *, now: datetime | None = None) -> E
         x_reviewed=Exists(Review.objects.filter(product_id=campaign.product_id, author=OuterRef("pk"))),
     )
     max_open = policy.MAX_OPEN_ITEMS_PER_TESTER
+    # Each label is shown after its count ("3 brand members"); see Exclusions.__str__.
     rules = [
-        ("suspended or inactive", Q(is_active=False) | Q(suspended_until__gt=now)),
-        ("brand members", Q(x_brand_member=True)),
-        ("already invited", Q(x_invited=True)),
-        ("already reviewed the product", Q(x_reviewed=True)),
-        ("below the tester bar", Q(x_is_tester=False)),
-        (f"below level {campaign.min_level}", Q(x_level__lt=campaign.min_level)),
-        (f"holding {max_open} open items", Q(open_items__gte=max_open)),
-        ("behind on an invited review", Q(overdue_open__gt=0)),
+        (_("suspended or inactive"), Q(is_active=False) | Q(suspended_until__gt=now)),
+        (_("brand members"), Q(x_brand_member=True)),
+        (_("already invited"), Q(x_invited=True)),
+        (_("already reviewed the product"), Q(x_reviewed=True)),
+        (_("below the tester bar"), Q(x_is_tester=False)),
+        (_("below level %(level)s") % {"level": campaign.min_level}, Q(x_level__lt=campaign.min_level)),
         (
-            "too many late invited reviews",
+            ngettext("holding %(count)s open item", "holding %(count)s open items", max_open) % {"count": max_open},
+            Q(open_items__gte=max_open),
+        ),
+        (_("behind on an invited review"), Q(overdue_open__gt=0)),
+        (
+            _("too many late invited reviews"),
             Q(overdue_recent__gte=policy.OVERDUE_DEMOTE_COUNT)
             | Q(
                 due_recent__gte=max(policy.COMPLETION_MIN_ITEMS, 1),

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from accounts.models import Notification, User
 from accounts.names import TOO_SIMILAR, name_key, name_problem, normalise_name
@@ -269,8 +270,11 @@ def brand_invitation_accept(*, user: User, invitation: MembershipInvitation) -> 
         raise ValidationError(
             {
                 "invitation": [
-                    f"You are testing {testing.campaign.product.name} for {brand.name}: review it before you "
-                    "join the brand, so your review stays an independent tester's."
+                    _(
+                        "You are testing %(product)s for %(brand)s: review it before you join the brand, so your "
+                        "review stays an independent tester's."
+                    )
+                    % {"product": testing.campaign.product.name, "brand": brand.name}
                 ]
             }
         )
@@ -680,12 +684,26 @@ def campaign_invite(
     left = selectors.units_left(campaign)
     if len(testers) > left:
         raise ValidationError(
-            {"testers": [f"Only {left} unit{'s' if left != 1 else ''} left; you chose {len(testers)} testers."]}
+            {
+                "testers": [
+                    ngettext(
+                        "Only %(left)s unit left; you chose %(chosen)s testers.",
+                        "Only %(left)s units left; you chose %(chosen)s testers.",
+                        left,
+                    )
+                    % {"left": left, "chosen": len(testers)}
+                ]
+            }
         )
     assessed = {c.user.pk: c for c in selectors.assess(campaign, user_ids=[t.pk for t in testers], now=now)}
-    refused = [f"{t.username}: {', '.join(assessed[t.pk].reasons)}" for t in testers if assessed[t.pk].reasons]
+    refused = [
+        _("%(username)s: %(reasons)s") % {"username": t.username, "reasons": selectors.listed(assessed[t.pk].reasons)}
+        for t in testers
+        if assessed[t.pk].reasons
+    ]
     if refused:
-        raise ValidationError({"testers": [f"Not eligible: {'; '.join(refused)}."]})
+        separator = pgettext("separator between testers refused", "; ")
+        raise ValidationError({"testers": [_("Not eligible: %(refused)s.") % {"refused": separator.join(refused)}]})
     invitations = []
     for tester in testers:
         try:
@@ -747,7 +765,9 @@ def campaign_auto_invite(
         picks = [c.user for c in selectors.campaign_candidates(locked, now=now, limit=wanted)]
         if not picks:
             why = selectors.campaign_exclusions(locked, now=now)
-            raise ValidationError({"count": [f"No eligible testers match this campaign right now. {why}"]})
+            raise ValidationError(
+                {"count": [_("No eligible testers match this campaign right now. %(why)s") % {"why": why}]}
+            )
         return campaign_invite(actor=actor, campaign=locked, testers=picks, by_candor=True, now=now)
 
 
@@ -778,7 +798,8 @@ def invitation_accept(
         if inv.accepted_at is not None:
             raise TransitionRefused(_("You have already accepted this invitation."))
         raise TransitionRefused(
-            f"This invitation was {inv.get_status_display().lower()}; it can no longer be accepted."
+            _("This invitation was %(status)s; it can no longer be accepted.")
+            % {"status": inv.get_status_display().lower()}
         )
     if now >= inv.campaign.invite_closes_at:
         raise ValidationError({"invitation": [_("The invitation window has closed.")]})
@@ -822,7 +843,8 @@ def invitation_ship(*, member: User, invitation: Invitation, tracking: str = "")
     inv = _lock(invitation)
     if inv.status != Invitation.Status.ACCEPTED:
         raise TransitionRefused(
-            f"Only accepted invitations can be shipped; this one is {inv.get_status_display().lower()}."
+            _("Only accepted invitations can be shipped; this one is %(status)s.")
+            % {"status": inv.get_status_display().lower()}
         )
     now = timezone.now()
     Invitation.objects.filter(pk=inv.pk).update(
@@ -899,7 +921,8 @@ def invitation_link_review(
         raise TransitionRefused(_("A review is already linked to this invitation."))
     if inv.status not in Invitation.LINKABLE:
         raise TransitionRefused(
-            f"Only accepted invitations get a review linked; this one is {inv.get_status_display().lower()}."
+            _("Only accepted invitations get a review linked; this one is %(status)s.")
+            % {"status": inv.get_status_display().lower()}
         )
     if review.author_id != inv.tester_id or review.product_id != inv.campaign.product_id:
         raise ValidationError({"review": [_("Link your own review of the product you were sent.")]})

@@ -69,7 +69,7 @@ def _campaign(request: HttpRequest, pk: int) -> tuple[Brand, Campaign]:
         raise PermissionDenied(_("You are not a member of a brand."))
     campaign = selectors.campaign_for_brand(brand, pk)
     if campaign is None:
-        raise Http404("No such campaign.")
+        raise Http404(_("No such campaign."))
     return brand, campaign
 
 
@@ -130,7 +130,11 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     if brand is None:
         return _refuse(request, _("You are not a member of a brand."), 403)
     if not brand.is_verified:
-        return _refuse(request, f"A moderator must verify {brand.name} before it can run tester campaigns.", 403)
+        return _refuse(
+            request,
+            _("A moderator must verify %(brand)s before it can run tester campaigns.") % {"brand": brand.name},
+            403,
+        )
     form = CampaignForm(request.POST or None, brand=brand)
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,7 +187,7 @@ def campaign_invite(request: HttpRequest, pk: int) -> HttpResponse:
     names = request.POST.getlist("testers")
     users = list(User.objects.filter(username__in=names))
     if not names or len(users) != len(set(names)):
-        return _refuse(request, "testers: choose testers from the list.", 400)
+        return _refuse(request, "testers: " + _("Choose testers from the list."), 400)
     back = reverse("brand-campaign", kwargs={"pk": campaign.pk})
     return _run(
         request,
@@ -200,7 +204,7 @@ def campaign_auto_invite(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = int(request.POST["count"]) if request.POST.get("count") else None
     except ValueError:
-        return _refuse(request, "count: give a whole number of testers.", 400)
+        return _refuse(request, "count: " + _("Give a whole number of testers."), 400)
     back = reverse("brand-campaign", kwargs={"pk": campaign.pk})
     return _run(
         request,
@@ -256,7 +260,7 @@ def invitation_ship(request: HttpRequest, pk: int) -> HttpResponse:
 def member_invite(request: HttpRequest) -> HttpResponse:
     username = request.POST.get("username", "").strip()[:150]
     if not username:
-        return _refuse(request, "username: give the username of the person to invite.", 400)
+        return _refuse(request, "username: " + _("Give the username of the person to invite."), 400)
     return _run(
         request,
         lambda: services.brand_member_invite(actor=request.user, username=username),
@@ -472,7 +476,7 @@ def tester_link(request: HttpRequest, pk: int) -> HttpResponse:
         Review.objects.filter(pk=form.cleaned_data["review"], author=request.user).first() if form.is_valid() else None
     )
     if review is None:
-        return _refuse(request, "review: choose one of your own reviews.", 400)
+        return _refuse(request, "review: " + _("Choose one of your own reviews."), 400)
     return _run(
         request,
         lambda: services.invitation_link_review(invitation=invitation, review=review, actor=request.user),

@@ -3,6 +3,8 @@ campaign, product or invitation answers 404, exactly like one that does not exis
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.generics import ListAPIView
@@ -274,7 +276,8 @@ class CampaignInvitationsView(ProgramView):
         users = {u.username: u for u in User.objects.filter(username__in=names)}
         missing = [n for n in names if n not in users]
         if missing:
-            return Response({"testers": [f"No member is called {', '.join(missing)}."]}, status=400)
+            unknown = ngettext("No member is called %(names)s.", "No members are called %(names)s.", len(missing))
+            return Response({"testers": [unknown % {"names": selectors.listed(missing)}]}, status=400)
         invitations = services.campaign_invite(actor=request.user, campaign=campaign, testers=list(users.values()))
         return Response(
             BrandInvitationSerializer(invitations, many=True, context={"request": request}).data,
@@ -424,6 +427,6 @@ class TesterLinkReviewView(ProgramView):
         data.is_valid(raise_exception=True)
         review = Review.objects.filter(pk=data.validated_data["review"], author=request.user).first()
         if review is None:
-            return Response({"review": ["Choose one of your own reviews."]}, status=400)
+            return Response({"review": [_("Choose one of your own reviews.")]}, status=400)
         services.invitation_link_review(invitation=invitation, review=review, actor=request.user)
         return Response(TesterInvitationSerializer(self.tester_invitation(pk)).data)

@@ -135,3 +135,89 @@ def test_a_testers_invitation_notice_and_email_are_in_the_testers_language(membe
         f"{tester.public_name}，你好："
     )
     assert "流程：" in sent.body and "通过邀请测评活动免费获得 Dewy Lab 赠品。" in sent.body
+
+
+# --- why nobody is eligible, and refusals that list names or reasons --------------------------------
+
+
+def api_zh(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    client.credentials(HTTP_ACCEPT_LANGUAGE=ZH)
+    return client
+
+
+def no_chinese_gap(text: str) -> bool:
+    """No run of three English words: the sentence did not fall back to English."""
+    return not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+", text)
+
+
+def test_why_nobody_is_eligible_in_chinese(member, product, skincare):
+    from ranking.models import CategoryStanding
+
+    make_tester(category=skincare, reputation=90.0, username="low", level=2)
+    plain = UserFactory(username="plain")
+    CategoryStanding.objects.create(user=plain, category=skincare, reputation=5.0, review_count=1)
+    campaign = new_campaign(member, product, min_level=4)
+    page = text_zh(logged_in(member), "brand-campaign", campaign.pk)
+    shown = re.search(r"<section class=\"card-box\" data-exclusions>.*?<p class=\"small\">(.*?)</p>", page, re.S)
+    # Equal counts keep the rules' order (campaign_exclusions: the tester bar before the level).
+    assert shown.group(1) == "共排除 2 位测评者：未达到邀请测评官门槛 1 人、等级低于 Lv4 1 人。"
+
+
+def test_nobody_reviewed_yet_in_chinese(member, product):
+    from brands import selectors
+
+    campaign = new_campaign(member, product)
+    with translation.override(ZH):
+        assert str(selectors.campaign_exclusions(campaign)) == "所需分类下还没有人写过笔记。"
+    assert str(selectors.campaign_exclusions(campaign)) == "Nobody has reviewed in the wanted categories yet."
+
+
+def test_each_reason_a_tester_is_refused_reads_in_chinese(member, product, skincare):
+    """Every reason _reasons can give, on one reviewer who fails them all, in Chinese."""
+    from brands import selectors
+    from brands.models import Invitation
+    from ranking.models import ReviewerStanding
+    from reviews.models import BrandMembership
+    from tests.factories import ReviewFactory
+
+    mei = make_tester(category=skincare, reputation=90.0, username="mei", level=1)
+    other_brand = BrandFactory(name="Kumo", slug="kumo", is_verified=True)
+    ReviewerStanding.objects.filter(user=mei).update(is_tester=False)
+    ReviewFactory(author=mei, product=product)
+    campaign = new_campaign(member, product, min_level=3)
+    Invitation.objects.create(campaign=campaign, tester=mei, invited_at=campaign.created_at)
+    BrandMembership.objects.create(brand=other_brand, user=mei)
+    type(mei).objects.filter(pk=mei.pk).update(is_active=False)
+    with translation.override(ZH):
+        reasons = selectors.assess(campaign, user_ids=[mei.pk])[0].reasons
+    assert reasons[:4] == ["账号未激活或已被封禁", "不是邀请测评官", "等级低于 Lv3", "是品牌方成员"]
+    assert "已被邀请参加本次测评活动" in reasons and "已写过这款商品的笔记" in reasons
+    assert all(no_chinese_gap(reason) for reason in reasons), reasons
+
+
+def test_refused_invitation_lists_names_and_reasons_in_chinese(member, product, skincare):
+    make_tester(category=skincare, reputation=90.0, username="mei", level=1)
+    campaign = new_campaign(member, product, min_level=3)
+    page = get_zh(logged_in(member), "brand-campaign-invite", campaign.pk, method="post", data={"testers": ["mei"]})
+    assert page.status_code == 400
+    assert "不符合条件：mei：等级低于 Lv3。" in page.content.decode()
+
+
+def test_api_refusals_name_the_field_in_chinese(member, product, skincare):
+    campaign = new_campaign(member, product, min_level=3)
+    client = api_zh(member)
+    unknown = client.post(
+        f"/api/v1/brand/campaigns/{campaign.pk}/invitations/", {"testers": ["nobody", "ghost"]}, format="json"
+    )
+    assert unknown.status_code == 400
+    assert unknown.json() == {"testers": ["没有用户名为 nobody、ghost 的用户。"]}
+    make_tester(category=skincare, reputation=90.0, username="mei", level=1)
+    auto = client.post(f"/api/v1/brand/campaigns/{campaign.pk}/auto-invite/", {"count": 1}, format="json")
+    assert auto.status_code == 400
+    assert auto.json()["count"] == ["目前没有符合本次测评活动条件的测评官。共排除 1 位测评者：等级低于 Lv3 1 人。"]
+    missing = client.get("/api/v1/brand/campaigns/999999/", HTTP_ACCEPT_LANGUAGE=ZH)
+    assert missing.status_code == 404 and no_chinese_gap(missing.json()["detail"])
