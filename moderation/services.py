@@ -220,7 +220,7 @@ def report_create(
     field = "review" if review is not None else "comment"
     target = review if review is not None else comment
     if reason not in Report.Reason.values:
-        raise ValidationError({"reason": [f"Choose one of: {', '.join(Report.Reason.values)}."]})
+        raise ValidationError({"reason": [_choose_one_of(Report.Reason.values)]})
     note = (note or "").strip()
     if len(note) > 1000:
         raise ValidationError({"note": [_("At most 1000 characters.")]})
@@ -302,6 +302,22 @@ def queue_item_dismiss(*, item: QueueItem, moderator: User, reason: str = "") ->
     return item
 
 
+def _choose_one_of(choices) -> str:
+    """The refusal of a value outside `choices`, naming the accepted values (as the API spells them)."""
+    return _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}
+
+
+_REFUSED_TRANSITIONS = {
+    "hide": gettext_lazy("This %(what)s is %(status)s; it cannot be hidden."),
+    "remove": gettext_lazy("This %(what)s is %(status)s; it cannot be removed."),
+    "restore": gettext_lazy("This %(what)s is %(status)s; it cannot be restored."),
+}
+_UNDO_REASONS = {
+    "hide": gettext_lazy("Undid the hide (a moderator's mistake)."),
+    "remove": gettext_lazy("Undid the removal (a moderator's mistake)."),
+}
+
+
 def _kind(what: str) -> str:
     """ "review" or "comment" as the reader's language names it inside a sentence."""
     return {"review": pgettext("content kind", "review"), "comment": pgettext("content kind", "comment")}.get(
@@ -314,10 +330,12 @@ def _kind(what: str) -> str:
 
 def _transition(action: str, current: str, what: str) -> str:
     if action not in CONTENT_ACTIONS:
-        raise ValidationError({"action": [f"Choose one of: {', '.join(CONTENT_ACTIONS)}."]})
+        raise ValidationError({"action": [_choose_one_of(CONTENT_ACTIONS)]})
     allowed_from, new_status = CONTENT_ACTIONS[action]
     if current not in allowed_from:
-        raise ValidationError({"action": [f"This {what} is {current}; it cannot be {action}d."]})
+        status = Review.Status(current).label if current in Review.Status.values else current
+        refused = _REFUSED_TRANSITIONS[action] % {"what": _kind(what), "status": str(status).lower()}
+        raise ValidationError({"action": [refused]})
     return new_status
 
 
@@ -339,6 +357,7 @@ _CONTENT_BODIES = {
 
 def _tell_author_about_content(*, author: User, what: str, title: str, new_status: str, reason: str, url: str) -> None:
     with in_language_of(author):
+        reason = str(reason)
         notify(
             recipient=author,
             kind=Notification.Kind.MODERATION,
@@ -505,15 +524,15 @@ def decision_undo(*, entry: AuditEntry, moderator: User) -> Review | Comment:
         ).update(status=Report.Status.OPEN, resolved_at=None, resolved_by=None)
         for item_id in item_ids:
             _refresh_item(item_id)
-    verb = "hide" if entry.action in (Action.REVIEW_HIDE, Action.COMMENT_HIDE) else "removal"
-    reason = f"Undid the {verb} (a moderator's mistake)."
+    # Lazy: the audit entry keeps the moderator's language, the author is told in theirs.
+    reason = _UNDO_REASONS["hide" if entry.action in (Action.REVIEW_HIDE, Action.COMMENT_HIDE) else "remove"]
     audit_record(
         actor=moderator,
         action=REVIEW_AUDIT["restore"] if what == "review" else COMMENT_AUDIT["restore"],
         target_type=what,
         target_id=locked.pk,
         target_user=locked.author,
-        reason=reason,
+        reason=str(reason),
         before={"status": entry.after.get("status")},
         after={"status": previous, "undo_of": entry.pk, "reports_reopened": reopened},
     )
@@ -708,7 +727,7 @@ def user_moderate(*, user: User, moderator: User, action: str, reason: str, days
         return user_ban(user=user, moderator=moderator, reason=reason)
     if action == "unban":
         return user_unban(user=user, moderator=moderator, reason=reason)
-    raise ValidationError({"action": [f"Choose one of: {', '.join(USER_ACTIONS)}."]})
+    raise ValidationError({"action": [_choose_one_of(USER_ACTIONS)]})
 
 
 # --- curation -----------------------------------------------------------------------------------
@@ -798,7 +817,7 @@ def _check_announcement(values: dict, *, exclude_pk: int | None) -> dict:
     if len(link) > 300:
         raise ValidationError({"link_url": [_("At most 300 characters.")]})
     if values.get("tone") not in Announcement.Tone.values:
-        raise ValidationError({"tone": [f"Choose one of: {', '.join(Announcement.Tone.values)}."]})
+        raise ValidationError({"tone": [_choose_one_of(Announcement.Tone.values)]})
     starts_at, ends_at = values["starts_at"], values.get("ends_at")
     if ends_at is not None and ends_at <= starts_at:
         raise ValidationError({"ends_at": [_("The announcement must end after it starts.")]})
@@ -974,7 +993,7 @@ def fraud_flag_decide(*, flag: FraudFlag, moderator: User, decision: str, reason
     _ensure_moderator(moderator)
     reason = _reason(reason)
     if decision not in FRAUD_DECISIONS:
-        raise ValidationError({"decision": [f"Choose one of: {', '.join(FRAUD_DECISIONS)}."]})
+        raise ValidationError({"decision": [_choose_one_of(FRAUD_DECISIONS)]})
     locked = FraudFlag.objects.select_for_update().get(pk=flag.pk)
     if _flag_involves(locked, moderator):
         raise PermissionDenied(_("Your own votes or reviews are part of this flag; another moderator must decide."))

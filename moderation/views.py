@@ -197,7 +197,7 @@ def _render_item(request: HttpRequest, item: QueueItem, *, action_form=None, dis
 def queue_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.queue_item(_pk(pk))
     if item is None:
-        raise Http404("No such queue item.")
+        raise Http404(_("No such queue item."))
     return _render_item(request, item)
 
 
@@ -206,7 +206,7 @@ def queue_item(request: HttpRequest, pk: int) -> HttpResponse:
 def queue_item_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.queue_item(_pk(pk))
     if item is None:
-        raise Http404("No such queue item.")
+        raise Http404(_("No such queue item."))
     form = DismissForm(request.POST)
     if form.is_valid() and decide(
         request,
@@ -425,7 +425,7 @@ def _render_flag(request: HttpRequest, flag: FraudFlag, *, form=None, status=200
 def _flag(pk: int) -> FraudFlag:
     flag = selectors.fraud_flag(_pk(pk))
     if flag is None:
-        raise Http404("No such flag.")
+        raise Http404(_("No such flag."))
     return flag
 
 
@@ -586,7 +586,7 @@ def audit(request: HttpRequest) -> HttpResponse:
 def _report(request: HttpRequest, *, review: Review | None = None, comment: Comment | None = None) -> HttpResponse:
     target_review = review if review is not None else comment.review
     if target_review.status != Review.Status.PUBLISHED or (comment is not None and comment.status != "published"):
-        raise Http404("Nothing to report here.")
+        raise Http404(_("Nothing to report here."))
     form = ReportForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
@@ -91,7 +92,7 @@ def discover(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("category", "")
     category = next((c for c in categories if c.slug == slug), None)
     if slug and category is None:
-        raise Http404("No such category.")
+        raise Http404(_("No such category."))
     own_new = []
     if tab == "following":
         reviews = review_selectors.feed(request.user, following_only=True)
@@ -159,7 +160,7 @@ def discover(request: HttpRequest) -> HttpResponse:
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = review_selectors.review_for_viewer(pk, request.user)
     if review is None:
-        raise Http404("No such review.")
+        raise Http404(_("No such review."))
     return render_review(request, review, comment_form=CommentForm())
 
 
@@ -194,7 +195,7 @@ def render_review(
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = review_selectors.product_for_page(slug)
     if product is None:
-        raise Http404("No such product.")
+        raise Http404(_("No such product."))
     order = request.GET.get("order", "helpful")
     if order not in PRODUCT_ORDERS:
         order = "helpful"
@@ -244,7 +245,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     member = account_selectors.users_with_public_counts(request.user).filter(username=username).first()
     if member is None:
-        raise Http404("No such member.")
+        raise Http404(_("No such member."))
     is_self = request.user.is_authenticated and request.user.pk == member.pk
     tab = request.GET.get("tab", "reviews")
     if tab not in PROFILE_TABS or (tab == "saved" and not is_self):

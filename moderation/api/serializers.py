@@ -1,4 +1,6 @@
 from django.db.models import Model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -25,7 +27,7 @@ class BoundedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
     default_error_messages = {
         **serializers.PrimaryKeyRelatedField.default_error_messages,
-        "out_of_range": "Not a valid id.",
+        "out_of_range": gettext_lazy("Not a valid id."),
     }
 
     def to_internal_value(self, data):
@@ -49,7 +51,7 @@ class ReportInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if (attrs.get("review") is None) == (attrs.get("comment") is None):
-            raise serializers.ValidationError({"review": ["Report either a review or a comment (exactly one)."]})
+            raise serializers.ValidationError({"review": [_("Report either a review or a comment (exactly one).")]})
         return attrs
 
 
@@ -169,7 +171,7 @@ class UserActionInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["action"] == "suspend" and attrs.get("days") is None:
-            raise serializers.ValidationError({"days": ["How many days? Required to suspend."]})
+            raise serializers.ValidationError({"days": [_("How many days? Required to suspend.")]})
         return attrs
 
 
@@ -203,7 +205,7 @@ class FeatureInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if (attrs.get("days") is None) == (attrs.get("until") is None):
-            raise serializers.ValidationError({"days": ["Give either days or until (exactly one)."]})
+            raise serializers.ValidationError({"days": [_("Give either days or until (exactly one).")]})
         return attrs
 
 

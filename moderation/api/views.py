@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import ValidationError
@@ -24,7 +26,7 @@ from . import serializers as s
 
 
 class IsModerator(permissions.BasePermission):
-    message = "Only moderators can do this."
+    message = gettext_lazy("Only moderators can do this.")
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.is_authenticated and request.user.is_moderator)
@@ -121,7 +123,8 @@ class QueueListView(ModeratorOnly, generics.ListAPIView):
     def get_queryset(self):
         wanted = self.request.query_params.get("status", QueueItem.Status.OPEN)
         if wanted not in QueueItem.Status.values:
-            raise ValidationError({"status": [f"Choose one of: {', '.join(QueueItem.Status.values)}."]})
+            choices = ", ".join(QueueItem.Status.values)
+            raise ValidationError({"status": [_("Choose one of: %(choices)s.") % {"choices": choices}]})
         return selectors.queue(status=wanted)
 
 
@@ -273,7 +276,8 @@ class FraudFlagListView(ModeratorOnly, generics.ListAPIView):
     def get_queryset(self):
         wanted = self.request.query_params.get("status", FraudFlag.Status.OPEN)
         if wanted not in [*FraudFlag.Status.values, "all"]:
-            raise ValidationError({"status": [f"Choose one of: {', '.join(FraudFlag.Status.values)}, all."]})
+            choices = ", ".join([*FraudFlag.Status.values, "all"])
+            raise ValidationError({"status": [_("Choose one of: %(choices)s.") % {"choices": choices}]})
         return selectors.fraud_flags(status=None if wanted == "all" else wanted)
 
 

@@ -4,6 +4,7 @@ from functools import cached_property
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -129,7 +130,7 @@ class ScoreExplanationView(APIView):
     def get(self, request, pk: int):
         review = review_for_viewer(pk, request.user)
         if review is None:
-            return Response({"detail": "Not found."}, status=404)
+            raise NotFound
         return Response(ScoreExplanationSerializer(selectors.score_explanation(review)).data)
 
 

@@ -106,3 +106,49 @@ def test_the_audit_log_tells_each_decision_in_chinese(mod_web, review):
     get_zh(mod_web, "moderation-review-action", review.pk, method="post", data=data)
     audit = text_zh(mod_web, "moderation-audit")
     assert f"mod_ana 隐藏了笔记 #{review.pk}“Calmed my redness” —— 理由：Spam link" in audit
+
+
+# --- refusals and the words a decision leaves behind ------------------------------------------------
+
+
+def test_api_refusals_in_chinese(review):
+    from rest_framework.test import APIClient
+
+    moderator = APIClient()
+    moderator.force_authenticate(make_moderator(username="mod_li"))
+    bad = moderator.get("/api/v1/moderation/queue/?status=bogus", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert bad.status_code == 400 and bad.json() == {"status": ["请从以下选项中选择：open, closed。"]}
+    member = APIClient()
+    member.force_authenticate(UserFactory())
+    refused = member.get("/api/v1/moderation/queue/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 403 and refused.json() == {"detail": "只有审核员可以执行此操作。"}
+    hidden = moderator.post(
+        f"/api/v1/moderation/reviews/{review.pk}/action/", {"action": "hide", "reason": "Spam"}, format="json"
+    )
+    assert hidden.status_code == 200, hidden.content
+    again = moderator.post(
+        f"/api/v1/moderation/reviews/{review.pk}/action/",
+        {"action": "hide", "reason": "Spam"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert again.status_code == 400 and again.json() == {"action": ["这条笔记的状态为「已隐藏」，无法隐藏。"]}
+
+
+def test_an_undo_tells_the_author_in_their_language_and_records_the_moderators(review):
+    from django.utils import translation
+
+    from accounts.models import Notification
+    from moderation.models import AuditEntry
+
+    type(review.author).objects.filter(pk=review.author_id).update(language="zh-hans")
+    review.author.refresh_from_db()
+    moderator = make_moderator(username="mod_sam")
+    with translation.override("en"):
+        services.review_moderate(review=review, moderator=moderator, action="hide", reason="Spam link")
+        entry = AuditEntry.objects.get(action=AuditEntry.Action.REVIEW_HIDE)
+        services.decision_undo(entry=entry, moderator=moderator)
+    undo = AuditEntry.objects.get(action=AuditEntry.Action.REVIEW_RESTORE)
+    assert undo.reason == "Undid the hide (a moderator's mistake)."
+    told = Notification.objects.filter(recipient=review.author).order_by("-pk").first()
+    assert "已撤销隐藏（审核员操作失误）。" in told.body and told.data["reason"] == "已撤销隐藏（审核员操作失误）。"

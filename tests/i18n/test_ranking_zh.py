@@ -135,3 +135,36 @@ def test_tester_promotion_is_told_in_the_testers_language(skincare, monkeypatch)
     rerank(full=True)
     notice = Notification.objects.get(recipient=review.author, kind=Notification.Kind.PROMOTION)
     assert notice.title == "你已成为邀请测评官" and "现在品牌可以邀请你试用新品了" in notice.body
+
+
+# --- the 404s -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("view", "kwargs", "query", "said"),
+    [
+        ("discover", {}, {"category": "no-such-category"}, "没有这个分类。"),
+        ("review_detail", {"pk": 2**31 - 1}, {}, "没有这篇笔记。"),
+        ("product_detail", {"slug": "no-such-product"}, {}, "没有这个商品。"),
+        ("profile", {"username": "nobody_here"}, {}, "没有这个用户。"),
+    ],
+)
+def test_not_found_says_so_in_chinese(db, view, kwargs, query, said):
+    """The 404's own words (shown by Django's debug page and to anything that reads the exception)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from ranking import views
+
+    request = RequestFactory().get("/", query)
+    request.user = AnonymousUser()
+    with translation.override(ZH), pytest.raises(Http404) as refused:
+        getattr(views, view)(request, **kwargs)
+    assert str(refused.value) == said
+
+
+def test_api_not_found_detail_in_chinese(client, db):
+    answer = client.get("/api/v1/reviews/2147483647/ranking/", HTTP_ACCEPT_LANGUAGE=ZH)
+    assert answer.status_code == 404 and answer.json() == {"detail": "未找到。"}
+    assert client.get("/api/v1/reviews/2147483647/ranking/").json() == {"detail": "Not found."}
