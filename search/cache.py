@@ -5,7 +5,9 @@ rows commits:
 - SYNONYMS: the analysed synonym table (search.query), stored with the generation it was built
   in and used only while that is current; never stored by a thread whose own synonym change has
   not committed. Building it analyses every entry of every group
-  (bench/search/RESULTS.md: too slow to repeat for each query once the list grows).
+  (bench/search/RESULTS.md: too slow to repeat for each query once the list grows). Each
+  process also keeps the table it last read with its generation (search.query), so a query
+  reads only the counters: the SYNONYMS counter with the dictionary's two, in one round trip.
 - WORDS_ADDED / WORDS_RENAMED: jieba's dictionary of names lives in each process
   (search.dictionary); these counters tell a process that another one has added a row whose
   name holds a new word (read the rows past the last id seen) or renamed one (read all names).
@@ -62,7 +64,7 @@ def bump(name: str) -> None:
     transaction.on_commit(committed)
 
 
-def _writing(name: str) -> bool:
+def writing(name: str) -> bool:
     """This thread changed `name`'s rows in a transaction still open (or rolled back)."""
     pending = getattr(_uncommitted, "names", None)
     if not pending or name not in pending:
@@ -76,6 +78,6 @@ def _writing(name: str) -> bool:
 def remembered(name: str, build: Callable[[], T]) -> T:
     """`build()`, kept in the cache under `name` with the generation it was built in and used
     while that is current (config.generations)."""
-    if _writing(name):
+    if writing(name):
         return build()
     return generations.remembered(_name(name), build, seconds=ENTRY_SECONDS)

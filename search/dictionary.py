@@ -44,9 +44,15 @@ def _load(*, everything: bool) -> None:
         _seen[kind] = max(_seen[kind], pk)
 
 
-def ensure_loaded() -> None:
-    """Call before analysing a text that names products, brands, categories or tags."""
-    counters = cache.generations_of(cache.WORDS_ADDED, cache.WORDS_RENAMED)
+COUNTERS = (cache.WORDS_ADDED, cache.WORDS_RENAMED)
+
+
+def ensure_loaded(counters: dict[str, int | None] | None = None) -> None:
+    """Call before analysing a text that names products, brands, categories or tags. `counters`:
+    COUNTERS as the caller just read them with others (search.query: one cache round trip)."""
+    if counters is None:
+        counters = cache.generations_of(*COUNTERS)
+    counters = {name: counters[name] for name in COUNTERS}
     if counters == _current and None not in counters.values():
         return
     with _lock:

@@ -35,30 +35,45 @@ class Query:
         return frozenset(term for group in self.groups for phrase in group for term in phrase)
 
 
-def synonym_table() -> dict[Phrase, tuple[Phrase, ...]]:
+def _build_synonym_table() -> dict[Phrase, tuple[Phrase, ...]]:
+    table: dict[Phrase, list[Phrase]] = {}
+    for synonym in Synonym.objects.all():
+        phrases = synonym.phrases()
+        for phrase in phrases:
+            known = table.setdefault(phrase, [phrase])
+            known += [p for p in phrases if p not in known]
+    return {phrase: tuple(alternatives) for phrase, alternatives in table.items()}
+
+
+# This process's copy of the table: (the SYNONYMS generation it was read under, the table).
+_synonyms: tuple[int | None, dict] = (None, {})
+
+
+def synonym_table(generation: int | None = None) -> dict[Phrase, tuple[Phrase, ...]]:
     """Each entry of the synonym list (analysed) -> every phrase it is equivalent to. Kept in the
     Django cache under the SYNONYMS generation (search.cache), which saving or deleting a
-    Synonym bumps (search.signals)."""
-
-    def build() -> dict[Phrase, tuple[Phrase, ...]]:
-        table: dict[Phrase, list[Phrase]] = {}
-        for synonym in Synonym.objects.all():
-            phrases = synonym.phrases()
-            for phrase in phrases:
-                known = table.setdefault(phrase, [phrase])
-                known += [p for p in phrases if p not in known]
-        return {phrase: tuple(alternatives) for phrase, alternatives in table.items()}
-
-    return cache.remembered(cache.SYNONYMS, build)
+    Synonym bumps (search.signals), and in this process while `generation` (the SYNONYMS counter,
+    read by the caller with the dictionary's) is the one it was read under."""
+    global _synonyms
+    if generation is None:
+        generation = cache.generations_of(cache.SYNONYMS)[cache.SYNONYMS]
+    kept_under, table = _synonyms
+    if generation is not None and kept_under == generation and not cache.writing(cache.SYNONYMS):
+        return table
+    table = cache.remembered(cache.SYNONYMS, _build_synonym_table)
+    if generation is not None and not cache.writing(cache.SYNONYMS):
+        _synonyms = (generation, table)
+    return table
 
 
 def parse(text: str) -> Query:
     """The query's groups; empty when the text holds no word."""
-    dictionary.ensure_loaded()
+    counters = cache.generations_of(*dictionary.COUNTERS, cache.SYNONYMS)
+    dictionary.ensure_loaded(counters)
     words = terms(text)
     if not words:
         return Query(())
-    table = synonym_table()
+    table = synonym_table(counters[cache.SYNONYMS])
     longest = max((len(phrase) for phrase in table), default=1)
     groups: list[tuple[Phrase, ...]] = []
     i = 0

@@ -63,7 +63,7 @@ MAX_RANKED = 300
 MAX_PAGE = 100
 SIDE_RESULTS = {"product": 12, "tag": 8, "person": 6}
 SUGGESTIONS = {"product": 5, "brand": 3, "tag": 3}
-# Matches of each kind ranked for suggestions and the side results (see _top_per_kind).
+# Matches of each kind ranked for suggestions and the side results (see _top_per_kind_sql).
 RANKED_PER_KIND = 200
 SNIPPET_CHARS = 160
 # Highlighting reads this much of a body; a match further in shows the body's start unmarked.
@@ -154,11 +154,11 @@ def _kinds(kinds) -> str:
     return f"{other}d.kind IN ({listed})"
 
 
-def _top_per_kind(matches: tuple[str, list], limits: dict[str, int]) -> list[tuple[str, int]]:
-    """The best `limits[kind]` matches of each kind. On PostgreSQL only the first
-    RANKED_PER_KIND matches of each kind (in the index's order) are ranked: a short prefix or
-    a common word matches tens of thousands of names, and ranking them all cost most of a
-    suggestion's time."""
+def _top_per_kind_sql(matches: tuple[str, list], limits: dict[str, int]) -> tuple[str, list]:
+    """SQL for (kind, object_id, n): the best `limits[kind]` matches of each kind, n = 1 for the
+    best. On PostgreSQL only the first RANKED_PER_KIND matches of each kind (in the index's
+    order) are ranked: a short prefix or a common word matches tens of thousands of names, and
+    ranking them all cost most of a suggestion's time."""
     sql, params = matches
     if _postgres():
         parts = [f"({sql} AND d.kind = '{kind}' LIMIT {RANKED_PER_KIND})" for kind in limits]
@@ -168,10 +168,7 @@ def _top_per_kind(matches: tuple[str, list], limits: dict[str, int]) -> list[tup
         f"SELECT kind, object_id, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY text DESC, object_id) AS n "  # noqa: S608 # nosec B608 # constants
         f"FROM ({sql}) m"
     )
-    with connection.cursor() as cursor:
-        sql = f"SELECT kind, object_id FROM ({ranked}) r WHERE n <= CASE kind {cases} END ORDER BY kind, n"  # noqa: S608 # nosec B608 # constants
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return f"SELECT kind, object_id, n FROM ({ranked}) r WHERE n <= CASE kind {cases} END", params  # noqa: S608 # nosec B608 # constants
 
 
 def _review_filters(filters: Filters) -> tuple[list[str], list]:
@@ -255,15 +252,23 @@ def _candidates(query: Query, filters: Filters, sort: str) -> tuple[str, list, s
     return sql, [to_fts5(query), *params, MAX_RANKED], "c.text", []
 
 
-def _review_page(query: Query, filters: Filters, sort: str, page: int) -> tuple[list[tuple[int, float]], int, bool]:
-    """[(review id, relevance)] of the page (one row more than a page when another follows), the
-    number of visible matching reviews (MAX_RANKED when capped), and whether the candidates were
-    capped at MAX_RANKED (more match than were ordered and counted).
+@dataclass
+class _Page:
+    rows: list[tuple[int, float]]  # (review id, relevance), one row more than a page when another follows
+    total: int  # visible matching reviews (MAX_RANKED when capped)
+    capped: bool  # more match than were ordered and counted (MAX_RANKED)
+    side: dict[str, list[int]]  # the side results' ids per kind, best first
+    tag_names: dict[int, str]  # the names of the tags among them
+
+
+def _review_page(query: Query, filters: Filters, sort: str, page: int, *, side_results: bool) -> _Page:
+    """The page's reviews and count and, with `side_results`, the products, tags and people
+    matching the query, in one statement (a round trip costs more than its work here).
 
     The candidates are ordered first, from their documents alone; the reviews and their authors
     are then read in that order only until the page is full (hidden reviews and inactive
-    accounts are skipped there). Counting reads them for every candidate, so it is done only
-    when the candidates are not capped."""
+    accounts are skipped there). Counting reads them for every candidate, so it is done (a second
+    statement) only when the candidates are not capped and do not all fit on this page."""
     candidates, params, text_sql, text_params = _candidates(query, filters, sort)
     users = get_user_model()._meta.db_table
     # text in [0, 1): ts_rank's normalisation 32 folds it already; bm25 is folded here.
@@ -277,18 +282,33 @@ def _review_page(query: Query, filters: Filters, sort: str, page: int) -> tuple[
         f"SELECT c.object_id, c.quality, {relevance} AS relevance, COUNT(*) OVER () AS candidates "  # noqa: S608 # nosec B608 # constants
         f"FROM ({candidates}) c ORDER BY {ORDERS[sort].replace('o.', '')}"
     )
+    # Rows: (kind, object_id, relevance, candidates, position within its kind, a tag's name).
     sql = (
-        f"SELECT o.object_id, o.relevance, o.candidates FROM ({ordered}) o {visible} "  # noqa: S608 # nosec B608 # constants
-        f"ORDER BY {ORDERS[sort]} LIMIT %s OFFSET %s"
+        f"SELECT * FROM (SELECT 'review' AS kind, o.object_id, o.relevance, o.candidates, "  # noqa: S608 # nosec B608 # constants
+        f"ROW_NUMBER() OVER (ORDER BY {ORDERS[sort]}) AS n, NULL AS name FROM ({ordered}) o {visible} "
+        f"ORDER BY {ORDERS[sort]} LIMIT %s OFFSET %s) p"
     )
+    sql_params = [*text_params, *params, Review.Status.PUBLISHED, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE]
+    if side_results:
+        side_sql, side_params = _top_per_kind_sql(_matches(query, _kinds(SIDE_RESULTS)), SIDE_RESULTS)
+        sql += (
+            f" UNION ALL SELECT s.kind, s.object_id, 0.0, 0, s.n, t.name FROM ({side_sql}) s "  # noqa: S608 # nosec B608 # constants
+            f"LEFT JOIN {TAGS} t ON s.kind = 'tag' AND t.id = s.object_id"
+        )
+        sql_params += side_params
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*text_params, *params, Review.Status.PUBLISHED, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
-        rows = cursor.fetchall()
-        capped = bool(rows) and rows[0][2] >= MAX_RANKED
+        cursor.execute(sql, sql_params)
+        found = sorted(cursor.fetchall(), key=lambda row: (row[0] != Kind.REVIEW, row[0], row[4]))
+        reviews = [row for row in found if row[0] == Kind.REVIEW]
+        side: dict[str, list[int]] = {kind: [] for kind in SIDE_RESULTS}
+        for kind, pk, *_rest in found[len(reviews) :]:
+            side[kind].append(pk)
+        tag_names = {pk: name for kind, pk, *_rest, name in found if kind == Kind.TAG}
+        capped = bool(reviews) and reviews[0][3] >= MAX_RANKED
         if capped:
             total = MAX_RANKED
-        elif page == 1 and len(rows) <= PAGE_SIZE:
-            total = len(rows)  # all of them are on this page
+        elif page == 1 and len(reviews) <= PAGE_SIZE:
+            total = len(reviews)  # all of them are on this page
         else:
             cursor.execute(
                 f"SELECT COUNT(*), MAX(o.candidates) FROM (SELECT c.object_id, COUNT(*) OVER () AS candidates "  # noqa: S608 # nosec B608 # constants
@@ -298,7 +318,7 @@ def _review_page(query: Query, filters: Filters, sort: str, page: int) -> tuple[
             total, most = cursor.fetchone()
             capped = (most or 0) >= MAX_RANKED
             total = MAX_RANKED if capped else total
-    return [(pk, relevance) for pk, relevance, _candidates in rows], total, capped
+    return _Page([(row[1], row[2]) for row in reviews], total, capped, side, tag_names)
 
 
 # --- highlighting ---------------------------------------------------------------------------------
@@ -352,9 +372,9 @@ def search(
     query = parse(text)
     if not query and not filters.tag:
         return SearchResult(query=query, reviews=[], total=0, page=page, has_next=False, tag=filters.tag)
-    rows, total, capped = _review_page(query, filters, sort, page)
-    has_next = len(rows) > PAGE_SIZE and page < MAX_PAGE
-    rows = rows[:PAGE_SIZE]
+    found = _review_page(query, filters, sort, page, side_results=page == 1 and bool(query))
+    has_next = len(found.rows) > PAGE_SIZE and page < MAX_PAGE
+    rows = found.rows[:PAGE_SIZE]
     by_id = {r.pk: r for r in review_selectors.reviews_for_listing(viewer).filter(pk__in=[pk for pk, _ in rows])}
     reviews = []
     for pk, relevance in rows:
@@ -366,28 +386,32 @@ def search(
         review.highlighted_snippet = highlight(review.body, query.words, snippet=SNIPPET_CHARS)
         reviews.append(review)
     result = SearchResult(
-        query=query, reviews=reviews, total=total, page=page, has_next=has_next, tag=filters.tag, count_capped=capped
+        query=query,
+        reviews=reviews,
+        total=found.total,
+        page=page,
+        has_next=has_next,
+        tag=filters.tag,
+        count_capped=found.capped,
     )
     if page == 1 and query:
-        _side_results(result, query, filters)
+        _side_results(result, found, filters)
     elif page == 1:
         result.tags = list(Tag.objects.filter(name=filters.tag))
     return result
 
 
-def _side_results(result: SearchResult, query: Query, filters: Filters) -> None:
-    found = _top_per_kind(_matches(query, _kinds(SIDE_RESULTS)), SIDE_RESULTS)
-    ids: dict[str, list[int]] = {kind: [] for kind in SIDE_RESULTS}
-    for kind, pk in found:
-        ids[kind].append(pk)
-    products = review_selectors.products_with_stats().filter(pk__in=ids["product"])
-    if filters.category:
-        products = products.filter(category__slug=filters.category)
-    result.products = _in_order(products, ids["product"])
-    result.tags = _in_order(Tag.objects.filter(pk__in=ids["tag"]), ids["tag"])
-    result.people = _in_order(
-        get_user_model().objects.filter(pk__in=ids["person"], is_active=True).select_related("standing"), ids["person"]
-    )
+def _side_results(result: SearchResult, found: _Page, filters: Filters) -> None:
+    ids = found.side
+    if ids["product"]:
+        products = review_selectors.products_with_stats().filter(pk__in=ids["product"])
+        if filters.category:
+            products = products.filter(category__slug=filters.category)
+        result.products = _in_order(products, ids["product"])
+    result.tags = [Tag(pk=pk, name=found.tag_names[pk]) for pk in ids["tag"] if found.tag_names.get(pk)]
+    if ids["person"]:
+        people = get_user_model().objects.filter(pk__in=ids["person"], is_active=True).select_related("standing")
+        result.people = _in_order(people, ids["person"])
 
 
 def _in_order(queryset, ids: list[int]) -> list:
@@ -408,27 +432,35 @@ class Suggestion:
 
 def suggest(prefix: str) -> list[Suggestion]:
     """Products, brands and #tags whose names start with `prefix` (any of their words, or the
-    whole name), best match first within each kind: products, then brands, then tags."""
+    whole name), best match first within each kind: products, then brands, then tags. One
+    statement: the matches with the names they show."""
     parsed = parse_prefix(prefix.lstrip("#"))
     if not parsed:
         return []
-    found = _top_per_kind(_prefix_matches(parsed, _kinds(SUGGESTIONS)), SUGGESTIONS)
-    ids: dict[str, list[int]] = {kind: [] for kind in SUGGESTIONS}
-    for kind, pk in found:
-        ids[kind].append(pk)
+    top, params = _top_per_kind_sql(_prefix_matches(parsed, _kinds(SUGGESTIONS)), SUGGESTIONS)
+    brands = Brand._meta.db_table
+    sql = (
+        "SELECT s.kind, p.slug, p.name, p.name_en, p.name_zh, b.name, b.name_en, b.name_zh, t.name "  # noqa: S608 # nosec B608 # constants
+        f"FROM ({top}) s LEFT JOIN {PRODUCTS} p ON s.kind = 'product' AND p.id = s.object_id "
+        f"LEFT JOIN {brands} b ON b.id = CASE s.kind WHEN 'product' THEN p.brand_id WHEN 'brand' THEN s.object_id END "
+        f"LEFT JOIN {TAGS} t ON s.kind = 'tag' AND t.id = s.object_id "
+        "ORDER BY CASE s.kind WHEN 'product' THEN 0 WHEN 'brand' THEN 1 ELSE 2 END, s.n"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     search_url = reverse("search")
-    out = [
-        Suggestion("product", product.display_name, product.brand.display_name, product.get_absolute_url())
-        for product in _in_order(Product.objects.select_related("brand").filter(pk__in=ids["product"]), ids["product"])
-    ]
-    out += [
-        Suggestion("brand", brand.display_name, "", f"{search_url}?q={_quote(brand.display_name)}")
-        for brand in _in_order(Brand.objects.filter(pk__in=ids["brand"]), ids["brand"])
-    ]
-    out += [
-        Suggestion("tag", f"#{tag.name}", "", f"{search_url}?q={_quote('#' + tag.name)}")
-        for tag in _in_order(Tag.objects.filter(pk__in=ids["tag"]), ids["tag"])
-    ]
+    out = []
+    for kind, slug, name, name_en, name_zh, brand_name, brand_en, brand_zh, tag in rows:
+        # Rows as models (no query), so the names and links follow the models' own rules.
+        brand = Brand(name=brand_name or "", name_en=brand_en or "", name_zh=brand_zh or "")
+        if kind == Kind.PRODUCT and name is not None:
+            product = Product(slug=slug, name=name, name_en=name_en, name_zh=name_zh)
+            out.append(Suggestion("product", product.display_name, brand.display_name, product.get_absolute_url()))
+        elif kind == Kind.BRAND and brand_name is not None:
+            out.append(Suggestion("brand", brand.display_name, "", f"{search_url}?q={_quote(brand.display_name)}"))
+        elif kind == Kind.TAG and tag is not None:
+            out.append(Suggestion("tag", f"#{tag}", "", f"{search_url}?q={_quote('#' + tag)}"))
     return out
 
 
