@@ -57,26 +57,45 @@ for dir in "${catalogues[@]}"; do
     cp -p "$dir/$LANG_DIR/LC_MESSAGES/"*.po "$backup/$dir/" 2>/dev/null || true
 done
 
-makemessages() {  # $1: directory to run in; the rest: makemessages options
-    local where=$1
-    shift
-    (cd "$where" && "$PYTHON" "$OLDPWD/manage.py" makemessages -l "$LANG_DIR" --no-obsolete --add-location=file "$@" -v 0) || {
-        echo "i18n check: makemessages failed in $where"
-        exit 1
-    }
-}
-
+# makemessages for every catalogue in one Python process (Django starts once, not once per
+# catalogue): each job is a directory to run in and its options, jobs separated by "--".
+jobs=()
 if wanted project; then
-    makemessages . "${common_ignores[@]}" "${app_ignores[@]}"
-    makemessages . -d djangojs "${common_ignores[@]}" "${app_ignores[@]}"
+    jobs+=(. "${common_ignores[@]}" "${app_ignores[@]}" --)
+    jobs+=(. -d djangojs "${common_ignores[@]}" "${app_ignores[@]}" --)
 fi
 for app in "${apps[@]}"; do
     [ -d "$app/locale" ] && wanted "$app" || continue
-    makemessages "$app" --ignore "static/vendor/*"
+    jobs+=("$app" --ignore "static/vendor/*" --)
     if find "$app" -name '*.js' -not -path '*/vendor/*' | grep -q .; then
-        makemessages "$app" -d djangojs --ignore "static/vendor/*"
+        jobs+=("$app" -d djangojs --ignore "static/vendor/*" --)
     fi
 done
+if [ ${#jobs[@]} -gt 0 ]; then
+    "$PYTHON" - "$LANG_DIR" "${jobs[@]}" <<'PY' || exit 1
+import os
+import sys
+
+# As manage.py: the project on the path, its settings unless the environment names others.
+root = os.getcwd()
+sys.path.insert(0, root)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+import django  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+django.setup()
+lang, args = sys.argv[1], sys.argv[2:]
+while args:
+    end = args.index("--")
+    where, options, args = args[0], args[1:end], args[end + 1 :]
+    os.chdir(os.path.join(root, where))
+    try:
+        call_command("makemessages", "-l", lang, "--no-obsolete", "--add-location=file", *options, "-v", "0")
+    except Exception as error:  # any failure of one catalogue fails the check, naming it
+        print(f"i18n check: makemessages failed in {where}: {error}")
+        sys.exit(1)
+PY
+fi
 
 failed=0
 for dir in "${catalogues[@]}"; do
