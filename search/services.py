@@ -26,8 +26,6 @@ from collections.abc import Iterable, Iterator
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import TextField, Value
-from django.db.models.functions import Concat
 
 from ranking.models import ReviewScore
 from ranking.scoring import QUALITY_FLOOR
@@ -129,17 +127,36 @@ def index_new_review(review: Review) -> None:
     index_reviews([review.pk])  # the product has no document (loaded without signals)
 
 
-def review_tags_added(review_id: int, names: Iterable[str]) -> None:
-    """Add these tags' words to a review's document in one statement (no other part of it
-    changes); the whole document is rewritten when it has none yet."""
-    added = _joined(*map(_tag_words, names))
-    if not added:
+def review_tags_added(review_id: int, tag_ids: Iterable[int]) -> None:
+    """Add these tags' words to a review's document (no other part of it changes). A tag's words
+    are its document's `terms_a`, so when every tag has one (the usual case: a tag is written
+    once, reviews then reuse it) this is one statement. Otherwise the tags without a document
+    get one (their names join jieba's dictionary first) and the words are added after; the whole
+    review document is rewritten when it has none yet."""
+    ids = sorted(set(tag_ids))
+    if not ids or _append_tag_words(review_id, ids):
         return
-    appended = SearchDocument.objects.filter(kind=Kind.REVIEW, object_id=review_id).update(
-        terms_a=Concat("terms_a", Value(" " + added), output_field=TextField())
-    )
-    if not appended:
+    tags = tags_with_documents(ids)
+    for _pk, name, _indexed in tags:
+        dictionary.add_name(name, new_row=True)
+    index_new_tags([(pk, name) for pk, name, indexed in tags if not indexed])
+    if not _append_tag_words(review_id, ids):
         index_reviews([review_id])
+
+
+def _append_tag_words(review_id: int, tag_ids: list[int]) -> bool:
+    """Append the tags' document words to the review's document, if it has one and every tag has
+    a document (False, nothing written, otherwise)."""
+    docs = SearchDocument._meta.db_table
+    concat = "string_agg(t.terms_a, ' ')" if connection.vendor == "postgresql" else "group_concat(t.terms_a, ' ')"
+    tags = f"FROM {docs} t WHERE t.kind = %s AND t.object_id IN ({', '.join(['%s'] * len(tag_ids))})"  # noqa: S608 # nosec B608 # model table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {docs} SET terms_a = TRIM(terms_a || ' ' || (SELECT {concat} {tags})) "  # noqa: S608 # nosec B608 # constants
+            f"WHERE kind = %s AND object_id = %s AND (SELECT COUNT(*) {tags}) = %s",
+            [Kind.TAG, *tag_ids, Kind.REVIEW, review_id, Kind.TAG, *tag_ids, len(tag_ids)],
+        )
+        return cursor.rowcount == 1
 
 
 def index_reviews(review_ids: Iterable[int]) -> None:

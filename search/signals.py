@@ -48,11 +48,7 @@ def review_tags_changed(sender, instance, action: str, reverse: bool, pk_set, **
         services.index_reviews(pk_set if pk_set is not None else getattr(instance, "_search_cleared", []))
         return
     if action == "post_add":
-        tags = services.tags_with_documents(pk_set)
-        for _pk, name, _indexed in tags:
-            dictionary.add_name(name, new_row=True)
-        services.index_new_tags([(pk, name) for pk, name, indexed in tags if not indexed])
-        services.review_tags_added(instance.pk, [name for _pk, name, _indexed in tags])
+        services.review_tags_added(instance.pk, pk_set)
     else:
         services.index_reviews([instance.pk])
 

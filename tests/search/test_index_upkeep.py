@@ -89,6 +89,22 @@ def test_a_name_another_process_added_or_renamed_is_known_before_the_next_analys
     assert text.known_word("紫萤月光乳")
 
 
+def test_a_new_review_takes_its_tags_words_from_their_documents(api_client):
+    first = note("Toner", "Calm.", tags=["敏感肌"])
+    author, product = UserFactory(), ProductFactory()
+    with CaptureQueriesContext(connection) as queries:
+        second = review_create(author=author, product=product, rating=4, title="Serum", body="Light.", tags=["敏感肌"])
+    # A tag with a document: its words are appended from it, with no read of the tag's name.
+    index_writes = [q["sql"] for q in queries.captured_queries if "search_searchdocument" in q["sql"]]
+    assert len(index_writes) == 2, index_writes
+    mixed = note("Cream", "Rich.", tags=["敏感肌", "nightcare"])
+    assert sorted(found(api_client, "敏感肌")) == sorted([first.pk, second.pk, mixed.pk])
+    assert found(api_client, "nightcare") == [mixed.pk]
+    assert SearchDocument.objects.filter(kind="tag", label__contains="nightcare").exists()
+    words = SearchDocument.objects.get(kind="review", object_id=mixed.pk).terms_a.split()
+    assert "敏感肌" in words and "nightcar" in words and "cream" in words
+
+
 def test_a_deleted_tag_leaves_the_reviews_that_carried_it(api_client):
     tagged = note("夏天", "清爽不油腻。", tags=["夏日限定", "summer"])
     assert found(api_client, "夏日限定") == [tagged.pk]
