@@ -40,7 +40,7 @@ from reviews.models import Brand, Category, Product, Review, ReviewPhoto, Tag
 
 from .models import SearchDocument
 from .query import Prefix, Query, parse, parse_prefix, prefix_to_fts5, prefix_to_tsquery, to_fts5, to_tsquery
-from .text import matches
+from .text import MAX_TERM_LENGTH, matches
 
 RELEVANCE_SHARE = 0.5
 TEXT_WEIGHTS = {"a": 1.0, "b": 0.4}
@@ -68,6 +68,7 @@ RANKED_PER_KIND = 200
 SNIPPET_CHARS = 160
 # Highlighting reads this much of a body; a match further in shows the body's start unmarked.
 HIGHLIGHT_SCAN_CHARS = 3000
+SNIPPET_SCAN = 3
 
 Kind = SearchDocument.Kind
 DOCS = SearchDocument._meta.db_table
@@ -324,11 +325,24 @@ def _review_page(query: Query, filters: Filters, sort: str, page: int, *, side_r
 # --- highlighting ---------------------------------------------------------------------------------
 
 
+def _marks(text: str, words: frozenset[str], snippet: int | None) -> list[tuple[int, int]]:
+    """Where the words are in `text` (all of it), or with `snippet` in enough of it to place the
+    snippet and mark it: the first SNIPPET_SCAN snippets' worth of text when a match there leaves
+    the snippet inside it (most notes match early), else HIGHLIGHT_SCAN_CHARS."""
+    if not snippet:
+        return matches(text, words)
+    early = snippet * SNIPPET_SCAN
+    marks = matches(text[:early], words)
+    # A word cut at `early` may be mismarked: the snippet must end a margin before it.
+    if marks and (len(text) <= early or max(0, marks[0][0] - snippet // 3) + snippet <= early - MAX_TERM_LENGTH):
+        return marks
+    return matches(text[:HIGHLIGHT_SCAN_CHARS], words)
+
+
 def highlight(text: str, words: frozenset[str], *, snippet: int | None = None) -> SafeString:
     """`text` escaped, with the words of the query (as analysed) in <mark>. With `snippet`, only
     about that many characters around the first match (or from the start)."""
-    scanned = text[:HIGHLIGHT_SCAN_CHARS] if snippet else text
-    marks = [list(mark) for mark in matches(scanned, words)]
+    marks = _marks(text, words, snippet)
     start, end = 0, len(text)
     if snippet and len(text) > snippet:
         first = marks[0][0] if marks else 0

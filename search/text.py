@@ -138,11 +138,17 @@ def _analyse(text: str, stem: bool) -> Iterator[tuple[int, int, str]]:
                 if piece not in STOPWORDS and len(piece) <= MAX_TERM_LENGTH:
                     yield start + piece_start, start + piece_end, piece
         else:
-            term = _normalise(word)
-            if stem and _ENGLISH.fullmatch(term):
-                term = _stem(term)
+            term = _latin_term(word, stem)
             if term and len(term) <= MAX_TERM_LENGTH and term not in STOPWORDS:
                 yield start, start + len(word), term
+
+
+@functools.lru_cache(maxsize=65536)
+def _latin_term(word: str, stem: bool) -> str:
+    """A run of letters and digits (not Han) as a term: folded, and stemmed when English. Words
+    repeat across texts: remembered, so highlighting a page costs a lookup per word."""
+    term = _normalise(word)
+    return _stem(term) if stem and _ENGLISH.fullmatch(term) else term
 
 
 def matches(text: str, terms_: Iterable[str]) -> list[tuple[int, int]]:
@@ -162,10 +168,7 @@ def matches(text: str, terms_: Iterable[str]) -> list[tuple[int, int]]:
                     found.append((start + at, start + at + len(term)))
                     at = word.find(term, at + 1)
             continue
-        term = _normalise(word)
-        if _ENGLISH.fullmatch(term):
-            term = _stem(term)
-        if term in wanted:
+        if _latin_term(word, True) in wanted:
             found.append((start, start + len(word)))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):
