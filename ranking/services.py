@@ -255,7 +255,7 @@ def rerank_split_begin(*, parts: int) -> SplitRun | None:
     None, changing nothing, when another run holds the lock. The lock is held (and refreshed)
     until rerank_split_finish or rerank_split_abort releases it, or it expires."""
     if not 1 <= parts <= 64:
-        raise ValidationError({"parts": ["Split a full rerank into 1 to 64 parts."]})
+        raise ValidationError({"parts": [_("Split a full rerank into 1 to 64 parts.")]})
     key = uuid.uuid4().hex
     if not _lock_take(key):
         return None

@@ -118,7 +118,7 @@ def product_create(
     `name_zh`: its name in English and in Chinese where it differs (reviews/names.py)."""
     name, description, name_en, name_zh = name.strip(), description.strip(), name_en.strip(), name_zh.strip()
     if not name:
-        raise ValidationError({"name": ["A product needs a name."]})
+        raise ValidationError({"name": [gettext("A product needs a name.")]})
     check_fields(
         Product(brand=brand, category=category, name=name, name_en=name_en, name_zh=name_zh, description=description),
         "name",
@@ -554,7 +554,7 @@ def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
         raise PermissionDenied(gettext("Only the author can edit this comment."))
     body = body.strip()
     if not body:
-        raise ValidationError({"body": ["A comment cannot be empty."]})
+        raise ValidationError({"body": [gettext("A comment cannot be empty.")]})
     check_fields(Comment(body=body), "body")
     Comment.objects.filter(pk=comment.pk).update(body=body, edited_at=timezone.now())
     comment.refresh_from_db()
