@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BrandsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "brands"
-    verbose_name = "Brands and tester campaigns"
+    verbose_name = _("Brands and tester campaigns")
 
     def ready(self) -> None:
         # Links a tester's new review to their campaign, without the reviews app importing this

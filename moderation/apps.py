@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def grant_moderator_permissions(sender, **kwargs) -> None:
@@ -9,7 +10,7 @@ def grant_moderator_permissions(sender, **kwargs) -> None:
 
     from accounts.models import MODERATORS_GROUP
 
-    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
     wanted = Permission.objects.filter(content_type__app_label="moderation", codename__startswith="view_") | (
         Permission.objects.filter(
             content_type__app_label="moderation",
@@ -23,7 +24,7 @@ def grant_moderator_permissions(sender, **kwargs) -> None:
 
 class ModerationConfig(AppConfig):
     name = "moderation"
-    verbose_name = "Moderation"
+    verbose_name = _("Moderation")
 
     def ready(self) -> None:
         from . import signals  # noqa: F401 - connects the receivers
