@@ -26,8 +26,8 @@ data writes nothing.
    votes on that author back in scope.
 3. Serial voting is detected on those pairs (ring detection runs on full runs): ranking.fraud.
 4. Vote weights (votes.py), review scores (scores.py), reviewer standings (standings.py) and
-   per-category standings (categories.py) are recomputed for the scope. (A full run on PostgreSQL recomputes every score's inputs in parallel and its
-   figures where the inputs or the formula changed: see score_all.) A level change changes the
+   per-category standings (categories.py) are recomputed for the scope. (A full run on PostgreSQL recomputes every score's inputs in one pass over the
+   reviews in id order and its figures where the inputs or the formula changed: see score_all.) A level change changes the
    author's prior and the weight of their votes, so the run settles: it re-scores what those
    changes touch, up to SETTLE_ROUNDS times, and leaves anything left over in RerankPending for
    the next run. (Only the reviews whose voters' weights changed have their votes summed again;

@@ -30,8 +30,9 @@ from .plumbing import (
     Scope,
 )
 
-# Above this many user ids, vote weights are joined instead of passed as one array parameter.
-MAX_WEIGHT_ARRAY = 5_000_000
+# Above this many ids (users, products), the full run's score step reads no array parameters
+# (see score_all).
+MAX_LOOKUP_ARRAY = 5_000_000
 
 
 class ScoreSteps:
@@ -344,59 +345,71 @@ class ScoreSteps:
         text = self.score_layers("inputs") + repr(sorted(self._new_score_columns().items()))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
-    def _voter_weights(self) -> str | None:
-        """Every voter's vote weight, indexed by user id (a PostgreSQL array starts at 1), as the
-        text of a float8[] literal; None when the ids are too sparse or many for one parameter.
-        Text because psycopg sends a long list of floats as an array far more slowly than the
-        server reads this (repr keeps each float exact, so runs stay bit-identical)."""
-        top = self.scalar(f"SELECT MAX(user_id) FROM {STANDING}") or 0
-        if top > MAX_WEIGHT_ARRAY:
+    def _lookup_array(self, sql: str) -> str | None:
+        """The (id, value) rows of `sql` as the text of a PostgreSQL array literal indexed by id
+        (arrays start at 1; NULL where no row has the id), or None when the ids are too sparse or
+        many for one parameter. Text because psycopg sends a long list as an array far more slowly
+        than the server reads this (repr keeps each float exact, so runs stay bit-identical)."""
+        rows = self.rows(sql)
+        top = max((key for key, _value in rows), default=0)
+        if top > MAX_LOOKUP_ARRAY:
             return None
-        weights = [0.0] * top
-        for user_id, weight in self.rows(f"SELECT user_id, vote_weight FROM {STANDING}"):
-            weights[user_id - 1] = weight
-        return "{" + ",".join(map(repr, weights)) + "}"
+        values = ["NULL"] * top
+        for key, value in rows:
+            values[key - 1] = "NULL" if value is None else repr(value)
+        return "{" + ",".join(values) + "}"
+
+    def _lookups(self) -> dict[str, str] | None:
+        """What score_all reads per vote and per review by key, as array parameters (see
+        _lookup_array): each voter's weight, each author's level, each product's category and
+        average rating; None when one of them cannot be an array."""
+        d = self.d
+        mean = d.rnd(f"{d.dbl('pa.s')} / pa.n")  # as _average_rating rounds it
+        arrays = {
+            "weights": self._lookup_array(f"SELECT user_id, vote_weight FROM {STANDING}"),
+            "levels": self._lookup_array(f"SELECT user_id, level FROM {STANDING}"),
+            "categories": self._lookup_array(f"SELECT id, category_id FROM {PRODUCT}"),
+            "averages": self._lookup_array(f"SELECT pa.product_id, {mean} FROM ({self._product_averages(ALL)}) pa"),
+        }
+        return None if None in arrays.values() else arrays
 
     def score_all(self, result: RunResult) -> str:
-        """The full run's score step on PostgreSQL, in parallel where PostgreSQL allows it.
+        """The full run's score step on PostgreSQL: one pass over the reviews in id order.
 
         Every input of every score is recomputed from the base tables: the weighted sums of all
         votes, each review's status, length, photos, product and category, its author's level and
-        its product's average rating.
+        its product's average rating. The votes and photos are grouped as their covering indexes
+        stream them in review order and merged with the reviews and the score rows, read in the
+        same order: no aggregate of a million groups is stored or hashed. What is looked up by
+        key (a voter's weight, an author's level, a product's category and average rating) comes
+        from array parameters (_lookups), so no join breaks that order.
         The score figures are a pure function of those inputs (score_layers), so they are
         recomputed for the reviews whose inputs differ from the stored ones, those with a
         moderator's feature (its boost depends on the time) and those never scored; all of them
         when the formula changed since the last full run (score_formula). The layered formula must
-        be fenced and so runs in one backend: it is evaluated only for the rows that need it."""
-        weights = self._voter_weights()
-        # A ten-million-vote aggregate: reading each voter's weight from an array parameter
-        # is much cheaper than a hash join with the standings.
-        votes, corrections = self._vote_sums(ALL, "%(weights)s" if weights is not None else None)
-        # Grouped as the covering index "vote_review_cover" streams the votes in review order: a
-        # hash of a million groups (the planner's choice) costs more.
-        self.x("SET LOCAL enable_hashagg = off")
-        vote_agg = self.create_temp_as("rk_vote_agg", votes, {"weights": weights} if weights is not None else {})
-        self.x("SET LOCAL enable_hashagg TO DEFAULT")
-        if corrections:
-            self.x(
-                f"UPDATE {vote_agg} AS a SET hw = a.hw + c.hw, uw = a.uw + c.uw FROM ({corrections}) c "
-                "WHERE a.review_id = c.review_id"
-            )
-        # Counted once: as a subquery, each parallel worker would count every photo again. Streamed
-        # from the photos' review index like the votes, rather than hashed.
-        self.x("SET LOCAL enable_hashagg = off")
-        photo_counts = self.create_temp_as(
-            "rk_photo_counts", f"SELECT review_id, COUNT(*) AS n FROM {PHOTO} GROUP BY review_id"
-        )
-        self.x("SET LOCAL enable_hashagg TO DEFAULT")
-        # Once, for the same reason as the photos.
-        averages = self.create_temp_as("rk_product_averages", self._product_averages(ALL))
-        inputs = self.score_inputs(
-            ALL,
-            f"SELECT review_id, hw, uw FROM {vote_agg}",
-            fenced=False,
-            photos=f"SELECT review_id, n FROM {photo_counts}",
-            averages=f"SELECT product_id, s, n FROM {averages}",
+        be fenced and so runs in one backend: it is evaluated only for the rows that need it.
+        When the ids are too sparse for array parameters, the portable statement scores every
+        review instead (score_reviews)."""
+        lookups = self._lookups()
+        if lookups is None:
+            self.ensure_rows_full(result)
+            self.score_reviews(ALL, result)
+            return self.score_formula()
+        votes, corrections = self._vote_sums(ALL, "%(weights)s")
+        # The few capped or flagged votes' corrections, summed once (see _vote_sums).
+        corrected = self.create_temp_as("rk_vote_corrections", corrections)
+        d, rnd = self.d, self.d.rnd
+        inputs = (
+            "SELECT r.id AS review_id, r.product_id, (%(categories)s::int8[])[r.product_id] AS category_id, "
+            "r.author_id, r.created_at, r.rating, CASE WHEN r.status = 'published' THEN TRUE ELSE FALSE END AS ranked, "
+            f"{rnd('COALESCE(va.hw + COALESCE(c.hw, 0), 0)')} AS helpful_weight, "
+            f"{rnd('COALESCE(va.uw + COALESCE(c.uw, 0), 0)')} AS unhelpful_weight, "
+            "r.body_length, COALESCE(ph.n, 0) AS photo_count, COALESCE((%(levels)s::int[])[r.author_id], 1) AS author_level, "
+            f"COALESCE((%(averages)s::float8[])[r.product_id], {d.dbl('r.rating')}) AS product_average_rating, "
+            f"{d.epoch('r.created_at')} AS created_epoch "
+            f"FROM {REVIEW} r LEFT JOIN ({votes}) va ON va.review_id = r.id "
+            f"LEFT JOIN {corrected} c ON c.review_id = r.id "
+            f"LEFT JOIN ({self._photo_counts(ALL)}) ph ON ph.review_id = r.id"
         )
         formula = self.score_formula()
         last = self.last_done_run(kind=RerankRun.Kind.FULL)
@@ -412,11 +425,17 @@ class ScoreSteps:
                     f"t.quality < {self.d.lit(S.QUALITY_FLOOR / 2)}",
                 ]
             )
+        # Merged in review order (see above): hashing would build tables of a million rows.
+        for setting in ("enable_hashjoin", "enable_hashagg"):
+            self.x(f"SET LOCAL {setting} = off")
         changed_inputs = self.create_temp_as(
             "rk_score_inputs",
             f"SELECT i.*, t.review_id IS NULL AS unscored FROM ({inputs}) i "
             f"LEFT JOIN {SCORE} t ON t.review_id = i.review_id WHERE t.review_id IS NULL OR {stale}",
+            lookups,
         )
+        for setting in ("enable_hashjoin", "enable_hashagg"):
+            self.x(f"SET LOCAL {setting} TO DEFAULT")
         # Reviews with no score row yet (new since the last run): created here, from the same pass.
         created = self.x(
             f"INSERT INTO {SCORE} ({SCORE_KEYS}) SELECT {SCORE_KEYS} FROM {changed_inputs} WHERE unscored "

@@ -72,15 +72,15 @@ def test_a_score_row_never_computed_is_computed_even_when_its_inputs_look_unchan
     assert figures(review) == computed
 
 
-def test_weights_from_the_array_parameter_equal_the_joined_weights(product, monkeypatch):
+def test_the_array_parameters_give_what_the_joins_give(product, monkeypatch):
     reviews = [make_review(product=product) for _ in range(3)]
     for index, review in enumerate(reviews):
         add_votes(review, helpful=index + 1, unhelpful=1)
     rerank(full=True)
     with_array = snapshot()
-    # Forget the stored sums and recompute them through the join instead of the array.
+    # Forget the stored sums and recompute them through the joins instead of the arrays.
     ReviewScore.objects.update(helpful_weight=0, unhelpful_weight=0)
-    monkeypatch.setattr(scores, "MAX_WEIGHT_ARRAY", 0)
+    monkeypatch.setattr(scores, "MAX_LOOKUP_ARRAY", 0)
     assert rerank(full=True).changes.get("review_scores") == 3
     assert snapshot() == with_array
 
