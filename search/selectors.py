@@ -114,6 +114,14 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+# The query of a match over names (products, brands, tags, people), as a sub-select: PostgreSQL
+# plans it as a value known only when run, so it estimates its matches with a fixed share
+# instead of the word frequencies of the column, which are the reviews' (most documents). From
+# those a word in every review looked as common among names, and the planner walked every
+# product's document by another index (or ran parallel workers) to find a few names.
+UNESTIMATED_TSQUERY = "(SELECT to_tsquery('simple', %s))"
+
+
 def _matches(query: Query, kinds_sql: str) -> tuple[str, list]:
     """SQL for (kind, object_id, doc_id, text) of the documents matching `query`, text in [0, 1).
     On SQLite the FTS5 table leads the join (CROSS JOIN fixes the order): led by the documents,
@@ -121,9 +129,9 @@ def _matches(query: Query, kinds_sql: str) -> tuple[str, list]:
     if _postgres():
         weights = f"{{0, 0, {TEXT_WEIGHTS['b']}, {TEXT_WEIGHTS['a']}}}"
         return (
-            f"SELECT d.kind, d.object_id, d.id AS doc_id, ts_rank('{weights}', d.vector, q.q, 32) AS text "  # noqa: S608 # nosec B608 # constants
-            f"FROM {DOCS} d, (SELECT to_tsquery('simple', %s) AS q) q WHERE {kinds_sql} AND d.vector @@ q.q",
-            [to_tsquery(query)],
+            f"SELECT d.kind, d.object_id, d.id AS doc_id, ts_rank('{weights}', d.vector, to_tsquery('simple', %s), 32) AS text "  # noqa: S608 # nosec B608 # constants
+            f"FROM {DOCS} d WHERE {kinds_sql} AND d.vector @@ {UNESTIMATED_TSQUERY}",
+            [to_tsquery(query)] * 2,
         )
     bm25 = f"-bm25(search_fts, {TEXT_WEIGHTS['a']}, {TEXT_WEIGHTS['b']}, 0.0)"
     return (
@@ -136,10 +144,9 @@ def _matches(query: Query, kinds_sql: str) -> tuple[str, list]:
 def _prefix_matches(prefix: Prefix, kinds_sql: str) -> tuple[str, list]:
     if _postgres():
         return (
-            f"SELECT d.kind, d.object_id, ts_rank(d.label_vector, q.q) AS text "  # noqa: S608 # nosec B608 # constants
-            f"FROM {DOCS} d, (SELECT to_tsquery('simple', %s) AS q) q "
-            f"WHERE d.label <> '' AND {kinds_sql} AND d.label_vector @@ q.q",
-            [prefix_to_tsquery(prefix)],
+            f"SELECT d.kind, d.object_id, ts_rank(d.label_vector, to_tsquery('simple', %s)) AS text "  # noqa: S608 # nosec B608 # constants
+            f"FROM {DOCS} d WHERE d.label <> '' AND {kinds_sql} AND d.label_vector @@ {UNESTIMATED_TSQUERY}",
+            [prefix_to_tsquery(prefix)] * 2,
         )
     return (
         f"SELECT d.kind, d.object_id, -bm25(search_fts) AS text FROM search_fts "  # noqa: S608 # nosec B608 # constants
@@ -151,8 +158,18 @@ def _prefix_matches(prefix: Prefix, kinds_sql: str) -> tuple[str, list]:
 def _kinds(kinds) -> str:
     # Written out (they are constants) so PostgreSQL picks the partial index of the kind.
     listed = ", ".join(f"'{kind}'" for kind in kinds)
-    other = "" if list(kinds) == [Kind.REVIEW] else "d.kind <> 'review' AND "
-    return f"{other}d.kind IN ({listed})"
+    if list(kinds) == [Kind.REVIEW]:
+        return f"d.kind IN ({listed})"
+    return f"d.kind <> 'review' AND {_unindexed_kind()} IN ({listed})"
+
+
+def _unindexed_kind() -> str:
+    """The kind of a document other than a review, as PostgreSQL's planner cannot look it up in
+    the (kind, object_id) index. The words' frequencies it estimates from are the reviews'
+    (most documents): a word in most reviews looked common among names too, and it walked every
+    product's document in that index to find a few names, checking each, instead of reading
+    the full-text index's matches (the only index left to it this way)."""
+    return "(d.kind || '')" if _postgres() else "d.kind"
 
 
 def _top_per_kind_sql(matches: tuple[str, list], limits: dict[str, int]) -> tuple[str, list]:
@@ -162,7 +179,7 @@ def _top_per_kind_sql(matches: tuple[str, list], limits: dict[str, int]) -> tupl
     ranking them all cost most of a suggestion's time."""
     sql, params = matches
     if _postgres():
-        parts = [f"({sql} AND d.kind = '{kind}' LIMIT {RANKED_PER_KIND})" for kind in limits]
+        parts = [f"({sql} AND {_unindexed_kind()} = '{kind}' LIMIT {RANKED_PER_KIND})" for kind in limits]
         sql, params = " UNION ALL ".join(parts), params * len(parts)
     cases = " ".join(f"WHEN '{kind}' THEN {limit}" for kind, limit in limits.items())
     ranked = (
