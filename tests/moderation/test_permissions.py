@@ -7,8 +7,11 @@ from moderation import services
 from moderation.models import AuditEntry, QueueItem
 from ranking.models import FraudFlag
 from reviews import services as review_services
-from tests.conftest import client_for
-from tests.factories import UserFactory
+from reviews.models import Review
+from tests.conftest import client_for, shared_rows
+from tests.factories import BrandFactory, CategoryFactory, ProductFactory, ReviewFactory, UserFactory
+
+from .conftest import make_brand_member, make_moderator
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +25,22 @@ def mod_only(ok: int = 200) -> dict:
     return {"anonymous": 401, "consumer": 403, "brand_member": 403, "moderator": ok}
 
 
-@pytest.fixture
-def world(review, comment, consumer, brand_member, moderator, other_moderator, category):
+def build_world() -> dict:
+    """The people and content of tests/moderation/conftest.py, and one of each thing a moderator
+    decides on: a reported review in the queue, a fraud flag, an announcement, a warning."""
+    category = CategoryFactory(name="Skincare", slug="skincare")
+    brand = BrandFactory(name="Lumen", slug="lumen")
+    product = ProductFactory(brand=brand, category=category, name="Barrier Cream", slug="lumen-barrier-cream")
+    review = ReviewFactory(author=UserFactory(username="haruto"), product=product, title="Calmed my redness in a week")
+    comment = review_services.comment_create(
+        author=UserFactory(username="sora"), review=review, body="Did it pill under sunscreen?"
+    )
+    people = {
+        "consumer": UserFactory(username="mei"),
+        "brand_member": make_brand_member(brand, username="lumen_pr"),
+        "moderator": make_moderator(username="mod_ana"),
+    }
+    other_moderator = make_moderator(username="mod_ben")
     reporter = UserFactory()
     services.report_create(reporter=reporter, review=review, reason="spam")
     flag = FraudFlag.objects.create(kind="serial_voting", key="serial:1:2", evidence={"author_id": None})
@@ -32,6 +49,7 @@ def world(review, comment, consumer, brand_member, moderator, other_moderator, c
     services.user_warn(user=reporter, moderator=other_moderator, reason="Be kind")
     other_comment = review_services.comment_create(author=reporter, review=review, body="Nice one")
     return {
+        "people": people,
         "review": review,
         "comment": comment,
         "other_comment": other_comment,
@@ -42,6 +60,19 @@ def world(review, comment, consumer, brand_member, moderator, other_moderator, c
         "reporter": reporter,
         "entry": AuditEntry.objects.latest("id"),
     }
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """Built once for the module's 112 cases; each case runs in a savepoint rolled back after it
+    (tests/conftest.py's shared_rows), so what one case changes never reaches the next."""
+    with shared_rows(django_db_blocker) as build:
+        yield build(build_world)
+
+
+@pytest.fixture
+def world(module_world, db):
+    return module_world
 
 
 CASES = [
@@ -123,23 +154,22 @@ def fill(value, world):
     return value
 
 
-def client(role: str, world, consumer, brand_member, moderator) -> APIClient:
+def client(role: str, world) -> APIClient:
     if role == "anonymous":
         return APIClient()
-    return client_for({"consumer": consumer, "brand_member": brand_member, "moderator": moderator}[role])
+    return client_for(world["people"][role])
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name, method, path, data, expected", CASES, ids=[c[0] for c in CASES])
-def test_endpoint_permissions(world, consumer, brand_member, moderator, role, name, method, path, data, expected):
-    api = client(role, world, consumer, brand_member, moderator)
+def test_endpoint_permissions(world, role, name, method, path, data, expected):
+    api = client(role, world)
     entries_before = AuditEntry.objects.count()
     response = getattr(api, method)(fill(path, world), fill(data, world), format="json")
     assert response.status_code == expected[role], (role, name, response.content)
     if role != "moderator":
         # Nobody but a moderator changes anything a moderator decides.
         assert AuditEntry.objects.count() == entries_before
-        world["review"].refresh_from_db()
-        assert world["review"].status == "published"
+        assert Review.objects.get(pk=world["review"].pk).status == "published"
     if expected[role] == 405:
         assert AuditEntry.objects.filter(pk=world["entry"].pk, reason="Be kind").exists()
