@@ -1,12 +1,13 @@
-"""Log-in by username, also when it is typed in a form that is stored differently."""
+"""Log-in by username, also when it is typed in a form that is stored differently; the signed-in
+member of each request read with one statement built once per process."""
 
 import functools
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.core.exceptions import ValidationError
+from django.db import connections, router
 
-from .models import Notification, User, moderator_flag
+from .models import MODERATORS_GROUP, Notification, User
 from .names import normalise_name
 
 
@@ -26,36 +27,110 @@ class NameBackend(ModelBackend):
         return user
 
     def get_user(self, user_id):
-        """The signed-in member of a request, with `is_moderator` read in the same query: pages
-        ask it for the header's Moderation link and every comment's actions. The brand membership
-        comes in the same query too, for the header's Brand link (`is_brand_member`), and the
-        header's count of unread notifications (`unread_notifications`, read by the template
-        tag of that name)."""
+        """The signed-in member of a request (member_row): every page asks for it."""
         try:
-            user = member_rows().get(pk=user_id)
-        except User.DoesNotExist:
+            user_id = User._meta.pk.to_python(user_id)
+        except ValidationError:
             return None
-        return user if self.user_can_authenticate(user) else None
+        user = member_row(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def member_row(user_id: int) -> User | None:
+    """The user `user_id` with what every page of theirs shows of them, in one statement:
+    `is_moderator` (the header's Moderation link, every comment's actions; the rule of
+    accounts.models.moderator_flag), their brand membership (`is_brand_member`, the header's Brand
+    link; None cached when they have none, so asking costs no query) and `unread_notifications`
+    (the header's bell). The statement is built once per process (_member_statement): the ORM
+    compiling the same query with `select_related` and two annotations cost every member page
+    about as much CPU as the rest of their extra work (bench/RESULTS.md)."""
+    db = router.db_for_read(User)
+    connection = connections[db]
+    statement = _member_statement(db)
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, [MODERATORS_GROUP, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    row = statement.convert(row, connection)
+    user_end = len(statement.user_fields)
+    user = User.from_db(db, statement.user_fields, row[:user_end])
+    user.is_moderator = user.is_superuser or bool(row[user_end])
+    user.unread_notifications = row[user_end + 1]
+    membership_values = row[user_end + 2 :]
+    membership = None
+    if membership_values[0] is not None:  # its primary key: the LEFT JOIN found a row
+        membership = statement.membership_model.from_db(db, statement.membership_fields, membership_values)
+        _membership_relation().field.set_cached_value(membership, user)
+    _membership_relation().set_cached_value(user, membership)
+    return user
 
 
 @functools.cache
-def member_rows() -> QuerySet[User]:
-    """NameBackend.get_user's queryset, built once per process: each request runs a clone of it
-    (building the two annotations cost a member's every page more than running them). A clone
-    never shares results."""
-    return User._default_manager.select_related("brand_membership").annotate(
-        is_moderator=moderator_flag(), unread_notifications=unread_count()
-    )
+def _membership_relation():
+    # The brand membership lives in the reviews app; reached through the reverse relation so this
+    # app imports nothing of reviews.
+    return User._meta.get_field("brand_membership")
 
 
-def unread_count() -> Coalesce:
-    """How many unread notifications a user has, as an annotation of their row (one subquery on
-    the `notification_unread` index)."""
-    unread = (
-        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
-        .order_by()
-        .values("recipient")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
+class _Statement:
+    """member_row's SQL for one database, its columns' field names and the ORM's converters."""
+
+    def __init__(self, alias: str):
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        user_meta = User._meta
+        membership_model = _membership_relation().related_model
+        membership_meta = membership_model._meta
+        notification_meta = Notification._meta
+        group_link = User.groups.through._meta
+        group_meta = User.groups.field.related_model._meta
+        user_pk = f"u.{quote(user_meta.pk.column)}"
+        self.user_fields = tuple(field.attname for field in user_meta.concrete_fields)
+        self.membership_fields = tuple(field.attname for field in membership_meta.concrete_fields)
+        self.membership_model = membership_model
+        # Column index -> the converters the ORM would apply (SQLite: dates, booleans...).
+        columns = [("u", field) for field in user_meta.concrete_fields]
+        columns += [None, None]  # the moderator flag and the unread count
+        columns += [("m", field) for field in membership_meta.concrete_fields]
+        self.converters = []
+        for index, column in enumerate(columns):
+            if column is None:
+                continue
+            table, field = column
+            expression = field.get_col(table)
+            found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+            if found:
+                self.converters.append((index, found, expression))
+        selected = [f"u.{quote(field.column)}" for field in user_meta.concrete_fields]
+        # accounts.models.moderator_flag: a superuser (is_superuser, above) or in the group.
+        selected.append(
+            f"EXISTS (SELECT 1 FROM {quote(group_link.db_table)} ug JOIN {quote(group_meta.db_table)} g "  # noqa: S608 # nosec B608 # model names only
+            f"ON g.{quote(group_meta.pk.column)} = ug.{quote(group_link.get_field('group').column)} "
+            f"WHERE ug.{quote(group_link.get_field('user').column)} = {user_pk} AND g.name = %s)"
+        )
+        # Served by the partial index `notification_unread`.
+        selected.append(
+            f"(SELECT COUNT(*) FROM {quote(notification_meta.db_table)} n "  # noqa: S608 # nosec B608 # model names only
+            f"WHERE n.{quote(notification_meta.get_field('recipient').column)} = {user_pk} "
+            f"AND n.{quote(notification_meta.get_field('read_at').column)} IS NULL)"
+        )
+        selected += [f"m.{quote(field.column)}" for field in membership_meta.concrete_fields]
+        self.sql = (
+            f"SELECT {', '.join(selected)} FROM {quote(user_meta.db_table)} u "  # noqa: S608 # nosec B608 # model names only
+            f"LEFT JOIN {quote(membership_meta.db_table)} m "
+            f"ON m.{quote(membership_meta.get_field('user').column)} = {user_pk} "
+            f"WHERE {user_pk} = %s"
+        )
+
+    def convert(self, row: tuple, connection) -> list:
+        row = list(row)
+        for index, functions, expression in self.converters:
+            for convert in functions:
+                row[index] = convert(row[index], expression, connection)
+        return row
+
+
+@functools.cache
+def _member_statement(alias: str) -> _Statement:
+    return _Statement(alias)

@@ -3,6 +3,7 @@ both call these; every list costs a fixed number of queries whatever its length.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Iterable
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from accounts.models import User
 from reviews.models import Category, Product, Review
-from reviews.selectors import CardRow, card_rows, reviews_for_listing
+from reviews.selectors import CardRow, card_columns, card_rows, read_card_rows, reviews_for_listing
 
 from . import badges as badge_rules
 from . import policy
@@ -63,14 +64,57 @@ def own_unranked_reviews(viewer: User, *, category_slug: str | None = None) -> Q
 
 
 def own_unranked_rows(viewer: User, *, category_slug: str | None = None) -> list[CardRow]:
-    """own_unranked_reviews read as rows (reviews.selectors.CardRows), for Discover's page: the
-    list is built once per process and each member's read is a clone filtered on them."""
+    """own_unranked_reviews read as card rows (reviews.selectors.CardRow), for Discover's page,
+    which asks on every page a member opens (and nearly always finds none): one fixed statement
+    (_own_unranked_sql, built once per process) instead of an ORM query compiled per request. The
+    same rows as `own_unranked_card_rows` (tests/reviews/test_member_pages.py)."""
+    alias = router.db_for_read(Review)
+    db = connections[alias]
+    columns = card_columns(alias, ("created_at", "id"))
+    params = [viewer.pk, Review.Status.PUBLISHED, *([category_slug] if category_slug else []), OWN_UNRANKED_SHOWN]
+    with db.cursor() as cursor:
+        cursor.execute(_own_unranked_sql(alias, bool(category_slug)), params)
+        rows = cursor.fetchall()
+    return read_card_rows(columns.convert(rows, db))
+
+
+def own_unranked_card_rows(viewer: User, *, category_slug: str | None = None) -> list[CardRow]:
+    """own_unranked_rows by the ORM (the list built once per process, a clone filtered on the
+    member per call): the statement own_unranked_rows stands for."""
     rows = card_rows(
         ("own-unranked", category_slug),
         lambda: _unranked(Review.objects.filter(status=Review.Status.PUBLISHED), category_slug),
         sort="created_at",
     )
     return rows.of_author(viewer.pk, OWN_UNRANKED_SHOWN)
+
+
+@functools.cache
+def _own_unranked_sql(alias: str, in_category: bool) -> str:
+    """own_unranked_reviews's condition (_unranked) as SQL: the author's published reviews with
+    no score row or one not ranked, in the category given, newest first."""
+    columns = card_columns(alias, ("created_at", "id"))
+    quote = columns.quote
+    review, score = Review._meta, ReviewScore._meta
+    product, category = Product._meta, Category._meta
+    r = {
+        name: f"r.{quote(review.get_field(name).column)}"
+        for name in ("id", "author", "status", "product", "created_at")
+    }
+    in_slug = (
+        f" AND {r['product']} IN (SELECT p.{quote(product.pk.column)} FROM {quote(product.db_table)} p "  # noqa: S608 # nosec B608 # model names only
+        f"JOIN {quote(category.db_table)} c ON c.{quote(category.pk.column)} = p.{quote(product.get_field('category').column)} "
+        f"WHERE c.{quote(category.get_field('slug').column)} = %s)"
+        if in_category
+        else ""
+    )
+    ranked = f"s.{quote(score.get_field('ranked').column)}"
+    return (
+        f"SELECT {columns.select} FROM {columns.source} "  # noqa: S608 # nosec B608 # model names only
+        f"LEFT JOIN {quote(score.db_table)} s ON s.{quote(score.get_field('review').column)} = {r['id']} "
+        f"WHERE {r['author']} = %s AND {r['status']} = %s AND ({ranked} IS NULL OR NOT {ranked}){in_slug} "
+        f"ORDER BY {r['created_at']} DESC, {r['id']} DESC LIMIT %s"
+    )
 
 
 def _unranked(reviews: QuerySet[Review], category_slug: str | None) -> QuerySet[Review]:

@@ -1,5 +1,6 @@
 """Reads on reviews: lists and feeds with everything a card shows, in a fixed number of queries."""
 
+import functools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -311,17 +312,7 @@ class CardRows:
         )
 
     def _read(self, rows) -> list[CardRow]:
-        shown_count = len(cards.SHOWN_COLUMNS)
-        result = []
-        for row in rows:
-            shown = tuple(row[1 : 1 + shown_count])
-            if self.scores:
-                quality, discover = row[1 + shown_count : 3 + shown_count]
-                shown += ((quality, discover) if quality is not None else None,)
-            else:
-                shown += (None,)
-            result.append(CardRow(pk=row[0], digest=cards.digest_of(shown), position=(row[-2], row[-1])))
-        return result
+        return read_card_rows(rows, scores=self.scores)
 
     def after(self, position: tuple | None, size: int) -> list[CardRow]:
         """Up to `size` rows after `position` ((sort value, id); None: from the top), in the
@@ -340,6 +331,85 @@ class CardRows:
     def at(self, offset: int, size: int) -> list[CardRow]:
         """Up to `size` rows from `offset`, in the queryset's own order (numbered pages)."""
         return self._read(self._rows[offset : offset + size])
+
+
+def read_card_rows(rows, *, scores: bool = False) -> list[CardRow]:
+    """CardRows of rows ("id", *cards.SHOWN_COLUMNS, [*SCORE_COLUMNS with `scores`], keyset
+    value, keyset id)."""
+    shown_count = len(cards.SHOWN_COLUMNS)
+    result = []
+    for row in rows:
+        shown = tuple(row[1 : 1 + shown_count])
+        if scores:
+            quality, discover = row[1 + shown_count : 3 + shown_count]
+            shown += ((quality, discover) if quality is not None else None,)
+        else:
+            shown += (None,)
+        result.append(CardRow(pk=row[0], digest=cards.digest_of(shown), position=(row[-2], row[-1])))
+    return result
+
+
+class CardColumns:
+    """The SELECT list and joins of ("id", *cards.SHOWN_COLUMNS, *keyset) for a fixed SQL statement over
+    the reviews table (alias `r`), made from the models' fields once per process and database,
+    with the converters the ORM applies to each column (SQLite: dates). For a member-only list
+    read on every one of their pages (ranking.selectors.own_unranked_rows), where the ORM
+    compiling the same values query cost more CPU than the rest of the page's reads; its rows
+    give the same CardRows (tests/reviews/test_member_pages.py)."""
+
+    def __init__(self, alias: str, keyset: tuple[str, str]):
+        connection = connections[alias]
+        self.quote = quote = connection.ops.quote_name
+        self.joins: list[str] = []
+        joined: dict[str, tuple[str, type]] = {"": ("r", Review)}
+        selected, self.converters = [], []
+        for index, path in enumerate(("id", *cards.SHOWN_COLUMNS, *keyset)):
+            *relations, name = path.split("__")
+            table, model = "r", Review
+            for depth, relation in enumerate(relations):
+                prefix = "__".join(relations[: depth + 1])
+                if prefix not in joined:
+                    joined[prefix] = self._join(table, model, relation, f"j{len(joined)}")
+                table, model = joined[prefix]
+            field = model._meta.get_field(name)
+            selected.append(f"{table}.{quote(field.column)}")
+            expression = field.get_col(table)
+            found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+            if found:
+                self.converters.append((index, found, expression))
+        self.select = ", ".join(selected)
+        self.source = f"{quote(Review._meta.db_table)} r " + " ".join(self.joins)
+
+    def _join(self, table: str, model, name: str, alias: str) -> tuple[str, type]:
+        """LEFT JOIN the relation `name` of `model` (at `table`): a foreign key or one-to-one
+        field, or the reverse side of a one-to-one."""
+        quote, field = self.quote, model._meta.get_field(name)
+        target = field.related_model
+        if field.concrete:  # the key is in `table`
+            on = f"{alias}.{quote(field.target_field.column)} = {table}.{quote(field.column)}"
+        else:  # the key is in the joined table
+            on = f"{alias}.{quote(field.field.column)} = {table}.{quote(field.field.target_field.column)}"
+        self.joins.append(f"LEFT JOIN {quote(target._meta.db_table)} {alias} ON {on}")
+        return alias, target
+
+    def convert(self, rows, connection) -> list:
+        if not self.converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for index, functions, expression in self.converters:
+                for convert in functions:
+                    row[index] = convert(row[index], expression, connection)
+            converted.append(row)
+        return converted
+
+
+@functools.cache
+def card_columns(alias: str, keyset: tuple[str, str]) -> CardColumns:
+    """CardColumns for the database `alias`, with the keyset's two columns (sort value, id) last,
+    as read_card_rows reads them."""
+    return CardColumns(alias, keyset)
 
 
 def card_rows(

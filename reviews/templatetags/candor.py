@@ -285,10 +285,13 @@ def _reader_part(context, template_name: str, review) -> str:
         bool(getattr(review, "viewer_saved", False)),
         getattr(review, "author_id", None) == user.pk,
     )
+    # Within a request the URL, language and token are the same for every review: the memo is
+    # keyed on the rest, and holds the stamp as a format string with the token already in.
     memo = request.__dict__.setdefault(_STAMPS_ATTR, {})
-    key = (template_name, state, context.get("next_url") or request.get_full_path(), get_language())
-    stamp = memo.get(key)
-    if stamp is None:
+    next_url = context.get("next_url")
+    form = memo.get((template_name, state, next_url))
+    if form is None:
+        key = (template_name, state, next_url or request.get_full_path(), get_language())
         cache_key = f"reader_stamp:{hashlib.sha256(repr(key).encode()).hexdigest()}"
         stamp = caches["fragments"].get(cache_key)
         if stamp is None:
@@ -300,10 +303,26 @@ def _reader_part(context, template_name: str, review) -> str:
             with context.push(review=stand_in, csrf_token=pagecache.CSRF_PLACEHOLDER):
                 stamp = context.template.engine.get_template(template_name).render(context)
             caches["fragments"].set(cache_key, stamp, STAMP_SECONDS)
-        memo[key] = stamp
-    values = {str(_STAND_INS[field]): str(getattr(review, field, "")) for field in _STAND_IN_FIELDS}
-    values[pagecache.CSRF_PLACEHOLDER] = str(context.get("csrf_token", ""))
-    return _STAND_IN_PATTERN.sub(lambda match: values[match.group()], stamp)
+        token = str(context.get("csrf_token", "")).replace("{", "{{").replace("}", "}}")
+        fields = {str(_STAND_INS[field]): f"{{{field}}}" for field in _STAND_IN_FIELDS}
+        form = memo[(template_name, state, next_url)] = _STAND_IN_PATTERN.sub(
+            lambda match: fields.get(match.group(), token),
+            stamp.replace("{", "{{").replace("}", "}}"),
+        )
+    # Numbers and None only: nothing to escape.
+    return form.format_map(_ReviewNumbers(review))
+
+
+class _ReviewNumbers(dict):
+    """A review's stand-in fields for str.format_map, read as they are asked for."""
+
+    __slots__ = ("review",)
+
+    def __init__(self, review):
+        self.review = review
+
+    def __missing__(self, field: str):
+        return getattr(self.review, field, "")
 
 
 @register.simple_tag(takes_context=True)

@@ -5,6 +5,7 @@ drawn once per page (candor._reader_part) and the unread count read with their r
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.template import RequestContext, Template
 from django.test import Client
@@ -12,10 +13,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import services as account_services
-from accounts.models import Notification
+from accounts.backends import NameBackend
+from accounts.models import MODERATORS_GROUP, Notification, User
+from ranking import selectors as ranking_selectors
 from reviews import cards as card_cache
 from reviews import selectors, services
-from tests.factories import CommentFactory, ProductFactory, ReviewFactory, UserFactory, image_upload
+from reviews.models import Review
+from tests.factories import (
+    BrandMembershipFactory,
+    CommentFactory,
+    ProductFactory,
+    ReviewFactory,
+    UserFactory,
+    image_upload,
+)
 from tests.web.conftest import rerank
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +189,65 @@ def test_viewer_states_reads_each_reviews_vote_save_and_counts_in_one_query():
     assert states[saved_only.pk]["viewer_vote"] is None and states[saved_only.pk]["viewer_saved"] is True
     assert states[untouched.pk]["viewer_vote"] is None and states[untouched.pk]["helpful_count"] == 1
     assert states[own.pk]["author_id"] == member.pk
+
+
+def test_the_members_row_is_the_orms_with_their_roles_and_unread_count_in_one_statement():
+    plain, superuser, moderator, brand_member, inactive = UserFactory.create_batch(5)
+    User.objects.filter(pk=superuser.pk).update(is_superuser=True)
+    moderator.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
+    membership = BrandMembershipFactory(user=brand_member, is_owner=True)
+    User.objects.filter(pk=inactive.pk).update(is_active=False)
+    for title in ("one", "two"):
+        account_services.notify(recipient=brand_member, kind=Notification.Kind.OTHER, title=title)
+    backend = NameBackend()
+    for member, moderates, unread in (
+        (plain, False, 0),
+        (superuser, True, 0),
+        (moderator, True, 0),
+        (brand_member, False, 2),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            row = backend.get_user(member.pk)
+            roles = (row.is_moderator, row.is_brand_member, row.unread_notifications)
+        assert len(captured) == 1
+        fresh = User.objects.get(pk=member.pk)
+        for field in User._meta.concrete_fields:  # as the ORM reads them (dates, booleans on SQLite)
+            assert getattr(row, field.attname) == getattr(fresh, field.attname), field.attname
+            assert type(getattr(row, field.attname)) is type(getattr(fresh, field.attname)), field.attname
+        assert (
+            roles == (fresh.is_moderator, fresh.is_brand_member, unread) == (moderates, member == brand_member, unread)
+        )
+    row = backend.get_user(str(brand_member.pk))  # as a session may hold it
+    with CaptureQueriesContext(connection) as captured:
+        assert row.brand_membership == membership and row.brand_membership.brand_id == membership.brand_id
+        assert row.brand_membership.user is row and row.role == User.Role.BRAND_MEMBER
+    assert len(captured) == 0
+    assert backend.get_user(inactive.pk) is None
+    assert backend.get_user(10**9) is None and backend.get_user("not a number") is None
+
+
+def test_discovers_own_not_yet_ranked_rows_are_the_orms_rows():
+    member = UserFactory()
+    product, elsewhere = ProductFactory(), ProductFactory()  # one review per author and product
+    in_category = [ProductFactory(category=product.category) for _ in range(5)]
+    ReviewFactory(author=member, product=product)  # ranked below
+    rerank()  # the member has a standing (their level is on the card)
+    unranked = [ReviewFactory(author=member, product=in_category[i]) for i in range(3)]
+    unranked.append(ReviewFactory(author=member, product=elsewhere))
+    ReviewFactory(author=member, product=in_category[3], status=Review.Status.HIDDEN)
+    ReviewFactory(product=in_category[4])  # someone else's
+    slugs = [None, product.category.slug, elsewhere.category.slug, "no-such-category"]
+    for slug in slugs:
+        with CaptureQueriesContext(connection) as captured:
+            rows = ranking_selectors.own_unranked_rows(member, category_slug=slug)
+        assert len(captured) == 1
+        expected = ranking_selectors.own_unranked_card_rows(member, category_slug=slug)
+        assert [(row.pk, row.digest, row.position) for row in rows] == [
+            (row.pk, row.digest, row.position) for row in expected
+        ]
+    newest_three = [review.pk for review in sorted(unranked, key=lambda r: (r.created_at, r.pk), reverse=True)][:3]
+    assert [row.pk for row in ranking_selectors.own_unranked_rows(member)] == newest_three
+    assert [row.pk for row in ranking_selectors.own_unranked_rows(member, category_slug=elsewhere.category.slug)] == [
+        unranked[-1].pk
+    ]
+    assert ranking_selectors.own_unranked_rows(UserFactory()) == []
