@@ -25,6 +25,7 @@ walk stops there, so a word found in half of a million notes costs about what a 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
@@ -63,8 +64,10 @@ MAX_RANKED = 300
 MAX_PAGE = 100
 SIDE_RESULTS = {"product": 12, "tag": 8, "person": 6}
 SUGGESTIONS = {"product": 5, "brand": 3, "tag": 3}
-# Matches of each kind ranked for suggestions and the side results (see _top_per_kind_sql).
+# Matches of each kind ranked for the side results (see _top_per_kind_sql), and for suggestions:
+# those are the first in the label keys' order, shortest completions first, of which 5 are shown.
 RANKED_PER_KIND = 200
+SUGGESTIONS_RANKED_PER_KIND = 50
 SNIPPET_CHARS = 160
 # Highlighting reads this much of a body; a match further in shows the body's start unmarked.
 HIGHLIGHT_SCAN_CHARS = 3000
@@ -141,18 +144,47 @@ def _matches(query: Query, kinds_sql: str) -> tuple[str, list]:
     )
 
 
-def _prefix_matches(prefix: Prefix, kinds_sql: str) -> tuple[str, list]:
-    if _postgres():
+# search_label_key (migration 0004): each word of a label as a row, for prefix ranges (PostgreSQL).
+LABEL_KEYS = "search_label_key"
+# Above every character: `key >= p AND key < p || KEY_END` is every key starting with p (the keys
+# sort by their bytes, and UTF-8 bytes sort as code points).
+KEY_END = "\U0010ffff"
+
+
+def _prefix_matches(prefix: Prefix, kinds: Iterable[str]) -> tuple[str, list]:
+    """SQL for (kind, object_id, text) of the names starting with `prefix`, text its rank. On
+    PostgreSQL at most SUGGESTIONS_RANKED_PER_KIND of each kind (per way of matching), the first in the label keys' order, found by
+    ranges of search_label_key's B-tree (a short prefix starts tens of thousands of names)."""
+    if not _postgres():
         return (
-            f"SELECT d.kind, d.object_id, ts_rank(d.label_vector, to_tsquery('simple', %s)) AS text "  # noqa: S608 # nosec B608 # constants
-            f"FROM {DOCS} d WHERE d.label <> '' AND {kinds_sql} AND d.label_vector @@ {UNESTIMATED_TSQUERY}",
-            [prefix_to_tsquery(prefix)] * 2,
+            f"SELECT d.kind, d.object_id, -bm25(search_fts) AS text FROM search_fts "  # noqa: S608 # nosec B608 # constants
+            f"CROSS JOIN {DOCS} d ON d.id = search_fts.rowid WHERE search_fts MATCH %s AND {_kinds(kinds)}",
+            [prefix_to_fts5(prefix)],
         )
-    return (
-        f"SELECT d.kind, d.object_id, -bm25(search_fts) AS text FROM search_fts "  # noqa: S608 # nosec B608 # constants
-        f"CROSS JOIN {DOCS} d ON d.id = search_fts.rowid WHERE search_fts MATCH %s AND {kinds_sql}",
-        [prefix_to_fts5(prefix)],
+    parts, params = [], []
+    for kind in kinds:
+        # The whole name so far starts a key (names are also keyed whole, compacted)...
+        parts.append(
+            f"(SELECT '{kind}' AS kind, k.object_id FROM {LABEL_KEYS} k WHERE k.kind = '{kind}' "  # noqa: S608 # nosec B608 # constants
+            f"AND k.key >= %s AND k.key < %s ORDER BY k.key LIMIT {SUGGESTIONS_RANKED_PER_KIND})"
+        )
+        params += [prefix.whole, prefix.whole + KEY_END]
+        if len(prefix.words) > 1:  # ...or its last word starts a key of a name holding the others
+            *done, last = prefix.words
+            holds = " ".join(
+                f"AND EXISTS (SELECT 1 FROM {LABEL_KEYS} w WHERE w.kind = k.kind AND w.object_id = k.object_id AND w.key = %s)"  # noqa: S608 # nosec B608 # constants
+                for _word in done
+            )
+            parts.append(
+                f"(SELECT '{kind}' AS kind, k.object_id FROM {LABEL_KEYS} k WHERE k.kind = '{kind}' "  # noqa: S608 # nosec B608 # constants
+                f"AND k.key >= %s AND k.key < %s {holds} ORDER BY k.key LIMIT {SUGGESTIONS_RANKED_PER_KIND})"
+            )
+            params += [last, last + KEY_END, *done]
+    sql = (
+        f"SELECT d.kind, d.object_id, ts_rank(d.label_vector, to_tsquery('simple', %s)) AS text "  # noqa: S608 # nosec B608 # constants
+        f"FROM ({' UNION '.join(parts)}) f JOIN {DOCS} d ON d.kind = f.kind AND d.object_id = f.object_id"
     )
+    return sql, [prefix_to_tsquery(prefix), *params]
 
 
 def _kinds(kinds) -> str:
@@ -175,12 +207,17 @@ def _unindexed_kind() -> str:
 def _top_per_kind_sql(matches: tuple[str, list], limits: dict[str, int]) -> tuple[str, list]:
     """SQL for (kind, object_id, n): the best `limits[kind]` matches of each kind, n = 1 for the
     best. On PostgreSQL only the first RANKED_PER_KIND matches of each kind (in the index's
-    order) are ranked: a short prefix or a common word matches tens of thousands of names, and
-    ranking them all cost most of a suggestion's time."""
+    order) are ranked: a common word matches tens of thousands of names, and ranking them all
+    cost most of the time."""
     sql, params = matches
     if _postgres():
         parts = [f"({sql} AND {_unindexed_kind()} = '{kind}' LIMIT {RANKED_PER_KIND})" for kind in limits]
         sql, params = " UNION ALL ".join(parts), params * len(parts)
+    return _ranked_per_kind_sql((sql, params), limits)
+
+
+def _ranked_per_kind_sql(matches: tuple[str, list], limits: dict[str, int]) -> tuple[str, list]:
+    sql, params = matches
     cases = " ".join(f"WHEN '{kind}' THEN {limit}" for kind, limit in limits.items())
     ranked = (
         f"SELECT kind, object_id, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY text DESC, object_id) AS n "  # noqa: S608 # nosec B608 # constants
@@ -468,7 +505,7 @@ def suggest(prefix: str) -> list[Suggestion]:
     parsed = parse_prefix(prefix.lstrip("#"))
     if not parsed:
         return []
-    top, params = _top_per_kind_sql(_prefix_matches(parsed, _kinds(SUGGESTIONS)), SUGGESTIONS)
+    top, params = _ranked_per_kind_sql(_prefix_matches(parsed, SUGGESTIONS), SUGGESTIONS)
     brands = Brand._meta.db_table
     sql = (
         "SELECT s.kind, p.slug, p.name, p.name_en, p.name_zh, b.name, b.name_en, b.name_zh, t.name "  # noqa: S608 # nosec B608 # constants

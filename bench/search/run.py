@@ -13,7 +13,8 @@ migrate does) and runs VACUUM ANALYZE (a bulk-filled GIN index keeps a pending l
 Each run prints, with the load average: p50 / p95 of search.selectors.search (first page,
 relevance, with products, tags and people) per group of queries, and of the floor, a plain
 indexed tsvector match of the same query returning a page of ids in the same loop; of suggest()
-and its floor (a prefix match on the label index); and what indexing adds to a review's write:
+and its floor (a prefix match on the label keys' B-tree, search_label_key; the labels' GIN
+prefix match it replaced is printed beside it); and what indexing adds to a review's write:
 review_create with the search receivers connected against disconnected (every write rolled back).
 --runs repeats everything and ends with min / median / max of each figure over the runs.
 """
@@ -40,7 +41,7 @@ from accounts.models import User  # noqa: E402
 from reviews.models import Brand, Category, Product, Review, Tag  # noqa: E402
 from reviews.services import review_create  # noqa: E402
 from search import selectors, services, signals  # noqa: E402
-from search.query import parse, parse_prefix, prefix_to_tsquery, to_tsquery  # noqa: E402
+from search.query import parse, parse_prefix, prefix_to_fts5, prefix_to_tsquery, to_tsquery  # noqa: E402
 
 QUERY_SETS = {}
 QUERIES = {
@@ -190,6 +191,29 @@ def match_floor(q: str):
 
 
 def prefix_floor(prefix: str):
+    """A prefix match on the label keys' B-tree (PostgreSQL: search_label_key, products), or on
+    the FTS5 table (SQLite), returning 11 ids."""
+    parsed = parse_prefix(prefix.lstrip("#"))
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT object_id FROM search_label_key WHERE kind = 'product' AND key >= %s AND key < %s "
+            "ORDER BY key LIMIT 11"
+        )
+        params = [parsed.whole, parsed.whole + selectors.KEY_END]
+    else:
+        sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT 11"
+        params = [prefix_to_fts5(parsed)]
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    return run
+
+
+def gin_prefix_match(prefix: str):
+    """The floor before search_label_key: a prefix match on the labels' GIN index (LIMIT 11)."""
     sql = "SELECT id FROM search_searchdocument WHERE label <> '' AND label_vector @@ to_tsquery('simple', %s) LIMIT 11"
     parsed = parse_prefix(prefix.lstrip("#"))
     tsquery = prefix_to_tsquery(parsed) if parsed else "''"
@@ -275,6 +299,15 @@ def one_run(args, queries: dict[str, list[str]], prefixes: list[str]) -> dict[st
         print(f"  suggest {'':<25} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   floor p50 {f50:6.2f} p95 {f95:6.2f} ms")
         figures["suggest: p95 (ms)"] = p95
         figures["suggest: p95 / floor p95"] = p95 / f95
+        if connection.vendor == "postgresql":
+            gin = []
+            for prefix in prefixes:
+                gin += timed_pair(gin_prefix_match(prefix), lambda: None, args.repeats)[0]
+            g50, g95 = p50_p95(gin)
+            print(
+                f"  GIN prefix match on the labels (the floor before search_label_key) p50 {g50:6.2f} p95 {g95:6.2f} ms"
+            )
+            figures["suggest: GIN label prefix match p95 (ms)"] = g95
     figures.update(write_costs(args.writes))
     print(f"load {os.getloadavg()}")
     return figures

@@ -105,6 +105,24 @@ def test_a_new_review_takes_its_tags_words_from_their_documents(api_client):
     assert "敏感肌" in words and "nightcar" in words and "cream" in words
 
 
+def test_suggestions_follow_a_renamed_product_and_a_deleted_tag(api_client):
+    def suggested(q) -> list[str]:
+        response = api_client.get(f"{URL}suggest/", {"q": q})
+        assert response.status_code == 200, response.content
+        return [s["text"] for s in response.json()["results"]]
+
+    product = ProductFactory(name="Zinnia Glow Serum")
+    note("Glow", "Bright.", tags=["zinniafans"])
+    assert suggested("zinn") == ["Zinnia Glow Serum", "#zinniafans"]
+    assert suggested("zinnia gl") == ["Zinnia Glow Serum"]
+    product.name = "Xeranthe Glow Serum"
+    product.save()
+    Tag.objects.get(name="zinniafans").delete()
+    assert suggested("zinn") == []
+    assert suggested("xeran") == ["Xeranthe Glow Serum"]
+    assert suggested("xeranthe glow") == ["Xeranthe Glow Serum"]
+
+
 def test_a_deleted_tag_leaves_the_reviews_that_carried_it(api_client):
     tagged = note("夏天", "清爽不油腻。", tags=["夏日限定", "summer"])
     assert found(api_client, "夏日限定") == [tagged.pk]
