@@ -16,6 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from reviews.models import Category, Review, Tag
 
 
+class PackedJSONField(models.JSONField):
+    """A JSONField that bulk_create writes as one parameter per row: on PostgreSQL Django would
+    otherwise send the column as one array (UNNEST), escaping every long JSON text into an array
+    literal, which costs more than building the lists."""
+
+    def get_placeholder(self, value, compiler, connection) -> str:
+        return "%s"
+
+
 class TagInterest(models.Model):
     """A #tag a person follows in For You (chosen at sign-up or later)."""
 
@@ -78,19 +87,40 @@ class FeedState(models.Model):
 
 
 class CandidateList(models.Model):
-    """A person's candidates, best first, as the refresh job last built them:
-    [[review_id, author_id, product_id, category_id, score, reason, ref], ...] (services.Item).
-    `categories` maps a category id (text) to the person's inferred interest weight."""
+    """A person's own candidates (co-engagement with their signals, people they follow), best
+    first, as the refresh job last built them: [[review_id, author_id, product_id, category_id,
+    score, reason, ref], ...] (selectors.Item). The request merges them with the shared topic pools
+    of the person's interests. `categories` maps a category id (text) to the person's inferred
+    interest weight; `excluded`: the signal reviews (saved, voted, commented) the list was built
+    from, never shown back."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="foryou_candidates"
     )
-    items = models.JSONField(default=list, blank=True)
+    items = PackedJSONField(default=list, blank=True)
     categories = models.JSONField(default=dict, blank=True)
+    excluded = models.JSONField(default=list, blank=True)
     refreshed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"{len(self.items)} candidates for {self.user_id}"
+
+
+class CoEngagement(models.Model):
+    """A review's co-engaged neighbours, kept by the refresh job for the reviews active people's
+    lists are built from (shared by everyone who saved, voted on or commented on it):
+    [[review_id, people, author_id, product_id, category_id, discover], ...], most people first,
+    at most policy.NEIGHBOURS_PER_SEED. Rebuilt when older than policy.NEIGHBOURS_MAX_AGE."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    items = PackedJSONField(default=list, blank=True)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["refreshed_at"], name="foryou_coengagement_age")]
+
+    def __str__(self) -> str:
+        return f"{len(self.items)} neighbours of {self.review_id}"
 
 
 class TopicPool(models.Model):

@@ -4,13 +4,18 @@ tiers and what early engagement weighs. docs/foryou.md explains each; tests read
 from datetime import timedelta
 
 # --- what is kept --------------------------------------------------------------------------------
-LIST_SIZE = 400  # candidates kept per active person
+LIST_SIZE = 400  # own candidates (co-engagement, follows) kept per active person
 POOL_SIZE = 200  # reviews kept per category or #tag pool
 GLOBAL_POOL_SIZE = 300  # "Popular on Candor": everyone's fallback and room to discover
 # A list's co-engagement work grows with seeds x engagers x each engager's votes: both bounded.
 SEEDS_PER_KIND = 10  # latest saves, comments, helpful votes a list is built from
 CO_ENGAGEMENT_SEEDS = 20  # of those, saves first, then comments, then votes
 ENGAGERS_PER_SEED = 20  # latest people who engaged with a seed, for co-engagement
+# A review's co-engaged neighbours are kept once (CoEngagement) for everyone whose signal it is.
+NEIGHBOURS_PER_SEED = 40
+NEIGHBOURS_MAX_AGE = timedelta(hours=2)  # rebuilt by the first list that needs them after this
+NEIGHBOUR_SEEDS_PER_STATEMENT = 500
+BUILD_CHUNK = 500  # lists built together (a few statements for all of them)
 FOLLOWED_REVIEWS = 80  # best recent reviews of people followed
 FOLLOWED_DAYS = 30
 SEEN_KEPT = 2000  # seen entries kept per person (oldest dropped)

@@ -17,14 +17,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.models import User
+from accounts.models import Follow, User
 from ranking.models import FraudFlag, ReviewScore
 from reviews.models import Category, HelpfulVote, Review, Save, Tag
 from reviews.selectors import categories as all_categories
 from reviews.selectors import reviews_for_listing
 
 from . import policy as P
-from .models import CandidateList, FeedState, FirstChance, ShowLess, TagInterest
+from .models import CandidateList, FeedState, FirstChance, ShowLess, TagInterest, TopicPool
 
 # Why a card is there. Stored in the lists as these codes; the text is made when a page is drawn.
 SAVED, HELPFUL, COMMENTED = "saved", "helpful", "commented"
@@ -117,12 +117,13 @@ def seen_recently(state: FeedState | None, now: datetime) -> set[int]:
 # --- co-engagement -------------------------------------------------------------------------------
 
 
-def co_engaged(seed_ids: Sequence[int], *, exclude_user_id: int = 0, limit: int = 500) -> list[tuple]:
-    """Reviews found helpful or saved by the people who found a seed helpful or saved it:
-    rows (review_id, seed_id, people, author_id, product_id, category_id, discover), most people
-    first. Set-based: one statement whatever the number of seeds. Only ranked reviews (published
-    when last scored) other than the seeds; each seed contributes its ENGAGERS_PER_SEED latest
-    engagers (a popular seed does not fan out to everyone); `exclude_user_id` is not counted."""
+def co_engaged(seed_ids: Sequence[int], *, per_seed: int, exclude_user_id: int = 0) -> list[tuple]:
+    """Reviews found helpful or saved by the people who found a seed helpful or saved it: rows
+    (seed_id, review_id, people, author_id, product_id, category_id, discover), for each seed its
+    `per_seed` with most people (then best discover), grouped by seed. Set-based: one statement
+    whatever the number of seeds. Only ranked reviews (published when last scored) other than the
+    seed; each seed contributes its ENGAGERS_PER_SEED latest engagers (a popular seed does not fan
+    out to everyone); `exclude_user_id` is not counted."""
     seeds = [int(s) for s in seed_ids]
     if not seeds:
         return []
@@ -145,24 +146,122 @@ def co_engaged(seed_ids: Sequence[int], *, exclude_user_id: int = 0, limit: int 
             WHERE rn <= %s AND user_id <> %s
         ),
         pairs AS (
-            SELECT e.seed_id, v.review_id, e.user_id FROM engagers e
-            JOIN {vote} v ON v.user_id = e.user_id AND v.helpful = %s
-            UNION
-            SELECT e.seed_id, s.review_id, e.user_id FROM engagers e
-            JOIN {save} s ON s.user_id = e.user_id
+            SELECT e.seed_id, v.review_id FROM engagers e
+            JOIN {vote} v ON v.user_id = e.user_id AND v.helpful = %s AND v.review_id <> e.seed_id
+            UNION ALL
+            SELECT e.seed_id, s.review_id FROM engagers e
+            JOIN {save} s ON s.user_id = e.user_id AND s.review_id <> e.seed_id
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {vote} sv WHERE sv.user_id = s.user_id AND sv.review_id = s.review_id AND sv.helpful = %s
+            )
+        ),
+        counted AS (
+            SELECT seed_id, review_id, COUNT(*) AS people FROM pairs GROUP BY seed_id, review_id
+        ),
+        numbered AS (
+            SELECT c.seed_id, c.review_id, c.people, sc.author_id, sc.product_id, sc.category_id, sc.discover,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY c.seed_id ORDER BY c.people DESC, sc.discover DESC, c.review_id DESC
+                   ) AS rank
+            FROM counted c
+            JOIN {score} sc ON sc.review_id = c.review_id AND sc.ranked = %s
         )
-        SELECT p.review_id, p.seed_id, COUNT(*) AS people, sc.author_id, sc.product_id, sc.category_id, sc.discover
-        FROM pairs p
-        JOIN {score} sc ON sc.review_id = p.review_id AND sc.ranked = %s
-        WHERE p.review_id NOT IN ({marks})
-        GROUP BY p.review_id, p.seed_id, sc.author_id, sc.product_id, sc.category_id, sc.discover
-        ORDER BY people DESC, sc.discover DESC, p.review_id DESC
-        LIMIT %s
+        SELECT seed_id, review_id, people, author_id, product_id, category_id, discover
+        FROM numbered WHERE rank <= %s
+        ORDER BY seed_id, rank
     """  # noqa: S608  # nosec B608 - table names from the models, values as parameters
-    params = [True, *seeds, *seeds, P.ENGAGERS_PER_SEED, exclude_user_id, True, True, *seeds, limit]
+    params = [True, *seeds, *seeds, P.ENGAGERS_PER_SEED, exclude_user_id, True, True, True, per_seed]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()]
+
+
+def followed_reviews(user_ids: Sequence[int], *, since: datetime) -> list[tuple]:
+    """The best recent ranked reviews of the people each of `user_ids` follows: rows (follower_id,
+    review_id, author_id, product_id, category_id, discover), at most FOLLOWED_REVIEWS a follower.
+    One statement for all of them."""
+    ids = [int(u) for u in user_ids]
+    if not ids:
+        return []
+    follow, score = Follow._meta.db_table, ReviewScore._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    sql = f"""
+        SELECT follower_id, review_id, author_id, product_id, category_id, discover FROM (
+            SELECT f.follower_id, s.review_id, s.author_id, s.product_id, s.category_id, s.discover,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY f.follower_id ORDER BY s.discover DESC, s.review_id DESC
+                   ) AS rank
+            FROM {follow} f
+            JOIN {score} s ON s.author_id = f.followee_id
+            WHERE f.follower_id IN ({marks}) AND s.ranked = %s AND s.created_at >= %s
+        ) numbered
+        WHERE rank <= %s
+    """  # noqa: S608  # nosec B608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, True, since, P.FOLLOWED_REVIEWS])
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+# --- topic pools as candidates -------------------------------------------------------------------
+
+
+def pool_keys(wanted: Interests) -> list[str]:
+    """The shared pools a person's feed is merged from: everyone's, their chosen and inferred
+    categories', their #tags'."""
+    categories = sorted(wanted.categories | set(wanted.inferred))
+    return ["global", *(f"category:{c}" for c in categories), *(f"tag:{t}" for t in sorted(wanted.tags))]
+
+
+def pool_candidates(key: str, rows: Sequence[Sequence]) -> list[Item]:
+    """A pool's reviews as candidates: scored with the pool's affinity and reason, the same for
+    everyone who gets the pool."""
+    kind, _, ref = key.partition(":")
+    out = []
+    for rid, author, product, category, discover, liked in rows:
+        if kind == "global":
+            affinity, reason, about = P.POPULAR_AFFINITY, POPULAR, 0
+        elif kind == "tag":
+            affinity, reason, about = P.TAG_AFFINITY, TAG, int(ref)
+        elif liked:
+            affinity, reason, about = (
+                P.LIKED_BY_INTEREST_AFFINITY + P.LIKED_STEP * min(liked, 4),
+                LIKED_BY_INTEREST,
+                int(ref),
+            )
+        else:
+            affinity, reason, about = P.CATEGORY_AFFINITY, CATEGORY, int(ref)
+        out.append(Item(rid, author, product, category, affinity_score(discover, affinity), reason, about))
+    return out
+
+
+# Each process keeps the pools it has read, scored, until the job rewrites them: a pool row's
+# refreshed_at is read with every page, and a changed one is read again (docs/foryou.md).
+_pools_seen: dict[str, tuple[datetime, list[Item]]] = {}
+POOLS_KEPT = 1000
+
+
+def pools(keys: Sequence[str]) -> dict[str, list[Item]]:
+    """The pools `keys` as scored candidates (missing pools are left out): one query for their
+    versions, a second only for pools rewritten since this process last read them."""
+    versions = dict(TopicPool.objects.filter(key__in=keys).values_list("key", "refreshed_at"))
+    stale = [k for k, at in versions.items() if k not in _pools_seen or _pools_seen[k][0] != at]
+    if stale:
+        if len(_pools_seen) > POOLS_KEPT:
+            _pools_seen.clear()
+        for key, at, rows in TopicPool.objects.filter(key__in=stale).values_list("key", "refreshed_at", "items"):
+            _pools_seen[key] = (at, pool_candidates(key, rows))
+    return {k: _pools_seen[k][1] for k in versions if k in _pools_seen}
+
+
+def merged(own: Iterable[Item], *groups: Iterable[Item]) -> list[Item]:
+    """One candidate per review, the strongest signal behind it, best first."""
+    best: dict[int, Item] = {}
+    for group in (own, *groups):
+        for item in group:
+            held = best.get(item.review_id)
+            if held is None or item.score > held.score:
+                best[item.review_id] = item
+    return sorted(best.values(), key=lambda i: (-i.score, -i.review_id))
 
 
 # --- what may be shown now -----------------------------------------------------------------------
@@ -219,13 +318,15 @@ def first_chance_pool(user: User, wanted: Interests, *, now: datetime | None = N
 
 
 def engaged_ids(user: User, review_ids: Iterable[int]) -> set[int]:
-    """Those of `review_ids` the person has already voted on or saved (not shown again)."""
-    ids = list(review_ids)
+    """Those of `review_ids` the person has already voted on or saved (not shown again). Reads the
+    person's votes and saves by their own index (a range as long as their history), not one probe
+    per candidate."""
+    ids = set(review_ids)
     if not ids:
         return set()
-    voted = HelpfulVote.objects.filter(user=user, review_id__in=ids).values_list("review_id", flat=True)
-    saved = Save.objects.filter(user=user, review_id__in=ids).values_list("review_id", flat=True)
-    return set(voted.order_by().union(saved.order_by()))
+    voted = HelpfulVote.objects.filter(user=user).values_list("review_id", flat=True)
+    saved = Save.objects.filter(user=user).values_list("review_id", flat=True)
+    return ids & set(voted.order_by().union(saved.order_by(), all=True))
 
 
 # --- arranging a page ------------------------------------------------------------------------------
@@ -387,7 +488,7 @@ def related_reviews(review: Review, viewer: User | None = None, *, limit: int = 
     also found these helpful or saved them), then, so a new note has neighbours from its first
     minute, the same product's, those sharing a #tag, and those in its category whose title shares
     a word with its title, best quality first. Published, by active, unsuspended authors only."""
-    order: list[int] = [row[0] for row in co_engaged([review.pk], limit=limit * 3)]
+    order: list[int] = [row[1] for row in co_engaged([review.pk], per_seed=limit * 3)]
     base = (
         ReviewScore.objects.filter(ranked=True)
         .exclude(review_id=review.pk)

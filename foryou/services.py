@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import heapq
 import logging
 import re
 import secrets
@@ -18,8 +19,8 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -31,7 +32,7 @@ from reviews.services import normalize_tags
 
 from . import policy as P
 from . import selectors as S
-from .models import CandidateList, FeedState, FirstChance, ShowLess, TagInterest, TopicPool
+from .models import CandidateList, CoEngagement, FeedState, FirstChance, ShowLess, TagInterest, TopicPool
 from .selectors import Item
 
 logger = logging.getLogger(__name__)
@@ -44,9 +45,13 @@ MAX_SEEN_PER_CALL = 100
 
 
 def _state(user: User, *, lock: bool = False) -> FeedState:
-    state, _ = FeedState.objects.get_or_create(user=user)
     if lock:
-        state = FeedState.objects.select_for_update().get(pk=state.pk)
+        state = FeedState.objects.select_for_update().filter(user=user).first()
+        if state is not None:
+            return state
+        FeedState.objects.get_or_create(user=user)
+        return FeedState.objects.select_for_update().get(user=user)
+    state, _ = FeedState.objects.get_or_create(user=user)
     return state
 
 
@@ -216,99 +221,192 @@ def pools_refresh(*, now: datetime | None = None, force: bool = False, keys: set
 # --- candidate lists --------------------------------------------------------------------------------
 
 
-def _seeds(user: User, since: datetime | None) -> list[tuple[int, str, int]]:
-    """The person's latest signals as (review_id, kind, category_id), newest first per kind:
-    saves, helpful votes, comments on others' reviews (after a reset only newer ones)."""
-    after = Q(created_at__gt=since) if since else Q()
-    saves = Save.objects.filter(after, user=user).order_by("-created_at")
-    votes = HelpfulVote.objects.filter(after, user=user, helpful=True).order_by("-created_at")
-    comments = (
-        Comment.objects.filter(after, author=user, status=Comment.Status.PUBLISHED)
-        .exclude(review__author=user)
-        .order_by("-created_at")
+def _after_reset(user_field: str) -> Q:
+    """Signals that still count: made after the person's last reset (if any)."""
+    reset = f"{user_field}__foryou_state__signals_reset_at"
+    return Q(**{f"{reset}__isnull": True}) | Q(created_at__gt=F(reset))
+
+
+def _latest(queryset, user_field: str):
+    """Each person's SEEDS_PER_KIND latest rows of `queryset`: (person, review_id, category_id)."""
+    newest = Window(RowNumber(), partition_by=[F(user_field)], order_by=[F("created_at").desc(), F("pk").desc()])
+    return (
+        queryset.filter(_after_reset(user_field))
+        .annotate(newest=newest)
+        .filter(newest__lte=P.SEEDS_PER_KIND)
+        .order_by(user_field, "newest")
+        .values_list(user_field, "review_id", "review__product__category_id")
     )
-    seeds: list[tuple[int, str, int]] = []
-    for kind, qs in ((S.SAVED, saves), (S.COMMENTED, comments), (S.HELPFUL, votes)):
-        for rid, cid in qs.values_list("review_id", "review__product__category_id")[: P.SEEDS_PER_KIND]:
-            seeds.append((rid, kind, cid))
+
+
+def seeds_of(user_ids: Sequence[int]) -> dict[int, list[tuple[int, str, int]]]:
+    """Each person's latest signals as (review_id, kind, category_id), newest first per kind:
+    saves, comments on others' reviews, helpful votes (after a reset only newer ones). Three
+    statements for everyone."""
+    ids = list(user_ids)
+    kinds = (
+        (S.SAVED, _latest(Save.objects.filter(user_id__in=ids), "user_id")),
+        (
+            S.COMMENTED,
+            _latest(
+                Comment.objects.filter(author_id__in=ids, status=Comment.Status.PUBLISHED).exclude(
+                    review__author_id=F("author_id")
+                ),
+                "author_id",
+            ),
+        ),
+        (S.HELPFUL, _latest(HelpfulVote.objects.filter(user_id__in=ids, helpful=True), "user_id")),
+    )
+    seeds: dict[int, list[tuple[int, str, int]]] = {u: [] for u in ids}
+    for kind, rows in kinds:
+        for person, rid, category in rows:
+            seeds[person].append((rid, kind, category))
     return seeds
 
 
-def candidates_build(*, user: User, now: datetime | None = None) -> CandidateList:
-    """Build the person's candidate list from their signals and the shared pools, best first, at
-    most LIST_SIZE; each candidate keeps the strongest signal behind it. Reads: seeds (3 queries),
-    co-engagement (1), follows (1), interests (2), pools (1), already engaged (1); writes one row."""
-    now = now or timezone.now()
-    state = FeedState.objects.filter(user=user).first()
-    seeds = _seeds(user, state.signals_reset_at if state else None)
-    best: dict[int, Item] = {}
+def neighbours(seed_ids: Iterable[int], *, now: datetime) -> dict[int, list[list]]:
+    """The co-engaged neighbours of these reviews (CoEngagement rows), building those missing or
+    older than NEIGHBOURS_MAX_AGE set-based, NEIGHBOUR_SEEDS_PER_STATEMENT reviews a statement."""
+    wanted = sorted(set(seed_ids))
+    found: dict[int, list[list]] = {}
+    for part in _chunks(wanted, 5000):
+        found.update(
+            CoEngagement.objects.filter(review_id__in=part, refreshed_at__gte=now - P.NEIGHBOURS_MAX_AGE).values_list(
+                "review_id", "items"
+            )
+        )
+    missing = [rid for rid in wanted if rid not in found]
+    for part in _chunks(missing, P.NEIGHBOUR_SEEDS_PER_STATEMENT):
+        built: dict[int, list[list]] = {rid: [] for rid in part}
+        for seed, rid, people, author, product, category, discover in S.co_engaged(
+            part, per_seed=P.NEIGHBOURS_PER_SEED
+        ):
+            built[seed].append([rid, people, author, product, category, round(discover, 6)])
+        CoEngagement.objects.bulk_create(
+            [CoEngagement(review_id=rid, items=items, refreshed_at=now) for rid, items in built.items()],
+            update_conflicts=True,
+            unique_fields=["review"],
+            update_fields=["items", "refreshed_at"],
+        )
+        found.update(built)
+    return found
 
-    def offer(item: Item) -> None:
-        if item.author_id == user.pk:
-            return
-        held = best.get(item.review_id)
-        if held is None or item.score > held.score:
-            best[item.review_id] = item
 
+def _chunks(values: Sequence, size: int) -> Iterable[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# What co-engagement adds to a candidate's discover score: ln(affinity) for each kind of seed and
+# number of people (0..CO_ENGAGEMENT_CAP), worked out once rather than per candidate.
+CO_ENGAGEMENT_LIFT = {
+    kind: [
+        S.affinity_score(0.0, 1 + P.CO_ENGAGEMENT_STEP * people * weight) for people in range(P.CO_ENGAGEMENT_CAP + 1)
+    ]
+    for kind, weight in P.SEED_WEIGHTS.items()
+}
+
+
+def _own_candidates(
+    person: int,
+    seeds: list[tuple[int, str, int]],
+    near: dict[int, list[list]],
+    followed: list[tuple],
+    engaged: set[int],
+) -> tuple[list[list], dict[str, float], list[int]]:
+    """One person's list from their seeds' neighbours and followed authors' reviews: (packed items
+    best first, at most LIST_SIZE; inferred category weights; the seed reviews, never shown)."""
     seed_kind: dict[int, str] = {}
     for rid, kind, _ in seeds:
         if rid not in seed_kind or P.SEED_WEIGHTS[kind] > P.SEED_WEIGHTS[seed_kind[rid]]:
             seed_kind[rid] = kind
-    for rid, seed, people, author, product, category, discover in S.co_engaged(
-        list(seed_kind)[: P.CO_ENGAGEMENT_SEEDS], exclude_user_id=user.pk, limit=P.LIST_SIZE * 2
-    ):
+    left_out = engaged | set(seed_kind)
+    best: dict[int, list] = {}
+
+    def offer(rid: int, author: int, product: int, category: int, score: float, reason: str, ref: int) -> None:
+        if author == person or rid in left_out:
+            return
+        held = best.get(rid)
+        if held is None or score > held[4]:
+            best[rid] = [rid, author, product, category, score, reason, ref]
+
+    for seed in _co_engagement_seeds(seeds):
         kind = seed_kind[seed]
-        affinity = 1 + P.CO_ENGAGEMENT_STEP * min(people, P.CO_ENGAGEMENT_CAP) * P.SEED_WEIGHTS[kind]
-        offer(Item(rid, author, product, category, S.affinity_score(discover, affinity), kind, seed))
-
-    followed = (
-        ReviewScore.objects.filter(
-            ranked=True,
-            created_at__gte=now - timedelta(days=P.FOLLOWED_DAYS),
-            author_id__in=Follow.objects.filter(follower=user).values("followee_id"),
-        )
-        .order_by("-discover", "-review_id")
-        .values_list("review_id", "author_id", "product_id", "category_id", "discover")[: P.FOLLOWED_REVIEWS]
-    )
+        lift = CO_ENGAGEMENT_LIFT[kind]
+        for rid, people, author, product, category, discover in near.get(seed, ()):
+            offer(rid, author, product, category, discover + lift[min(people, P.CO_ENGAGEMENT_CAP)], kind, seed)
+    following = S.affinity_score(0.0, P.FOLLOWING_AFFINITY)
     for rid, author, product, category, discover in followed:
-        offer(
-            Item(rid, author, product, category, S.affinity_score(discover, P.FOLLOWING_AFFINITY), S.FOLLOWING, author)
+        offer(rid, author, product, category, discover + following, S.FOLLOWING, author)
+    items = heapq.nsmallest(P.LIST_SIZE, best.values(), key=lambda row: (-row[4], -row[0]))
+    for row in items:
+        row[4] = round(row[4], 6)
+    counts = Counter(category for _, _, category in seeds)
+    inferred = {str(c): round(min(1.0, n / P.INFERRED_FULL_AT), 3) for c, n in counts.items()}
+    return items, inferred, list(seed_kind)
+
+
+def lists_build(user_ids: Sequence[int], *, now: datetime, deadline: float | None = None) -> list[CandidateList]:
+    """Build these people's own candidate lists together: their seeds (3 statements), the seeds'
+    neighbours (kept per review, built when missing or old), their followed authors' best recent
+    reviews (1), what they already voted on or saved (2), and one write for all; the shared pools
+    their interests need exist afterwards. Stops after the person during whom `deadline`
+    (time.monotonic()) passes; returns the lists written, in the order of `user_ids`."""
+    ids = list(dict.fromkeys(int(u) for u in user_ids))
+    if not ids:
+        return []
+    seeds = seeds_of(ids)
+    near = neighbours((rid for person in ids for rid in _co_engagement_seeds(seeds[person])), now=now)
+    followed: dict[int, list[tuple]] = {u: [] for u in ids}
+    for follower, *row in S.followed_reviews(ids, since=now - timedelta(days=P.FOLLOWED_DAYS)):
+        followed[follower].append(row)
+    engaged: dict[int, set[int]] = {u: set() for u in ids}
+    for model in (HelpfulVote, Save):
+        for person, rid in model.objects.filter(user_id__in=ids).values_list("user_id", "review_id"):
+            engaged[person].add(rid)
+    rows = []
+    for person in ids:
+        items, inferred, seed_ids = _own_candidates(person, seeds[person], near, followed[person], engaged[person])
+        rows.append(
+            CandidateList(user_id=person, items=items, categories=inferred, excluded=seed_ids, refreshed_at=now)
         )
-
-    inferred_counts = Counter(cid for _, _, cid in seeds)
-    inferred = {str(c): round(min(1.0, n / P.INFERRED_FULL_AT), 3) for c, n in inferred_counts.items()}
-    chosen = set(user.interest_categories.values_list("pk", flat=True))
-    tags = set(TagInterest.objects.filter(user=user).values_list("tag_id", flat=True))
-    keys = ["global", *(f"category:{c}" for c in chosen | {int(c) for c in inferred}), *(f"tag:{t}" for t in tags)]
-    pools = dict(TopicPool.objects.filter(key__in=keys).values_list("key", "items"))
-    if set(keys) - set(pools):  # an interest no pool serves yet (just chosen): build it now
-        pools_refresh(now=now, keys=set(keys) - set(pools))
-        pools = dict(TopicPool.objects.filter(key__in=keys).values_list("key", "items"))
-    for key, items in pools.items():
-        kind, _, ref = key.partition(":")
-        for rid, author, product, category, discover, liked in items:
-            if kind == "global":
-                item = Item(
-                    rid, author, product, category, S.affinity_score(discover, P.POPULAR_AFFINITY), S.POPULAR, 0
-                )
-            elif kind == "tag":
-                item = Item(rid, author, product, category, S.affinity_score(discover, P.TAG_AFFINITY), S.TAG, int(ref))
-            elif liked:
-                affinity = P.LIKED_BY_INTEREST_AFFINITY + P.LIKED_STEP * min(liked, 4)
-                reason = S.LIKED_BY_INTEREST
-                item = Item(rid, author, product, category, S.affinity_score(discover, affinity), reason, int(ref))
-            else:
-                affinity = P.CATEGORY_AFFINITY
-                item = Item(rid, author, product, category, S.affinity_score(discover, affinity), S.CATEGORY, int(ref))
-            offer(item)
-
-    for rid in S.engaged_ids(user, best) | set(seed_kind):
-        best.pop(rid, None)
-    items = sorted(best.values(), key=lambda i: (-i.score, -i.review_id))[: P.LIST_SIZE]
-    row, _ = CandidateList.objects.update_or_create(
-        user=user, defaults={"items": [i.packed() for i in items], "categories": inferred, "refreshed_at": now}
+        if deadline is not None and time.monotonic() > deadline:
+            break
+    CandidateList.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["items", "categories", "excluded", "refreshed_at"],
     )
-    return row
+    _pools_ensure(rows, now=now)
+    return rows
+
+
+def _co_engagement_seeds(seeds: list[tuple[int, str, int]]) -> list[int]:
+    """The seeds whose neighbours a list is built from: the first CO_ENGAGEMENT_SEEDS distinct
+    reviews (saves first, then comments, then votes)."""
+    return list(dict.fromkeys(rid for rid, _, _ in seeds))[: P.CO_ENGAGEMENT_SEEDS]
+
+
+def _pools_ensure(rows: Sequence[CandidateList], *, now: datetime) -> None:
+    """Build the pools these people's interests need that no run has built yet (an interest just
+    chosen); the request merges only pools that exist."""
+    ids = [row.user_id for row in rows]
+    keys = {"global"}
+    keys |= {f"category:{c}" for row in rows for c in row.categories}
+    keys |= {
+        f"category:{c}"
+        for c in User.interest_categories.through.objects.filter(user_id__in=ids).values_list("category_id", flat=True)
+    }
+    keys |= {f"tag:{t}" for t in TagInterest.objects.filter(user_id__in=ids).values_list("tag_id", flat=True)}
+    missing = keys - set(TopicPool.objects.filter(key__in=keys).values_list("key", flat=True))
+    if missing:
+        pools_refresh(now=now, keys=missing)
+
+
+def candidates_build(*, user: User, now: datetime | None = None) -> CandidateList:
+    """Rebuild one person's list now (after they set interests or reset; a first visit)."""
+    return lists_build([user.pk], now=now or timezone.now())[0]
 
 
 # --- first chance --------------------------------------------------------------------------------
@@ -558,8 +656,9 @@ def refresh(
     *, now: datetime | None = None, limit: int = P.REFRESH_BATCH, budget: float = P.REFRESH_BUDGET_SECONDS
 ) -> RefreshResult:
     """One run of the refresh job: stale topic pools, first-chance enrolment and tiers, then the
-    candidate lists of up to `limit` active people who are due (people_due), most due first, until
-    `budget` seconds have gone (at least one is rebuilt). Takes a lock with an
+    candidate lists of up to `limit` active people who are due (people_due), most due first,
+    BUILD_CHUNK at a time (lists_build), until `budget` seconds have gone (at least one is
+    rebuilt); neighbours no list has needed for twice NEIGHBOURS_MAX_AGE are dropped. Takes a lock with an
     expiry (REFRESH_LOCK_SECONDS): a second run while one holds it is skipped."""
     now = now or timezone.now()
     token = secrets.token_hex(8)
@@ -571,13 +670,12 @@ def refresh(
         result.enrolled = first_chance_enroll(now=now)
         result.moved = first_chance_evaluate(now=now)
         due = people_due(now=now, limit=limit)
-        users = User.objects.in_bulk(due)
-        started = time.monotonic()
-        for user_id in due:
-            if result.user_ids and time.monotonic() - started > budget:
+        deadline = time.monotonic() + budget
+        for part in _chunks(due, P.BUILD_CHUNK):
+            if result.user_ids and time.monotonic() > deadline:
                 break
-            candidates_build(user=users[user_id], now=now)
-            result.user_ids.append(user_id)
+            result.user_ids += [row.user_id for row in lists_build(part, now=now, deadline=deadline)]
+        CoEngagement.objects.filter(refreshed_at__lt=now - 2 * P.NEIGHBOURS_MAX_AGE).delete()
         result.people = len(result.user_ids)
         return result
     finally:
@@ -585,7 +683,33 @@ def refresh(
             cache.delete(LOCK_KEY)
 
 
-# --- serving a page --------------------------------------------------------------------------------
+# --- serving a page ---
+
+SHOWABLE_ROUNDS = 3
+
+
+def _arranged_showable(listed: list[Item], fresh: list[Item], *, now: datetime, **arrange) -> list[Item]:
+    """selectors.arrange over the candidates that may be shown now (selectors.showable). Only the
+    cards a page takes are checked, and the page is arranged again without any that may not be
+    shown: arrange never looks past a card it skips, so the page is the one a check of every
+    candidate first would give, for a query over a page's ids. After SHOWABLE_ROUNDS such rounds
+    the rest are checked at once."""
+    checked: set[int] = set()
+    for _ in range(SHOWABLE_ROUNDS):
+        page = S.arrange(listed, first_chance=fresh, **arrange)
+        unchecked = {i.review_id for i in page} - checked
+        if not unchecked:
+            return page
+        shown = S.showable(unchecked, now=now)
+        checked |= shown
+        refused = unchecked - shown
+        listed = [i for i in listed if i.review_id not in refused]
+        fresh = [i for i in fresh if i.review_id not in refused]
+    shown = checked | S.showable({i.review_id for i in listed + fresh} - checked, now=now)
+    listed = [i for i in listed if i.review_id in shown]
+    fresh = [i for i in fresh if i.review_id in shown]
+    return S.arrange(listed, first_chance=fresh, **arrange)
+
 
 CURSOR_PATTERN = re.compile(r"^([0-9a-f]{10})\.([0-9]{1,5})$")
 
@@ -643,38 +767,38 @@ def feed_page(
         candidates = CandidateList.objects.filter(user=user).first() or candidates_build(user=user, now=now)
         wanted = S.interests(user, candidates)
         less = S.show_less(user)
-        hidden = S.seen_recently(state, now) | {row[0] for row in served}
+        hidden = S.seen_recently(state, now) | {row[0] for row in served} | set(candidates.excluded)
+
+        me = user.pk
 
         def allowed(item: Item) -> bool:
             return not (
                 item.review_id in hidden
-                or item.author_id == user.pk
+                or item.author_id == me
                 or item.author_id in less[ShowLess.Kind.AUTHOR]
                 or item.product_id in less[ShowLess.Kind.PRODUCT]
                 or item.category_id in less[ShowLess.Kind.CATEGORY]
             )
 
-        listed = [i for i in map(Item.unpack, candidates.items) if allowed(i)]
+        own = map(Item.unpack, candidates.items)
+        listed = [i for i in S.merged(own, *S.pools(S.pool_keys(wanted)).values()) if allowed(i)]
         fresh = [i for i in S.first_chance_pool(user, wanted, now=now) if allowed(i)]
-        fresh_ids = {i.review_id for i in fresh}
-        fresh = [i for i in fresh if i.review_id not in S.engaged_ids(user, fresh_ids)] if fresh else []
-        showable = S.showable({i.review_id for i in listed} | {i.review_id for i in fresh}, now=now)
-        listed = [i for i in listed if i.review_id in showable]
-        fresh = [i for i in fresh if i.review_id in showable]
-        page = S.arrange(
-            listed,
+        engaged = S.engaged_ids(user, [i.review_id for i in listed] + [i.review_id for i in fresh])
+        page = _arranged_showable(
+            [i for i in listed if i.review_id not in engaged],
+            [i for i in fresh if i.review_id not in engaged],
+            now=now,
             count=page_size,
             start=offset,
             window=[(row[1], row[2]) for row in served],
             shown_categories=[row[3] for row in served],
             targets=wanted.targets(),
-            first_chance=fresh,
         )
         served = served + [[i.review_id, i.author_id, i.product_id, i.category_id] for i in page]
         state.session, state.served = session, served[: P.SERVED_KEPT]
         if now - state.last_visit_at >= P.VISIT_RECORD_EVERY:
             state.last_visit_at = now
-        state.save(update_fields=["session", "served", "seen", "last_visit_at"])
+        state.save(update_fields=["session", "served", "last_visit_at", *(["seen"] if position else [])])
         shown_fresh = {i.review_id for i in page if i.reason == S.NEW}
         first_chance_shown(sorted(shown_fresh))
         end = offset + len(page)

@@ -57,6 +57,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import Follow, User  # noqa: E402
 from accounts.names import name_key  # noqa: E402
 from foryou import policy  # noqa: E402
+from foryou import selectors as foryou_selectors  # noqa: E402
 from foryou import services as foryou  # noqa: E402
 from foryou.models import CandidateList, FeedState  # noqa: E402
 from ranking import scoring  # noqa: E402
@@ -333,6 +334,19 @@ def fmt(ci: tuple[float, float, float]) -> str:
     return f"{ci[0]:.3f} [{ci[1]:.3f}, {ci[2]:.3f}]"
 
 
+def merged_list(user: User, own: CandidateList | None) -> list[list]:
+    """The candidates a page is drawn from, as feed_page merges them: the person's own list and
+    the shared pools of their interests, less their signals and what they voted on or saved."""
+    if own is None:
+        return []
+    items = foryou_selectors.merged(
+        map(foryou_selectors.Item.unpack, own.items),
+        *foryou_selectors.pools(foryou_selectors.pool_keys(foryou_selectors.interests(user, own))).values(),
+    )
+    left_out = set(own.excluded) | foryou_selectors.engaged_ids(user, [i.review_id for i in items])
+    return [i.packed() for i in items if i.review_id not in left_out and i.author_id != user.pk]
+
+
 def quality_eval(world: World, args) -> dict:
     began = time.monotonic()
     result = foryou.refresh(now=world.now, limit=10**6, budget=10**6)
@@ -343,7 +357,7 @@ def quality_eval(world: World, args) -> dict:
     # Diagnostic: the person's candidate list ordered without the prior's freshness term
     # (score - created/tau = ln(quality) + ln(affinity) + a constant), no diversity or mix.
     created = dict(ReviewScore.objects.values_list("review_id", "created_at"))
-    lists = dict(CandidateList.objects.values_list("user_id", "items"))
+    lists = CandidateList.objects.in_bulk(field_name="user_id")
     quality_mass = sum(q**1.5 for _, _, q in world.review.values())
     people = [p for p in world.people if world.held[p]]
     page_ms = []
@@ -368,7 +382,7 @@ def quality_eval(world: World, args) -> dict:
             "list_no_fresh": [
                 row[0]
                 for row in sorted(
-                    lists.get(person, []),
+                    merged_list(user, lists.get(person)),
                     key=lambda row: row[4] - created[row[0]].timestamp() / scoring.DISCOVER_TAU_SECONDS,
                     reverse=True,
                 )
