@@ -187,7 +187,7 @@ def campaign_invite(request: HttpRequest, pk: int) -> HttpResponse:
     names = request.POST.getlist("testers")
     users = list(User.objects.filter(username__in=names))
     if not names or len(users) != len(set(names)):
-        return _refuse(request, "testers: " + _("Choose testers from the list."), 400)
+        return _refuse(request, _("testers: choose testers from the list."), 400)
     back = reverse("brand-campaign", kwargs={"pk": campaign.pk})
     return _run(
         request,
@@ -204,7 +204,7 @@ def campaign_auto_invite(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = int(request.POST["count"]) if request.POST.get("count") else None
     except ValueError:
-        return _refuse(request, "count: " + _("Give a whole number of testers."), 400)
+        return _refuse(request, _("count: give a whole number of testers."), 400)
     back = reverse("brand-campaign", kwargs={"pk": campaign.pk})
     return _run(
         request,
@@ -260,7 +260,7 @@ def invitation_ship(request: HttpRequest, pk: int) -> HttpResponse:
 def member_invite(request: HttpRequest) -> HttpResponse:
     username = request.POST.get("username", "").strip()[:150]
     if not username:
-        return _refuse(request, "username: " + _("Give the username of the person to invite."), 400)
+        return _refuse(request, _("username: give the username of the person to invite."), 400)
     return _run(
         request,
         lambda: services.brand_member_invite(actor=request.user, username=username),
@@ -476,7 +476,7 @@ def tester_link(request: HttpRequest, pk: int) -> HttpResponse:
         Review.objects.filter(pk=form.cleaned_data["review"], author=request.user).first() if form.is_valid() else None
     )
     if review is None:
-        return _refuse(request, "review: " + _("Choose one of your own reviews."), 400)
+        return _refuse(request, _("review: choose one of your own reviews."), 400)
     return _run(
         request,
         lambda: services.invitation_link_review(invitation=invitation, review=review, actor=request.user),

@@ -221,3 +221,12 @@ def test_api_refusals_name_the_field_in_chinese(member, product, skincare):
     assert auto.json()["count"] == ["目前没有符合本次测评活动条件的测评官。共排除 1 位测评者：等级低于 Lv3 1 人。"]
     missing = client.get("/api/v1/brand/campaigns/999999/", HTTP_ACCEPT_LANGUAGE=ZH)
     assert missing.status_code == 404 and no_chinese_gap(missing.json()["detail"])
+
+
+def test_web_refusals_keep_the_field_name_and_read_in_chinese(member, product):
+    campaign = new_campaign(member, product)
+    client = logged_in(member)
+    unknown = get_zh(client, "brand-campaign-invite", campaign.pk, method="post", data={"testers": ["nobody"]})
+    assert unknown.status_code == 400 and "testers：请从列表中选择测评官。" in unknown.content.decode()
+    count = get_zh(client, "brand-campaign-auto", campaign.pk, method="post", data={"count": "many"})
+    assert count.status_code == 400 and "count：请填写测评官人数（整数）。" in count.content.decode()
