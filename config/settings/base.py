@@ -366,7 +366,7 @@ REST_FRAMEWORK = {
     # X-Forwarded-For; a forged header then cannot dodge the limits.
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "config.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
