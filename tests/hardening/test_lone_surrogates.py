@@ -22,7 +22,7 @@ def _post_raw_json(client, url: str, body: str):
 def test_an_invalid_choice_echoing_a_lone_surrogate_is_a_json_400_naming_the_field():
     review = ReviewFactory()
     client = client_for(UserFactory())
-    body = '{"review": %d, "reason": %s}' % (review.pk, LONE_SURROGATE_JSON)
+    body = f'{{"review": {review.pk}, "reason": {LONE_SURROGATE_JSON}}}'
 
     response = _post_raw_json(client, "/api/v1/reports/", body)
 
@@ -37,7 +37,7 @@ def test_an_invalid_choice_echoing_a_lone_surrogate_is_a_json_400_naming_the_fie
 def test_a_lone_surrogate_in_a_text_field_is_a_json_400_naming_the_field():
     review = ReviewFactory()
     client = client_for(UserFactory())
-    body = '{"review": %d, "reason": "spam", "note": %s}' % (review.pk, LONE_SURROGATE_JSON)
+    body = f'{{"review": {review.pk}, "reason": "spam", "note": {LONE_SURROGATE_JSON}}}'
 
     response = _post_raw_json(client, "/api/v1/reports/", body)
 
