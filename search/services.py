@@ -33,7 +33,7 @@ from reviews.models import Brand, Product, Review, Tag
 
 from . import dictionary
 from .models import SearchDocument
-from .text import compact, terms
+from .text import compact, has_han, terms
 
 Kind = SearchDocument.Kind
 BATCH = 1000
@@ -103,8 +103,11 @@ def _review_document(pk: int, title: str, body: str, product: str, brand: str, t
 def index_new_review(review: Review) -> None:
     """The document of a review just inserted (no tags, no score yet), in one statement: its
     title and body analysed here, its product's and brand's names copied as analysed from the
-    product's own document. Its tags arrive through review_tags_added."""
-    dictionary.ensure_loaded()
+    product's own document. Its tags arrive through review_tags_added. jieba's dictionary
+    matters only to Chinese text: a note without any is analysed without asking whether it is
+    current (a cache round trip)."""
+    if has_han(review.title) or has_han(review.body):
+        dictionary.ensure_loaded()
     docs = SearchDocument._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

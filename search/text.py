@@ -195,6 +195,11 @@ def add_words(words: Iterable[str]) -> bool:
     return added
 
 
+def has_han(text: str) -> bool:
+    """Whether `text` holds Chinese characters (the only text jieba's dictionary changes)."""
+    return bool(_HAN_RUN.search(text))
+
+
 def known_word(word: str) -> bool:
     return bool(_jieba().FREQ.get(fold(word)))
 
