@@ -19,6 +19,7 @@ What the declaration does not hold, because it is not a per-row expression:
   LEVEL_THRESHOLDS[level - 1]; or the community one (LEVEL_RULES): reputation >=
   that level's cut-off (the reputation of the last reviewer inside its share of active reviewers,
   computed by each full run, ranking.levels) with the rule's minimum reviews and helpful weight.
+  A level already held is kept within LEVEL_HYSTERESIS of its bar.
 - Stored figures are rounded to ROUND_DIGITS decimals, on both databases, so that re-running the
   job on unchanged data yields bit-identical values and `IS DISTINCT FROM` writes nothing.
 """
@@ -142,6 +143,11 @@ LEVEL_RULES = (
 LEVEL_MIN_COMMUNITY = 50
 # A cut-off is never below this: the community route needs some reputation.
 LEVEL_MIN_CUTOFF = 0.5
+# A level, once reached, is kept while this share more reputation would still reach it: a
+# cut-off that moved a little at the nightly run, or one not-helpful vote, does not take it away
+# (to be given back by the next helpful vote). Each level change re-weighs the reviewer's votes
+# and moves the prior of their reviews, so every flap rescores reviews.
+LEVEL_HYSTERESIS = 0.1
 
 
 def level_thresholds() -> list[float]:
@@ -159,9 +165,21 @@ def level_for(
     review_count: int = 0,
     helpful_weight: float = 0.0,
     cutoffs: dict[int, float] | None = None,
+    previous: int | None = None,
 ) -> int:
     """The highest level reached by the absolute route, or by the community route given the
-    current cut-offs (level -> reputation; None or missing: that route is closed)."""
+    current cut-offs (level -> reputation; None or missing: that route is closed). A reviewer
+    at level `previous` keeps it while LEVEL_HYSTERESIS more reputation would still reach it;
+    otherwise they fall to the highest level that reputation, with that margin, reaches."""
+    reached = _level_reached(reputation, review_count, helpful_weight, cutoffs)
+    if previous is None or reached >= previous:
+        return reached
+    return min(previous, _level_reached(reputation * (1 + LEVEL_HYSTERESIS), review_count, helpful_weight, cutoffs))
+
+
+def _level_reached(
+    reputation: float, review_count: int, helpful_weight: float, cutoffs: dict[int, float] | None
+) -> int:
     thresholds = level_thresholds()
     cutoffs = cutoffs or {}
     level = 1

@@ -32,23 +32,29 @@ SETTLE_ROUNDS = 3
 class StandingSteps:
     """Reviewer standings (reputation, counts, level), level cut-offs, and settling level changes."""
 
-    def _level_sql(self, row: str) -> str:
+    def _level_sql(self, row: str, previous: str) -> str:
         """SQL for the level of the standing figures `row` (reputation, review_count,
-        helpful_weight_received): scoring.level_for with the run's cut-offs."""
+        helpful_weight_received) of a reviewer at level `previous`: scoring.level_for with the
+        run's cut-offs, a level held kept within LEVEL_HYSTERESIS of its bar."""
+        reached = self._level_reached_sql(f"{row}.reputation", row)
+        held = self._level_reached_sql(f"{row}.reputation * {self.d.lit(1 + S.LEVEL_HYSTERESIS)}", row)
+        return f"CASE WHEN {reached} >= {previous} THEN {reached} WHEN {held} >= {previous} THEN {previous} ELSE {held} END"
+
+    def _level_reached_sql(self, reputation: str, row: str) -> str:
         lit, thresholds, cutoffs = self.d.lit, S.level_thresholds(), self.level_cutoffs
         whens = []
         for rule in reversed(S.LEVEL_RULES):
             routes = []
             if rule.level <= len(thresholds):
-                routes.append(f"{row}.reputation >= {lit(thresholds[rule.level - 1])}")
+                routes.append(f"{reputation} >= {lit(thresholds[rule.level - 1])}")
             if cutoffs.get(rule.level) is not None:
                 routes.append(
-                    f"({row}.reputation >= {lit(cutoffs[rule.level])} AND {row}.review_count >= {rule.min_reviews} "
+                    f"({reputation} >= {lit(cutoffs[rule.level])} AND {row}.review_count >= {rule.min_reviews} "
                     f"AND {row}.helpful_weight_received >= {lit(rule.min_helpful_weight)})"
                 )
             if routes:
                 whens.append(f"WHEN {' OR '.join(routes)} THEN {rule.level}")
-        return f"CASE {' '.join(whens)} ELSE 1 END" if whens else "1"
+        return f"(CASE {' '.join(whens)} ELSE 1 END)" if whens else "1"
 
     def level_cutoffs_full(self, result: RunResult) -> None:
         """Full runs: the community route's cut-offs from the reputations just computed
@@ -61,7 +67,7 @@ class StandingSteps:
         if cutoffs == self.level_cutoffs:
             return
         self.level_cutoffs = cutoffs
-        level = self._level_sql("st")
+        level = self._level_sql("st", "st.level")
         # (A reviewer whose level the standings just changed may move again: the level it carries
         # is the new one.)
         self.x(
@@ -82,7 +88,7 @@ class StandingSteps:
         """Recompute reputation and level; level changes land in rk_level_changed. Returns the
         number of standings whose reputation or counts changed."""
         d, lit, rnd = self.d, self.d.lit, self.d.rnd
-        level = self._level_sql("b")
+        level = self._level_sql("b", "b.old_level")
         moved = None
         if scope.table:
             # Only an author of a score row created in this run (it holds a quality of 0 before its

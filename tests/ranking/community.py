@@ -728,7 +728,8 @@ def _reputation(points: float) -> float:
     return S.reputation(points)
 
 
-def _standings(inputs: Inputs, now: datetime, scores: dict[int, dict]) -> dict[int, dict]:
+def _standings(inputs: Inputs, now: datetime, scores: dict[int, dict], level: dict[int, int]) -> dict[int, dict]:
+    """Each reviewer's standing from the scores, a reviewer at `level` keeping it within the hysteresis."""
     recent = now - timedelta(days=policy.TESTER_RECENT_DAYS)
     rows: dict[int, list] = defaultdict(list)
     for pk, score in scores.items():
@@ -750,7 +751,7 @@ def _standings(inputs: Inputs, now: datetime, scores: dict[int, dict]) -> dict[i
             "helpful_weight_received": helpful,
             "unhelpful_weight_received": S.rnd(sum(score["unhelpful_weight"] for _, score in mine)),
             "review_points": points,
-            "level": S.level_for(reputation, len(mine), helpful, cutoffs={}),
+            "level": S.level_for(reputation, len(mine), helpful, cutoffs={}, previous=level[uid]),
         }
     return standings
 
@@ -765,7 +766,7 @@ def oracle(inputs: Inputs, now: datetime, *, category_priors_refreshed: bool) ->
     level = {uid: inputs.stored_levels.get(uid, 1) for uid in inputs.users}
     weight_level, prior_level = dict(level), dict(level)
     scores = _scores(inputs, now, weight_level, prior_level, ties)
-    standings = _standings(inputs, now, scores)
+    standings = _standings(inputs, now, scores, level)
     changed = {uid for uid, st in standings.items() if st["level"] != level[uid]}
     rounds = 0
     while changed and rounds < SETTLE_ROUNDS:
@@ -774,7 +775,7 @@ def oracle(inputs: Inputs, now: datetime, *, category_priors_refreshed: bool) ->
             weight_level[uid] = prior_level[uid] = standings[uid]["level"]
         level = {uid: st["level"] for uid, st in standings.items()}
         scores = _scores(inputs, now, weight_level, prior_level, ties)
-        standings = _standings(inputs, now, scores)
+        standings = _standings(inputs, now, scores, level)
         changed = {uid for uid, st in standings.items() if st["level"] != level[uid]}
     for uid, st in standings.items():
         user = inputs.users[uid]

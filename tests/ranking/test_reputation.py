@@ -34,6 +34,35 @@ def test_reputation_follows_the_formula(product):
     assert st.level == S.level_for(st.reputation)
 
 
+def test_a_level_is_kept_within_the_hysteresis_margin_and_lost_below_it(product, monkeypatch):
+    def bars(level_2: float) -> None:
+        monkeypatch.setattr(S, "LEVEL_THRESHOLDS", [0, level_2, 100, 200, 300, 400, 500, 600, 700, 800])
+
+    review = make_review(product=product)
+    add_votes(review, helpful=3)
+    bars(1.0)
+    rerank(full=True)
+    reputation = standing(review.author).reputation
+    assert standing(review.author).level == 2
+    # The bar moves up past the reputation, as a community cut-off does at a nightly run, but
+    # within the margin: the level stays.
+    bars(reputation * (1 + S.LEVEL_HYSTERESIS) - 0.01)
+    assert S.level_for(reputation) == 1
+    rerank(full=True)
+    assert standing(review.author).level == 2
+    # Past the margin, the level is lost.
+    bars(reputation * (1 + S.LEVEL_HYSTERESIS) + 0.01)
+    rerank(full=True)
+    assert standing(review.author).level == 1
+    # Rising takes the bar itself.
+    bars(reputation + 0.01)
+    rerank(full=True)
+    assert standing(review.author).level == 1
+    bars(reputation)
+    rerank(full=True)
+    assert standing(review.author).level == 2
+
+
 def test_reputation_rises_and_falls(product):
     review = make_review(product=product)
     rerank(full=True)

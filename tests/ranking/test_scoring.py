@@ -37,6 +37,19 @@ def test_level_thresholds(reputation, level):
     assert S.level_for(reputation) == level
 
 
+def test_a_level_held_is_kept_within_the_hysteresis_margin():
+    # Level 3 needs 30: a level-3 reviewer keeps it down to 30 / 1.1, then falls to what the same
+    # margin still reaches (level 2 needs 10: kept down to 10 / 1.1).
+    assert S.LEVEL_HYSTERESIS == 0.1
+    assert S.level_for(27.3, previous=3) == 3
+    assert S.level_for(27.2, previous=3) == 2
+    assert S.level_for(27.2) == S.level_for(27.2, previous=2) == 2
+    assert S.level_for(9.1, previous=3) == 2
+    assert S.level_for(9.0, previous=3) == 1
+    assert S.level_for(31, previous=2) == 3  # rising needs the bar itself
+    assert S.level_for(29, previous=2) == 2
+
+
 def test_level_progress():
     progress = S.level_progress(20)
     assert (progress.level, progress.next_level, progress.next_threshold, progress.fraction) == (2, 3, 30, 0.5)

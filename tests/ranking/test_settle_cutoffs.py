@@ -29,7 +29,8 @@ def test_a_level_set_by_the_standings_then_moved_by_new_cutoffs_reaches_the_auth
     for extra, riser in enumerate(risers):
         for n in range(5):
             review = make_review(author=riser, product=ProductFactory(category=category))
-            add_votes(review, helpful=2 + (extra if n == 0 else 0))
+            # (Apart by more than the levels' hysteresis, so the new cut-offs move one of them down.)
+            add_votes(review, helpful=2 + (3 * extra if n == 0 else 0))
     rerank(full=True)
     levels = dict(ReviewerStanding.objects.values_list("user_id", "level"))
     if not any(levels[riser.pk] < 5 for riser in risers):
