@@ -93,18 +93,30 @@ class Interests:
         return {c: (1 - P.DISCOVERY_SHARE) * w / total for c, w in weights.items()}
 
 
-def interests(user: User, candidates: CandidateList | None = None) -> Interests:
-    chosen = frozenset(user.interest_categories.values_list("pk", flat=True))
-    tags = frozenset(TagInterest.objects.filter(user=user).values_list("tag_id", flat=True))
+CHOSEN, FOLLOWED_TAG = "chosen", "tag"  # row kinds of what_they_told_us besides ShowLess kinds
+
+
+def what_they_told_us(user: User, candidates: CandidateList | None = None) -> tuple[Interests, dict[str, set[int]]]:
+    """The person's interests (chosen categories, #tags, and the categories their list inferred)
+    and their "show less" choices, by one statement."""
+    chosen = User.interest_categories.through
+    sql = f"""
+        SELECT %s, category_id FROM {chosen._meta.db_table} WHERE user_id = %s
+        UNION ALL SELECT %s, tag_id FROM {TagInterest._meta.db_table} WHERE user_id = %s
+        UNION ALL SELECT kind, target_id FROM {ShowLess._meta.db_table} WHERE user_id = %s
+    """  # noqa: S608  # nosec B608 - table names from the models, values as parameters
+    found: dict[str, set[int]] = {kind: set() for kind in (CHOSEN, FOLLOWED_TAG, *ShowLess.Kind.values)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CHOSEN, user.pk, FOLLOWED_TAG, user.pk, user.pk])
+        for kind, target in cursor.fetchall():
+            found[kind].add(int(target))
     inferred = {int(k): float(v) for k, v in (candidates.categories if candidates else {}).items()}
-    return Interests(chosen, tags, inferred)
+    wanted = Interests(frozenset(found.pop(CHOSEN)), frozenset(found.pop(FOLLOWED_TAG)), inferred)
+    return wanted, found
 
 
-def show_less(user: User) -> dict[str, set[int]]:
-    found: dict[str, set[int]] = {kind: set() for kind in ShowLess.Kind.values}
-    for kind, target in ShowLess.objects.filter(user=user).values_list("kind", "target_id"):
-        found[kind].add(target)
-    return found
+def interests(user: User, candidates: CandidateList | None = None) -> Interests:
+    return what_they_told_us(user, candidates)[0]
 
 
 def seen_recently(state: FeedState | None, now: datetime) -> set[int]:

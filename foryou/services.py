@@ -765,8 +765,7 @@ def feed_page(
             if served:
                 state.seen = _seen_with(state.seen, [row[0] for row in served], now)
         candidates = CandidateList.objects.filter(user=user).first() or candidates_build(user=user, now=now)
-        wanted = S.interests(user, candidates)
-        less = S.show_less(user)
+        wanted, less = S.what_they_told_us(user, candidates)
         hidden = S.seen_recently(state, now) | {row[0] for row in served} | set(candidates.excluded)
 
         me = user.pk
