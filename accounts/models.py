@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .names import TOO_SIMILAR, name_key, name_problem, normalise_name, stored_key
+from .notifications import words as notification_words
 
 MODERATORS_GROUP = "moderators"
 
@@ -161,3 +162,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+    # What the reader sees: worded now, in the active language, from kind and data (stored title
+    # and body when there is no text for it; accounts.notifications).
+    @property
+    def shown_title(self) -> str:
+        return notification_words(self.kind, self.data, title=self.title, body=self.body)[0]
+
+    @property
+    def shown_body(self) -> str:
+        return notification_words(self.kind, self.data, title=self.title, body=self.body)[1]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from config.images import process_photo
 from config.validation import check_fields
 
+from . import notifications as notification_texts
 from .models import Follow, Notification, User
 from .names import TOO_SIMILAR, name_key, name_problem, normalise_name
 
@@ -113,14 +114,11 @@ def follow_create(*, follower: User, followee: User) -> bool:
         raise ValidationError({"username": [_("You cannot follow yourself.")]})
     _follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
     if created:
-        with in_language_of(followee):
-            title = _("%(name)s started following you") % {"name": follower.public_name}
         notify(
             recipient=followee,
             kind=Notification.Kind.NEW_FOLLOWER,
-            title=title,
             url=f"/u/{follower.username}/",
-            data={"follower": follower.username},
+            data={"follower": follower.username, "follower_name": follower.public_name},
         )
     return created
 
@@ -138,11 +136,22 @@ def in_language_of(user: User) -> translation.override:
 
 
 def notify(
-    *, recipient: User, kind: str, title: str, body: str = "", url: str = "", data: dict | None = None
+    *, recipient: User, kind: str, title: str = "", body: str = "", url: str = "", data: dict | None = None
 ) -> Notification:
     """Create an in-app notification. Callers run it inside their own transaction, so the
-    notification exists exactly when the change it announces does."""
-    return Notification.objects.create(recipient=recipient, kind=kind, title=title, body=body, url=url, data=data or {})
+    notification exists exactly when the change it announces does.
+
+    Without a title, the title (and the body, unless the text keeps the one given: someone's own
+    words) are the kind's registered text (accounts.notifications) in the recipient's language;
+    the same text words it again, in the reader's language, each time it is shown."""
+    data = data or {}
+    if not title:
+        with in_language_of(recipient):
+            rendered = notification_texts.render(kind, data)
+        if rendered is None:
+            raise ValueError(f"No text is registered for a {kind} notification with this data: {sorted(data)}")
+        title, body = rendered[0], body if rendered[1] is None else rendered[1]
+    return Notification.objects.create(recipient=recipient, kind=kind, title=title, body=body, url=url, data=data)
 
 
 def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:

@@ -10,6 +10,7 @@ class BrandsConfig(AppConfig):
     def ready(self) -> None:
         # Links a tester's new review to their campaign, without the reviews app importing this
         # one. (The brand vote veto lives in the vote path, reviews.services._vote_write.)
-        from . import receivers, signals  # noqa: F401
+        from . import notifications, receivers, signals  # noqa: F401
 
         receivers.connect()
+        notifications.connect()

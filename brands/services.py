@@ -20,19 +20,20 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from accounts.models import Notification, User
 from accounts.names import TOO_SIMILAR, name_key, name_problem, normalise_name
-from accounts.services import in_language_of, notify
+from accounts.services import notify
 from config.tasks import enqueue_on_commit
 from ranking import services as ranking_services
 from ranking.models import TesterEvent
 from reviews import services as review_services
 from reviews.models import Brand, BrandMembership, Category, HelpfulVote, Product, Review
+from reviews.notifications import names_data
 
 from . import emails, policy, selectors
 from .models import Campaign, CampaignEvent, Invitation, InvitationEmail, MembershipInvitation
@@ -93,11 +94,6 @@ def _brand_url() -> str:
 
 
 # --- brands and products -----------------------------------------------------------------------
-
-
-def _short_date(moment: datetime) -> str:
-    """A day as the active language writes it briefly (Dec 7, 12月7日)."""
-    return formats.date_format(moment, _("M j"))
 
 
 @transaction.atomic
@@ -213,18 +209,17 @@ def brand_member_invite(*, actor: User, username: str) -> MembershipInvitation:
             }
         ) from None
     _event(CampaignEvent.Kind.MEMBER_INVITED, brand=brand, actor=actor, data={"username": username}, now=now)
-    with in_language_of(invitee):
-        notify(
-            recipient=invitee,
-            kind=Notification.Kind.OTHER,
-            title=_("%(brand)s invites you to speak for it on Candor") % {"brand": brand.name},
-            body=_(
-                "Accept to manage its products and tester campaigns with its other members, or decline. "
-                "Members of a brand cannot vote on reviews of its products or test products."
-            ),
-            url=_invitations_url(),
-            data={"brand": brand.slug, "membership_invitation": invitation.pk},
-        )
+    notify(
+        recipient=invitee,
+        kind=Notification.Kind.OTHER,
+        url=_invitations_url(),
+        data={
+            "text": "brand_member_invited",
+            "brand": brand.slug,
+            "brand_names": names_data(brand),
+            "membership_invitation": invitation.pk,
+        },
+    )
     return invitation
 
 
@@ -315,14 +310,18 @@ def brand_invitation_accept(*, user: User, invitation: MembershipInvitation) -> 
         now=now,
     )
     if inv.invited_by is not None:
-        with in_language_of(inv.invited_by):
-            notify(
-                recipient=inv.invited_by,
-                kind=Notification.Kind.OTHER,
-                title=_("%(name)s joined %(brand)s") % {"name": user.public_name, "brand": brand.name},
-                url=_brand_url(),
-                data={"brand": brand.slug, "membership_invitation": inv.pk},
-            )
+        notify(
+            recipient=inv.invited_by,
+            kind=Notification.Kind.OTHER,
+            url=_brand_url(),
+            data={
+                "text": "brand_member_joined",
+                "brand": brand.slug,
+                "brand_names": names_data(brand),
+                "name": user.public_name,
+                "membership_invitation": inv.pk,
+            },
+        )
     return membership
 
 
@@ -439,14 +438,16 @@ def brand_member_remove(*, actor: User, username: str) -> None:
     kind = CampaignEvent.Kind.MEMBER_LEFT if target.user_id == actor.pk else CampaignEvent.Kind.MEMBER_REMOVED
     _event(kind, brand=owner.brand, actor=actor, data={"username": username})
     if target.user_id != actor.pk:
-        with in_language_of(target.user):
-            notify(
-                recipient=target.user,
-                kind=Notification.Kind.OTHER,
-                title=_("You no longer speak for %(brand)s on Candor") % {"brand": owner.brand.name},
-                body=_("%(name)s, an owner of the brand, removed you from it.") % {"name": actor.public_name},
-                data={"brand": owner.brand.slug},
-            )
+        notify(
+            recipient=target.user,
+            kind=Notification.Kind.OTHER,
+            data={
+                "text": "brand_member_removed",
+                "brand": owner.brand.slug,
+                "brand_names": names_data(owner.brand),
+                "by_name": actor.public_name,
+            },
+        )
 
 
 @transaction.atomic
@@ -484,20 +485,18 @@ def brand_verify(*, moderator: User, brand: Brand, verified: bool = True, note: 
     kind = CampaignEvent.Kind.BRAND_VERIFIED if verified else CampaignEvent.Kind.BRAND_UNVERIFIED
     _event(kind, brand=brand, actor=moderator, data={"note": note})
     for membership in BrandMembership.objects.filter(brand=brand).select_related("user"):
-        with in_language_of(membership.user):
-            title = (
-                _("%(brand)s is verified: you can run tester campaigns")
-                if verified
-                else _("%(brand)s is no longer verified")
-            ) % {"brand": brand.name}
-            notify(
-                recipient=membership.user,
-                kind=Notification.Kind.MODERATION,
-                title=title,
-                body=note,
-                url=_brand_url(),
-                data={"brand": brand.slug, "verified": verified},
-            )
+        notify(
+            recipient=membership.user,
+            kind=Notification.Kind.MODERATION,
+            body=note,
+            url=_brand_url(),
+            data={
+                "text": "brand_verification",
+                "brand": brand.slug,
+                "brand_names": names_data(brand),
+                "verified": verified,
+            },
+        )
     return locked
 
 
@@ -728,20 +727,20 @@ def campaign_invite(
             data={"tester": tester.username, "by_candor": by_candor, "match_score": invitation.match_score},
             now=now,
         )
-        with in_language_of(tester):
-            notify(
-                recipient=tester,
-                kind=Notification.Kind.INVITATION,
-                title=_("%(brand)s invites you to test %(product)s")
-                % {"brand": brand.name, "product": campaign.product.name},
-                body=_(
-                    "Free to keep; review it honestly within %(days)s days of receiving it, or decline. "
-                    "Answer by %(date)s."
-                )
-                % {"days": campaign.review_days, "date": _short_date(campaign.invite_closes_at)},
-                url=f"/tester/#invitation-{invitation.pk}",
-                data={"invitation": invitation.pk, "campaign": campaign.pk},
-            )
+        notify(
+            recipient=tester,
+            kind=Notification.Kind.INVITATION,
+            url=f"/tester/#invitation-{invitation.pk}",
+            data={
+                "text": "tester_invited",
+                "invitation": invitation.pk,
+                "campaign": campaign.pk,
+                "brand_names": names_data(brand),
+                "product_names": names_data(campaign.product),
+                "review_days": campaign.review_days,
+                "answer_by": campaign.invite_closes_at.isoformat(),
+            },
+        )
         _email_later(invitation, InvitationEmail.Template.INVITATION)
         invitations.append(invitation)
     return invitations
@@ -859,21 +858,19 @@ def invitation_ship(*, member: User, invitation: Invitation, tracking: str = "")
         data={"tracking": tracking.strip()},
         now=now,
     )
-    with in_language_of(inv.tester):
-        body = _("Mark it received when it arrives; your review is due %(days)s days after that.") % {
-            "days": inv.campaign.review_days
-        }
-        if tracking.strip():
-            body += " " + _("Tracking: %(tracking)s") % {"tracking": tracking.strip()}
-        notify(
-            recipient=inv.tester,
-            kind=Notification.Kind.INVITATION,
-            title=_("%(brand)s shipped your %(product)s")
-            % {"brand": inv.campaign.brand.name, "product": inv.campaign.product.name},
-            body=body,
-            url=f"/tester/#invitation-{inv.pk}",
-            data={"invitation": inv.pk},
-        )
+    notify(
+        recipient=inv.tester,
+        kind=Notification.Kind.INVITATION,
+        url=f"/tester/#invitation-{inv.pk}",
+        data={
+            "text": "tester_shipped",
+            "invitation": inv.pk,
+            "brand_names": names_data(inv.campaign.brand),
+            "product_names": names_data(inv.campaign.product),
+            "review_days": inv.campaign.review_days,
+            "tracking": tracking.strip(),
+        },
+    )
     inv.refresh_from_db()
     return inv
 
@@ -1038,19 +1035,18 @@ def invitations_assume_received(*, now: datetime | None = None, batch: int = 500
                 data={"due_at": due.isoformat(), "assumed": True},
                 now=now,
             )
-            with in_language_of(inv.tester):
-                notify(
-                    recipient=inv.tester,
-                    kind=Notification.Kind.INVITATION,
-                    title=_("We take it your %(product)s has arrived") % {"product": inv.campaign.product.name},
-                    body=_(
-                        "It was shipped %(days)s days ago. Your review is due %(date)s. "
-                        "If it never arrived, tell the brand or a moderator."
-                    )
-                    % {"days": policy.ASSUME_RECEIVED_DAYS, "date": _short_date(due)},
-                    url=f"/tester/#invitation-{inv.pk}",
-                    data={"invitation": inv.pk},
-                )
+            notify(
+                recipient=inv.tester,
+                kind=Notification.Kind.INVITATION,
+                url=f"/tester/#invitation-{inv.pk}",
+                data={
+                    "text": "tester_assumed_received",
+                    "invitation": inv.pk,
+                    "product_names": names_data(inv.campaign.product),
+                    "days": policy.ASSUME_RECEIVED_DAYS,
+                    "due_at": due.isoformat(),
+                },
+            )
             done.append(pk)
     return done
 
@@ -1076,18 +1072,16 @@ def invitations_mark_overdue(*, now: datetime | None = None, batch: int = 500) -
                 continue
             inv = Invitation.objects.select_related("campaign__brand", "campaign__product", "tester").get(pk=pk)
             _event(CampaignEvent.Kind.OVERDUE, brand=inv.campaign.brand, campaign=inv.campaign, invitation=inv, now=now)
-            with in_language_of(inv.tester):
-                notify(
-                    recipient=inv.tester,
-                    kind=Notification.Kind.INVITATION,
-                    title=_("Your review of %(product)s is overdue") % {"product": inv.campaign.product.name},
-                    body=_(
-                        "Overdue reviews count against your completion rate and your tester status. "
-                        "Write it now: it will still be linked, honestly, whatever you think of the product."
-                    ),
-                    url=f"/tester/#invitation-{inv.pk}",
-                    data={"invitation": inv.pk},
-                )
+            notify(
+                recipient=inv.tester,
+                kind=Notification.Kind.INVITATION,
+                url=f"/tester/#invitation-{inv.pk}",
+                data={
+                    "text": "tester_overdue",
+                    "invitation": inv.pk,
+                    "product_names": names_data(inv.campaign.product),
+                },
+            )
             _apply_overdue_rule(inv, now)
             _email_later(inv, InvitationEmail.Template.OVERDUE)
             done.append(pk)
@@ -1147,16 +1141,17 @@ def reminder_claim(*, invitation_id: int, now: datetime | None = None) -> Invita
         return None
     inv = Invitation.objects.select_related("campaign__brand", "campaign__product", "tester").get(pk=invitation_id)
     _event(CampaignEvent.Kind.REMINDER_SENT, brand=inv.campaign.brand, campaign=inv.campaign, invitation=inv, now=now)
-    with in_language_of(inv.tester):
-        notify(
-            recipient=inv.tester,
-            kind=Notification.Kind.INVITATION,
-            title=_("Your review of %(product)s is due %(date)s")
-            % {"product": inv.campaign.product.name, "date": _short_date(inv.due_at)},
-            body=_("Say what you honestly think, good or bad: that is all a tester owes."),
-            url=f"/tester/#invitation-{inv.pk}",
-            data={"invitation": inv.pk},
-        )
+    notify(
+        recipient=inv.tester,
+        kind=Notification.Kind.INVITATION,
+        url=f"/tester/#invitation-{inv.pk}",
+        data={
+            "text": "tester_reminder",
+            "invitation": inv.pk,
+            "product_names": names_data(inv.campaign.product),
+            "due_at": inv.due_at.isoformat(),
+        },
+    )
     _email_later(inv, InvitationEmail.Template.REMINDER, enqueue=False)
     return inv
 

@@ -27,6 +27,8 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import notifications, signals  # noqa: F401 - connects the receivers
+
+        notifications.connect()
 
         post_migrate.connect(grant_moderator_permissions, sender=self)

@@ -34,10 +34,8 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
-from django.utils.functional import lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts import services as account_services
 from accounts.models import Notification, User
@@ -46,6 +44,7 @@ from ranking import services as ranking_services
 from ranking.models import FraudFlag, ReviewScore
 from reviews import services as review_services
 from reviews.models import BrandMembership, Category, Comment, Review
+from reviews.notifications import names_data
 
 from . import trust
 from .models import (
@@ -59,6 +58,7 @@ from .models import (
     QueueItem,
     Report,
 )
+from .notifications import UNDO_REASONS, account_text
 
 Action = AuditEntry.Action
 
@@ -312,10 +312,6 @@ _REFUSED_TRANSITIONS = {
     "remove": gettext_lazy("This %(what)s is %(status)s; it cannot be removed."),
     "restore": gettext_lazy("This %(what)s is %(status)s; it cannot be restored."),
 }
-_UNDO_REASONS = {
-    "hide": gettext_lazy("Undid the hide (a moderator's mistake)."),
-    "remove": gettext_lazy("Undid the removal (a moderator's mistake)."),
-}
 
 
 def _kind(what: str) -> str:
@@ -339,33 +335,20 @@ def _transition(action: str, current: str, what: str) -> str:
     return new_status
 
 
-# What the author of moderated content is told, by (what, new status): the headline and the body.
-_CONTENT_NOTICES = {
-    ("review", "hidden"): gettext_lazy("Your review was hidden by a moderator"),
-    ("review", "removed"): gettext_lazy("Your review was removed by a moderator"),
-    ("review", "published"): gettext_lazy("Your review is visible again"),
-    ("comment", "hidden"): gettext_lazy("Your comment was hidden by a moderator"),
-    ("comment", "removed"): gettext_lazy("Your comment was removed by a moderator"),
-    ("comment", "published"): gettext_lazy("Your comment is visible again"),
-}
-_CONTENT_BODIES = {
-    "hidden": gettext_lazy("“%(title)s” is no longer shown to others; you can still see it. Reason: %(reason)s"),
-    "removed": gettext_lazy("“%(title)s” was removed. Reason: %(reason)s"),
-    "published": gettext_lazy("A moderator restored “%(title)s”. %(reason)s"),
-}
-
-
-def _tell_author_about_content(*, author: User, what: str, title: str, new_status: str, reason: str, url: str) -> None:
+def _tell_author_about_content(
+    *, author: User, what: str, title: str, new_status: str, reason: str, url: str, undo: str = ""
+) -> None:
+    """What the author is told: moderation.notifications words it (`undo`: the decision undone,
+    whose reason is ours and worded in the reader's language)."""
     with in_language_of(author):
         reason = str(reason)
-        notify(
-            recipient=author,
-            kind=Notification.Kind.MODERATION,
-            title=str(_CONTENT_NOTICES[what, new_status]),
-            body=str(_CONTENT_BODIES[new_status]) % {"title": title, "reason": reason},
-            url=url,
-            data={what: True, "status": new_status, "reason": reason},
-        )
+    data = {what: True, "text": "content_decision", "what": what, "status": new_status, "title": title}
+    notify(
+        recipient=author,
+        kind=Notification.Kind.MODERATION,
+        url=url,
+        data={**data, "reason": reason, **({"undo": undo} if undo else {})},
+    )
 
 
 @transaction.atomic
@@ -525,7 +508,8 @@ def decision_undo(*, entry: AuditEntry, moderator: User) -> Review | Comment:
         for item_id in item_ids:
             _refresh_item(item_id)
     # Lazy: the audit entry keeps the moderator's language, the author is told in theirs.
-    reason = _UNDO_REASONS["hide" if entry.action in (Action.REVIEW_HIDE, Action.COMMENT_HIDE) else "remove"]
+    undone = "hide" if entry.action in (Action.REVIEW_HIDE, Action.COMMENT_HIDE) else "remove"
+    reason = UNDO_REASONS[undone]
     audit_record(
         actor=moderator,
         action=REVIEW_AUDIT["restore"] if what == "review" else COMMENT_AUDIT["restore"],
@@ -542,7 +526,7 @@ def decision_undo(*, entry: AuditEntry, moderator: User) -> Review | Comment:
             locked.get_absolute_url() if what == "review" else f"{locked.review.get_absolute_url()}#comment-{locked.pk}"
         )
         _tell_author_about_content(
-            author=locked.author, what=what, title=title, new_status="published", reason=reason, url=url
+            author=locked.author, what=what, title=title, new_status="published", reason=reason, url=url, undo=undone
         )
     return locked
 
@@ -564,23 +548,15 @@ def _member_state(member: User) -> dict:
     return {"is_active": member.is_active, "suspended_until": member.suspended_until}
 
 
-def _suspension_title(days: int) -> str:
-    return ngettext(
-        "Your account is suspended for %(days)s day", "Your account is suspended for %(days)s days", days
-    ) % {"days": days}
-
-
-def _tell_member(member: User, title, body, data: dict) -> None:
-    """`title` and `body` may be lazy: they are written in the member's language."""
-    with in_language_of(member):
-        notify(
-            recipient=member,
-            kind=Notification.Kind.MODERATION,
-            title=str(title),
-            body=str(body),
-            url=f"/u/{member.username}/",
-            data=data,
-        )
+def _tell_member(member: User, data: dict) -> None:
+    """What the member is told of a decision on their account (data["action"]): worded by
+    moderation.notifications."""
+    notify(
+        recipient=member,
+        kind=Notification.Kind.MODERATION,
+        url=f"/u/{member.username}/",
+        data={"text": account_text(data["action"]), **data},
+    )
 
 
 @transaction.atomic
@@ -598,7 +574,7 @@ def user_warn(*, user: User, moderator: User, reason: str) -> AuditEntry:
         before=_member_state(member),
         after=_member_state(member),
     )
-    _tell_member(member, gettext_lazy("A warning from the moderators"), reason, {"action": "warn", "reason": reason})
+    _tell_member(member, {"action": "warn", "reason": reason})
     return entry
 
 
@@ -609,8 +585,6 @@ def _change_member(
     action: str,
     reason: str,
     change: Callable[..., User],
-    title: str,
-    body: str | None = None,
     after_extra: dict | None = None,
     data_extra: dict | None = None,
 ) -> User:
@@ -631,9 +605,7 @@ def _change_member(
         after={**_member_state(member), **(after_extra or {})},
     )
     verb = str(action).removeprefix("user_")
-    _tell_member(
-        member, title, reason if body is None else body, {"action": verb, **(data_extra or {}), "reason": reason}
-    )
+    _tell_member(member, {"action": verb, **(data_extra or {}), "reason": reason})
     return member
 
 
@@ -652,14 +624,8 @@ def user_suspend(*, user: User, moderator: User, days: int, reason: str) -> User
         action=Action.USER_SUSPEND,
         reason=reason,
         change=partial(account_services.user_suspend, until=until),
-        title=lazy(_suspension_title, str)(days),
-        body=format_lazy(
-            gettext_lazy("Until {until} UTC you cannot post, comment or vote. Reason: {reason}"),
-            until=f"{until:%Y-%m-%d %H:%M}",
-            reason=reason,
-        ),
         after_extra={"days": days},
-        data_extra={"until": until.isoformat()},
+        data_extra={"until": until.isoformat(), "days": days},
     )
 
 
@@ -675,7 +641,6 @@ def user_unsuspend(*, user: User, moderator: User, reason: str) -> User:
         action=Action.USER_UNSUSPEND,
         reason=reason,
         change=account_services.user_unsuspend,
-        title=gettext_lazy("Your suspension has been lifted"),
     )
 
 
@@ -692,7 +657,6 @@ def user_ban(*, user: User, moderator: User, reason: str) -> User:
         action=Action.USER_BAN,
         reason=reason,
         change=account_services.user_deactivate,
-        title=gettext_lazy("Your account has been banned"),
     )
 
 
@@ -708,7 +672,6 @@ def user_unban(*, user: User, moderator: User, reason: str) -> User:
         action=Action.USER_UNBAN,
         reason=reason,
         change=account_services.user_reactivate,
-        title=gettext_lazy("Your account is active again"),
     )
 
 
@@ -756,16 +719,17 @@ def review_feature(*, review: Review, moderator: User, until: datetime, reason: 
         after={"featured_until": score.featured_until},
     )
     if before["featured_until"] is None or before["featured_until"] <= timezone.now():
-        with in_language_of(review.author):
-            notify(
-                recipient=review.author,
-                kind=Notification.Kind.MODERATION,
-                title=_("Your review is featured in Discover"),
-                body=_("“%(title)s” is featured until %(date)s.")
-                % {"title": review.title, "date": f"{until:%Y-%m-%d}"},
-                url=review.get_absolute_url(),
-                data={"review": review.pk, "featured_until": until.isoformat()},
-            )
+        notify(
+            recipient=review.author,
+            kind=Notification.Kind.MODERATION,
+            url=review.get_absolute_url(),
+            data={
+                "text": "review_featured",
+                "review": review.pk,
+                "review_title": review.title,
+                "featured_until": until.isoformat(),
+            },
+        )
     return score
 
 
@@ -961,15 +925,19 @@ def editors_picks_set(
     for review_id in ids:
         if review_id not in current:
             review = reviews[review_id]
-            with in_language_of(review.author):
-                notify(
-                    recipient=review.author,
-                    kind=Notification.Kind.MODERATION,
-                    title=_("Your review is an editor's pick in %(category)s") % {"category": category.name},
-                    body=_("“%(title)s” was chosen by Candor's editors.") % {"title": review.title},
-                    url=review.get_absolute_url(),
-                    data={"review": review_id, "category": category.slug, "editors_pick": True},
-                )
+            notify(
+                recipient=review.author,
+                kind=Notification.Kind.MODERATION,
+                url=review.get_absolute_url(),
+                data={
+                    "text": "editors_pick",
+                    "review": review_id,
+                    "review_title": review.title,
+                    "category": category.slug,
+                    "category_names": names_data(category),
+                    "editors_pick": True,
+                },
+            )
     return rows
 
 

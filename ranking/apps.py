@@ -6,4 +6,6 @@ class RankingConfig(AppConfig):
     verbose_name = "Ranking"
 
     def ready(self) -> None:
-        from . import scoring, signals  # noqa: F401 - binds the formula's constants; connects the receivers
+        from . import notifications, scoring, signals  # noqa: F401 - binds the formula's constants; connects the receivers
+
+        notifications.connect()

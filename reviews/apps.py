@@ -35,6 +35,7 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(ensure_moderators_group, sender=self)
-        from . import signals
+        from . import notifications, signals
 
         signals.connect()
+        notifications.connect()

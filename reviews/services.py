@@ -15,10 +15,10 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 from accounts.models import Notification, User
-from accounts.services import in_language_of, notify
+from accounts.services import notify
 from config.images import ProcessedPhoto, process_photo
 from config.validation import check_fields
 
@@ -507,18 +507,11 @@ def _notify_helpful_milestone(review_id: int, count: int) -> None:
         data__milestone=count,
     ).exists():
         return
-    with in_language_of(review.author):
-        title = ngettext(
-            "%(count)s person found your review helpful", "%(count)s people found your review helpful", count
-        ) % {"count": count}
-        body = gettext("“%(title)s”") % {"title": review.title}
     notify(
         recipient=review.author,
         kind=Notification.Kind.HELPFUL_MILESTONE,
-        title=title,
-        body=body,
         url=review.get_absolute_url(),
-        data={"review": review.pk, "milestone": count},
+        data={"review": review.pk, "milestone": count, "review_title": review.title},
     )
 
 
@@ -535,15 +528,12 @@ def comment_create(*, author: User, review: Review, body: str) -> Comment:
     comment.save(force_insert=True)
     _bump(review.pk, comment_count=1)
     if review.author_id != author.pk:
-        with in_language_of(review.author):
-            title = gettext("%(name)s commented on your review") % {"name": author.public_name}
         notify(
             recipient=review.author,
             kind=Notification.Kind.COMMENT,
-            title=title,
             body=body[:200],
             url=f"{review.get_absolute_url()}#comment-{comment.pk}",
-            data={"review": review.pk, "comment": comment.pk, "by": author.username},
+            data={"review": review.pk, "comment": comment.pk, "by": author.username, "by_name": author.public_name},
         )
     return comment
 

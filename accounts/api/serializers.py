@@ -129,6 +129,9 @@ class FollowStateSerializer(serializers.Serializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # Worded in the request's language from kind and data (accounts.notifications).
+    title = serializers.CharField(source="shown_title", read_only=True)
+    body = serializers.CharField(source="shown_body", read_only=True)
     is_read = serializers.SerializerMethodField()
 
     class Meta:

@@ -14,7 +14,10 @@ def test_new_follower_is_notified_once(user, auth_client):
     auth_client.put("/api/v1/users/star/follow/")
     notes = client_for(star).get("/api/v1/me/notifications/").json()["results"]
     assert len(notes) == 1
-    assert notes[0]["kind"] == "new_follower" and notes[0]["data"] == {"follower": user.username}
+    assert notes[0]["kind"] == "new_follower" and notes[0]["data"] == {
+        "follower": user.username,
+        "follower_name": user.public_name,
+    }
     assert notes[0]["is_read"] is False
 
 
