@@ -13,6 +13,8 @@ from rest_framework.test import APIClient
 from config.outages import OutageLog
 from tests.factories import UserFactory
 
+SEEDED_ONCE = ("tests/reviews/test_seed_demo.py", "tests/reviews/test_seed_demo_first_run.py")
+
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
@@ -28,6 +30,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("browser"))
         if item.nodeid.startswith("tests/hardening/test_worker_faults.py"):
             item.add_marker(pytest.mark.xdist_group("worker-faults"))
+        # A seeded demo community is built once per class or module of these, so once per worker
+        # that runs one of their tests: all on one worker, it is seeded once.
+        if item.nodeid.startswith(SEEDED_ONCE):
+            item.add_marker(pytest.mark.xdist_group("seed-demo"))
         if "postgres" in item.keywords and not settings.USING_POSTGRES:
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not settings.REDIS_URL:
