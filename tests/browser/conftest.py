@@ -4,10 +4,15 @@ The browser is never downloaded: it must be /usr/bin/chromium (scripts/test.sh i
 apt-get when missing and run as root); without it these tests are skipped with that reason.
 """
 
+import copy
 import re
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connection
 
 from tests.conftest import SCREENSHOTS
 
@@ -85,6 +90,50 @@ def page(browser, live_server, request):
     # 4xx answers to deliberate bad input show up as console errors; only real script errors fail.
     script_errors = [e for e in errors if "Failed to load resource" not in e]
     assert not script_errors, script_errors
+
+
+@pytest.fixture(scope="module")
+def built_once():
+    """What `community_of` keeps for a module: the database and media files as its first test
+    built them, and what the build returned."""
+    kept = {}
+    yield kept
+    if "database" in kept:
+        kept["database"].close()
+
+
+@pytest.fixture
+def community_of(built_once, transactional_db):
+    """`community_of(make)` in a module's community fixture returns `make()` as it was built.
+
+    The community is the same for every test of a module, and building it (members, reviews
+    with photos through the services, a rerank) costs more than most of these tests. On the
+    embedded SQLite, whose in-memory database the live server shares, the module's first test
+    builds it; the database (every table, the full-text index and the id sequences included)
+    and the media files are then kept, and each later test starts from a copy of them, as if
+    it had built them itself, with its own copy of the returned rows. Elsewhere (PostgreSQL)
+    each test builds its own."""
+
+    def provide(make):
+        if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+            return make()
+        connection.ensure_connection()
+        media = Path(settings.MEDIA_ROOT)
+        if "database" not in built_once:
+            built = make()
+            database = sqlite3.connect(":memory:")
+            connection.connection.backup(database)
+            kept_media = Path(built_once.setdefault("media", str(media) + "-built"))
+            if media.exists():
+                shutil.copytree(media, kept_media)
+            built_once.update(database=database, built=built)
+        else:
+            built_once["database"].backup(connection.connection)
+            if Path(built_once["media"]).exists():
+                shutil.copytree(built_once["media"], media, dirs_exist_ok=True)
+        return copy.deepcopy(built_once["built"])
+
+    return provide
 
 
 @pytest.fixture

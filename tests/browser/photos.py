@@ -1,5 +1,6 @@
 """Believable product photos drawn with Pillow, so browser tests and screenshots need no downloads."""
 
+import functools
 import io
 import random
 
@@ -15,6 +16,9 @@ PALETTES = [
 ]
 
 
+# Drawn once per process for each (seed, size, format): the same bytes every time, and every
+# browser test's community uploads the same fifteen photos.
+@functools.cache
 def product_photo(seed: int, size: tuple[int, int] = (720, 960), fmt: str = "JPEG") -> bytes:
     """A soft gradient backdrop with a bottle or jar standing on it; `seed` picks the look."""
     rng = random.Random(seed)

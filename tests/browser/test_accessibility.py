@@ -27,8 +27,7 @@ from .scenario import PASSWORD, build_community
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def community(db):
+def build_with_staff() -> dict:
     built = build_community()
     rerank()  # so Discover and the rankings have something to show
     dewy = Brand.objects.get(slug="dewy-lab")
@@ -37,6 +36,11 @@ def community(db):
     moderator = account_services.user_register(username="moderator_jo", password=PASSWORD, display_name="Jo")
     moderator.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
     return {**built, "brand": dewy, "brand_member": pm, "moderator": moderator}
+
+
+@pytest.fixture
+def community(community_of):
+    return community_of(build_with_staff)
 
 
 @pytest.fixture

@@ -17,11 +17,15 @@ from .scenario import REVIEWS, build_community
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def community(db):
+def build_and_rank() -> dict:
     built = build_community()
     rerank()  # as Celery beat would, so Discover and the rankings have something to show
     return built
+
+
+@pytest.fixture
+def community(community_of):
+    return community_of(build_and_rank)
 
 
 @pytest.fixture

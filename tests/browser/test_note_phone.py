@@ -13,11 +13,15 @@ from .scenario import build_community
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def community(db):
+def build_and_rank() -> dict:
     built = build_community()
     rerank()
     return built
+
+
+@pytest.fixture
+def community(community_of):
+    return community_of(build_and_rank)
 
 
 def test_phone_note_shows_the_title_high_and_helpful_without_scrolling(page, shots, community):

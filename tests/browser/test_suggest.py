@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def community(db):
-    return build_community()
+def community(community_of):
+    return community_of(build_community)
 
 
 def test_header_box_suggests_a_product_and_arrow_enter_opens_it(page, community):

@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def community(db):
-    return build_community()
+def community(community_of):
+    return community_of(build_community)
 
 
 def test_the_header_switch_changes_the_language_and_back(page, shots, community):
