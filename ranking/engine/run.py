@@ -269,7 +269,7 @@ class Engine(
         fraud.detect_serial(self, result, pairs_scope="rk_pair_changed")
         self.progress("review scores")
         self.vote_deltas(result, weight_version=weight_version)
-        self.analyze("rk_review", "rk_voter")
+        self.analyze("rk_review", "rk_voter", "rk_review_votes")
         self.score_reviews(
             Scope("rk_review"),
             result,
