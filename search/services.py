@@ -130,21 +130,34 @@ def index_new_review(review: Review) -> None:
     index_reviews([review.pk])  # the product has no document (loaded without signals)
 
 
+# Tags this process has seen with a committed document (PostgreSQL only: SQLite may give a
+# deleted or rolled-back row's id to a new tag). Added on commit, dropped when the tag is deleted.
+_tags_with_documents: set[int] = set()
+
+
 def review_tags_added(review_id: int, tag_ids: Iterable[int]) -> None:
-    """Add these tags' words to a review's document (no other part of it changes). A tag's words
-    are its document's `terms_a`, so when every tag has one (the usual case: a tag is written
-    once, reviews then reuse it) this is one statement. Otherwise the tags without a document
-    get one (their names join jieba's dictionary first) and the words are added after; the whole
-    review document is rewritten when it has none yet."""
-    ids = sorted(set(tag_ids))
-    if not ids or _append_tag_words(review_id, ids):
+    """Tags were linked to a review. The link's trigger (migration 0005) has appended the words of
+    each tag that has a document, in the link's own statement; a tag known here to have one
+    needs nothing more, so the usual write (a tag written once, then reused) makes no statement
+    of its own. The others are looked up: those without a document (their first use) get one
+    (their names join jieba's dictionary first), and their words are appended; the whole review
+    document is rewritten when it has none yet."""
+    unknown = sorted(set(tag_ids) - _tags_with_documents)
+    if not unknown:
         return
-    tags = tags_with_documents(ids)
-    for _pk, name, _indexed in tags:
+    tags = tags_with_documents(unknown)
+    new = [(pk, name) for pk, name, indexed in tags if not indexed]
+    for _pk, name in new:
         dictionary.add_name(name, new_row=True)
-    index_new_tags([(pk, name) for pk, name, indexed in tags if not indexed])
-    if not _append_tag_words(review_id, ids):
+    index_new_tags(new)
+    if new and not _append_tag_words(review_id, [pk for pk, _name in new]):
         index_reviews([review_id])
+    if connection.vendor == "postgresql":
+        transaction.on_commit(lambda: _tags_with_documents.update(pk for pk, _name, _indexed in tags))
+
+
+def tag_unindexed(tag_id: int) -> None:
+    _tags_with_documents.discard(tag_id)
 
 
 def _append_tag_words(review_id: int, tag_ids: list[int]) -> bool:

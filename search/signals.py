@@ -83,6 +83,7 @@ def tag_deleting(sender, instance: Tag, **kwargs) -> None:
 
 def tag_deleted(sender, instance: Tag, **kwargs) -> None:
     services.unindex(Kind.TAG, [instance.pk])
+    services.tag_unindexed(instance.pk)
     services.index_reviews(getattr(instance, "_search_reviews", []))
 
 

@@ -89,14 +89,18 @@ def test_a_name_another_process_added_or_renamed_is_known_before_the_next_analys
     assert text.known_word("紫萤月光乳")
 
 
-def test_a_new_review_takes_its_tags_words_from_their_documents(api_client):
-    first = note("Toner", "Calm.", tags=["敏感肌"])
+def test_a_new_review_takes_its_tags_words_from_their_documents(api_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = note("Toner", "Calm.", tags=["敏感肌"])
     author, product = UserFactory(), ProductFactory()
     with CaptureQueriesContext(connection) as queries:
         second = review_create(author=author, product=product, rating=4, title="Serum", body="Light.", tags=["敏感肌"])
-    # A tag with a document: its words are appended from it, with no read of the tag's name.
+    # A tag with a document: the link's trigger appends its words, in the link's own statement.
+    # PostgreSQL remembers the tags it saw committed with a document, so the write's only index
+    # statement is the document's INSERT; SQLite (which may reuse a deleted tag's id) looks first.
     index_writes = [q["sql"] for q in queries.captured_queries if "search_searchdocument" in q["sql"]]
-    assert len(index_writes) == 2, index_writes
+    assert len(index_writes) == (1 if connection.vendor == "postgresql" else 2), index_writes
+    assert "敏感肌" in SearchDocument.objects.get(kind="review", object_id=second.pk).terms_a.split()
     mixed = note("Cream", "Rich.", tags=["敏感肌", "nightcare"])
     assert sorted(found(api_client, "敏感肌")) == sorted([first.pk, second.pk, mixed.pk])
     assert found(api_client, "nightcare") == [mixed.pk]
