@@ -19,7 +19,16 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from accounts.models import User
 from reviews.models import Category, Product, Review
-from reviews.selectors import CardRow, card_columns, card_rows, read_card_rows, reviews_for_listing
+from reviews.selectors import (
+    CardRow,
+    card_columns,
+    card_rows,
+    read_card_rows,
+    read_viewer_states,
+    reviews_for_listing,
+    viewer_state_columns,
+    viewer_state_params,
+)
 
 from . import badges as badge_rules
 from . import policy
@@ -63,24 +72,34 @@ def own_unranked_reviews(viewer: User, *, category_slug: str | None = None) -> Q
     return qs.order_by("-created_at", "-id")[:OWN_UNRANKED_SHOWN]
 
 
-def own_unranked_rows(viewer: User, *, category_slug: str | None = None) -> list[CardRow]:
-    """own_unranked_reviews read as card rows (reviews.selectors.CardRow), for Discover's page,
-    which asks on every page a member opens (and nearly always finds none): one fixed statement
-    (_own_unranked_sql, built once per process) instead of an ORM query compiled per request. The
-    same rows as `own_unranked_card_rows` (tests/reviews/test_member_pages.py)."""
+def own_unranked_rows_and_states(
+    viewer: User, page_ids: list[int], *, category_slug: str | None = None
+) -> tuple[list[CardRow], dict[int, dict]]:
+    """own_unranked_reviews read as card rows (reviews.selectors.CardRow), and the viewer's vote
+    and save on them and on the reviews `page_ids` (reviews.selectors.viewer_states), for the
+    first page of a member's Discover, which asks on every one they open (and nearly always finds
+    no unranked review): one fixed statement (_own_unranked_sql, built once per process) instead
+    of two, or of an ORM query compiled per request. The same rows as `own_unranked_card_rows`
+    and the same states as viewer_states (tests/reviews/test_member_pages.py)."""
     alias = router.db_for_read(Review)
     db = connections[alias]
     columns = card_columns(alias, ("created_at", "id"))
-    params = [viewer.pk, Review.Status.PUBLISHED, *([category_slug] if category_slug else []), OWN_UNRANKED_SHOWN]
+    states = viewer_state_params(viewer)
+    params = [*states, viewer.pk, Review.Status.PUBLISHED, *([category_slug] if category_slug else [])]
+    params += [OWN_UNRANKED_SHOWN, *(states if page_ids else []), *page_ids]
     with db.cursor() as cursor:
-        cursor.execute(_own_unranked_sql(alias, bool(category_slug)), params)
+        cursor.execute(_own_unranked_sql(alias, bool(category_slug), len(page_ids)), params)
         rows = cursor.fetchall()
-    return read_card_rows(columns.convert(rows, db))
+    width = columns.width
+    # The page's reviews have no card columns (NULL id); a UNION keeps no order: sort here.
+    own = read_card_rows(columns.convert([row[:width] for row in rows if row[0] is not None], db))
+    own.sort(key=lambda row: row.position, reverse=True)
+    return own, read_viewer_states(row[width:] for row in rows)
 
 
 def own_unranked_card_rows(viewer: User, *, category_slug: str | None = None) -> list[CardRow]:
-    """own_unranked_rows by the ORM (the list built once per process, a clone filtered on the
-    member per call): the statement own_unranked_rows stands for."""
+    """own_unranked_rows_and_states's rows by the ORM (the list built once per process, a clone filtered on the
+    member per call): the statement own_unranked_rows_and_states stands for."""
     rows = card_rows(
         ("own-unranked", category_slug),
         lambda: _unranked(Review.objects.filter(status=Review.Status.PUBLISHED), category_slug),
@@ -90,9 +109,11 @@ def own_unranked_card_rows(viewer: User, *, category_slug: str | None = None) ->
 
 
 @functools.cache
-def _own_unranked_sql(alias: str, in_category: bool) -> str:
+def _own_unranked_sql(alias: str, in_category: bool, page_size: int) -> str:
     """own_unranked_reviews's condition (_unranked) as SQL: the author's published reviews with
-    no score row or one not ranked, in the category given, newest first."""
+    no score row or one not ranked, in the category given, newest first, each with its card
+    columns and the viewer's state; then the viewer's state on the `page_size` reviews of the
+    page, their card columns NULL."""
     columns = card_columns(alias, ("created_at", "id"))
     quote = columns.quote
     review, score = Review._meta, ReviewScore._meta
@@ -109,11 +130,19 @@ def _own_unranked_sql(alias: str, in_category: bool) -> str:
         else ""
     )
     ranked = f"s.{quote(score.get_field('ranked').column)}"
-    return (
-        f"SELECT {columns.select} FROM {columns.source} "  # noqa: S608 # nosec B608 # model names only
+    own = (
+        f"SELECT {columns.select}, {viewer_state_columns()} FROM {columns.source} "  # noqa: S608 # nosec B608 # model names only
         f"LEFT JOIN {quote(score.db_table)} s ON s.{quote(score.get_field('review').column)} = {r['id']} "
         f"WHERE {r['author']} = %s AND {r['status']} = %s AND ({ranked} IS NULL OR NOT {ranked}){in_slug} "
         f"ORDER BY {r['created_at']} DESC, {r['id']} DESC LIMIT %s"
+    )
+    if not page_size:
+        return own
+    no_card = ", ".join(["NULL"] * columns.width)
+    marks = ", ".join(["%s"] * page_size)
+    return (
+        f"SELECT * FROM ({own}) own UNION ALL "  # noqa: S608 # nosec B608 # model names only
+        f"SELECT {no_card}, {viewer_state_columns()} FROM {quote(review.db_table)} r WHERE {r['id']} IN ({marks})"
     )
 
 

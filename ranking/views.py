@@ -131,10 +131,16 @@ def discover(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and after is None and items:
             # The author's own reviews the rerank has not scored yet, on top of their first page
             # (not while nothing is ranked: the newest reviews below hold them): only they see
-            # them before it runs (a visitor's page is page-cached, theirs never).
-            own_new = selectors.own_unranked_rows(request.user, category_slug=category_slug)
+            # them before it runs (a visitor's page is page-cached, theirs never). Read with
+            # their state on every card of the page (their save toggles).
+            own_new, states = selectors.own_unranked_rows_and_states(
+                request.user, [row.pk for row in items], category_slug=category_slug
+            )
+            for row in items + own_new:
+                row.__dict__.update(states.get(row.pk, {}))
+        else:
+            attach_viewer_state(request, items)  # a signed-in reader's save toggles
         cards.attach_rows(items + own_new, ["card"], review_selectors.reviews_for_cards)
-        attach_viewer_state(request, items + own_new)  # a signed-in reader's save toggles
     ranking_pending = False
     if tab == "explore" and not items and "cursor" not in request.GET:
         # Nothing scored yet (a fresh install before the first rerank): show the newest reviews

@@ -141,20 +141,36 @@ def viewer_states(viewer: User, ids: list[int]) -> dict[int, dict]:
     read as rows (CardRows, the same for every reader). The same columns as
     annotate_viewer_state, written as one fixed statement: every signed-in page runs it, and the
     ORM building the two subqueries cost more than the rest of a member's extra work
-    (bench/RESULTS.md)."""
+    (bench/RESULTS.md). Discover reads them in the statement of the member's own unranked
+    reviews (ranking.selectors.own_unranked_rows_and_states), with the same columns."""
     if not ids:
         return {}
-    reviews, votes, saves = Review._meta.db_table, HelpfulVote._meta.db_table, Save._meta.db_table
     marks = ", ".join(["%s"] * len(ids))
-    sql = (
-        "SELECT r.id, r.author_id, r.helpful_count, r.not_helpful_count, r.save_count, r.comment_count, "  # noqa: S608 # nosec B608 # model table names
-        f"(SELECT v.helpful FROM {votes} v WHERE v.review_id = r.id AND v.user_id = %s), "
-        f"EXISTS (SELECT 1 FROM {saves} s WHERE s.review_id = r.id AND s.user_id = %s) "
-        f"FROM {reviews} r WHERE r.id IN ({marks})"
-    )
+    sql = f"SELECT {viewer_state_columns()} FROM {Review._meta.db_table} r WHERE r.id IN ({marks})"  # noqa: S608 # nosec B608 # model table names
     with connections[router.db_for_read(Review)].cursor() as cursor:
-        cursor.execute(sql, [viewer.pk, viewer.pk, *ids])
+        cursor.execute(sql, [*viewer_state_params(viewer), *ids])
         rows = cursor.fetchall()
+    return read_viewer_states(rows)
+
+
+@functools.cache
+def viewer_state_columns() -> str:
+    """The SELECT list of viewer_states over the reviews table aliased `r`: the review's id, then
+    VIEWER_STATE_FIELDS (its parameters: viewer_state_params)."""
+    votes, saves = HelpfulVote._meta.db_table, Save._meta.db_table
+    return (
+        "r.id, r.author_id, r.helpful_count, r.not_helpful_count, r.save_count, r.comment_count, "  # noqa: S608 # nosec B608 # model table names
+        f"(SELECT v.helpful FROM {votes} v WHERE v.review_id = r.id AND v.user_id = %s), "
+        f"EXISTS (SELECT 1 FROM {saves} s WHERE s.review_id = r.id AND s.user_id = %s)"
+    )
+
+
+def viewer_state_params(viewer: User) -> list:
+    return [viewer.pk, viewer.pk]
+
+
+def read_viewer_states(rows) -> dict[int, dict]:
+    """viewer_states' answer from rows of viewer_state_columns."""
     # SQLite answers booleans as 0 and 1.
     return {
         pk: dict(zip(VIEWER_STATE_FIELDS, (*counts, None if vote is None else bool(vote), bool(saved)), strict=True))
@@ -353,7 +369,7 @@ class CardColumns:
     """The SELECT list and joins of ("id", *cards.SHOWN_COLUMNS, *keyset) for a fixed SQL statement over
     the reviews table (alias `r`), made from the models' fields once per process and database,
     with the converters the ORM applies to each column (SQLite: dates). For a member-only list
-    read on every one of their pages (ranking.selectors.own_unranked_rows), where the ORM
+    read on every one of their pages (ranking.selectors.own_unranked_rows_and_states), where the ORM
     compiling the same values query cost more CPU than the rest of the page's reads; its rows
     give the same CardRows (tests/reviews/test_member_pages.py)."""
 
@@ -378,6 +394,7 @@ class CardColumns:
             if found:
                 self.converters.append((index, found, expression))
         self.select = ", ".join(selected)
+        self.width = len(selected)
         self.source = f"{quote(Review._meta.db_table)} r " + " ".join(self.joins)
 
     def _join(self, table: str, model, name: str, alias: str) -> tuple[str, type]:

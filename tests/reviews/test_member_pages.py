@@ -124,9 +124,10 @@ def test_a_member_with_much_runs_the_queries_of_one_with_nothing(pages, page):
         counts[name] = queries_of(client, urls[page])
     assert counts["busy member"] == counts["new member"], counts
     # On top of a visitor's: the member's row (with their unread count), their own votes and
-    # saves on the page's reviews (Discover, product page), their own reviews not ranked yet
-    # (Discover), and the session row where sessions are not cached (the embedded default).
-    extra = {"discover": 3, "product": 2, "review": 1}[page] + (0 if connection.vendor == "postgresql" else 1)
+    # saves on the page's reviews (Discover, product page; on Discover in the statement of their
+    # own reviews not ranked yet), and the session row where sessions are not cached (the
+    # embedded default).
+    extra = {"discover": 2, "product": 2, "review": 1}[page] + (0 if connection.vendor == "postgresql" else 1)
     assert counts["new member"] == visitor + extra, (visitor, counts)
 
 
@@ -236,18 +237,31 @@ def test_discovers_own_not_yet_ranked_rows_are_the_orms_rows():
     unranked.append(ReviewFactory(author=member, product=elsewhere))
     ReviewFactory(author=member, product=in_category[3], status=Review.Status.HIDDEN)
     ReviewFactory(product=in_category[4])  # someone else's
+    others = ReviewFactory.create_batch(2)  # on the page, with the member's vote and save
+    services.vote_put(user=member, review_id=others[0].pk, helpful=False)
+    services.save_add(user=member, review=others[1])
+    services.save_add(user=member, review=unranked[1])
+    page = [review.pk for review in others]
     slugs = [None, product.category.slug, elsewhere.category.slug, "no-such-category"]
     for slug in slugs:
-        with CaptureQueriesContext(connection) as captured:
-            rows = ranking_selectors.own_unranked_rows(member, category_slug=slug)
-        assert len(captured) == 1
-        expected = ranking_selectors.own_unranked_card_rows(member, category_slug=slug)
-        assert [(row.pk, row.digest, row.position) for row in rows] == [
-            (row.pk, row.digest, row.position) for row in expected
-        ]
+        for page_ids in ([], page):
+            with CaptureQueriesContext(connection) as captured:
+                rows, states = ranking_selectors.own_unranked_rows_and_states(member, page_ids, category_slug=slug)
+            assert len(captured) == 1
+            expected = ranking_selectors.own_unranked_card_rows(member, category_slug=slug)
+            assert [(row.pk, row.digest, row.position) for row in rows] == [
+                (row.pk, row.digest, row.position) for row in expected
+            ]
+            ids = [*page_ids, *(row.pk for row in rows)]
+            assert states == selectors.viewer_states(member, ids) and set(states) == set(ids)
+    _, states = ranking_selectors.own_unranked_rows_and_states(member, page)
+    assert states[others[0].pk]["viewer_vote"] is False and states[others[1].pk]["viewer_saved"] is True
+    assert states[unranked[1].pk]["viewer_saved"] is True and states[unranked[1].pk]["author_id"] == member.pk
+
+    def own(**kwargs):
+        return [row.pk for row in ranking_selectors.own_unranked_rows_and_states(member, page, **kwargs)[0]]
+
     newest_three = [review.pk for review in sorted(unranked, key=lambda r: (r.created_at, r.pk), reverse=True)][:3]
-    assert [row.pk for row in ranking_selectors.own_unranked_rows(member)] == newest_three
-    assert [row.pk for row in ranking_selectors.own_unranked_rows(member, category_slug=elsewhere.category.slug)] == [
-        unranked[-1].pk
-    ]
-    assert ranking_selectors.own_unranked_rows(UserFactory()) == []
+    assert own() == newest_three
+    assert own(category_slug=elsewhere.category.slug) == [unranked[-1].pk]
+    assert ranking_selectors.own_unranked_rows_and_states(UserFactory(), []) == ([], {})
