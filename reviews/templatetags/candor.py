@@ -231,32 +231,30 @@ def review_fragment(context, review, kind: str) -> str:
     return cards.fragment(review, kind)
 
 
-def review_card(context, review) -> str:
+def review_card(context, review, reader: "_ReaderParts | None | bool" = False) -> str:
     """A feed card: the cached, reader-independent body, then for a signed-in reader a save
     toggle drawn in the page's context (their CSRF token). The toggle shows the reader's state
     when the list knew it (`viewer_saved`, reviews.views.attach_viewer_state), "Save" otherwise;
-    the response to a click swaps in the true state."""
+    the response to a click swaps in the true state. `reader`: the page's reader_parts for the
+    toggle, when the caller has looked it up already (None: a visitor)."""
     body = cards.fragment(review, "card")
     if not body:
         return body
-    user = context.get("user")
-    toggle = ""
-    if getattr(user, "is_authenticated", False):
-        toggle = _reader_part(context, "reviews/partials/save.html", review)
+    if reader is False:
+        reader = reader_parts(context, "reviews/partials/save.html")
+    toggle = reader(review) if reader is not None else ""
     return mark_safe(f"{body}{toggle}</article>\n")  # noqa: S308  # nosec B308 B703 - rendered templates
 
 
 @register.simple_tag(takes_context=True)
-def review_row(context, review) -> str:
+def review_row(context, review, reader: "_ReaderParts | None | bool" = False) -> str:
     """A product-page row: its reader-independent top and, for visitors, their log-in links from
     the card cache; a signed-in reader's own vote and save forms drawn here, in the page's
     context (their CSRF token, the page to come back to)."""
     top = cards.fragment(review, "row_top")
-    user = context.get("user")
-    if getattr(user, "is_authenticated", False):
-        actions = _reader_part(context, cards.TEMPLATES["row_actions_visitor"], review)
-    else:
-        actions = cards.fragment(review, "row_actions_visitor")
+    if reader is False:
+        reader = reader_parts(context, cards.TEMPLATES["row_actions_visitor"])
+    actions = reader(review) if reader is not None else cards.fragment(review, "row_actions_visitor")
     return mark_safe(f"{top}{actions}\n</article>")  # noqa: S308  # nosec B308 B703 - rendered templates
 
 
@@ -276,27 +274,55 @@ _STAMPS_ATTR = "_candor_reader_stamps"
 STAMP_SECONDS = 3600
 
 
+def reader_parts(context, template_name: str) -> "_ReaderParts | None":
+    """The signed-in reader's `template_name` parts for this page (None for a visitor): looked
+    up once per request, template and page to come back to, then called for each review."""
+    user = context.get("user")
+    if not getattr(user, "is_authenticated", False):
+        return None
+    request = context["request"]
+    next_url = context.get("next_url")
+    # Within a request the URL, language and token are the same for every review: the drawings
+    # are kept on the request for the rest, each as a format string with the token already in.
+    forms = request.__dict__.setdefault(_STAMPS_ATTR, {}).setdefault((template_name, next_url), {})
+    return _ReaderParts(context, template_name, user.pk, forms)
+
+
 def _reader_part(context, template_name: str, review) -> str:
     """`template_name` drawn for `review` in the page's context (a signed-in reader's)."""
-    user = context["user"]
-    request = context["request"]
-    state = (
-        getattr(review, "viewer_vote", None),
-        bool(getattr(review, "viewer_saved", False)),
-        getattr(review, "author_id", None) == user.pk,
-    )
-    # Within a request the URL, language and token are the same for every review: the memo is
-    # keyed on the rest, and holds the stamp as a format string with the token already in.
-    memo = request.__dict__.setdefault(_STAMPS_ATTR, {})
-    next_url = context.get("next_url")
-    form = memo.get((template_name, state, next_url))
-    if form is None:
+    return reader_parts(context, template_name)(review)
+
+
+class _ReaderParts:
+    """One page's drawing of a reader's part (`template_name`) per state, for every review."""
+
+    def __init__(self, context, template_name: str, user_pk: int, forms: dict[tuple, str]):
+        self.context, self.template_name, self.user_pk, self.forms = context, template_name, user_pk, forms
+
+    def __call__(self, review) -> str:
+        state = (
+            getattr(review, "viewer_vote", None),
+            bool(getattr(review, "viewer_saved", False)),
+            getattr(review, "author_id", None) == self.user_pk,
+        )
+        form = self.forms.get(state)
+        if form is None:
+            form = self.forms[state] = self._form(state)
+        # Numbers and None only: nothing to escape.
+        return form.format_map(_ReviewNumbers(review))
+
+    def _form(self, state: tuple) -> str:
+        """The state's drawing as a format string, the request's token in: from the per-process
+        stamp (drawn with stand-in numbers and the CSRF placeholder), drawn now if missing."""
+        context, template_name = self.context, self.template_name
+        request = context["request"]
+        next_url = context.get("next_url")
         key = (template_name, state, next_url or request.get_full_path(), get_language())
         cache_key = f"reader_stamp:{hashlib.sha256(repr(key).encode()).hexdigest()}"
         stamp = caches["fragments"].get(cache_key)
         if stamp is None:
             vote, saved, own = state
-            stand_in = Review(pk=_STAND_INS["pk"], author_id=user.pk if own else 0)
+            stand_in = Review(pk=_STAND_INS["pk"], author_id=self.user_pk if own else 0)
             for field in _STAND_IN_FIELDS[1:]:
                 setattr(stand_in, field, _STAND_INS[field])
             stand_in.viewer_vote, stand_in.viewer_saved = vote, saved
@@ -305,12 +331,10 @@ def _reader_part(context, template_name: str, review) -> str:
             caches["fragments"].set(cache_key, stamp, STAMP_SECONDS)
         token = str(context.get("csrf_token", "")).replace("{", "{{").replace("}", "}}")
         fields = {str(_STAND_INS[field]): f"{{{field}}}" for field in _STAND_IN_FIELDS}
-        form = memo[(template_name, state, next_url)] = _STAND_IN_PATTERN.sub(
+        return _STAND_IN_PATTERN.sub(
             lambda match: fields.get(match.group(), token),
             stamp.replace("{", "{{").replace("}", "}}"),
         )
-    # Numbers and None only: nothing to escape.
-    return form.format_map(_ReviewNumbers(review))
 
 
 class _ReviewNumbers(dict):
@@ -327,14 +351,19 @@ class _ReviewNumbers(dict):
 
 @register.simple_tag(takes_context=True)
 def review_fragments(context, reviews, kind: str) -> str:
-    """review_fragment for every review of a list, joined (one tag call instead of one each)."""
+    """review_fragment for every review of a list, joined (one tag call instead of one each; the
+    reader's parts looked up once)."""
+    if kind == "card":
+        reader = reader_parts(context, "reviews/partials/save.html")
+        return mark_safe("".join([review_card(context, review, reader) for review in reviews]))  # noqa: S308  # nosec B308 B703 - rendered templates
     return mark_safe("".join([review_fragment(context, review, kind) for review in reviews]))  # noqa: S308  # nosec B308 B703 - rendered templates
 
 
 @register.simple_tag(takes_context=True)
 def review_rows(context, reviews) -> str:
-    """review_row for every review of a list, joined."""
-    return mark_safe("".join([review_row(context, review) for review in reviews]))  # noqa: S308  # nosec B308 B703 - rendered templates
+    """review_row for every review of a list, joined (the reader's parts looked up once)."""
+    reader = reader_parts(context, cards.TEMPLATES["row_actions_visitor"])
+    return mark_safe("".join([review_row(context, review, reader) for review in reviews]))  # noqa: S308  # nosec B308 B703 - rendered templates
 
 
 @register.simple_tag
