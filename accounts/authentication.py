@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from .models import MODERATORS_GROUP
+from .models import MODERATORS_GROUP, moderator_sql
 
 
 @cache
@@ -35,13 +35,8 @@ def _token_query(alias: str):
             converters.append((index if index < len(fields) - 1 else index + 1, found, column))
     columns = ", ".join(f"u.{quote(field.column)}" for field in user_meta.concrete_fields)
     # User.is_moderator read with the row, as accounts.backends does for sessions (no query per
-    # request); a superuser's comes from is_superuser, a column above.
-    membership, group = user_model.groups.through._meta, user_model.groups.field.related_model._meta
-    in_moderators = (
-        f"EXISTS (SELECT 1 FROM {quote(membership.db_table)} ug JOIN {quote(group.db_table)} g "  # noqa: S608 # nosec B608 # model names only
-        f"ON g.{quote(group.pk.column)} = ug.{quote(membership.get_field('group').column)} "
-        f"WHERE ug.{quote(membership.get_field('user').column)} = u.{quote(user_meta.pk.column)} AND g.name = %s)"
-    )
+    # request).
+    in_moderators = moderator_sql(connection, "u")
     sql = (
         f"SELECT {columns}, {in_moderators}, t.{quote(token_meta.get_field('created').column)} "  # noqa: S608 # nosec B608 # model names only
         f"FROM {quote(token_meta.db_table)} t JOIN {quote(user_meta.db_table)} u "
@@ -70,7 +65,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
                 for convert in functions:
                     row[index] = convert(row[index], column, connection)
         user = get_user_model().from_db(db, user_fields, row[:-2])
-        user.is_moderator = user.is_superuser or bool(row[-2])
+        user.is_moderator = bool(row[-2])
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if user.language:

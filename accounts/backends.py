@@ -7,7 +7,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
-from .models import MODERATORS_GROUP, Notification, User
+from .models import MODERATORS_GROUP, Notification, User, moderator_sql
 from .names import normalise_name
 
 
@@ -39,7 +39,7 @@ class NameBackend(ModelBackend):
 def member_row(user_id: int) -> User | None:
     """The user `user_id` with what every page of theirs shows of them, in one statement:
     `is_moderator` (the header's Moderation link, every comment's actions; the rule of
-    accounts.models.moderator_flag), their brand membership (`is_brand_member`, the header's Brand
+    accounts.models.moderator_sql), their brand membership (`is_brand_member`, the header's Brand
     link; None cached when they have none, so asking costs no query) and `unread_notifications`
     (the header's bell). The statement is built once per process (_member_statement): the ORM
     compiling the same query with `select_related` and two annotations cost every member page
@@ -55,7 +55,7 @@ def member_row(user_id: int) -> User | None:
     row = statement.convert(row, connection)
     user_end = len(statement.user_fields)
     user = User.from_db(db, statement.user_fields, row[:user_end])
-    user.is_moderator = user.is_superuser or bool(row[user_end])
+    user.is_moderator = bool(row[user_end])
     user.unread_notifications = row[user_end + 1]
     membership_values = row[user_end + 2 :]
     membership = None
@@ -83,8 +83,6 @@ class _Statement:
         membership_model = _membership_relation().related_model
         membership_meta = membership_model._meta
         notification_meta = Notification._meta
-        group_link = User.groups.through._meta
-        group_meta = User.groups.field.related_model._meta
         user_pk = f"u.{quote(user_meta.pk.column)}"
         self.user_fields = tuple(field.attname for field in user_meta.concrete_fields)
         self.membership_fields = tuple(field.attname for field in membership_meta.concrete_fields)
@@ -103,12 +101,7 @@ class _Statement:
             if found:
                 self.converters.append((index, found, expression))
         selected = [f"u.{quote(field.column)}" for field in user_meta.concrete_fields]
-        # accounts.models.moderator_flag: a superuser (is_superuser, above) or in the group.
-        selected.append(
-            f"EXISTS (SELECT 1 FROM {quote(group_link.db_table)} ug JOIN {quote(group_meta.db_table)} g "  # noqa: S608 # nosec B608 # model names only
-            f"ON g.{quote(group_meta.pk.column)} = ug.{quote(group_link.get_field('group').column)} "
-            f"WHERE ug.{quote(group_link.get_field('user').column)} = {user_pk} AND g.name = %s)"
-        )
+        selected.append(moderator_sql(connection, "u"))
         # Served by the partial index `notification_unread`.
         selected.append(
             f"(SELECT COUNT(*) FROM {quote(notification_meta.db_table)} n "  # noqa: S608 # nosec B608 # model names only

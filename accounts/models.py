@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db import connections, models, router
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -72,9 +72,17 @@ class User(AbstractUser):
 
     @cached_property
     def is_moderator(self) -> bool:
-        # The signed-in member's is read with their row (`moderator_flag()`, accounts.backends and
+        # The signed-in member's is read with their row (moderator_sql, in accounts.backends and
         # accounts.authentication), so a request never asks; any other instance asks once.
-        return self.is_superuser or self.groups.filter(name=MODERATORS_GROUP).exists()
+        if self.pk is None:
+            return False
+        connection = connections[self._state.db or router.db_for_read(User)]
+        quote = connection.ops.quote_name
+        sql = f"SELECT {moderator_sql(connection, 'u')} FROM {quote(User._meta.db_table)} u WHERE u.{quote(User._meta.pk.column)} = %s"  # noqa: S608 # nosec B608 # model names only
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [MODERATORS_GROUP, self.pk])
+            row = cursor.fetchone()
+        return bool(row and row[0])
 
     @property
     def is_brand_member(self) -> bool:
@@ -95,12 +103,21 @@ class User(AbstractUser):
         return self.suspended_until is not None and self.suspended_until > timezone.now()
 
 
-def moderator_flag() -> ExpressionWrapper:
-    """`User.is_moderator` as an SQL expression: annotated as `is_moderator` onto a user query, it
-    fills the cached property from the same row, read from the group membership as it is now
-    (nothing to keep in sync, nothing to go stale)."""
-    in_group = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=MODERATORS_GROUP)
-    return ExpressionWrapper(Q(is_superuser=True) | Q(Exists(in_group)), output_field=BooleanField())
+def moderator_sql(connection, user: str) -> str:
+    """The moderator rule, stated once: a superuser, or in the MODERATORS_GROUP group. Written as
+    an SQL boolean over the users-table row aliased `user`, with one parameter (MODERATORS_GROUP),
+    so the signed-in member's statements read it with their row (accounts.backends.member_row,
+    accounts.authentication's token user) and User.is_moderator asks it for any other instance:
+    never a copy of the group membership to keep in sync."""
+    quote = connection.ops.quote_name
+    meta = User._meta
+    link, group = User.groups.through._meta, User.groups.field.related_model._meta
+    return (
+        f"({user}.{quote(meta.get_field('is_superuser').column)} OR EXISTS (SELECT 1 FROM {quote(link.db_table)} ug "  # noqa: S608 # nosec B608 # model names only
+        f"JOIN {quote(group.db_table)} g ON g.{quote(group.pk.column)} = ug.{quote(link.get_field('group').column)} "
+        f"WHERE ug.{quote(link.get_field('user').column)} = {user}.{quote(meta.pk.column)} "
+        f"AND g.{quote(group.get_field('name').column)} = %s))"
+    )
 
 
 class Follow(models.Model):
