@@ -315,18 +315,35 @@ def first_chance_pool(user: User, wanted: Interests, *, now: datetime | None = N
         matched |= Q(
             Exists(Review.tags.through.objects.filter(review_id=OuterRef("review_id"), tag_id__in=wanted.tags))
         )
-    rows = (
+    # The order and most filters are on the first-chance rows alone; the joins (published, author
+    # active and not suspended, level) are checked for the first few in order, more when some fail,
+    # rather than for every row before the sort.
+    ordered = (
         FirstChance.objects.filter(audience_left, matched, status=FirstChance.Status.ACTIVE)
-        .filter(review__status=Review.Status.PUBLISHED, author__is_active=True)
         .exclude(author_id=user.pk)
-        .exclude(author__suspended_until__gt=now)
         .exclude(Exists(flagged_authors()))
         .order_by("impressions", "-entered_at", "-review_id")
-        .values_list("review_id", "author_id", "review__product_id", "category_id", "author__standing__level")[
-            : P.FIRST_CHANCE_POOL
-        ]
+        .values_list("review_id", "author_id", "category_id")
     )
-    return [Item(rid, aid, pid, cid, 0.0, NEW, level or 1) for rid, aid, pid, cid, level in rows]
+    step = P.FIRST_CHANCE_POOL * 2
+    out: list[Item] = []
+    for start in range(0, 20 * step, step):
+        rows = list(ordered[start : start + step])
+        shown = {
+            rid: (product, level)
+            for rid, product, level in Review.objects.filter(
+                pk__in=[r[0] for r in rows], status=Review.Status.PUBLISHED, author__is_active=True
+            )
+            .exclude(author__suspended_until__gt=now)
+            .values_list("pk", "product_id", "author__standing__level")
+        }
+        for rid, aid, cid in rows:
+            if rid in shown and len(out) < P.FIRST_CHANCE_POOL:
+                product, level = shown[rid]
+                out.append(Item(rid, aid, product, cid, 0.0, NEW, level or 1))
+        if len(out) >= P.FIRST_CHANCE_POOL or len(rows) < step:
+            break
+    return out
 
 
 def engaged_ids(user: User, review_ids: Iterable[int]) -> set[int]:
