@@ -109,6 +109,16 @@ def test_a_new_review_takes_its_tags_words_from_their_documents(api_client, djan
     assert "敏感肌" in words and "nightcar" in words and "cream" in words
 
 
+def test_a_tag_linked_without_signals_reaches_the_review_by_the_links_trigger(api_client):
+    known = note("Balm", "Soft.", tags=["夜间修护"])  # the tag gets its document
+    review = note("Mist", "Fine.")
+    tag = Tag.objects.get(name="夜间修护")
+    # A bulk insert of links sends no m2m_changed: only the trigger (search 0005) appends the words.
+    Review.tags.through.objects.bulk_create([Review.tags.through(review_id=review.pk, tag_id=tag.pk)])
+    assert sorted(found(api_client, "夜间修护")) == sorted([known.pk, review.pk])
+    assert SearchDocument.objects.get(kind="review", object_id=review.pk).terms_a.split().count("夜间修护") == 1
+
+
 def test_suggestions_follow_a_renamed_product_and_a_deleted_tag(api_client):
     def suggested(q) -> list[str]:
         response = api_client.get(f"{URL}suggest/", {"q": q})
