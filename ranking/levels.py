@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
-from django.utils.translation import gettext as _
 
+from accounts import notifications as notification_texts
 from accounts.models import Notification
 
 from . import scoring as S
@@ -27,21 +28,27 @@ LEVEL_UPS_SQL = """
 """
 
 
+# A level no reviewer reaches: the registered text is rendered with it and cut around it, so the
+# SQL puts each row's own level in its place.
+_LEVEL_MARK = 987654321
+
+
 def _level_up_words() -> tuple[str, str, dict]:
     """The notification's title and body as SQL, each in its reader's language: the one they
     chose (accounts.User.language), else the language active now (as accounts.services.
-    in_language_of). Returns (title SQL, body SQL, their parameters)."""
+    in_language_of). The words are the registered level-up text (ranking/notifications.py),
+    rendered once per language. Returns (title SQL, body SQL, their parameters)."""
     params: dict = {}
     titles, bodies = [], []
     languages = [("", None)] + [(code, index) for index, (code, _name) in enumerate(settings.LANGUAGES)]
     for code, index in languages:
         key = "now_lang" if index is None else f"lang{index}"
         with translation.override(code or translation.get_language()):
-            before, _marker, after = _("You reached level %(level)s").partition("%(level)s")
-            params[f"{key}_before"], params[f"{key}_after"] = before, after
-            params[f"{key}_body"] = _(
-                "Your reviews keep helping people. See what the next level needs on your profile."
-            )
+            rendered = notification_texts.render(Notification.Kind.LEVEL_UP, {"level": _LEVEL_MARK})
+        if rendered is None or rendered[1] is None or str(_LEVEL_MARK) not in rendered[0]:
+            raise ImproperlyConfigured("The level-up notification's text must be registered and name the level.")
+        before, _marker, after = rendered[0].partition(str(_LEVEL_MARK))
+        params[f"{key}_before"], params[f"{key}_after"], params[f"{key}_body"] = before, after, rendered[1]
         title = f"CAST(%({key}_before)s AS TEXT) || CAST(s.level AS TEXT) || CAST(%({key}_after)s AS TEXT)"
         if index is None:
             default_title, default_body = title, f"%({key}_body)s"

@@ -1,8 +1,8 @@
-"""The words of the ranking app's notifications, worded when read (accounts.notifications).
-
-The same messages as their writers use at creation (levels.announce_level_ups, written in SQL,
-and testers._notify), read from the data those write: the level, the bar's unmet parts. A
-demotion's data does not hold its reason, so a demotion shows the words stored at creation.
+"""The words of the ranking app's notifications (accounts.notifications), stated once: they word
+each notification when it is read, and when it is written (testers._notify through notify();
+levels.announce_level_ups renders the level-up text once per language and run for its set-based
+insert), from the data the writers store: the level, the bar's unmet parts, a demotion's reason.
+Demotions written before their data held the reason show the words stored at creation.
 """
 
 from django.utils.translation import gettext as _
@@ -44,7 +44,7 @@ def _tester_warning(data: dict) -> tuple[str, str]:
 
 
 def _demotion(data: dict) -> tuple[str, str]:
-    # TesterEvent.Reason's label; testers._notify does not put the reason in the data yet.
+    # TesterEvent.Reason's label, translated.
     return (
         _("Your invited-tester status has ended"),
         _("%(reason)s.") % {"reason": TesterEvent.Reason(data["reason"]).label},
@@ -58,6 +58,6 @@ def connect() -> None:
         "other",
         _tester_warning,
         name="tester_warning",
-        example={"tester_event": 1, "event": "tester_warning", "level": 4, "unmet": ["rank", "recent_reviews"]},
+        example={"tester_event": 1, "text": "tester_warning", "level": 4, "unmet": ["rank", "recent_reviews"]},
     )
     register("demotion", _demotion, example={"tester_event": 1, "level": 4, "reason": "below_bar_repeated"})

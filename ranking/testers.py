@@ -19,11 +19,10 @@ import math
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Notification, User
-from accounts.services import in_language_of, notify
+from accounts.services import notify
 
 from . import policy
 from .models import CategoryStanding, FraudFlag, ReviewerStanding, TesterEvent
@@ -100,51 +99,24 @@ UNMET_WORDS = {
 }
 
 
+# Each event's notification: its kind and the data its registered text (ranking/notifications.py)
+# reads; notify() words the stored title and body with that text in the recipient's language.
+NOTIFICATION_KINDS = {
+    TesterEvent.Kind.PROMOTED: Notification.Kind.PROMOTION,
+    TesterEvent.Kind.WARNED: Notification.Kind.OTHER,
+    TesterEvent.Kind.DEMOTED: Notification.Kind.DEMOTION,
+}
+# OTHER has several texts: this one's name (accounts.notifications, data["text"]).
+WARNING_TEXT = "tester_warning"
+
+
 def _notify(user: User, event: TesterEvent) -> None:
-    figures = event.figures
-    with in_language_of(user):
-        _notify_in_language(user, event, figures)
-
-
-def _notify_in_language(user: User, event: TesterEvent, figures: dict) -> None:
-    if event.kind == TesterEvent.Kind.PROMOTED:
-        notify(
-            recipient=user,
-            kind=Notification.Kind.PROMOTION,
-            title=_("You are now an invited tester"),
-            body=_(
-                "Your reviews put you among Candor's most helpful reviewers (level %(level)s). "
-                "Brands can now invite you to test new products."
-            )
-            % {"level": figures["level"]},
-            url=f"/u/{user.username}/",
-            data={"tester_event": event.pk, **figures},
-        )
-    elif event.kind == TesterEvent.Kind.WARNED:
-        unmet = pgettext("list separator", ", ").join(
-            str(UNMET_WORDS.get(code, code)) for code in figures["unmet"]
-        ) or _("none")
-        notify(
-            recipient=user,
-            kind=Notification.Kind.OTHER,
-            title=_("You are below the invited-tester bar"),
-            body=_(
-                "If you are still below it at the next full ranking, your invited-tester status ends. "
-                "Not met: %(unmet)s."
-            )
-            % {"unmet": unmet},
-            url=f"/u/{user.username}/",
-            data={"tester_event": event.pk, "event": "tester_warning", **figures},
-        )
-    else:
-        notify(
-            recipient=user,
-            kind=Notification.Kind.DEMOTION,
-            title=_("Your invited-tester status has ended"),
-            body=_("%(reason)s.") % {"reason": event.get_reason_display()},
-            url=f"/u/{user.username}/",
-            data={"tester_event": event.pk, **figures},
-        )
+    data = {"tester_event": event.pk, **event.figures}
+    if event.kind == TesterEvent.Kind.WARNED:
+        data["text"] = WARNING_TEXT
+    elif event.kind == TesterEvent.Kind.DEMOTED:
+        data["reason"] = str(event.reason)
+    notify(recipient=user, kind=NOTIFICATION_KINDS[event.kind], url=f"/u/{user.username}/", data=data)
 
 
 def record(user: User, kind: str, reason: str, figures: dict, now: datetime) -> TesterEvent:

@@ -148,3 +148,19 @@ def test_notify_without_a_title_words_it_in_the_recipients_language():
     assert note.title == "Mei 关注了你"
     with pytest.raises(ValueError, match="new_follower"):
         notify(recipient=reader, kind=Notification.Kind.NEW_FOLLOWER, data={"follower": "mei"})
+
+
+def test_a_demotion_written_in_english_reads_in_chinese_with_its_reason():
+    from ranking import services
+
+    tester = UserFactory(language="")
+    ReviewerStanding.objects.update_or_create(user=tester, defaults={"is_tester": True})
+    with translation.override("en"):  # the campaigns job, as the nightly rerank, runs in English
+        event = services.tester_demote(user=tester, figures={"overdue_reviews": 2})
+    note = Notification.objects.get(recipient=tester, kind=Notification.Kind.DEMOTION)
+    assert note.data["reason"] == event.reason and note.body == "Invited reviews overdue."
+    chinese = client_for(tester).get("/api/v1/me/notifications/", HTTP_ACCEPT_LANGUAGE=ZH).json()["results"]
+    assert [(n["title"], n["body"]) for n in chinese] == [("你的邀请测评官资格已结束", "邀请测评笔记逾期。")]
+    page = _page(tester, ZH)
+    assert "你的邀请测评官资格已结束" in page and "邀请测评笔记逾期" in page
+    assert _api_titles(tester, "en") == ["Your invited-tester status has ended"]

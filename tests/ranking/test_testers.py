@@ -62,6 +62,9 @@ def test_demoted_only_after_failing_two_full_runs(category):
     assert is_tester(tester) and is_tester(rival)
     warning = Event.objects.get(user=tester, kind=Event.Kind.WARNED)
     assert warning.figures["unmet"] == ["rank"]
+    warned = Notification.objects.get(recipient=tester, kind=Notification.Kind.OTHER)
+    assert warned.data["text"] == "tester_warning" and warned.title == "You are below the invited-tester bar"
+    assert warned.body.endswith("Not met: rank.")
     # A manual re-run a few hours later does not count as a second failure.
     assert rerank(full=True, now=now + timedelta(days=1, hours=3)).rows_changed == 0
     assert is_tester(tester)
@@ -72,6 +75,9 @@ def test_demoted_only_after_failing_two_full_runs(category):
     tester_notices = Notification.objects.filter(recipient=tester).exclude(kind=Notification.Kind.LEVEL_UP)
     kinds = list(tester_notices.order_by("created_at").values_list("kind", flat=True))
     assert kinds == [Notification.Kind.PROMOTION, Notification.Kind.OTHER, Notification.Kind.DEMOTION]
+    demoted = tester_notices.get(kind=Notification.Kind.DEMOTION)
+    assert demoted.data["reason"] == Event.Reason.BELOW_BAR_REPEATED
+    assert demoted.body == "Below the bar on consecutive full reranks."
 
 
 def test_recovering_between_full_runs_resets_the_count(category, monkeypatch):
