@@ -5,6 +5,7 @@ from django.apps import apps as global_apps
 from django.core.management.base import OutputWrapper
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def grant_moderator_permissions(sender, **kwargs) -> None:
@@ -51,7 +52,7 @@ def index_missing(
 
 class SearchConfig(AppConfig):
     name = "search"
-    verbose_name = "Search"
+    verbose_name = _("Search")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -21,17 +21,18 @@ scores (the task search.tasks.quality_refresh, enqueued on ranking's rerank_comm
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .text import terms
 
 
 class SearchDocument(models.Model):
     class Kind(models.TextChoices):
-        REVIEW = "review", "Review"
-        PRODUCT = "product", "Product"
-        BRAND = "brand", "Brand"
-        TAG = "tag", "Tag"
-        PERSON = "person", "Person"
+        REVIEW = "review", _("Review")
+        PRODUCT = "product", _("Product")
+        BRAND = "brand", _("Brand")
+        TAG = "tag", _("Tag")
+        PERSON = "person", _("Person")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     object_id = models.BigIntegerField()
@@ -56,11 +57,14 @@ class Synonym(models.Model):
     a query for one finds the others (search.query expands it). Edited by moderators."""
 
     terms = models.TextField(
-        help_text="Equivalent words or phrases, one per line or separated by commas: 面霜, face cream, moisturiser"
+        help_text=_("Equivalent words or phrases, one per line or separated by commas: 面霜, face cream, moisturiser"),
+        verbose_name=_("terms"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
         ordering = ["id"]
 
     def __str__(self) -> str:
