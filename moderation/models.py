@@ -44,25 +44,36 @@ class QueueItem(models.Model):
         REMOVED = "removed", _("Removed")
         DISMISSED = "dismissed", _("Dismissed")
 
-    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("review")
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("comment")
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, verbose_name=_("status"))
     # Highest severity among the open reports (REASON_SEVERITY).
-    severity = models.PositiveSmallIntegerField(default=0)
+    severity = models.PositiveSmallIntegerField(default=0, verbose_name=_("severity"))
     # Distinct people reporting it, not counting members of the reviewed product's brand (a
     # brand must not be able to push its critics up the queue); report_count counts every one.
-    reporter_count = models.PositiveIntegerField(default=0)
-    report_count = models.PositiveIntegerField(default=0)
-    priority = models.PositiveIntegerField(default=0)
-    opened_at = models.DateTimeField(default=timezone.now)
-    last_reported_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    reporter_count = models.PositiveIntegerField(default=0, verbose_name=_("reporter count"))
+    report_count = models.PositiveIntegerField(default=0, verbose_name=_("report count"))
+    priority = models.PositiveIntegerField(default=0, verbose_name=_("priority"))
+    opened_at = models.DateTimeField(default=timezone.now, verbose_name=_("opened at"))
+    last_reported_at = models.DateTimeField(default=timezone.now, verbose_name=_("last reported at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
-    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True, verbose_name=_("resolution"))
 
     class Meta:
+        verbose_name = _("queue item")
+        verbose_name_plural = _("queue items")
         ordering = ["-priority", "id"]
         constraints = [
             models.CheckConstraint(
@@ -114,22 +125,34 @@ class Report(models.Model):
         ACTIONED = "actioned", _("Action taken")
         DISMISSED = "dismissed", _("Dismissed")
 
-    item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_reports")
-    reason = models.CharField(max_length=16, choices=Reason.choices)
-    note = models.TextField(max_length=1000, blank=True)
-    severity = models.PositiveSmallIntegerField()
+    item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="reports", verbose_name=_("queue item"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="moderation_reports",
+        verbose_name=_("reporter"),
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices, verbose_name=_("report reason"))
+    note = models.TextField(max_length=1000, blank=True, verbose_name=_("note"))
+    severity = models.PositiveSmallIntegerField(verbose_name=_("severity"))
     # Filed by a member of the brand whose product is reviewed: shown to moderators, and not
     # counted among the reporters that order the queue.
-    by_brand = models.BooleanField(default=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    by_brand = models.BooleanField(default=False, verbose_name=_("by a brand member"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, verbose_name=_("status"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved at"))
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
 
     class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -204,13 +227,14 @@ class AuditEntry(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
+        verbose_name=_("actor"),
     )
-    actor_username = models.CharField(max_length=150)
-    action = models.CharField(max_length=24, choices=Action.choices)
+    actor_username = models.CharField(max_length=150, verbose_name=_("actor username"))
+    action = models.CharField(max_length=24, choices=Action.choices, verbose_name=_("action"))
     # What was acted on: review, comment, user, queue_item, fraud_flag, announcement, category,
     # or "<app>.<model>" for admin changes.
-    target_type = models.CharField(max_length=60)
-    target_id = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=60, verbose_name=_("target type"))
+    target_id = models.CharField(max_length=64, verbose_name=_("target id"))
     # Whose content or account it was, so members can see the decisions about them.
     target_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -219,19 +243,21 @@ class AuditEntry(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
+        verbose_name=_("target user"),
     )
-    target_username = models.CharField(max_length=150, blank=True)
-    reason = models.TextField(blank=True)
+    target_username = models.CharField(max_length=150, blank=True, verbose_name=_("target username"))
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
     # Datetimes are stored as ISO 8601 strings.
-    before = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    after = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(default=timezone.now)
+    before = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder, verbose_name=_("before"))
+    after = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder, verbose_name=_("after"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "audit entries"
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="audit_newest"),
             models.Index(fields=["target_type", "target_id"], name="audit_target"),
@@ -258,20 +284,27 @@ class Announcement(models.Model):
         INFO = "info", _("Information")
         WARNING = "warning", _("Warning")
 
-    title = models.CharField(max_length=120)
-    body = models.TextField(max_length=1000, blank=True)
-    link_url = models.CharField(max_length=300, blank=True)
-    tone = models.CharField(max_length=8, choices=Tone.choices, default=Tone.INFO)
-    pinned = models.BooleanField(default=True)
-    starts_at = models.DateTimeField(default=timezone.now)
-    ends_at = models.DateTimeField(null=True, blank=True)
+    title = models.CharField(max_length=120, verbose_name=_("title"))
+    body = models.TextField(max_length=1000, blank=True, verbose_name=_("body"))
+    link_url = models.CharField(max_length=300, blank=True, verbose_name=_("link URL"))
+    tone = models.CharField(max_length=8, choices=Tone.choices, default=Tone.INFO, verbose_name=_("tone"))
+    pinned = models.BooleanField(default=True, verbose_name=_("pinned"))
+    starts_at = models.DateTimeField(default=timezone.now, verbose_name=_("starts at"))
+    ends_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ends at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -291,16 +324,23 @@ class Announcement(models.Model):
 class EditorsPick(models.Model):
     """A review moderators chose for a category page, in their order."""
 
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="editors_picks")
-    position = models.PositiveSmallIntegerField()
-    note = models.CharField(max_length=200, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category"))
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="editors_picks", verbose_name=_("review"))
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
+    note = models.CharField(max_length=200, blank=True, verbose_name=_("note"))
     picked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("picked by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("editor's pick")
+        verbose_name_plural = _("editors' picks")
         ordering = ["category", "position"]
         constraints = [
             models.UniqueConstraint(fields=["category", "review"], name="editors_pick_once"),
