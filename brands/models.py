@@ -41,27 +41,38 @@ class Campaign(models.Model):
         OPEN = "open", pgettext_lazy("campaign status", "Open")
         CLOSED = "closed", pgettext_lazy("campaign status", "Closed")
 
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="campaigns")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="campaigns")
-    title = models.CharField(max_length=160)
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("brand"))
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("product"))
+    title = models.CharField(max_length=160, verbose_name=_("title"))
     # What the tester receives. Never instructions on what to write: reviewers are never told.
-    description = models.TextField(max_length=2000, blank=True)
-    units = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    description = models.TextField(max_length=2000, blank=True, verbose_name=_("description"))
+    units = models.PositiveIntegerField(validators=[MinValueValidator(1)], verbose_name=_("units"))
     # The categories whose experts the brand wants (at least the product's own).
-    categories = models.ManyToManyField(Category, related_name="tester_campaigns")
-    min_level = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(10)])
-    invite_opens_at = models.DateTimeField()
-    invite_closes_at = models.DateTimeField()
-    # The review is due this many days after the tester marks the product received.
-    review_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(90)])
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    categories = models.ManyToManyField(Category, related_name="tester_campaigns", verbose_name=_("categories"))
+    min_level = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(10)], verbose_name=_("minimum level")
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    invite_opens_at = models.DateTimeField(verbose_name=_("invitations open at"))
+    invite_closes_at = models.DateTimeField(verbose_name=_("invitations close at"))
+    # The review is due this many days after the tester marks the product received.
+    review_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(90)], verbose_name=_("days to review")
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, verbose_name=_("status"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
 
     class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(units__gte=1), name="campaign_units_positive"),
@@ -110,31 +121,47 @@ class Invitation(models.Model):
     # States in which the tester's review of the product is linked to the campaign.
     LINKABLE = (Status.ACCEPTED, Status.SHIPPED, Status.RECEIVED, Status.OVERDUE)
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
-    tester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tester_invitations")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("campaign")
+    )
+    tester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tester_invitations", verbose_name=_("tester")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED, verbose_name=_("status"))
     # Null when Candor sent it on the brand's behalf ("let Candor invite").
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    match_score = models.FloatField(default=0.0)
-    invited_at = models.DateTimeField(default=timezone.now)
-    responded_at = models.DateTimeField(null=True, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    match_score = models.FloatField(default=0.0, verbose_name=_("match score"))
+    invited_at = models.DateTimeField(default=timezone.now, verbose_name=_("invited at"))
+    responded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("responded at"))
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("accepted at"))
     # Given by the tester on accepting, shown to the brand only to ship, erased once received.
-    shipping_address = models.TextField(max_length=500, blank=True)
-    shipped_at = models.DateTimeField(null=True, blank=True)
-    tracking = models.CharField(max_length=120, blank=True)
-    received_at = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    overdue_at = models.DateTimeField(null=True, blank=True)
+    shipping_address = models.TextField(max_length=500, blank=True, verbose_name=_("shipping address"))
+    shipped_at = models.DateTimeField(null=True, blank=True, verbose_name=_("shipped at"))
+    tracking = models.CharField(max_length=120, blank=True, verbose_name=_("tracking number"))
+    received_at = models.DateTimeField(null=True, blank=True, verbose_name=_("received at"))
+    due_at = models.DateTimeField(null=True, blank=True, verbose_name=_("review due at"))
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminder sent at"))
+    overdue_at = models.DateTimeField(null=True, blank=True, verbose_name=_("overdue at"))
     review = models.OneToOneField(
-        Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="tester_assignment"
+        Review,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tester_assignment",
+        verbose_name=_("review"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
 
     class Meta:
+        verbose_name = _("tester invitation")
+        verbose_name_plural = _("tester invitations")
         ordering = ["-invited_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "tester"], name="invitation_once_per_campaign"),
@@ -196,18 +223,34 @@ class CampaignEvent(models.Model):
         TESTER_DEMOTED = "tester_demoted", _("Tester demoted for overdue reviews")
         WITHDRAWN = "withdrawn", _("Invitation withdrawn (the tester joined a brand)")
 
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="campaign_events")
-    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="campaign_events", verbose_name=_("brand"))
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="events", verbose_name=_("campaign")
+    )
+    invitation = models.ForeignKey(
+        Invitation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("tester invitation"),
+    )
     # Null when Candor itself acted (scheduled jobs, automatic linking).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("event type"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("campaign event")
+        verbose_name_plural = _("campaign events")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["campaign", "-created_at"], name="campaign_event_campaign"),
@@ -229,18 +272,30 @@ class MembershipInvitation(models.Model):
         # By an owner, or by Candor when the person joined a brand (this one or another).
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="membership_invitations")
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, related_name="membership_invitations", verbose_name=_("brand")
+    )
     invitee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand_membership_invitations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="brand_membership_invitations",
+        verbose_name=_("invitee"),
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
-    responded_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name=_("status"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    responded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("responded at"))
 
     class Meta:
+        verbose_name = _("membership invitation")
+        verbose_name_plural = _("membership invitations")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -281,19 +336,23 @@ class InvitationEmail(models.Model):
         SKIPPED = "skipped", _("Not sent: no address, or the invitation moved on")
         FAILED = "failed", _("Failed: gave up")
 
-    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="emails")
-    template = models.CharField(max_length=12, choices=Template.choices)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="emails", verbose_name=_("tester invitation")
+    )
+    template = models.CharField(max_length=12, choices=Template.choices, verbose_name=_("email type"))
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, verbose_name=_("status"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     # The periodic drain leaves a pending email alone until then: the task enqueued at commit
     # gets the first go, and a failed attempt backs off.
-    retry_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
+    retry_at = models.DateTimeField(default=timezone.now, verbose_name=_("retry at"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    error = models.CharField(max_length=300, blank=True, verbose_name=_("error"))
 
     class Meta:
+        verbose_name = _("invitation email")
+        verbose_name_plural = _("invitation emails")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["invitation", "template"], name="invitation_email_once"),
