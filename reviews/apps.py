@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def ensure_moderators_group(sender, **kwargs) -> None:
@@ -31,7 +32,7 @@ def ensure_moderators_group(sender, **kwargs) -> None:
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
-    verbose_name = "Reviews"
+    verbose_name = _("Reviews")
 
     def ready(self) -> None:
         post_migrate.connect(ensure_moderators_group, sender=self)
