@@ -367,6 +367,9 @@ def main() -> None:
     parser.add_argument("--explain-ms", type=int, default=0, help="log plans of statements slower than this")
     parser.add_argument("--new-sessions", action="store_true", help="start every run on a new database session")
     parser.add_argument("--repeat", type=int, default=5, help="rounds of full and of incremental runs, with floors")
+    parser.add_argument(
+        "--incremental-only", action="store_true", help="skip the full rounds (one settling full run still runs)"
+    )
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -388,12 +391,13 @@ def main() -> None:
     # nightly run after a day of votes.
     measure("full rerank (refreshes the nightly-only parts, settles what earlier runs left)", True, report)
     full_runs, full_floors = [], []
-    for attempt in range(1, args.repeat + 1):
+    for attempt in range(1, 0 if args.incremental_only else args.repeat + 1):
         inserted = add_votes_elsewhere(votes, touched)
         full_floors.append(full_floor())
         label = f"full rerank after {inserted:,} new votes, round {attempt} (floor {full_floors[-1]:,.0f} ms)"
         full_runs.append(measure(label, True, report, series="full rerank"))
-    measure("full rerank again, right after (must change nothing)", True, report)
+    if not args.incremental_only:
+        measure("full rerank again, right after (must change nothing)", True, report)
     if args.split:
         label = f"full rerank split into {args.split} parts run at once, then the final step"
         measure(label, True, report, split=args.split)
@@ -420,7 +424,9 @@ def main() -> None:
     measure(
         f"incremental after {inserted:,} new votes on {touched:,} reviews, on a new session", False, report, new=True
     )
-    full_row, full_verdict = summary_row("full rerank", full_runs, full_floors, FULL_TARGET_MS)
+    full_row, full_verdict = (
+        summary_row("full rerank", full_runs, full_floors, FULL_TARGET_MS) if full_runs else ("", "")
+    )
     steady_row, steady_verdict = summary_row(
         f"incremental after {votes:,} new votes, steady state", steady_runs, steady_floors, INCREMENTAL_TARGET_MS
     )
