@@ -13,26 +13,6 @@ from rest_framework.test import APIClient
 from config.outages import OutageLog
 from tests.factories import UserFactory
 
-try:
-    from _pytest.nodeid import NodeId
-except ImportError:  # pytest < 9, where pytest-xdist's own suffix takes
-    NodeId = None
-
-
-def in_group(item, group: str) -> None:
-    """Run the item with the rest of its xdist group on one worker (--dist loadgroup).
-
-    pytest-xdist tells its scheduler an item's group by appending "@group" to the item's node id
-    in the worker. Since pytest 9 builds node ids from a structured id its assignment no longer
-    takes (pytest-dev/pytest-xdist#1386): no group was kept together, the browser tests ran on
-    both workers (two Chromiums, two builds of each community). The id is set here as xdist
-    means it; the scheduler reads the group after the last "@"."""
-    item.add_marker(pytest.mark.xdist_group(group))
-    if NodeId is not None and getattr(item.config.option, "loadgroup", False):
-        if not item.nodeid.endswith(f"@{group}"):
-            item._id = NodeId.parse(f"{item.nodeid}@{group}")
-
-
 SEEDED_ONCE = ("tests/reviews/test_seed_demo.py", "tests/reviews/test_seed_demo_first_run.py")
 
 
@@ -47,13 +27,13 @@ def pytest_collection_modifyitems(config, items):
         # one after another on one worker: one Chromium for the browser tests, and the Celery
         # worker faults, which find their workers' sessions by name in pg_stat_activity.
         if "browser" in getattr(item, "fixturenames", ()):
-            in_group(item, "browser")
+            item.add_marker(pytest.mark.xdist_group("browser"))
         if item.nodeid.startswith("tests/hardening/test_worker_faults.py"):
-            in_group(item, "worker-faults")
+            item.add_marker(pytest.mark.xdist_group("worker-faults"))
         # A seeded demo community is built once per class or module of these, so once per worker
         # that runs one of their tests: all on one worker, it is seeded once.
         if item.nodeid.startswith(SEEDED_ONCE):
-            in_group(item, "seed-demo")
+            item.add_marker(pytest.mark.xdist_group("seed-demo"))
         if "postgres" in item.keywords and not settings.USING_POSTGRES:
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not settings.REDIS_URL:
