@@ -41,8 +41,11 @@ ROUND_DIGITS = 6
 YOUNG_ACCOUNT_DAYS = 7
 YOUNG_ACCOUNT_FACTOR = 0.25
 SUSPENDED_FACTOR = 0.0
-# Level -> factor; levels not listed count 1.0.
-LEVEL_VOTE_FACTORS = {1: 0.6, 2: 0.8}
+# Level -> factor; levels not listed count 1.0. Only level 1 is discounted: the accounts no reader
+# has yet found helpful (new and throwaway ones; the first days are YOUNG_ACCOUNT_FACTOR's). Level 2
+# already needs readers' helpful votes, and a step of its own re-weighed every vote of each
+# reviewer promoted from it at the next run.
+LEVEL_VOTE_FACTORS = {1: 0.6}
 VOTER_AUTHOR_CAP = 3
 FLAG_OPEN_FACTOR = 0.25
 FLAG_CONFIRMED_FACTOR = 0.0
