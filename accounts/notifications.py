@@ -10,8 +10,8 @@ text), and they are what the admin and exports see.
 
 Each app registers the texts of its own notifications from its own `notifications.py` (connected
 in its AppConfig.ready): accounts imports no other app. A kind with more than one text (OTHER,
-MODERATION, INVITATION) tells them apart by `data["text"]` (ranking.testers writes the older name
-`data["event"]`). `notify()` without a title words the new row with the same text, in the
+MODERATION, INVITATION) tells them apart by `data["text"]` (tester warnings stored before it
+carry the older name, `data["event"]`, still read). `notify()` without a title words the new row with the same text, in the
 recipient's language (`in_language_of`), so each wording is stated once.
 """
 
