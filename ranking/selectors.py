@@ -22,7 +22,6 @@ from reviews.models import Category, Product, Review
 from reviews.selectors import (
     CardRow,
     card_columns,
-    card_rows,
     read_card_rows,
     read_viewer_states,
     reviews_for_listing,
@@ -79,8 +78,8 @@ def own_unranked_rows_and_states(
     and save on them and on the reviews `page_ids` (reviews.selectors.viewer_states), for the
     first page of a member's Discover, which asks on every one they open (and nearly always finds
     no unranked review): one fixed statement (_own_unranked_sql, built once per process) instead
-    of two, or of an ORM query compiled per request. The same rows as `own_unranked_card_rows`
-    and the same states as viewer_states (tests/reviews/test_member_pages.py)."""
+    of two, or of an ORM query compiled per request. The same rows as the ORM's card rows of
+    own_unranked_reviews and the same states as viewer_states (tests/reviews/test_member_pages.py)."""
     alias = router.db_for_read(Review)
     db = connections[alias]
     columns = card_columns(alias, ("created_at", "id"))
@@ -95,17 +94,6 @@ def own_unranked_rows_and_states(
     own = read_card_rows(columns.convert([row[:width] for row in rows if row[0] is not None], db))
     own.sort(key=lambda row: row.position, reverse=True)
     return own, read_viewer_states(row[width:] for row in rows)
-
-
-def own_unranked_card_rows(viewer: User, *, category_slug: str | None = None) -> list[CardRow]:
-    """own_unranked_rows_and_states's rows by the ORM (the list built once per process, a clone filtered on the
-    member per call): the statement own_unranked_rows_and_states stands for."""
-    rows = card_rows(
-        ("own-unranked", category_slug),
-        lambda: _unranked(Review.objects.filter(status=Review.Status.PUBLISHED), category_slug),
-        sort="created_at",
-    )
-    return rows.of_author(viewer.pk, OWN_UNRANKED_SHOWN)
 
 
 @functools.cache
